@@ -1,0 +1,74 @@
+"""The public entry point: `screen` a transaction (model or plain dict) against a rule set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from .engine import evaluate
+from .errors import Problem, TransactionError
+from .loading import load_rules
+from .models import Decision, Transaction
+from .ruleset import RuleSet
+
+__all__ = ["parse_transaction", "screen"]
+
+
+def parse_transaction(data: Transaction | Mapping[str, Any]) -> Transaction:
+    """Validate a plain mapping (as parsed from JSON or YAML) into a `Transaction`.
+
+    Raises `TransactionError` naming every field at fault, e.g. ``items[1].unit_value``.
+    """
+    if isinstance(data, Transaction):
+        return data
+    if not isinstance(data, Mapping):
+        raise TransactionError(
+            [Problem(f"expected a mapping (a transaction), got {type(data).__name__}")]
+        )
+    try:
+        return Transaction.model_validate(dict(data))
+    except ValidationError as exc:
+        tx_id = data.get("id") if isinstance(data.get("id"), str) else None
+        raise TransactionError(_problems(exc), transaction_id=tx_id) from None
+
+
+def _problems(exc: ValidationError) -> list[Problem]:
+    out = []
+    for error in exc.errors(include_url=False):
+        loc = [p for p in error["loc"] if not (isinstance(p, str) and "[" in p)]
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = "unknown field"
+        elif kind == "missing":
+            message = "missing required field"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if kind not in ("value_error",) and "input" in error:
+                message += f" (got {error['input']!r})"
+        out.append(Problem(message, path=path or None))
+    return out
+
+
+def screen(
+    transaction: Transaction | Mapping[str, Any],
+    *,
+    rules: RuleSet | None = None,
+    as_of: dt.date | None = None,
+) -> Decision:
+    """Screen one transaction and return an explainable `Decision`.
+
+    ``rules`` defaults to the bundled rule set (loaded once). The rules are evaluated as they
+    stood on ``as_of``, by default the transaction's own date. Raises `TransactionError` for a
+    malformed transaction; never returns "clear" for one.
+    """
+    tx = parse_transaction(transaction)
+    ruleset = rules if rules is not None else load_rules()
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise TransactionError([Problem(f"as_of must be a date, got {as_of!r}", path="as_of")])
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    return evaluate(tx, ruleset, as_of or tx.date)

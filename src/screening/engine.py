@@ -1,0 +1,608 @@
+"""Evaluating one transaction against a rule set, as of one day: a pure function.
+
+No I/O, no clock, no global state: the same transaction, rule set and day always give the same
+`Decision`, hits in the same order. Unknowns never clear: when a fact the rules need is missing
+(an item's origin, its US content, its ECCN) the engine reports a review saying what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from .countries import country_name
+from .models import Decision, Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
+from .names import NameMatch, address_similarity, fold_text
+from .ruleset import RuleSet
+from .schema import Embargo, Entity, ItemScope, Listing, _Rule
+
+__all__ = ["evaluate"]
+
+_RECEIVING = (Role.BUYER, Role.CONSIGNEE, Role.INTERMEDIATE_CONSIGNEE, Role.END_USER)
+"""Roles whose country is a destination of the goods (for de minimis and licence checks)."""
+
+_ADDRESS_CORROBORATES = 0.90
+_PERCENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A place the transaction touches: a country (or region) and the field that says so."""
+
+    code: str
+    field: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Which items a rule reaches, and the cap on its outcome when that is uncertain."""
+
+    items: tuple[int, ...]
+    cap: Outcome
+    note: str | None
+
+
+def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
+    """Screen a validated transaction against ``rules`` as they stood on ``day``."""
+    statuses = _jurisdiction(tx, rules, day)
+    hits: list[Hit] = []
+    if day < rules.covers_from:
+        hits.append(
+            Hit(
+                rule_id="ruleset.covers",
+                kind="coverage",
+                outcome=Outcome.REVIEW,
+                citation=f"rule set {rules.name} {rules.version}",
+                message=(
+                    f"The rule set covers dates from {rules.covers_from}; {day} is earlier, so "
+                    "rules then in force may be missing. Screen against an appropriate rule set."
+                ),
+                source="ruleset.yaml",
+            )
+        )
+    hits += _embargoes(tx, rules, day, statuses)
+    hits += _listed_parties(tx, rules, day, statuses)
+    hits += _item_controls(tx, rules, day, statuses)
+    hits += _red_flags(tx, rules, day)
+    hits = _dedupe(hits)
+    hits.sort(key=lambda h: (-h.outcome.rank, h.rule_id, h.field or "", h.listed_name or ""))
+    outcome = max((h.outcome for h in hits), key=lambda o: o.rank, default=Outcome.CLEAR)
+    return Decision(
+        transaction_id=tx.id,
+        as_of=day,
+        outcome=outcome,
+        hits=tuple(hits),
+        items=statuses,
+        ruleset=rules.name,
+        ruleset_version=rules.version,
+        ruleset_fingerprint=rules.fingerprint,
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _hit(rules: RuleSet, rule: _Rule, outcome: Outcome, message: str, **extra: object) -> Hit:
+    """A hit for ``rule``; a block that rests on an unverified fact becomes a review."""
+    verified = bool(extra.pop("verified", True)) and rule.verified
+    notes = tuple(extra.pop("notes", ()))  # type: ignore[call-overload]
+    if not verified and outcome is Outcome.BLOCK:
+        outcome = Outcome.REVIEW
+        notes += ("Would block, but rests on a fact not confirmed by a primary source.",)
+    if rule.note:
+        notes += (rule.note,)
+    return Hit(
+        rule_id=rule.id,
+        kind=getattr(rule, "kind"),
+        outcome=outcome,
+        citation=rule.citation or "",
+        message=message,
+        source=rules.source(rule.id),
+        verified=verified,
+        notes=notes,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _cap(outcome: Outcome, cap: Outcome) -> Outcome:
+    return outcome if outcome.rank <= cap.rank else cap
+
+
+def _party_label(party: Party) -> str:
+    return f"{party.role} '{party.name}' ({party.country})"
+
+
+def _place_name(code: str) -> str:
+    return f"{country_name(code)} ({code})"
+
+
+def _receiving_countries(tx: Transaction) -> list[_Place]:
+    places = [_Place(tx.destination, "destination", f"destination {_place_name(tx.destination)}")]
+    for i, party in enumerate(tx.parties):
+        if party.role in _RECEIVING:
+            places.append(
+                _Place(party.country, f"parties[{i}].country", f"{_party_label(party)}")
+            )
+    return places
+
+
+def _percent(value: Decimal) -> Decimal:
+    return value.quantize(_PERCENT, rounding=ROUND_HALF_EVEN)
+
+
+# --- jurisdiction: is each item subject to the EAR? -----------------------------------------
+
+
+def _jurisdiction(tx: Transaction, rules: RuleSet, day: dt.date) -> tuple[ItemStatus, ...]:
+    out = []
+    for i, item in enumerate(tx.items):
+
+        def status(j: Jurisdiction, reason: str, **kw: object) -> ItemStatus:
+            return ItemStatus(index=i, description=item.description, jurisdiction=j, reason=reason, **kw)  # type: ignore[arg-type]  # noqa: B023
+
+        if item.origin == "US":
+            out.append(status(Jurisdiction.SUBJECT, "US-origin item"))
+            continue
+        if item.origin is None:
+            out.append(status(Jurisdiction.UNKNOWN, "origin not given"))
+            continue
+        if item.us_content_value is None:
+            out.append(
+                status(Jurisdiction.UNKNOWN, f"made in {item.origin}; US content value not given")
+            )
+            continue
+        if item.us_content_value == 0:
+            out.append(status(Jurisdiction.NOT_SUBJECT, f"made in {item.origin}; no US content"))
+            continue
+        if not item.unit_value:
+            out.append(status(Jurisdiction.UNKNOWN, f"made in {item.origin}; unit value not given"))
+            continue
+        share = item.us_content_value / item.unit_value * 100
+        level = _de_minimis_level(tx, rules, day)
+        if level is None:
+            out.append(
+                status(
+                    Jurisdiction.UNKNOWN,
+                    f"made in {item.origin}; no de minimis level in force on {day}",
+                    us_content_percent=_percent(share),
+                )
+            )
+            continue
+        percent, rule_id, place, verified = level
+        subject = share > percent
+        verb = "exceeds" if subject else "does not exceed"
+        reason = (
+            f"made in {item.origin}; US content {_percent(share)}% {verb} the {percent}% de "
+            f"minimis level for {place}"
+        )
+        if not verified:
+            reason += " (level rests on an unverified fact)"
+        out.append(
+            status(
+                Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT,
+                reason,
+                us_content_percent=_percent(share),
+                de_minimis_percent=percent,
+                rule_id=rule_id,
+                verified=verified,
+            )
+        )
+    return tuple(out)
+
+
+def _de_minimis_level(
+    tx: Transaction, rules: RuleSet, day: dt.date
+) -> tuple[Decimal, str, str, bool] | None:
+    """The strictest level in force for any country the goods go to (fail closed)."""
+    best: tuple[Decimal, str, str, bool] | None = None
+    places = _receiving_countries(tx) + [
+        _Place(code, f"route[{i}]", f"route {_place_name(code)}") for i, code in enumerate(tx.route)
+    ]
+    for place in places:
+        for rule in rules.de_minimis:
+            if not rule.in_force(day):
+                continue
+            member = rules.membership(rule.destinations, place.code, day)
+            if not member.member:
+                continue
+            candidate = (rule.percent, rule.id, place.label, member.verified and rule.verified)
+            if best is None or (candidate[0], not candidate[3]) < (best[0], not best[3]):
+                best = candidate
+    return best
+
+
+def _reach(statuses: tuple[ItemStatus, ...], scope: ItemScope) -> _Reach | None:
+    if scope is ItemScope.ALL:
+        return _Reach(tuple(s.index for s in statuses), Outcome.BLOCK, None)
+    subject = tuple(s.index for s in statuses if s.jurisdiction is Jurisdiction.SUBJECT)
+    if subject:
+        unverified = [s for s in statuses if s.index in subject and not s.verified]
+        if len(unverified) == len(subject):
+            note = "Whether the items are subject to the EAR rests on an unverified fact."
+            return _Reach(subject, Outcome.REVIEW, note)
+        return _Reach(subject, Outcome.BLOCK, None)
+    unknown = [s for s in statuses if s.jurisdiction is Jurisdiction.UNKNOWN]
+    if unknown:
+        what = "; ".join(f"items[{s.index}] '{s.description}': {s.reason}" for s in unknown)
+        return _Reach(
+            tuple(s.index for s in unknown),
+            Outcome.REVIEW,
+            f"Cannot tell whether the items are subject to the EAR ({what}).",
+        )
+    return None
+
+
+def _items_label(tx: Transaction, indexes: Iterable[int]) -> str:
+    return ", ".join(f"items[{i}] '{tx.items[i].description}'" for i in indexes)
+
+
+# --- embargoes -------------------------------------------------------------------------------
+
+
+def _contains_term(folded_text: str, term: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(fold_text(term))}(?!\w)", folded_text) is not None
+
+
+def _embargo_places(tx: Transaction, rule: Embargo) -> list[_Place]:
+    places: list[_Place] = []
+    if rule.region is not None:
+        region = rule.region
+        for i, party in enumerate(tx.parties):
+            if "parties" not in rule.checks or party.address is None:
+                continue
+            if party.country not in region.countries:
+                continue
+            folded = fold_text(party.address)
+            term = next((t for t in region.address_terms if _contains_term(folded, t)), None)
+            if term is not None:
+                places.append(
+                    _Place(
+                        region.name,
+                        f"parties[{i}].address",
+                        f"{_party_label(party)} with an address in {region.name} ('{term}')",
+                    )
+                )
+        return places
+    targets = set(rule.countries)
+    if "destination" in rule.checks and tx.destination in targets:
+        places.append(
+            _Place(tx.destination, "destination", f"destination {_place_name(tx.destination)}")
+        )
+    if "route" in rule.checks:
+        places += [
+            _Place(code, f"route[{i}]", f"route through {_place_name(code)}")
+            for i, code in enumerate(tx.route)
+            if code in targets
+        ]
+    if "parties" in rule.checks:
+        places += [
+            _Place(p.country, f"parties[{i}].country", _party_label(p))
+            for i, p in enumerate(tx.parties)
+            if p.country in targets
+        ]
+    return places
+
+
+def _embargoes(
+    tx: Transaction, rules: RuleSet, day: dt.date, statuses: tuple[ItemStatus, ...]
+) -> list[Hit]:
+    hits = []
+    for rule in rules.embargoes:
+        if not rule.in_force(day):
+            continue
+        places = _embargo_places(tx, rule)
+        if not places:
+            continue
+        reach = _reach(statuses, rule.items)
+        if reach is None:
+            continue
+        title = rule.title or rule.id
+        message = f"{title}: {places[0].label}"
+        if len(places) > 1:
+            message += f" (and {len(places) - 1} more)"
+        message += f"; reaches {_items_label(tx, reach.items)}."
+        hits.append(
+            _hit(
+                rules,
+                rule,
+                _cap(rule.outcome, reach.cap),
+                message,
+                field=places[0].field,
+                evidence=tuple(f"{p.field}: {p.label}" for p in places),
+                notes=(reach.note,) if reach.note else (),
+            )
+        )
+    return hits
+
+
+def embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[_Place]:
+    """Every place the transaction touches that an embargo in force on ``day`` names."""
+    return [p for r in rules.embargoes if r.in_force(day) for p in _embargo_places(tx, r)]
+
+
+# --- listed parties --------------------------------------------------------------------------
+
+
+def _listed_parties(
+    tx: Transaction, rules: RuleSet, day: dt.date, statuses: tuple[ItemStatus, ...]
+) -> list[Hit]:
+    hits: list[Hit] = []
+    thresholds = rules.matching
+    for i, party in enumerate(tx.parties):
+        queries = [(f"parties[{i}].name", party.name)]
+        queries += [(f"parties[{i}].aliases[{j}]", a) for j, a in enumerate(party.aliases)]
+        for field, query in queries:
+            for match in rules.names.search(query, cutoff=thresholds.possible):
+                entity = rules.entities[match.key]
+                for listing in rules.listings.get(entity.id, ()):
+                    if not listing.in_force(day):
+                        continue
+                    hit = _listing_hit(
+                        tx, rules, day, statuses, party, field, query, match, entity, listing
+                    )
+                    if hit is not None:
+                        hits += hit
+    return hits
+
+
+def _listing_hit(
+    tx: Transaction,
+    rules: RuleSet,
+    day: dt.date,
+    statuses: tuple[ItemStatus, ...],
+    party: Party,
+    field: str,
+    query: str,
+    match: NameMatch,
+    entity: Entity,
+    listing: Listing,
+) -> list[Hit] | None:
+    base = listing.outcome if party.role in listing.roles else listing.other_roles
+    if base is None:
+        return None
+    reach = _reach(statuses, listing.items)
+    if reach is None:
+        return None
+    notes: list[str] = []
+    is_match = match.score >= rules.matching.match
+    address_score = None
+    if party.address and entity.addresses:
+        address_score = max(address_similarity(party.address, a) for a in entity.addresses)
+        if not is_match and address_score >= _ADDRESS_CORROBORATES:
+            is_match = True
+            notes.append(f"Possible name match corroborated by the address (score {address_score}).")
+    outcome = base if is_match else _cap(base, Outcome.REVIEW)
+    grade = "matches" if is_match else "possibly matches"
+    if not match.verified:
+        notes.append(f"The listed name '{match.name}' is an unverified alias.")
+    if party.role not in listing.roles:
+        notes.append(
+            f"The listing reaches the roles {', '.join(r.value for r in listing.roles)}; "
+            f"this party is the {party.role}."
+        )
+    if reach.note:
+        notes.append(reach.note)
+    outcome = _cap(outcome, reach.cap)
+
+    licences = [lic for lic in rules.licences.get(listing.id, ()) if lic.in_force(day)]
+    extra: list[Hit] = []
+    for lic in licences:
+        outcome = _cap(outcome, lic.outcome)
+        notes.append(f"General licence {lic.id} in force ({lic.citation}).")
+        extra.append(
+            _hit(
+                rules,
+                lic,
+                _cap(lic.outcome, outcome),
+                f"{lic.title or lic.id} covers {listing.list} listing {listing.id} on {day}; "
+                "check that the transaction meets its terms.",
+                field=field,
+                party=_party_label(party),
+                listed_name=entity.name,
+                list=listing.list,
+            )
+        )
+    listed = f"'{match.name}'" + (f" ({entity.name})" if match.name != entity.name else "")
+    window = ""
+    if listing.start or listing.end:
+        window = f" from {listing.start or 'an earlier date'}"
+        window += f" to {listing.end}" if listing.end else ""
+    message = f"{_party_label(party)} {grade} {listed}, on the {listing.list}{window}"
+    if listing.licence_requirement:
+        message += f"; licence required: {listing.licence_requirement}"
+    message += "."
+    evidence = [f"score {match.score} against '{match.name}'"]
+    if address_score is not None:
+        evidence.append(f"address score {address_score}")
+    return [
+        _hit(
+            rules,
+            listing,
+            outcome,
+            message,
+            field=field,
+            party=_party_label(party),
+            matched_name=query,
+            listed_name=match.name,
+            list=listing.list,
+            score=match.score,
+            verified=match.verified,
+            evidence=tuple(evidence),
+            notes=tuple(notes),
+        ),
+        *extra,
+    ]
+
+
+# --- item controls ---------------------------------------------------------------------------
+
+
+def _item_controls(
+    tx: Transaction, rules: RuleSet, day: dt.date, statuses: tuple[ItemStatus, ...]
+) -> list[Hit]:
+    hits = []
+    places = _receiving_countries(tx)
+    for rule in rules.item_controls:
+        if not rule.in_force(day):
+            continue
+        for place in places:
+            member = rules.membership(rule.destinations, place.code, day)
+            if not member.member:
+                continue
+            for status in statuses:
+                if status.jurisdiction is Jurisdiction.NOT_SUBJECT:
+                    continue
+                item = tx.items[status.index]
+                field = f"items[{status.index}].eccn"
+                label = f"items[{status.index}] '{item.description}'"
+                notes: list[str] = []
+                if status.jurisdiction is Jurisdiction.UNKNOWN:
+                    notes.append(f"Whether {label} is subject to the EAR is unknown: {status.reason}.")
+                outcome = rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
+                if item.eccn is None:
+                    message = (
+                        f"{label} has no ECCN, so the licence requirement of {rule.id} "
+                        f"({'/'.join(rule.reasons)} controls) for {place.label} cannot be ruled out."
+                    )
+                    hits.append(_hit(rules, rule, Outcome.REVIEW, message, field=field, item=label, notes=tuple(notes)))
+                    continue
+                if item.eccn == "EAR99":
+                    continue
+                base = item.eccn[:5]
+                entries = [c for c in rules.classifications.get(base, ()) if c.in_force(day)]
+                if not entries:
+                    message = (
+                        f"{label} has ECCN {item.eccn}, which this rule set does not classify; "
+                        f"its reasons for control, and so {rule.id}, cannot be checked."
+                    )
+                    hits.append(_hit(rules, rule, Outcome.REVIEW, message, field=field, item=label, notes=tuple(notes)))
+                    continue
+                entry = entries[0]
+                reasons = sorted(set(entry.reasons) & set(rule.reasons))
+                if not reasons:
+                    continue
+                message = (
+                    f"{label} ({item.eccn}, controlled for {'/'.join(entry.reasons)}) to "
+                    f"{place.label}: {rule.title or rule.id}."
+                )
+                hits.append(
+                    _hit(
+                        rules,
+                        rule,
+                        outcome,
+                        message,
+                        field=field,
+                        item=label,
+                        verified=entry.verified and member.verified and status.verified,
+                        evidence=(f"{place.field}: {place.label}", f"classification {entry.id}"),
+                        notes=tuple(notes),
+                    )
+                )
+    return hits
+
+
+# --- red flags -------------------------------------------------------------------------------
+
+
+def _red_flags(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Hit]:
+    hits: list[Hit] = []
+    embargoed = embargoed_places(tx, rules, day)
+    for rule in rules.transshipment:
+        if not rule.in_force(day) or not embargoed:
+            continue
+        hubs = set(rule.hubs)
+        via = [
+            _Place(code, f"route[{i}]", f"route through {_place_name(code)}")
+            for i, code in enumerate(tx.route[:-1] if tx.route else ())
+            if code in hubs
+        ]
+        via += [
+            _Place(p.country, f"parties[{i}].country", _party_label(p))
+            for i, p in enumerate(tx.parties)
+            if p.country in hubs
+            and p.role in (Role.INTERMEDIATE_CONSIGNEE, Role.FORWARDER, Role.CONSIGNEE, Role.BUYER)
+        ]
+        if not via:
+            continue
+        message = (
+            f"Goods reach {embargoed[0].label} via the transshipment hub "
+            f"{_place_name(via[0].code)} ({via[0].label})."
+        )
+        hits.append(
+            _hit(
+                rules,
+                rule,
+                rule.outcome,
+                message,
+                field=via[0].field,
+                evidence=tuple(f"{p.field}: {p.label}" for p in via + embargoed),
+            )
+        )
+    for rule in rules.destination_mismatch:
+        if not rule.in_force(day):
+            continue
+        off = [
+            _Place(p.country, f"parties[{i}].country", _party_label(p))
+            for i, p in enumerate(tx.parties)
+            if p.role in rule.roles and p.country != tx.destination
+        ]
+        if tx.route and tx.route[-1] != tx.destination:
+            off.append(_Place(tx.route[-1], f"route[{len(tx.route) - 1}]", "the route's last country"))
+        if off:
+            message = (
+                f"Declared destination is {_place_name(tx.destination)}, but "
+                f"{off[0].label} is in {_place_name(off[0].code)}."
+            )
+            hits.append(
+                _hit(
+                    rules,
+                    rule,
+                    rule.outcome,
+                    message,
+                    field=off[0].field,
+                    evidence=tuple(f"{p.field}: {p.label}" for p in off),
+                )
+            )
+    for rule in rules.missing_party:
+        if rule.in_force(day) and not any(p.role is rule.role for p in tx.parties):
+            hits.append(
+                _hit(
+                    rules,
+                    rule,
+                    rule.outcome,
+                    f"No {rule.role} is declared: {rule.title or rule.id}.",
+                    field="parties",
+                )
+            )
+    for rule in rules.end_use:
+        if not rule.in_force(day) or tx.end_use is None:
+            continue
+        folded = fold_text(tx.end_use)
+        found = [t for t in rule.terms if _contains_term(folded, t)]
+        if found:
+            hits.append(
+                _hit(
+                    rules,
+                    rule,
+                    rule.outcome,
+                    f"The stated end use mentions {', '.join(repr(t) for t in found)}.",
+                    field="end_use",
+                    evidence=tuple(found),
+                )
+            )
+    return hits
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One hit per rule and party or field: keep the most severe, then the best scored."""
+    best: dict[tuple[str, str], Hit] = {}
+    for hit in hits:
+        key = (hit.rule_id, hit.party or hit.item or hit.field or "")
+        prev = best.get(key)
+        if prev is None or (hit.outcome.rank, hit.score or 0.0) > (prev.outcome.rank, prev.score or 0.0):
+            best[key] = hit
+    return list(best.values())

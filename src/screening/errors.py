@@ -1,0 +1,76 @@
+"""The one exception tree of the library.
+
+Load-time problems (rule files) and screening-time problems (bad transactions) never share a
+class, so callers can tell "the rules are broken" from "this input is broken"::
+
+    ScreeningError
+    ├── RuleError            a rule set could not be loaded; lists every problem found
+    └── TransactionError     a transaction is malformed; lists every field at fault
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Problem", "RuleError", "ScreeningError", "TransactionError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, located as precisely as we can: file and line, rule id, key path."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    rule_id: str | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            where += ": "
+        rule = f"rule '{self.rule_id}' → " if self.rule_id else ""
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}{rule}{path}{self.message}"
+
+
+class ScreeningError(Exception):
+    """Root of every error this library raises on purpose."""
+
+
+class _ProblemsError(ScreeningError):
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], *, title: str) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.title = title
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        return f"{self.title} ({len(lines)} problems):\n" + "\n".join(f"  {x}" for x in lines)
+
+
+class RuleError(_ProblemsError):
+    """Raised by `load_rules` when any rule file is malformed; nothing is loaded.
+
+    ``problems`` holds every problem found across all files, each with file and line.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        super().__init__(problems, title="rule set not loaded")
+
+
+class TransactionError(_ProblemsError, ValueError):
+    """Raised by `screen` when a transaction is malformed (unknown country, negative value, ...).
+
+    ``problems`` names each offending field path, e.g. ``items[1].us_content_value``.
+    """
+
+    def __init__(
+        self, problems: list[Problem] | tuple[Problem, ...], *, transaction_id: str | None = None
+    ) -> None:
+        self.transaction_id = transaction_id
+        title = "invalid transaction" + (f" '{transaction_id}'" if transaction_id else "")
+        super().__init__(problems, title=title)

@@ -1,0 +1,343 @@
+"""Reading a rules directory into a `RuleSet`: all or nothing, every problem at once.
+
+Each problem is reported as ``rules/file.yaml:LINE: rule 'id' → key.path: message``, pointing
+at the offending key or value, so a compliance officer can fix the file without a debugger.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .errors import Problem, RuleError
+from .ruleset import RuleSet
+from .schema import (
+    KINDS,
+    Embargo,
+    GeneralLicence,
+    HeaderFile,
+    ItemControl,
+    DeMinimis,
+    Listing,
+    Rule,
+    RuleFile,
+    RulesetHeader,
+)
+from .yamlfile import Located, YamlProblem, read_yaml
+
+__all__ = ["bundled_rules_dir", "load_rules"]
+
+_RULE = TypeAdapter(Rule)
+
+
+def bundled_rules_dir() -> Path:
+    """The rules directory shipped with the library (inside the wheel, or the source tree's)."""
+    packaged = resources.files("screening").joinpath("_bundled", "rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Load, validate and index every ``*.yaml`` file in a rules directory.
+
+    With no ``path`` the bundled rules are loaded. Raises `RuleError` listing every problem
+    found (file, line, rule id, key path); a rule set with any error is not loaded at all.
+    """
+    if path is None:
+        return _bundled()
+    return _load(Path(path), display_root=str(path))
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> RuleSet:
+    return _load(bundled_rules_dir(), display_root="rules")
+
+
+def _load(directory: Path, *, display_root: str) -> RuleSet:
+    if not directory.is_dir():
+        raise RuleError([Problem("not a directory", file=display_root)])
+    paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not paths:
+        raise RuleError([Problem("no rule files (*.yaml) found", file=display_root)])
+
+    problems: list[Problem] = []
+    header: tuple[RulesetHeader, str] | None = None
+    rules: list[Rule] = []
+    sources: dict[str, str] = {}
+    digest = hashlib.sha256()
+
+    for path in paths:
+        display = f"{display_root.rstrip('/')}/{path.name}"
+        try:
+            located = read_yaml(path, display)
+        except YamlProblem as exc:
+            problems.append(exc.problem)
+            continue
+        raw = path.read_bytes().replace(b"\r\n", b"\n")
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
+        data = located.data
+        if data is None:
+            problems.append(Problem("file is empty (expected 'rules:' or 'ruleset:')", file=display))
+            continue
+        if not isinstance(data, dict):
+            problems.append(
+                Problem(
+                    "expected a mapping with 'rules:' (or 'ruleset:') at the top",
+                    file=display,
+                    line=1,
+                )
+            )
+            continue
+        if "ruleset" in data:
+            parsed = _validate_header(located, problems)
+            if parsed is not None:
+                if header is not None:
+                    problems.append(
+                        Problem(
+                            f"a second 'ruleset:' header (the first is in {header[1]})",
+                            file=display,
+                            line=located.line_of(("ruleset",)),
+                        )
+                    )
+                else:
+                    header = (parsed, display)
+            continue
+        for rule, line in _validate_rules(located, problems):
+            if rule.id in sources:
+                problems.append(
+                    Problem(
+                        f"duplicate rule id (first defined at {sources[rule.id]})",
+                        file=display,
+                        line=line,
+                        rule_id=rule.id,
+                        path="id",
+                    )
+                )
+                continue
+            sources[rule.id] = f"{display}:{line}"
+            rules.append(rule)
+
+    if header is None and not any(p.path == "ruleset" or "ruleset" in p.message for p in problems):
+        problems.append(Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root))
+    problems += _check_references(rules, sources)
+    if problems:
+        raise RuleError(problems)
+    assert header is not None
+    meta = header[0]
+    return RuleSet(
+        name=meta.name,
+        version=meta.version,
+        covers_from=meta.covers.start,
+        matching=meta.matching,
+        rules=rules,
+        sources=sources,
+        fingerprint=digest.hexdigest(),
+        files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
+    )
+
+
+def _validate_header(located: Located, problems: list[Problem]) -> RulesetHeader | None:
+    try:
+        return HeaderFile.model_validate(located.data).ruleset
+    except ValidationError as exc:
+        problems += _problems(exc, located, (), HeaderFile, located.data, rule_id=None)
+        return None
+
+
+def _validate_rules(located: Located, problems: list[Problem]) -> list[tuple[Rule, int]]:
+    data = located.data
+    file = located.file
+    extra = sorted(set(data) - set(RuleFile.model_fields))
+    for key in extra:
+        hint = _suggest(key, list(RuleFile.model_fields))
+        problems.append(
+            Problem(f"unknown key '{key}'{hint}", file=file, line=located.line_of((key,)), path=key)
+        )
+    items = data.get("rules")
+    if items is None:
+        if not extra:
+            problems.append(Problem("no 'rules:' list in this file", file=file, line=1))
+        return []
+    if not isinstance(items, list):
+        problems.append(
+            Problem("'rules' must be a list", file=file, line=located.line_of(("rules",)), path="rules")
+        )
+        return []
+    out: list[tuple[Rule, int]] = []
+    for i, item in enumerate(items):
+        where = ("rules", i)
+        line = located.line_of(where) or 1
+        rule_id = item.get("id") if isinstance(item, dict) else None
+        rule_id = rule_id if isinstance(rule_id, str) else None
+        if not isinstance(item, dict):
+            problems.append(Problem("a rule must be a mapping", file=file, line=line))
+            continue
+        kind = item.get("kind")
+        if kind not in KINDS:
+            key_line = located.line_of((*where, "kind")) if "kind" in item else line
+            message = (
+                f"unknown kind '{kind}'{_suggest(str(kind), list(KINDS))}"
+                if "kind" in item
+                else "missing 'kind'"
+            )
+            problems.append(
+                Problem(
+                    f"{message} (one of: {', '.join(KINDS)})",
+                    file=file,
+                    line=key_line,
+                    rule_id=rule_id,
+                    path="kind",
+                )
+            )
+            continue
+        try:
+            rule = _RULE.validate_python(item)
+        except ValidationError as exc:
+            problems += _problems(exc, located, where, _model_of(kind), item, rule_id=rule_id)
+            continue
+        out.append((rule, line))
+    return out
+
+
+def _model_of(kind: str) -> type[BaseModel]:
+    from . import schema
+
+    for name in schema.__all__:
+        model = getattr(schema, name)
+        if (
+            isinstance(model, type)
+            and issubclass(model, BaseModel)
+            and "kind" in model.model_fields
+            and model.model_fields["kind"].annotation.__args__[0] == kind  # type: ignore[union-attr]
+        ):
+            return model
+    raise KeyError(kind)  # pragma: no cover - KINDS and the models agree
+
+
+def _problems(
+    exc: ValidationError,
+    located: Located,
+    base: tuple[str | int, ...],
+    model: type[BaseModel],
+    data: Any,
+    *,
+    rule_id: str | None,
+) -> list[Problem]:
+    out = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        # The discriminated union puts the kind's name in the location: drop it.
+        if loc and loc[0] in KINDS and isinstance(data, dict) and data.get("kind") == loc[0]:
+            loc = loc[1:]
+        # Validators on constrained types add their own step ('function-after[...]'): drop it.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and "]" in p))
+        path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+        message = _message(error, model, loc)
+        out.append(
+            Problem(
+                message,
+                file=located.file,
+                line=located.line_of((*base, *loc)),
+                rule_id=rule_id,
+                path=path or None,
+            )
+        )
+    return out
+
+
+def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        return f"unknown key '{key}'{_suggest(key, _keys_at(model, loc[:-1]))}"
+    if kind == "missing":
+        return "missing required key"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    value = error.get("input")
+    if kind in ("string_pattern_mismatch", "date_from_datetime_parsing", "date_parsing", "enum"):
+        message += f" (got {value!r})"
+    return message
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a model accepts at a location, for did-you-mean hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = _field_by_key(current, part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _field_by_key(model: type[BaseModel], key: str) -> Any:
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)  # Annotated[X, ...] -> X
+    if origin is not None and origin is not annotation:
+        return _inner_model(origin)
+    return None
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_references(rules: list[Rule], sources: dict[str, str]) -> list[Problem]:
+    """Cross-rule checks: what one rule names must exist in the set."""
+    ids = {r.id: r for r in rules}
+    groups = {r.group for r in rules if r.kind == "country_group"}
+    out: list[Problem] = []
+
+    def problem(rule: Rule, path: str, message: str) -> None:
+        file, _, line = sources[rule.id].rpartition(":")
+        out.append(Problem(message, file=file, line=int(line), rule_id=rule.id, path=path))
+
+    for rule in rules:
+        if isinstance(rule, Listing):
+            target = ids.get(rule.entity)
+            if target is None or target.kind != "entity":
+                problem(rule, "entity", f"no entity with id '{rule.entity}'")
+        if isinstance(rule, GeneralLicence):
+            for i, listing_id in enumerate(rule.listings):
+                target = ids.get(listing_id)
+                if target is None or target.kind != "listing":
+                    problem(rule, f"listings[{i}]", f"no listing with id '{listing_id}'")
+        if isinstance(rule, DeMinimis | ItemControl):
+            for i, group in enumerate(rule.destinations.groups):
+                if group not in groups:
+                    problem(
+                        rule,
+                        f"destinations.groups[{i}]",
+                        f"no country_group defines group '{group}'",
+                    )
+        if isinstance(rule, Embargo) and rule.outcome.value == "clear":
+            problem(rule, "outcome", "an embargo cannot have outcome 'clear'")
+    return out

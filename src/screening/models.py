@@ -1,0 +1,193 @@
+"""The data that goes into `screen` (a transaction) and comes out of it (a decision).
+
+All models are frozen and closed: unknown keys are errors, so a misspelt field never goes
+unnoticed. Money is `Decimal`, so arithmetic and output are exact and platform-independent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .countries import Country
+
+__all__ = [
+    "Decision",
+    "Hit",
+    "Item",
+    "ItemStatus",
+    "Jurisdiction",
+    "Outcome",
+    "Party",
+    "Role",
+    "Transaction",
+]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Outcome(str, Enum):
+    """What screening says: stop, look closer, or go ahead. Ordered by severity."""
+
+    CLEAR = "clear"
+    REVIEW = "review"
+    BLOCK = "block"
+
+    @property
+    def rank(self) -> int:
+        """0 for clear, 1 for review, 2 for block: the larger, the more severe."""
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {Outcome.CLEAR: 0, Outcome.REVIEW: 1, Outcome.BLOCK: 2}
+
+
+class Role(str, Enum):
+    """The part a party plays in a transaction (15 CFR 748.5 names most of these)."""
+
+    EXPORTER = "exporter"
+    BUYER = "buyer"
+    CONSIGNEE = "consignee"
+    INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
+    END_USER = "end_user"
+    FORWARDER = "forwarder"
+    PAYER = "payer"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Party(_Frozen):
+    """A person or organisation in the transaction."""
+
+    role: Role
+    name: Text
+    country: Country
+    address: Text | None = None
+    aliases: tuple[Text, ...] = ()
+    """Other names the party is known by; each is screened like the name."""
+
+
+class Item(_Frozen):
+    """One line of goods: what it is, where it was made, and what it is worth per unit."""
+
+    description: Text
+    eccn: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, to_upper=True, pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$"
+        ),
+    ] | None = None
+    """Export Control Classification Number, e.g. ``5A991`` or ``EAR99``; None when unknown."""
+    origin: Country | None = None
+    """Country where the item was made; ``US`` makes it subject to the EAR wherever it goes."""
+    quantity: Annotated[Decimal, Field(gt=0)] = Decimal(1)
+    unit_value: Annotated[Decimal, Field(ge=0)] | None = None
+    us_content_value: Annotated[Decimal, Field(ge=0)] | None = None
+    """Per unit: value of controlled US-origin content incorporated in a foreign-made item."""
+
+    @model_validator(mode="after")
+    def _content_within_value(self) -> Item:
+        if (
+            self.us_content_value is not None
+            and self.unit_value is not None
+            and self.us_content_value > self.unit_value
+        ):
+            raise ValueError(
+                f"us_content_value {self.us_content_value} is above unit_value {self.unit_value}"
+            )
+        return self
+
+
+class Transaction(_Frozen):
+    """An export, reexport or transfer to screen, as of its date."""
+
+    id: Text
+    date: dt.date
+    destination: Country
+    """ISO code of the declared final destination."""
+    route: tuple[Country, ...] = ()
+    """Countries the goods pass through, in order (optional)."""
+    parties: tuple[Party, ...] = ()
+    items: Annotated[tuple[Item, ...], Field(min_length=1)]
+    end_use: Text | None = None
+    """The stated end use, free text (screened for red-flag terms)."""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    """Free-form data carried through untouched (order numbers, system ids)."""
+
+
+class Jurisdiction(str, Enum):
+    """Whether an item is subject to the EAR (15 CFR 734.3), as far as we can tell."""
+
+    SUBJECT = "subject"
+    NOT_SUBJECT = "not_subject"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ItemStatus(_Frozen):
+    """The jurisdiction finding for one item and the arithmetic behind it."""
+
+    index: int
+    description: str
+    jurisdiction: Jurisdiction
+    reason: str
+    us_content_percent: Decimal | None = None
+    de_minimis_percent: Decimal | None = None
+    rule_id: str | None = None
+    """The de minimis rule that set the level, when one did."""
+    verified: bool = True
+
+
+class Hit(_Frozen):
+    """One reason a rule fired, with everything needed to explain and audit it."""
+
+    rule_id: str
+    kind: str
+    outcome: Outcome
+    citation: str
+    message: str
+    source: str
+    """Where the rule is written: ``rules/file.yaml:LINE``."""
+    field: str | None = None
+    """The transaction field that triggered it, e.g. ``parties[1].name``."""
+    party: str | None = None
+    item: str | None = None
+    matched_name: str | None = None
+    listed_name: str | None = None
+    list: str | None = None
+    score: float | None = None
+    verified: bool = True
+    """False when the rule rests on a fact not confirmed by a primary source."""
+    evidence: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+class Decision(_Frozen):
+    """The answer of `screen`: an outcome plus every hit that led to it."""
+
+    transaction_id: str
+    as_of: dt.date
+    outcome: Outcome
+    hits: tuple[Hit, ...]
+    items: tuple[ItemStatus, ...]
+    ruleset: str
+    ruleset_version: str
+    ruleset_fingerprint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings, decimals as strings, enums as values)."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,141 @@
+"""A loaded, validated and indexed rule set: what `screen` evaluates against.
+
+Built once by `load_rules`; immutable afterwards and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .names import NameCandidate, NameIndex
+from .schema import (
+    Classification,
+    CountryGroup,
+    DeMinimis,
+    DestinationMismatch,
+    Destinations,
+    EndUse,
+    Embargo,
+    Entity,
+    GeneralLicence,
+    ItemControl,
+    Listing,
+    Matching,
+    MissingParty,
+    Rule,
+    Transshipment,
+)
+
+__all__ = ["Membership", "RuleSet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """Whether a country is in a destination set on a day, and whether that is verified."""
+
+    member: bool
+    verified: bool = True
+    via: str | None = None
+
+
+class RuleSet:
+    """Rules by id and by kind, with the indexes the engine needs. Create with `load_rules`."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        version: str,
+        covers_from: dt.date,
+        matching: Matching,
+        rules: list[Rule],
+        sources: dict[str, str],
+        fingerprint: str,
+        files: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.covers_from = covers_from
+        self.matching = matching
+        self.fingerprint = fingerprint
+        """sha256 over every rule file's path and content: changes with any edit."""
+        self.files = files
+        self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
+        self._sources: Mapping[str, str] = MappingProxyType(dict(sources))
+
+        def of(kind: type) -> tuple:  # type: ignore[type-arg]
+            return tuple(r for r in rules if isinstance(r, kind))
+
+        self.embargoes: tuple[Embargo, ...] = of(Embargo)
+        self.de_minimis: tuple[DeMinimis, ...] = of(DeMinimis)
+        self.item_controls: tuple[ItemControl, ...] = of(ItemControl)
+        self.transshipment: tuple[Transshipment, ...] = of(Transshipment)
+        self.destination_mismatch: tuple[DestinationMismatch, ...] = of(DestinationMismatch)
+        self.missing_party: tuple[MissingParty, ...] = of(MissingParty)
+        self.end_use: tuple[EndUse, ...] = of(EndUse)
+        self.groups: Mapping[str, tuple[CountryGroup, ...]] = _by(of(CountryGroup), "group")
+        self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
+            of(Classification), "eccn"
+        )
+        self.entities: Mapping[str, Entity] = MappingProxyType({e.id: e for e in of(Entity)})
+        self.listings: Mapping[str, tuple[Listing, ...]] = _by(of(Listing), "entity")
+        licences: dict[str, list[GeneralLicence]] = {}
+        for lic in of(GeneralLicence):
+            for listing_id in lic.listings:
+                licences.setdefault(listing_id, []).append(lic)
+        self.licences: Mapping[str, tuple[GeneralLicence, ...]] = MappingProxyType(
+            {k: tuple(v) for k, v in licences.items()}
+        )
+        candidates = []
+        for entity in self.entities.values():
+            candidates.append(NameCandidate(entity.id, entity.name))
+            candidates += [
+                NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases
+            ]
+        self.names = NameIndex(candidates)
+
+    def __repr__(self) -> str:
+        return f"<RuleSet {self.name} {self.version} rules={len(self)} {self.fingerprint[:12]}>"
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def source(self, rule_id: str) -> str:
+        """Where a rule is written, as ``file:line``."""
+        return self._sources[rule_id]
+
+    def membership(self, destinations: Destinations, country: str, day: dt.date) -> Membership:
+        """Is ``country`` in ``destinations`` on ``day``? Direct naming beats group membership;
+        among groups a verified membership beats an unverified one."""
+        if destinations.all or country in destinations.countries:
+            return Membership(True)
+        found: Membership | None = None
+        for group_name in destinations.groups:
+            for group in self.groups.get(group_name, ()):
+                if not group.in_force(day):
+                    continue
+                for member in group.members:
+                    if member.country == country and member.in_force(day):
+                        verified = group.verified and member.verified
+                        if found is None or (verified and not found.verified):
+                            found = Membership(True, verified, group.id)
+        return found or Membership(False)
+
+
+def _by(rules: tuple, attr: str) -> Mapping[str, tuple]:  # type: ignore[type-arg]
+    out: dict[str, list[Rule]] = {}
+    for rule in rules:
+        out.setdefault(getattr(rule, attr), []).append(rule)
+    return MappingProxyType({k: tuple(v) for k, v in out.items()})

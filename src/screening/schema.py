@@ -1,0 +1,332 @@
+"""The schema of rule files: one frozen pydantic model per rule ``kind``.
+
+A rule file is a mapping with an optional ``about:`` text and a ``rules:`` list; one file,
+``ruleset.yaml``, carries a ``ruleset:`` header instead (name, version, coverage, thresholds).
+Every rule has an ``id``, a ``kind``, a ``citation`` and optional ``from`` / ``to`` dates
+(inclusive: the first and the last day the rule is in force).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from .countries import Country
+from .models import Outcome, Role
+
+__all__ = [
+    "Alias",
+    "Classification",
+    "CountryGroup",
+    "DeMinimis",
+    "DestinationMismatch",
+    "Destinations",
+    "EndUse",
+    "Embargo",
+    "Entity",
+    "GeneralLicence",
+    "ItemControl",
+    "ItemScope",
+    "Listing",
+    "Matching",
+    "Member",
+    "MissingParty",
+    "Region",
+    "Rule",
+    "RuleFile",
+    "RulesetHeader",
+    "Transshipment",
+]
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+GroupName = Annotated[str, StringConstraints(pattern=r"^[A-E]:[0-9]$")]
+Eccn = Annotated[str, StringConstraints(pattern=r"^(EAR99|[0-9][A-E][0-9]{3})$")]
+Reason = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+
+
+class _Dated(_Closed):
+    """Anything in force over an inclusive window of days."""
+
+    start: dt.date | None = Field(default=None, alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+    verified: bool = True
+    """False marks a fact no primary source confirmed: it may raise a review, never a block."""
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> _Dated:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
+        return self
+
+    def in_force(self, day: dt.date) -> bool:
+        """True when ``day`` falls inside the window."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+class _Rule(_Dated):
+    id: RuleId
+    title: Text | None = None
+    citation: Text
+
+
+class ItemScope(str, Enum):
+    """Which items a rule reaches: only those subject to the EAR, or any item at all."""
+
+    SUBJECT_TO_EAR = "subject_to_ear"
+    ALL = "all"
+
+
+class Destinations(_Closed):
+    """A set of destinations named by country group and/or country; ``all: true`` for every one."""
+
+    groups: tuple[GroupName, ...] = ()
+    countries: tuple[Country, ...] = ()
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Destinations:
+        if not (self.groups or self.countries or self.all):
+            raise ValueError("name at least one of 'groups', 'countries' or 'all: true'")
+        return self
+
+
+class Member(_Dated):
+    """A country's membership of a group over a window."""
+
+    country: Country
+    citation: Text | None = None
+
+
+class CountryGroup(_Rule):
+    """A Country Group of Supp. No. 1 to 15 CFR part 740 (e.g. E:1), with dated membership."""
+
+    kind: Literal["country_group"]
+    group: GroupName
+    members: Annotated[tuple[Member, ...], Field(min_length=1)]
+
+
+class Region(_Closed):
+    """A sub-national region recognised from a party's address (e.g. Crimea)."""
+
+    name: Text
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)]
+    address_terms: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
+Check = Literal["destination", "route", "parties"]
+
+
+class Embargo(_Rule):
+    """A comprehensive embargo on a country or region: fires on destination, route or a party."""
+
+    kind: Literal["embargo"]
+    countries: tuple[Country, ...] = ()
+    region: Region | None = None
+    outcome: Outcome = Outcome.BLOCK
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    checks: Annotated[tuple[Check, ...], Field(min_length=1)] = ("destination", "route", "parties")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Embargo:
+        if bool(self.countries) == (self.region is not None):
+            raise ValueError("give either 'countries' or 'region', not both or neither")
+        return self
+
+
+class DeMinimis(_Rule):
+    """A de minimis level (15 CFR 734.4): foreign-made items above it are subject to the EAR."""
+
+    kind: Literal["de_minimis"]
+    percent: Annotated[Decimal, Field(ge=0, le=100)]
+    destinations: Destinations
+
+
+class Classification(_Rule):
+    """An ECCN of the Commerce Control List with its reasons for control."""
+
+    kind: Literal["classification"]
+    eccn: Eccn
+    reasons: tuple[Reason, ...] = ()
+
+
+class ItemControl(_Rule):
+    """A licence requirement for items controlled for given reasons to given destinations."""
+
+    kind: Literal["item_control"]
+    reasons: Annotated[tuple[Reason, ...], Field(min_length=1)]
+    destinations: Destinations
+    outcome: Outcome = Outcome.BLOCK
+
+
+class Alias(_Closed):
+    """Another name of an entity; an unverified alias can raise a review, never a block."""
+
+    name: Text
+    verified: bool = True
+    note: Text | None = None
+
+
+def _alias(value: object) -> object:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Entity(_Rule):
+    """Who a listed party is: name, aliases, addresses and country. Listings say what applies."""
+
+    kind: Literal["entity"]
+    name: Text
+    aliases: tuple[Annotated[Alias, BeforeValidator(_alias)], ...] = ()
+    """Other names: plain text, or ``{name: ..., verified: false, note: ...}``."""
+    addresses: tuple[Text, ...] = ()
+    country: Country
+    citation: Text | None = None  # type: ignore[assignment]
+
+
+class Listing(_Rule):
+    """An entity's place on a list (Entity List, denial order, ...) over a window."""
+
+    kind: Literal["listing"]
+    entity: RuleId
+    list: Text
+    outcome: Outcome = Outcome.BLOCK
+    roles: tuple[Role, ...] = tuple(Role)
+    """Roles in which a match gives ``outcome``; the listing reaches these parties."""
+    other_roles: Outcome | None = Outcome.REVIEW
+    """Outcome for a match in any other role (None: no hit)."""
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    licence_requirement: Text | None = None
+    licence_policy: Text | None = None
+
+
+class GeneralLicence(_Rule):
+    """A general licence or authorisation that relaxes listings over a window (e.g. ZTE's TGL)."""
+
+    kind: Literal["general_licence"]
+    listings: Annotated[tuple[RuleId, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+    """What a match on a covered listing gives while this licence is in force."""
+
+
+class Transshipment(_Rule):
+    """Red flag: goods for an embargoed destination routed or consigned via a transshipment hub."""
+
+    kind: Literal["transshipment"]
+    hubs: Annotated[tuple[Country, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+
+
+class DestinationMismatch(_Rule):
+    """Red flag: a consignee or end user, or the route's end, is not in the declared destination."""
+
+    kind: Literal["destination_mismatch"]
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = (Role.CONSIGNEE, Role.END_USER)
+    outcome: Outcome = Outcome.REVIEW
+
+
+class MissingParty(_Rule):
+    """Red flag: no party in a required role (e.g. no end user declared)."""
+
+    kind: Literal["missing_party"]
+    role: Role
+    outcome: Outcome = Outcome.REVIEW
+
+
+class EndUse(_Rule):
+    """Red flag: the stated end use mentions a term of concern (military, nuclear, ...)."""
+
+    kind: Literal["end_use"]
+    terms: Annotated[tuple[Text, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+
+
+Rule = Annotated[
+    CountryGroup
+    | Embargo
+    | DeMinimis
+    | Classification
+    | ItemControl
+    | Entity
+    | Listing
+    | GeneralLicence
+    | Transshipment
+    | DestinationMismatch
+    | MissingParty
+    | EndUse,
+    Field(discriminator="kind"),
+]
+
+KINDS = (
+    "country_group",
+    "embargo",
+    "de_minimis",
+    "classification",
+    "item_control",
+    "entity",
+    "listing",
+    "general_licence",
+    "transshipment",
+    "destination_mismatch",
+    "missing_party",
+    "end_use",
+)
+
+
+class RuleFile(_Closed):
+    """One file of rules."""
+
+    about: Text | None = None
+    rules: tuple[Rule, ...] = ()
+
+
+class Matching(_Closed):
+    """Name-matching thresholds: at or above ``match`` a hit counts as a match (the listing's
+    outcome); at or above ``possible`` it is a possible match (review)."""
+
+    match: Annotated[float, Field(gt=0, le=1)] = 0.92
+    possible: Annotated[float, Field(gt=0, le=1)] = 0.82
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Matching:
+        if self.possible > self.match:
+            raise ValueError(f"'possible' ({self.possible}) is above 'match' ({self.match})")
+        return self
+
+
+class Coverage(_Closed):
+    """The period the rule set was written and checked for; earlier dates get a review."""
+
+    start: dt.date = Field(alias="from")
+
+
+class RulesetHeader(_Closed):
+    """The ``ruleset:`` header of ``ruleset.yaml``."""
+
+    name: Text
+    version: Text
+    description: Text | None = None
+    covers: Coverage
+    matching: Matching = Matching()
+
+
+class HeaderFile(_Closed):
+    """The file that carries the header."""
+
+    about: Text | None = None
+    ruleset: RulesetHeader
