@@ -1,9 +1,9 @@
 """screening: export-control compliance screening over declarative YAML rules.
 
-    >>> from screening import load_rules, screen
-    >>> rules = load_rules()
-    >>> decision = screen(transaction, rules=rules)        # doctest: +SKIP
-    >>> decision.outcome, [h.rule_id for h in decision.hits]  # doctest: +SKIP
+>>> from screening import load_rules, screen
+>>> rules = load_rules()
+>>> decision = screen(transaction, rules=rules)        # doctest: +SKIP
+>>> decision.outcome, [h.rule_id for h in decision.hits]  # doctest: +SKIP
 """
 
 from ._version import __version__

@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="transaction file(s); - for stdin")
+    p.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="transaction file(s); - for stdin"
+    )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate the rules as of this date")
     p.add_argument("--json", action="store_true", help="print one JSON decision per line")
     p.add_argument("--rules", type=Path, metavar="DIR", help=rules_help)
@@ -96,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     c = rules_sub.add_parser(
         "check",
         help="validate a rules directory and report every problem with file and line",
-        description="Validate a rules directory. Exit 0 when it loads, 4 with every problem listed.",
+        description="Validate a rules directory: exit 0 when it loads, 4 listing every problem.",
     )
     c.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=rules_help)
     return parser
@@ -192,7 +194,9 @@ def _table(decision: Decision) -> str:
         lines.append(f"  {hit.outcome.value.upper():<7} {hit.rule_id}  [{hit.kind}]{score}")
         lines.append(f"          {hit.message}")
         lines.append(f"          cite: {hit.citation}")
-        lines.append(f"          rule: {hit.source}" + (f"  field: {hit.field}" if hit.field else ""))
+        lines.append(
+            f"          rule: {hit.source}" + (f"  field: {hit.field}" if hit.field else "")
+        )
         lines += [f"          note: {n}" for n in hit.notes]
     if not decision.hits:
         lines.append("  no rule fired")

@@ -17,7 +17,17 @@ from .countries import country_name
 from .models import Decision, Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from .names import NameMatch, address_similarity, fold_text
 from .ruleset import RuleSet
-from .schema import Embargo, Entity, ItemScope, Listing, _Rule
+from .schema import (
+    DestinationMismatch,
+    Embargo,
+    EndUse,
+    Entity,
+    ItemScope,
+    Listing,
+    MissingParty,
+    Transshipment,
+    _Rule,
+)
 
 __all__ = ["evaluate"]
 
@@ -86,10 +96,25 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _hit(rules: RuleSet, rule: _Rule, outcome: Outcome, message: str, **extra: object) -> Hit:
+def _hit(
+    rules: RuleSet,
+    rule: _Rule,
+    outcome: Outcome,
+    message: str,
+    *,
+    field: str | None = None,
+    party: str | None = None,
+    item: str | None = None,
+    matched_name: str | None = None,
+    listed_name: str | None = None,
+    list_name: str | None = None,
+    score: float | None = None,
+    verified: bool = True,
+    evidence: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> Hit:
     """A hit for ``rule``; a block that rests on an unverified fact becomes a review."""
-    verified = bool(extra.pop("verified", True)) and rule.verified
-    notes = tuple(extra.pop("notes", ()))  # type: ignore[call-overload]
+    verified = verified and rule.verified
     if not verified and outcome is Outcome.BLOCK:
         outcome = Outcome.REVIEW
         notes += ("Would block, but rests on a fact not confirmed by a primary source.",)
@@ -97,14 +122,21 @@ def _hit(rules: RuleSet, rule: _Rule, outcome: Outcome, message: str, **extra: o
         notes += (rule.note,)
     return Hit(
         rule_id=rule.id,
-        kind=getattr(rule, "kind"),
+        kind=rule.kind,
         outcome=outcome,
         citation=rule.citation or "",
         message=message,
         source=rules.source(rule.id),
+        field=field,
+        party=party,
+        item=item,
+        matched_name=matched_name,
+        listed_name=listed_name,
+        list=list_name,
+        score=score,
         verified=verified,
+        evidence=evidence,
         notes=notes,
-        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -124,9 +156,7 @@ def _receiving_countries(tx: Transaction) -> list[_Place]:
     places = [_Place(tx.destination, "destination", f"destination {_place_name(tx.destination)}")]
     for i, party in enumerate(tx.parties):
         if party.role in _RECEIVING:
-            places.append(
-                _Place(party.country, f"parties[{i}].country", f"{_party_label(party)}")
-            )
+            places.append(_Place(party.country, f"parties[{i}].country", f"{_party_label(party)}"))
     return places
 
 
@@ -138,60 +168,53 @@ def _percent(value: Decimal) -> Decimal:
 
 
 def _jurisdiction(tx: Transaction, rules: RuleSet, day: dt.date) -> tuple[ItemStatus, ...]:
-    out = []
-    for i, item in enumerate(tx.items):
+    return tuple(_item_status(tx, i, rules, day) for i in range(len(tx.items)))
 
-        def status(j: Jurisdiction, reason: str, **kw: object) -> ItemStatus:
-            return ItemStatus(index=i, description=item.description, jurisdiction=j, reason=reason, **kw)  # type: ignore[arg-type]  # noqa: B023
 
-        if item.origin == "US":
-            out.append(status(Jurisdiction.SUBJECT, "US-origin item"))
-            continue
-        if item.origin is None:
-            out.append(status(Jurisdiction.UNKNOWN, "origin not given"))
-            continue
-        if item.us_content_value is None:
-            out.append(
-                status(Jurisdiction.UNKNOWN, f"made in {item.origin}; US content value not given")
-            )
-            continue
-        if item.us_content_value == 0:
-            out.append(status(Jurisdiction.NOT_SUBJECT, f"made in {item.origin}; no US content"))
-            continue
-        if not item.unit_value:
-            out.append(status(Jurisdiction.UNKNOWN, f"made in {item.origin}; unit value not given"))
-            continue
-        share = item.us_content_value / item.unit_value * 100
-        level = _de_minimis_level(tx, rules, day)
-        if level is None:
-            out.append(
-                status(
-                    Jurisdiction.UNKNOWN,
-                    f"made in {item.origin}; no de minimis level in force on {day}",
-                    us_content_percent=_percent(share),
-                )
-            )
-            continue
-        percent, rule_id, place, verified = level
-        subject = share > percent
-        verb = "exceeds" if subject else "does not exceed"
-        reason = (
-            f"made in {item.origin}; US content {_percent(share)}% {verb} the {percent}% de "
-            f"minimis level for {place}"
+def _item_status(tx: Transaction, index: int, rules: RuleSet, day: dt.date) -> ItemStatus:
+    """Is item ``index`` subject to the EAR (15 CFR 734.3, 734.4), and why."""
+    item = tx.items[index]
+    base = {"index": index, "description": item.description}
+    made_in = f"made in {item.origin}"
+    if item.origin == "US":
+        return ItemStatus(**base, jurisdiction=Jurisdiction.SUBJECT, reason="US-origin item")
+    unknown = Jurisdiction.UNKNOWN
+    if item.origin is None:
+        return ItemStatus(**base, jurisdiction=unknown, reason="origin not given")
+    if item.us_content_value is None:
+        reason = f"{made_in}; US content value not given"
+        return ItemStatus(**base, jurisdiction=unknown, reason=reason)
+    if item.us_content_value == 0:
+        reason = f"{made_in}; no US content"
+        return ItemStatus(**base, jurisdiction=Jurisdiction.NOT_SUBJECT, reason=reason)
+    if not item.unit_value:
+        reason = f"{made_in}; unit value not given"
+        return ItemStatus(**base, jurisdiction=unknown, reason=reason)
+    share = item.us_content_value / item.unit_value * 100
+    level = _de_minimis_level(tx, rules, day)
+    if level is None:
+        reason = f"{made_in}; no de minimis level in force on {day}"
+        return ItemStatus(
+            **base, jurisdiction=unknown, reason=reason, us_content_percent=_percent(share)
         )
-        if not verified:
-            reason += " (level rests on an unverified fact)"
-        out.append(
-            status(
-                Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT,
-                reason,
-                us_content_percent=_percent(share),
-                de_minimis_percent=percent,
-                rule_id=rule_id,
-                verified=verified,
-            )
-        )
-    return tuple(out)
+    percent, rule_id, place, verified = level
+    subject = share > percent
+    verb = "exceeds" if subject else "does not exceed"
+    reason = (
+        f"{made_in}; US content {_percent(share)}% {verb} the {percent}% de minimis level "
+        f"for {place}"
+    )
+    if not verified:
+        reason += " (the level rests on an unverified fact)"
+    return ItemStatus(
+        **base,
+        jurisdiction=Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT,
+        reason=reason,
+        us_content_percent=_percent(share),
+        de_minimis_percent=percent,
+        rule_id=rule_id,
+        verified=verified,
+    )
 
 
 def _de_minimis_level(
@@ -374,7 +397,9 @@ def _listing_hit(
         address_score = max(address_similarity(party.address, a) for a in entity.addresses)
         if not is_match and address_score >= _ADDRESS_CORROBORATES:
             is_match = True
-            notes.append(f"Possible name match corroborated by the address (score {address_score}).")
+            notes.append(
+                f"Possible name match corroborated by the address (score {address_score})."
+            )
     outcome = base if is_match else _cap(base, Outcome.REVIEW)
     grade = "matches" if is_match else "possibly matches"
     if not match.verified:
@@ -403,7 +428,7 @@ def _listing_hit(
                 field=field,
                 party=_party_label(party),
                 listed_name=entity.name,
-                list=listing.list,
+                list_name=listing.list,
             )
         )
     listed = f"'{match.name}'" + (f" ({entity.name})" if match.name != entity.name else "")
@@ -428,7 +453,7 @@ def _listing_hit(
             party=_party_label(party),
             matched_name=query,
             listed_name=match.name,
-            list=listing.list,
+            list_name=listing.list,
             score=match.score,
             verified=match.verified,
             evidence=tuple(evidence),
@@ -461,14 +486,28 @@ def _item_controls(
                 label = f"items[{status.index}] '{item.description}'"
                 notes: list[str] = []
                 if status.jurisdiction is Jurisdiction.UNKNOWN:
-                    notes.append(f"Whether {label} is subject to the EAR is unknown: {status.reason}.")
-                outcome = rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
+                    notes.append(
+                        f"Whether {label} is subject to the EAR is unknown: {status.reason}."
+                    )
+                outcome = (
+                    rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
+                )
                 if item.eccn is None:
                     message = (
                         f"{label} has no ECCN, so the licence requirement of {rule.id} "
-                        f"({'/'.join(rule.reasons)} controls) for {place.label} cannot be ruled out."
+                        f"({'/'.join(rule.reasons)}) for {place.label} cannot be ruled out."
                     )
-                    hits.append(_hit(rules, rule, Outcome.REVIEW, message, field=field, item=label, notes=tuple(notes)))
+                    hits.append(
+                        _hit(
+                            rules,
+                            rule,
+                            Outcome.REVIEW,
+                            message,
+                            field=field,
+                            item=label,
+                            notes=tuple(notes),
+                        )
+                    )
                     continue
                 if item.eccn == "EAR99":
                     continue
@@ -479,7 +518,17 @@ def _item_controls(
                         f"{label} has ECCN {item.eccn}, which this rule set does not classify; "
                         f"its reasons for control, and so {rule.id}, cannot be checked."
                     )
-                    hits.append(_hit(rules, rule, Outcome.REVIEW, message, field=field, item=label, notes=tuple(notes)))
+                    hits.append(
+                        _hit(
+                            rules,
+                            rule,
+                            Outcome.REVIEW,
+                            message,
+                            field=field,
+                            item=label,
+                            notes=tuple(notes),
+                        )
+                    )
                     continue
                 entry = entries[0]
                 reasons = sorted(set(entry.reasons) & set(rule.reasons))
@@ -509,92 +558,84 @@ def _item_controls(
 
 
 def _red_flags(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Hit]:
-    hits: list[Hit] = []
     embargoed = embargoed_places(tx, rules, day)
-    for rule in rules.transshipment:
-        if not rule.in_force(day) or not embargoed:
-            continue
-        hubs = set(rule.hubs)
-        via = [
-            _Place(code, f"route[{i}]", f"route through {_place_name(code)}")
-            for i, code in enumerate(tx.route[:-1] if tx.route else ())
-            if code in hubs
-        ]
-        via += [
-            _Place(p.country, f"parties[{i}].country", _party_label(p))
-            for i, p in enumerate(tx.parties)
-            if p.country in hubs
-            and p.role in (Role.INTERMEDIATE_CONSIGNEE, Role.FORWARDER, Role.CONSIGNEE, Role.BUYER)
-        ]
-        if not via:
-            continue
-        message = (
-            f"Goods reach {embargoed[0].label} via the transshipment hub "
-            f"{_place_name(via[0].code)} ({via[0].label})."
-        )
-        hits.append(
-            _hit(
-                rules,
-                rule,
-                rule.outcome,
-                message,
-                field=via[0].field,
-                evidence=tuple(f"{p.field}: {p.label}" for p in via + embargoed),
-            )
-        )
-    for rule in rules.destination_mismatch:
-        if not rule.in_force(day):
-            continue
-        off = [
-            _Place(p.country, f"parties[{i}].country", _party_label(p))
-            for i, p in enumerate(tx.parties)
-            if p.role in rule.roles and p.country != tx.destination
-        ]
-        if tx.route and tx.route[-1] != tx.destination:
-            off.append(_Place(tx.route[-1], f"route[{len(tx.route) - 1}]", "the route's last country"))
-        if off:
-            message = (
-                f"Declared destination is {_place_name(tx.destination)}, but "
-                f"{off[0].label} is in {_place_name(off[0].code)}."
-            )
-            hits.append(
-                _hit(
-                    rules,
-                    rule,
-                    rule.outcome,
-                    message,
-                    field=off[0].field,
-                    evidence=tuple(f"{p.field}: {p.label}" for p in off),
-                )
-            )
-    for rule in rules.missing_party:
-        if rule.in_force(day) and not any(p.role is rule.role for p in tx.parties):
-            hits.append(
-                _hit(
-                    rules,
-                    rule,
-                    rule.outcome,
-                    f"No {rule.role} is declared: {rule.title or rule.id}.",
-                    field="parties",
-                )
-            )
-    for rule in rules.end_use:
-        if not rule.in_force(day) or tx.end_use is None:
-            continue
-        folded = fold_text(tx.end_use)
-        found = [t for t in rule.terms if _contains_term(folded, t)]
-        if found:
-            hits.append(
-                _hit(
-                    rules,
-                    rule,
-                    rule.outcome,
-                    f"The stated end use mentions {', '.join(repr(t) for t in found)}.",
-                    field="end_use",
-                    evidence=tuple(found),
-                )
-            )
+    hits = [
+        h
+        for r in rules.transshipment
+        if r.in_force(day)
+        for h in _transship(tx, rules, r, embargoed)
+    ]
+    hits += [
+        h for r in rules.destination_mismatch if r.in_force(day) for h in _mismatch(tx, rules, r)
+    ]
+    hits += [h for r in rules.missing_party if r.in_force(day) for h in _missing(tx, rules, r)]
+    hits += [h for r in rules.end_use if r.in_force(day) for h in _end_use(tx, rules, r)]
     return hits
+
+
+_VIA_ROLES = (Role.INTERMEDIATE_CONSIGNEE, Role.FORWARDER, Role.CONSIGNEE, Role.BUYER)
+
+
+def _transship(
+    tx: Transaction, rules: RuleSet, rule: Transshipment, embargoed: list[_Place]
+) -> list[Hit]:
+    if not embargoed:
+        return []
+    hubs = set(rule.hubs)
+    via = [
+        _Place(code, f"route[{i}]", f"route through {_place_name(code)}")
+        for i, code in enumerate(tx.route[:-1])
+        if code in hubs
+    ]
+    via += [
+        _Place(p.country, f"parties[{i}].country", _party_label(p))
+        for i, p in enumerate(tx.parties)
+        if p.country in hubs and p.role in _VIA_ROLES
+    ]
+    if not via:
+        return []
+    message = (
+        f"Goods reach {embargoed[0].label} via the transshipment hub "
+        f"{_place_name(via[0].code)} ({via[0].label})."
+    )
+    evidence = tuple(f"{p.field}: {p.label}" for p in via + embargoed)
+    return [_hit(rules, rule, rule.outcome, message, field=via[0].field, evidence=evidence)]
+
+
+def _mismatch(tx: Transaction, rules: RuleSet, rule: DestinationMismatch) -> list[Hit]:
+    off = [
+        _Place(p.country, f"parties[{i}].country", _party_label(p))
+        for i, p in enumerate(tx.parties)
+        if p.role in rule.roles and p.country != tx.destination
+    ]
+    if tx.route and tx.route[-1] != tx.destination:
+        off.append(_Place(tx.route[-1], f"route[{len(tx.route) - 1}]", "the route's last country"))
+    if not off:
+        return []
+    message = (
+        f"Declared destination is {_place_name(tx.destination)}, but {off[0].label} is in "
+        f"{_place_name(off[0].code)}."
+    )
+    evidence = tuple(f"{p.field}: {p.label}" for p in off)
+    return [_hit(rules, rule, rule.outcome, message, field=off[0].field, evidence=evidence)]
+
+
+def _missing(tx: Transaction, rules: RuleSet, rule: MissingParty) -> list[Hit]:
+    if any(p.role is rule.role for p in tx.parties):
+        return []
+    message = f"No {rule.role} is declared: {rule.title or rule.id}."
+    return [_hit(rules, rule, rule.outcome, message, field="parties")]
+
+
+def _end_use(tx: Transaction, rules: RuleSet, rule: EndUse) -> list[Hit]:
+    if tx.end_use is None:
+        return []
+    folded = fold_text(tx.end_use)
+    found = tuple(t for t in rule.terms if _contains_term(folded, t))
+    if not found:
+        return []
+    message = f"The stated end use mentions {', '.join(repr(t) for t in found)}."
+    return [_hit(rules, rule, rule.outcome, message, field="end_use", evidence=found)]
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -603,6 +644,9 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         key = (hit.rule_id, hit.party or hit.item or hit.field or "")
         prev = best.get(key)
-        if prev is None or (hit.outcome.rank, hit.score or 0.0) > (prev.outcome.rank, prev.score or 0.0):
+        if prev is None or (hit.outcome.rank, hit.score or 0.0) > (
+            prev.outcome.rank,
+            prev.score or 0.0,
+        ):
             best[key] = hit
     return list(best.values())

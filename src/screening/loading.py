@@ -19,11 +19,11 @@ from .errors import Problem, RuleError
 from .ruleset import RuleSet
 from .schema import (
     KINDS,
+    DeMinimis,
     Embargo,
     GeneralLicence,
     HeaderFile,
     ItemControl,
-    DeMinimis,
     Listing,
     Rule,
     RuleFile,
@@ -84,7 +84,9 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
         data = located.data
         if data is None:
-            problems.append(Problem("file is empty (expected 'rules:' or 'ruleset:')", file=display))
+            problems.append(
+                Problem("file is empty (expected 'rules:' or 'ruleset:')", file=display)
+            )
             continue
         if not isinstance(data, dict):
             problems.append(
@@ -125,7 +127,9 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             rules.append(rule)
 
     if header is None and not any(p.path == "ruleset" or "ruleset" in p.message for p in problems):
-        problems.append(Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root))
+        problems.append(
+            Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root)
+        )
     problems += _check_references(rules, sources)
     if problems:
         raise RuleError(problems)
@@ -167,7 +171,9 @@ def _validate_rules(located: Located, problems: list[Problem]) -> list[tuple[Rul
         return []
     if not isinstance(items, list):
         problems.append(
-            Problem("'rules' must be a list", file=file, line=located.line_of(("rules",)), path="rules")
+            Problem(
+                "'rules' must be a list", file=file, line=located.line_of(("rules",)), path="rules"
+            )
         )
         return []
     out: list[tuple[Rule, int]] = []

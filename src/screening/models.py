@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -34,7 +34,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What screening says: stop, look closer, or go ahead. Ordered by severity."""
 
     CLEAR = "clear"
@@ -46,14 +46,11 @@ class Outcome(str, Enum):
         """0 for clear, 1 for review, 2 for block: the larger, the more severe."""
         return _RANK[self]
 
-    def __str__(self) -> str:
-        return self.value
-
 
 _RANK = {Outcome.CLEAR: 0, Outcome.REVIEW: 1, Outcome.BLOCK: 2}
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The part a party plays in a transaction (15 CFR 748.5 names most of these)."""
 
     EXPORTER = "exporter"
@@ -63,9 +60,6 @@ class Role(str, Enum):
     END_USER = "end_user"
     FORWARDER = "forwarder"
     PAYER = "payer"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Party(_Frozen):
@@ -83,12 +77,17 @@ class Item(_Frozen):
     """One line of goods: what it is, where it was made, and what it is worth per unit."""
 
     description: Text
-    eccn: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, to_upper=True, pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$"
-        ),
-    ] | None = None
+    eccn: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True,
+                to_upper=True,
+                pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$",
+            ),
+        ]
+        | None
+    ) = None
     """Export Control Classification Number, e.g. ``5A991`` or ``EAR99``; None when unknown."""
     origin: Country | None = None
     """Country where the item was made; ``US`` makes it subject to the EAR wherever it goes."""
@@ -127,15 +126,12 @@ class Transaction(_Frozen):
     """Free-form data carried through untouched (order numbers, system ids)."""
 
 
-class Jurisdiction(str, Enum):
+class Jurisdiction(StrEnum):
     """Whether an item is subject to the EAR (15 CFR 734.3), as far as we can tell."""
 
     SUBJECT = "subject"
     NOT_SUBJECT = "not_subject"
     UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class ItemStatus(_Frozen):

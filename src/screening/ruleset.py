@@ -17,8 +17,8 @@ from .schema import (
     DeMinimis,
     DestinationMismatch,
     Destinations,
-    EndUse,
     Embargo,
+    EndUse,
     Entity,
     GeneralLicence,
     ItemControl,
@@ -92,9 +92,7 @@ class RuleSet:
         candidates = []
         for entity in self.entities.values():
             candidates.append(NameCandidate(entity.id, entity.name))
-            candidates += [
-                NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases
-            ]
+            candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
         self.names = NameIndex(candidates)
 
     def __repr__(self) -> str:

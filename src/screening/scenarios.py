@@ -141,7 +141,9 @@ def replay(directory: Path, rules: RuleSet) -> list[Replay]:
         except ScenarioError as exc:
             problems.append(Problem(str(exc)))
             continue
-        decision = evaluate(scenario.transaction, rules, scenario.as_of or scenario.transaction.date)
+        decision = evaluate(
+            scenario.transaction, rules, scenario.as_of or scenario.transaction.date
+        )
         out.append(Replay(scenario, decision))
     if problems:
         raise ScenarioError("\n".join(str(p) for p in problems))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -32,8 +32,8 @@ __all__ = [
     "DeMinimis",
     "DestinationMismatch",
     "Destinations",
-    "EndUse",
     "Embargo",
+    "EndUse",
     "Entity",
     "GeneralLicence",
     "ItemControl",
@@ -82,11 +82,12 @@ class _Dated(_Closed):
 
 class _Rule(_Dated):
     id: RuleId
+    kind: str
     title: Text | None = None
     citation: Text
 
 
-class ItemScope(str, Enum):
+class ItemScope(StrEnum):
     """Which items a rule reaches: only those subject to the EAR, or any item at all."""
 
     SUBJECT_TO_EAR = "subject_to_ear"

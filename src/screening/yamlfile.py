@@ -83,9 +83,9 @@ class _Loader(
         _Resolver.__init__(self)
         self.file = file
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YamlProblem(
                 Problem(
                     f"YAML aliases ('*{event.anchor}') are not allowed in this file",
@@ -93,7 +93,7 @@ class _Loader(
                     line=event.start_mark.line + 1,
                 )
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _build(loader: _Loader, node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
@@ -188,6 +188,10 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlProblem(
-            Problem(f"not UTF-8 text (byte {exc.start})", file=name, line=raw[: exc.start].count(b"\n") + 1)
+            Problem(
+                f"not UTF-8 text (byte {exc.start})",
+                file=name,
+                line=raw[: exc.start].count(b"\n") + 1,
+            )
         ) from None
     return parse_yaml(text, name)

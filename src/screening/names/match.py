@@ -87,22 +87,26 @@ class NameIndex:
         return len(self._candidates)
 
     def search(self, query: str, *, cutoff: float) -> list[NameMatch]:
-        """Every key with a name scoring at least ``cutoff``: its best name, best first.
+        """Every key with a name scoring at least ``cutoff``, best first.
 
-        Ties break on key then name, so results are deterministic.
+        A key gets its best verified name and, when an unverified alias scores higher, that
+        alias too: the caller can then grade each on its own (a verified match may block, an
+        unverified one only raise a review). Ties break on key then name: deterministic.
         """
-        best: dict[str, NameMatch] = {}
         if not compact(query):
             return []
+        best: dict[tuple[str, bool], NameMatch] = {}
         for cand in self._candidates:
             score = similarity(query, cand.name)
             if score < cutoff:
                 continue
-            found = NameMatch(cand.key, cand.name, score, cand.verified)
-            prev = best.get(cand.key)
-            if prev is None or (found.verified, found.score) > (prev.verified, prev.score):
-                # Prefer a verified name over an unverified one at any score above cutoff only
-                # when it scores at least as well; otherwise keep the higher score.
-                if prev is None or found.score >= prev.score or not prev.verified:
-                    best[cand.key] = found
-        return sorted(best.values(), key=lambda m: (-m.score, m.key, m.name))
+            slot = (cand.key, cand.verified)
+            prev = best.get(slot)
+            if prev is None or score > prev.score:
+                best[slot] = NameMatch(cand.key, cand.name, score, cand.verified)
+        found = [
+            m
+            for (key, verified), m in best.items()
+            if verified or (key, True) not in best or m.score > best[(key, True)].score
+        ]
+        return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
