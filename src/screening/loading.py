@@ -312,7 +312,12 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    """A did-you-mean hint: a close spelling, or a known key inside a compound
+    ('efective_from' -> 'from')."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        parts = word.replace("-", "_").split("_")
+        close = [c for c in choices if c in parts][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
