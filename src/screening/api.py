@@ -36,10 +36,17 @@ def parse_transaction(data: Transaction | Mapping[str, Any]) -> Transaction:
 
 
 def _problems(exc: ValidationError) -> list[Problem]:
-    out = []
+    errors = []
     for error in exc.errors(include_url=False):
         loc = [p for p in error["loc"] if not (isinstance(p, str) and "[" in p)]
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        errors.append((path, error))
+    paths = [path for path, _ in errors]
+    out = []
+    for path, error in errors:
+        # A list whose elements failed is also reported as too short: say only the real fault.
+        if error["type"] == "too_short" and any(p.startswith(f"{path}[") for p in paths):
+            continue
         kind = error["type"]
         if kind == "extra_forbidden":
             message = "unknown field"

@@ -54,6 +54,7 @@ class _Reach:
     items: tuple[int, ...]
     cap: Outcome
     note: str | None
+    verified: bool = True
 
 
 def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
@@ -71,7 +72,7 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
                     f"The rule set covers dates from {rules.covers_from}; {day} is earlier, so "
                     "rules then in force may be missing. Screen against an appropriate rule set."
                 ),
-                source="ruleset.yaml",
+                source=rules.covers_source,
             )
         )
     hits += _embargoes(tx, rules, day, statuses)
@@ -246,7 +247,7 @@ def _reach(statuses: tuple[ItemStatus, ...], scope: ItemScope) -> _Reach | None:
         unverified = [s for s in statuses if s.index in subject and not s.verified]
         if len(unverified) == len(subject):
             note = "Whether the items are subject to the EAR rests on an unverified fact."
-            return _Reach(subject, Outcome.REVIEW, note)
+            return _Reach(subject, Outcome.REVIEW, note, verified=False)
         return _Reach(subject, Outcome.BLOCK, None)
     unknown = [s for s in statuses if s.jurisdiction is Jurisdiction.UNKNOWN]
     if unknown:
@@ -267,7 +268,12 @@ def _items_label(tx: Transaction, indexes: Iterable[int]) -> str:
 
 
 def _contains_term(folded_text: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(fold_text(term))}(?!\w)", folded_text) is not None
+    """Whole-word match for short terms ("IRGC", "Kerch"); longer terms also match inside a
+    compound word ("paramilitary"), since missing one is worse than a spare review."""
+    folded = fold_text(term)
+    if len(folded) >= 6:
+        return folded in folded_text
+    return re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", folded_text) is not None
 
 
 def _embargo_places(tx: Transaction, rule: Embargo) -> list[_Place]:
@@ -335,6 +341,7 @@ def _embargoes(
                 _cap(rule.outcome, reach.cap),
                 message,
                 field=places[0].field,
+                verified=reach.verified,
                 evidence=tuple(f"{p.field}: {p.label}" for p in places),
                 notes=(reach.note,) if reach.note else (),
             )
@@ -455,7 +462,7 @@ def _listing_hit(
             listed_name=match.name,
             list_name=listing.list,
             score=match.score,
-            verified=match.verified,
+            verified=match.verified and reach.verified,
             evidence=tuple(evidence),
             notes=tuple(notes),
         ),

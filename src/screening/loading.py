@@ -68,9 +68,11 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         raise RuleError([Problem("no rule files (*.yaml) found", file=display_root)])
 
     problems: list[Problem] = []
-    header: tuple[RulesetHeader, str] | None = None
+    header: tuple[RulesetHeader, Located] | None = None
+    header_seen = False
     rules: list[Rule] = []
-    sources: dict[str, str] = {}
+    places: dict[str, tuple[Located, int]] = {}
+    failed: set[str] = set()
     digest = hashlib.sha256()
 
     for path in paths:
@@ -98,53 +100,59 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             )
             continue
         if "ruleset" in data:
+            header_seen = True
             parsed = _validate_header(located, problems)
-            if parsed is not None:
-                if header is not None:
-                    problems.append(
-                        Problem(
-                            f"a second 'ruleset:' header (the first is in {header[1]})",
-                            file=display,
-                            line=located.line_of(("ruleset",)),
-                        )
-                    )
-                else:
-                    header = (parsed, display)
-            continue
-        for rule, line in _validate_rules(located, problems):
-            if rule.id in sources:
+            if parsed is not None and header is not None:
                 problems.append(
                     Problem(
-                        f"duplicate rule id (first defined at {sources[rule.id]})",
+                        f"a second 'ruleset:' header (the first is in {header[1].file})",
                         file=display,
-                        line=line,
+                        line=located.line_of(("ruleset",)),
+                    )
+                )
+            elif parsed is not None:
+                header = (parsed, located)
+            continue
+        for rule, index in _validate_rules(located, problems, failed):
+            if rule.id in places:
+                first, first_index = places[rule.id]
+                problems.append(
+                    Problem(
+                        f"duplicate rule id (first defined at {_where(first, first_index)})",
+                        file=display,
+                        line=located.line_of(("rules", index, "id")),
                         rule_id=rule.id,
                         path="id",
                     )
                 )
                 continue
-            sources[rule.id] = f"{display}:{line}"
+            places[rule.id] = (located, index)
             rules.append(rule)
 
-    if header is None and not any(p.path == "ruleset" or "ruleset" in p.message for p in problems):
+    if not header_seen:
         problems.append(
             Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root)
         )
-    problems += _check_references(rules, sources)
+    problems += _check_references(rules, places, failed)
     if problems:
         raise RuleError(problems)
     assert header is not None
-    meta = header[0]
+    meta, header_file = header
     return RuleSet(
         name=meta.name,
         version=meta.version,
         covers_from=meta.covers.start,
+        covers_source=f"{header_file.file}:{header_file.line_of(('ruleset', 'covers'))}",
         matching=meta.matching,
         rules=rules,
-        sources=sources,
+        sources={rule_id: _where(*place) for rule_id, place in places.items()},
         fingerprint=digest.hexdigest(),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
     )
+
+
+def _where(located: Located, index: int) -> str:
+    return f"{located.file}:{located.line_of(('rules', index))}"
 
 
 def _validate_header(located: Located, problems: list[Problem]) -> RulesetHeader | None:
@@ -155,7 +163,11 @@ def _validate_header(located: Located, problems: list[Problem]) -> RulesetHeader
         return None
 
 
-def _validate_rules(located: Located, problems: list[Problem]) -> list[tuple[Rule, int]]:
+def _validate_rules(
+    located: Located, problems: list[Problem], failed: set[str]
+) -> list[tuple[Rule, int]]:
+    """The valid rules of one file with their index; problems and the ids of invalid rules
+    are collected into ``problems`` and ``failed``."""
     data = located.data
     file = located.file
     extra = sorted(set(data) - set(RuleFile.model_fields))
@@ -186,6 +198,8 @@ def _validate_rules(located: Located, problems: list[Problem]) -> list[tuple[Rul
             problems.append(Problem("a rule must be a mapping", file=file, line=line))
             continue
         kind = item.get("kind")
+        if rule_id is not None:
+            failed.add(rule_id)  # until it validates
         if kind not in KINDS:
             key_line = located.line_of((*where, "kind")) if "kind" in item else line
             message = (
@@ -208,7 +222,8 @@ def _validate_rules(located: Located, problems: list[Problem]) -> list[tuple[Rul
         except ValidationError as exc:
             problems += _problems(exc, located, where, _model_of(kind), item, rule_id=rule_id)
             continue
-        out.append((rule, line))
+        failed.discard(rule.id)
+        out.append((rule, i))
     return out
 
 
@@ -321,34 +336,39 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _check_references(rules: list[Rule], sources: dict[str, str]) -> list[Problem]:
-    """Cross-rule checks: what one rule names must exist in the set."""
+def _check_references(
+    rules: list[Rule], places: dict[str, tuple[Located, int]], failed: set[str]
+) -> list[Problem]:
+    """Cross-rule checks: what one rule names must exist in the set. A reference to a rule
+    that failed to validate is not reported again."""
     ids = {r.id: r for r in rules}
     groups = {r.group for r in rules if r.kind == "country_group"}
     out: list[Problem] = []
 
-    def problem(rule: Rule, path: str, message: str) -> None:
-        file, _, line = sources[rule.id].rpartition(":")
-        out.append(Problem(message, file=file, line=int(line), rule_id=rule.id, path=path))
+    def problem(rule: Rule, path: tuple[str | int, ...], message: str) -> None:
+        located, index = places[rule.id]
+        dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+        line = located.line_of(("rules", index, *path))
+        out.append(Problem(message, file=located.file, line=line, rule_id=rule.id, path=dotted))
 
     for rule in rules:
-        if isinstance(rule, Listing):
+        if isinstance(rule, Listing) and rule.entity not in failed:
             target = ids.get(rule.entity)
             if target is None or target.kind != "entity":
-                problem(rule, "entity", f"no entity with id '{rule.entity}'")
+                problem(rule, ("entity",), f"no entity with id '{rule.entity}'")
         if isinstance(rule, GeneralLicence):
             for i, listing_id in enumerate(rule.listings):
                 target = ids.get(listing_id)
-                if target is None or target.kind != "listing":
-                    problem(rule, f"listings[{i}]", f"no listing with id '{listing_id}'")
+                if listing_id not in failed and (target is None or target.kind != "listing"):
+                    problem(rule, ("listings", i), f"no listing with id '{listing_id}'")
         if isinstance(rule, DeMinimis | ItemControl):
             for i, group in enumerate(rule.destinations.groups):
                 if group not in groups:
                     problem(
                         rule,
-                        f"destinations.groups[{i}]",
+                        ("destinations", "groups", i),
                         f"no country_group defines group '{group}'",
                     )
         if isinstance(rule, Embargo) and rule.outcome.value == "clear":
-            problem(rule, "outcome", "an embargo cannot have outcome 'clear'")
+            problem(rule, ("outcome",), "an embargo cannot have outcome 'clear'")
     return out

@@ -11,7 +11,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from .countries import Country
 
@@ -96,17 +103,13 @@ class Item(_Frozen):
     us_content_value: Annotated[Decimal, Field(ge=0)] | None = None
     """Per unit: value of controlled US-origin content incorporated in a foreign-made item."""
 
-    @model_validator(mode="after")
-    def _content_within_value(self) -> Item:
-        if (
-            self.us_content_value is not None
-            and self.unit_value is not None
-            and self.us_content_value > self.unit_value
-        ):
-            raise ValueError(
-                f"us_content_value {self.us_content_value} is above unit_value {self.unit_value}"
-            )
-        return self
+    @field_validator("us_content_value")
+    @classmethod
+    def _content_within_value(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        unit_value = info.data.get("unit_value")
+        if value is not None and unit_value is not None and value > unit_value:
+            raise ValueError(f"us_content_value {value} is above unit_value {unit_value}")
+        return value
 
 
 class Transaction(_Frozen):

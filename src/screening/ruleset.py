@@ -50,6 +50,7 @@ class RuleSet:
         name: str,
         version: str,
         covers_from: dt.date,
+        covers_source: str,
         matching: Matching,
         rules: list[Rule],
         sources: dict[str, str],
@@ -59,6 +60,8 @@ class RuleSet:
         self.name = name
         self.version = version
         self.covers_from = covers_from
+        self.covers_source = covers_source
+        """Where the coverage start is written, as ``file:line``."""
         self.matching = matching
         self.fingerprint = fingerprint
         """sha256 over every rule file's path and content: changes with any edit."""

@@ -19,6 +19,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -69,11 +71,13 @@ class _Dated(_Closed):
     """False marks a fact no primary source confirmed: it may raise a review, never a block."""
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _window_in_order(self) -> _Dated:
-        if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _window_in_order(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"'to' ({end}) is before 'from' ({start})")
+        return end
 
     def in_force(self, day: dt.date) -> bool:
         """True when ``day`` falls inside the window."""
@@ -303,11 +307,13 @@ class Matching(_Closed):
     match: Annotated[float, Field(gt=0, le=1)] = 0.92
     possible: Annotated[float, Field(gt=0, le=1)] = 0.82
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Matching:
-        if self.possible > self.match:
-            raise ValueError(f"'possible' ({self.possible}) is above 'match' ({self.match})")
-        return self
+    @field_validator("possible")
+    @classmethod
+    def _ordered(cls, possible: float, info: ValidationInfo) -> float:
+        match = info.data.get("match")
+        if match is not None and possible > match:
+            raise ValueError(f"'possible' ({possible}) is above 'match' ({match})")
+        return possible
 
 
 class Coverage(_Closed):

@@ -1,7 +1,7 @@
 """Safe YAML reading that remembers the line of every key and value.
 
 Rule files are edited by hand, so the reader is strict where PyYAML is lenient: duplicate keys,
-anchors/aliases (the "billion laughs" pattern), non-string keys and oversized files are errors,
+anchors and aliases (the "billion laughs" pattern), non-string keys and oversized files are errors,
 and only ``true``/``false`` are booleans (YAML 1.1 reads the country code ``NO`` as false).
 """
 
@@ -88,7 +88,18 @@ class _Loader(
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YamlProblem(
                 Problem(
-                    f"YAML aliases ('*{event.anchor}') are not allowed in this file",
+                    "YAML anchors and aliases are not allowed in this file "
+                    f"(alias '*{event.anchor}')",
+                    file=self.file,
+                    line=event.start_mark.line + 1,
+                )
+            )
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlProblem(
+                Problem(
+                    f"YAML anchors and aliases are not allowed in this file (anchor '&{anchor}')",
                     file=self.file,
                     line=event.start_mark.line + 1,
                 )

@@ -6,6 +6,7 @@ listed names of a rule set and returns the candidates a query name matches, best
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from rapidfuzz import fuzz
 from .normalize import compact, fold_text, legal_forms, tokens
 
 __all__ = ["NameCandidate", "NameIndex", "NameMatch", "address_similarity", "similarity"]
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _core(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -37,10 +40,18 @@ def similarity(a: str, b: str) -> float:
     best = fuzz.token_sort_ratio(" ".join(ta), " ".join(tb))
     best = max(best, fuzz.ratio("".join(ta), "".join(tb)))
     ca, cb = _core(ta), _core(tb)
-    if (ca, cb) != (ta, tb):
+    if sorted(ca) == sorted(cb):
+        best = max(best, 95.0)  # the same name but for legal forms: "ZTE Corp Ltd"
+    elif (ca, cb) != (ta, tb):
         discount = 0.97 if min(len(ca), len(cb)) > 1 else 0.88
         best = max(best, discount * fuzz.token_sort_ratio(" ".join(ca), " ".join(cb)))
+    if _numbers(ta) != _numbers(tb):
+        best = min(best, 85.0)  # "9-Star" is not "8-Star": numbers are distinctive
     return round(best / 100.0, 4)
+
+
+def _numbers(words: tuple[str, ...]) -> list[str]:
+    return sorted(_DIGITS.findall(" ".join(words)))
 
 
 def address_similarity(a: str, b: str) -> float:

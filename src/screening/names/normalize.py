@@ -7,6 +7,7 @@ and spacing, legal-form abbreviations and number words.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -17,6 +18,7 @@ import yaml
 __all__ = ["compact", "fold_text", "normalize", "tokens"]
 
 _MAX_CACHE = 65536
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _resource(name: str) -> Any:
@@ -65,7 +67,7 @@ def fold_text(text: str) -> str:
 
     Keeps spacing and punctuation; used for names and addresses alike.
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     # Drop format (zero-width, soft hyphen, bidi marks) and control characters; keep spacing.
     text = "".join(
         " " if ch.isspace() else ch
@@ -77,7 +79,8 @@ def fold_text(text: str) -> str:
         "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     )
     glyphs = _homoglyphs()
-    return " ".join(_fold_word(word, glyphs) for word in text.split())
+    text = " ".join(text.split())
+    return _WORD.sub(lambda m: _fold_word(m.group(), glyphs), text)
 
 
 def _split_punctuation(text: str) -> list[str]:
