@@ -16,12 +16,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from .countries import country_name
 from .models import Decision, Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from .names import NameMatch, address_similarity, fold_text
-from .ruleset import RuleSet
+from .ruleset import Membership, RuleSet
 from .schema import (
     DestinationMismatch,
     Embargo,
     EndUse,
     Entity,
+    ItemControl,
     ItemScope,
     Listing,
     MissingParty,
@@ -486,79 +487,62 @@ def _item_controls(
             if not member.member:
                 continue
             for status in statuses:
-                if status.jurisdiction is Jurisdiction.NOT_SUBJECT:
-                    continue
-                item = tx.items[status.index]
-                field = f"items[{status.index}].eccn"
-                label = f"items[{status.index}] '{item.description}'"
-                notes: list[str] = []
-                if status.jurisdiction is Jurisdiction.UNKNOWN:
-                    notes.append(
-                        f"Whether {label} is subject to the EAR is unknown: {status.reason}."
-                    )
-                outcome = (
-                    rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
-                )
-                if item.eccn is None:
-                    message = (
-                        f"{label} has no ECCN, so the licence requirement of {rule.id} "
-                        f"({'/'.join(rule.reasons)}) for {place.label} cannot be ruled out."
-                    )
-                    hits.append(
-                        _hit(
-                            rules,
-                            rule,
-                            Outcome.REVIEW,
-                            message,
-                            field=field,
-                            item=label,
-                            notes=tuple(notes),
-                        )
-                    )
-                    continue
-                if item.eccn == "EAR99":
-                    continue
-                base = item.eccn[:5]
-                entries = [c for c in rules.classifications.get(base, ()) if c.in_force(day)]
-                if not entries:
-                    message = (
-                        f"{label} has ECCN {item.eccn}, which this rule set does not classify; "
-                        f"its reasons for control, and so {rule.id}, cannot be checked."
-                    )
-                    hits.append(
-                        _hit(
-                            rules,
-                            rule,
-                            Outcome.REVIEW,
-                            message,
-                            field=field,
-                            item=label,
-                            notes=tuple(notes),
-                        )
-                    )
-                    continue
-                entry = entries[0]
-                reasons = sorted(set(entry.reasons) & set(rule.reasons))
-                if not reasons:
-                    continue
-                message = (
-                    f"{label} ({item.eccn}, controlled for {'/'.join(entry.reasons)}) to "
-                    f"{place.label}: {rule.title or rule.id}."
-                )
-                hits.append(
-                    _hit(
-                        rules,
-                        rule,
-                        outcome,
-                        message,
-                        field=field,
-                        item=label,
-                        verified=entry.verified and member.verified and status.verified,
-                        evidence=(f"{place.field}: {place.label}", f"classification {entry.id}"),
-                        notes=tuple(notes),
-                    )
-                )
+                if status.jurisdiction is not Jurisdiction.NOT_SUBJECT:
+                    hit = _item_control_hit(tx, rules, day, rule, place, member, status)
+                    if hit is not None:
+                        hits.append(hit)
     return hits
+
+
+def _item_control_hit(
+    tx: Transaction,
+    rules: RuleSet,
+    day: dt.date,
+    rule: ItemControl,
+    place: _Place,
+    member: Membership,
+    status: ItemStatus,
+) -> Hit | None:
+    """Does ``rule`` require a licence for one item to one place? Unknowns give a review."""
+    item = tx.items[status.index]
+    label = f"items[{status.index}] '{item.description}'"
+    notes: tuple[str, ...] = ()
+    if status.jurisdiction is Jurisdiction.UNKNOWN:
+        notes = (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
+    if item.eccn == "EAR99":
+        return None
+    entries = []
+    if item.eccn is None:
+        unknown = f"{label} has no ECCN"
+    else:
+        entries = [c for c in rules.classifications.get(item.eccn[:5], ()) if c.in_force(day)]
+        unknown = f"{label} has ECCN {item.eccn}, which this rule set does not classify"
+    field = f"items[{status.index}].eccn"
+    if not entries:
+        message = (
+            f"{unknown}, so the licence requirement of {rule.id} "
+            f"({'/'.join(rule.reasons)}) for {place.label} cannot be ruled out."
+        )
+        return _hit(rules, rule, Outcome.REVIEW, message, field=field, item=label, notes=notes)
+    entry = entries[0]
+    if not set(entry.reasons) & set(rule.reasons):
+        return None
+    outcome = rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
+    message = (
+        f"{label} ({item.eccn}, controlled for {'/'.join(entry.reasons)}) to "
+        f"{place.label}: {rule.title or rule.id}."
+    )
+    return _hit(
+        rules,
+        rule,
+        outcome,
+        message,
+        field=field,
+        item=label,
+        verified=entry.verified and member.verified and status.verified,
+        evidence=(f"{place.field}: {place.label}", f"classification {entry.id}"),
+        notes=notes,
+    )
 
 
 # --- red flags -------------------------------------------------------------------------------
