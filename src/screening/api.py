@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -63,17 +64,23 @@ def _problems(exc: ValidationError) -> list[Problem]:
 def screen(
     transaction: Transaction | Mapping[str, Any],
     *,
-    rules: RuleSet | None = None,
+    rules: RuleSet | str | Path | None = None,
     as_of: dt.date | None = None,
 ) -> Decision:
     """Screen one transaction and return an explainable `Decision`.
 
-    ``rules`` defaults to the bundled rule set (loaded once). The rules are evaluated as they
+    ``rules`` is a loaded `RuleSet` (load once, reuse), a rules directory to load, or None for
+    the bundled rule set (loaded once). The rules are evaluated as they
     stood on ``as_of``, by default the transaction's own date. Raises `TransactionError` for a
     malformed transaction; never returns "clear" for one.
     """
     tx = parse_transaction(transaction)
-    ruleset = rules if rules is not None else load_rules()
+    if rules is None or isinstance(rules, str | Path):
+        ruleset = load_rules(rules)
+    elif isinstance(rules, RuleSet):
+        ruleset = rules
+    else:
+        raise TypeError(f"rules must be a RuleSet or a rules directory, not {type(rules).__name__}")
     if as_of is not None and not isinstance(as_of, dt.date):
         raise TransactionError([Problem(f"as_of must be a date, got {as_of!r}", path="as_of")])
     if isinstance(as_of, dt.datetime):

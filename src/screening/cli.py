@@ -2,7 +2,8 @@
 
 Exit codes: 0 clear, 1 review, 2 block (for ``screen``: the most severe outcome of all files);
 ``replay`` exits 0 when every scenario gets its expected decision and 1 otherwise; errors exit
-3 (bad transaction or scenario file), 4 (bad rule files) or 5 (bad command line).
+3 (bad transaction or scenario file), 4 (bad rule files), 5 (bad command line) or 6 (an internal
+error: a bug). A usage error or ``--help`` exits through `SystemExit`, as argparse does.
 """
 
 from __future__ import annotations
@@ -11,24 +12,27 @@ import argparse
 import datetime as dt
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from ._version import __version__
-from .api import parse_transaction
+from .documents import DocumentError, parse_document, read_document, transaction_from
 from .engine import evaluate
 from .errors import RuleError, ScreeningError, TransactionError
 from .loading import load_rules
 from .models import Decision, Outcome
 from .ruleset import RuleSet
-from .scenarios import Replay, ScenarioError, read_document, replay
+from .scenarios import Replay, ScenarioError, replay
+from .yamlfile import Located
 
 __all__ = ["main"]
 
 EXIT_INPUT = 3
 EXIT_RULES = 4
 EXIT_USAGE = 5
+EXIT_INTERNAL = 6
 _EXIT = {Outcome.CLEAR: 0, Outcome.REVIEW: 1, Outcome.BLOCK: 2}
 
 
@@ -63,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Screen one or more transaction files (YAML or JSON; a scenario file works too).\n"
             "Exit code: 0 clear, 1 review, 2 block (the most severe), 3+ errors.\n\n"
-            "example:\n  screening screen examples/zte/01-iran-2010-direct.yaml --as-of 2016-03-10"
+            "example:\n  screening screen examples/zte/03-entity-list-before-tgl-2016-03.yaml \\\n"
+            "      --as-of 2016-06-15"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -109,22 +114,34 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
     try:
+        return _run(args, out)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # never let a crash exit 1 or 2, which read as "review" / "block"
+        traceback.print_exc()
+        print("error: internal error (a bug: please report it with the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    try:
         if args.command == "rules":
-            rules = _rules(args.directory)
+            rules = load_rules(args.directory)
             print(
                 f"ok: {len(rules)} rules in {len(rules.files)} files; "
                 f"{rules.name} {rules.version}; fingerprint {rules.fingerprint}",
                 file=out,
             )
             return 0
-        rules = _rules(args.rules)
+        rules = load_rules(args.rules)
         if args.command == "screen":
             return _screen(args.files, rules, args.as_of, args.json, out)
         return _replay(args.directory, rules, args.json, out)
     except RuleError as exc:
         print(f"error: rules: {exc}", file=sys.stderr)
         return EXIT_RULES
-    except (ScenarioError, TransactionError) as exc:
+    except (DocumentError, ScenarioError, TransactionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ScreeningError as exc:  # pragma: no cover - every subclass is handled above
@@ -132,22 +149,13 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return EXIT_INPUT
 
 
-def _rules(directory: Path | None) -> RuleSet:
-    return load_rules(directory)
-
-
-def _read_transaction(path: Path) -> object:
+def _read(path: Path) -> Located:
     if str(path) == "-":
-        text = sys.stdin.read()
+        raw = sys.stdin.buffer.read()
         try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            from .yamlfile import YamlProblem, parse_yaml
-
-            try:
-                return parse_yaml(text, "<stdin>").data
-            except YamlProblem as exc:
-                raise ScenarioError(str(exc.problem)) from None
+            return parse_document(raw.decode("utf-8"), "<stdin>")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"<stdin>: not UTF-8 text (byte {exc.start})") from None
     return read_document(path)
 
 
@@ -156,13 +164,10 @@ def _screen(
 ) -> int:
     worst = Outcome.CLEAR
     for path in files:
-        data = _read_transaction(path)
-        if isinstance(data, dict) and "transaction" in data:
-            data = data["transaction"]  # a scenario file: screen its transaction
-        try:
-            tx = parse_transaction(data)  # type: ignore[arg-type]
-        except TransactionError as exc:
-            raise ScenarioError(f"{path}: {exc}") from None
+        doc = _read(path)
+        # A scenario file holds its transaction under 'transaction:'; screen that.
+        key = "transaction" if isinstance(doc.data, dict) and "transaction" in doc.data else None
+        tx = transaction_from(doc, key=key)
         decision = evaluate(tx, rules, as_of or tx.date)
         if decision.outcome.rank > worst.rank:
             worst = decision.outcome

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from fractions import Fraction
 
 from .countries import country_name
 from .models import Decision, Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
@@ -36,7 +37,6 @@ _RECEIVING = (Role.BUYER, Role.CONSIGNEE, Role.INTERMEDIATE_CONSIGNEE, Role.END_
 """Roles whose country is a destination of the goods (for de minimis and licence checks)."""
 
 _ADDRESS_CORROBORATES = 0.90
-_PERCENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +162,16 @@ def _receiving_countries(tx: Transaction) -> list[_Place]:
     return places
 
 
-def _percent(value: Decimal) -> Decimal:
-    return value.quantize(_PERCENT, rounding=ROUND_HALF_EVEN)
+def _percent(share: Fraction, level: Decimal | None = None) -> Decimal:
+    """``share`` as a decimal percentage for display: two places, or as many more as it takes
+    not to look equal to ``level`` when it is not (10.0004% is not "10.00%")."""
+    with localcontext(Context(prec=60, rounding=ROUND_HALF_EVEN)):
+        exact = Decimal(share.numerator) / Decimal(share.denominator)
+        for places in range(2, 13):
+            shown = exact.quantize(Decimal(1).scaleb(-places))
+            if level is None or (shown == level) == (share == level):
+                return shown
+        return shown
 
 
 # --- jurisdiction: is each item subject to the EAR? -----------------------------------------
@@ -173,14 +181,34 @@ def _jurisdiction(tx: Transaction, rules: RuleSet, day: dt.date) -> tuple[ItemSt
     return tuple(_item_status(tx, i, rules, day) for i in range(len(tx.items)))
 
 
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """A de minimis level in force for one of the places the goods go to."""
+
+    percent: Decimal
+    rule_id: str
+    place: str
+    verified: bool
+
+
+def _ships_from(tx: Transaction) -> str | None:
+    if tx.ships_from is not None:
+        return tx.ships_from
+    exporters = {p.country for p in tx.parties if p.role is Role.EXPORTER}
+    return "US" if "US" in exporters else None
+
+
 def _item_status(tx: Transaction, index: int, rules: RuleSet, day: dt.date) -> ItemStatus:
     """Is item ``index`` subject to the EAR (15 CFR 734.3, 734.4), and why."""
     item = tx.items[index]
     base = {"index": index, "description": item.description}
-    made_in = f"made in {item.origin}"
+    subject, unknown = Jurisdiction.SUBJECT, Jurisdiction.UNKNOWN
     if item.origin == "US":
-        return ItemStatus(**base, jurisdiction=Jurisdiction.SUBJECT, reason="US-origin item")
-    unknown = Jurisdiction.UNKNOWN
+        return ItemStatus(**base, jurisdiction=subject, reason="US-origin item")
+    if _ships_from(tx) == "US":
+        reason = "item in or exported from the United States (15 CFR 734.3(a)(1))"
+        return ItemStatus(**base, jurisdiction=subject, reason=reason)
+    made_in = f"made in {item.origin}"
     if item.origin is None:
         return ItemStatus(**base, jurisdiction=unknown, reason="origin not given")
     if item.us_content_value is None:
@@ -192,52 +220,57 @@ def _item_status(tx: Transaction, index: int, rules: RuleSet, day: dt.date) -> I
     if not item.unit_value:
         reason = f"{made_in}; unit value not given"
         return ItemStatus(**base, jurisdiction=unknown, reason=reason)
-    share = item.us_content_value / item.unit_value * 100
-    level = _de_minimis_level(tx, rules, day)
-    if level is None:
+    # Exact arithmetic: no rounding, and no dependence on the caller's decimal context.
+    share = Fraction(item.us_content_value) * 100 / Fraction(item.unit_value)
+    strictest_verified, strictest = _de_minimis_levels(tx, rules, day)
+    if strictest is None:
         reason = f"{made_in}; no de minimis level in force on {day}"
         return ItemStatus(
             **base, jurisdiction=unknown, reason=reason, us_content_percent=_percent(share)
         )
-    percent, rule_id, place, verified = level
-    subject = share > percent
-    verb = "exceeds" if subject else "does not exceed"
-    reason = (
-        f"{made_in}; US content {_percent(share)}% {verb} the {percent}% de minimis level "
-        f"for {place}"
-    )
-    if not verified:
+    if strictest_verified is not None and share > strictest_verified.percent:
+        level, found, verified = strictest_verified, subject, True
+    elif share > strictest.percent:
+        level, found, verified = strictest, subject, False  # only the unverified level is passed
+    elif strictest_verified is not None:
+        level, found, verified = strictest, Jurisdiction.NOT_SUBJECT, True
+    else:
+        level, found, verified = strictest, unknown, False  # below an unverified level only
+    shown = _percent(share, level.percent)
+    verb = "exceeds" if share > level.percent else "does not exceed"
+    reason = f"{made_in}; US content {shown}% {verb} the {level.percent}% de minimis level for "
+    reason += level.place
+    if not level.verified:
         reason += " (the level rests on an unverified fact)"
     return ItemStatus(
         **base,
-        jurisdiction=Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT,
+        jurisdiction=found,
         reason=reason,
-        us_content_percent=_percent(share),
-        de_minimis_percent=percent,
-        rule_id=rule_id,
+        us_content_percent=shown,
+        de_minimis_percent=level.percent,
+        rule_id=level.rule_id,
         verified=verified,
     )
 
 
-def _de_minimis_level(
+def _de_minimis_levels(
     tx: Transaction, rules: RuleSet, day: dt.date
-) -> tuple[Decimal, str, str, bool] | None:
-    """The strictest level in force for any country the goods go to (fail closed)."""
-    best: tuple[Decimal, str, str, bool] | None = None
+) -> tuple[_Level | None, _Level | None]:
+    """The strictest verified level, and the strictest of all, in force for any country the
+    goods go to (fail closed: the lowest level wins)."""
     places = _receiving_countries(tx) + [
         _Place(code, f"route[{i}]", f"route {_place_name(code)}") for i, code in enumerate(tx.route)
     ]
-    for place in places:
-        for rule in rules.de_minimis:
-            if not rule.in_force(day):
-                continue
-            member = rules.membership(rule.destinations, place.code, day)
-            if not member.member:
-                continue
-            candidate = (rule.percent, rule.id, place.label, member.verified and rule.verified)
-            if best is None or (candidate[0], not candidate[3]) < (best[0], not best[3]):
-                best = candidate
-    return best
+    levels = [
+        _Level(rule.percent, rule.id, place.label, member.verified and rule.verified)
+        for place in places
+        for rule in rules.de_minimis
+        if rule.in_force(day)
+        and (member := rules.membership(rule.destinations, place.code, day)).member
+    ]
+    verified = [lv for lv in levels if lv.verified]
+    key = lambda lv: (lv.percent, not lv.verified)  # noqa: E731
+    return (min(verified, key=key, default=None), min(levels, key=key, default=None))
 
 
 def _reach(statuses: tuple[ItemStatus, ...], scope: ItemScope) -> _Reach | None:
@@ -317,6 +350,27 @@ def _embargo_places(tx: Transaction, rule: Embargo) -> list[_Place]:
     return places
 
 
+def _region_unknowns(tx: Transaction, rule: Embargo) -> list[_Place]:
+    """Receiving places in a region's countries whose address cannot rule the region out."""
+    region = rule.region
+    if region is None or "parties" not in rule.checks:
+        return []
+    receiving = [
+        (i, p)
+        for i, p in enumerate(tx.parties)
+        if p.role in _RECEIVING and p.country in region.countries
+    ]
+    places = [
+        _Place(p.country, f"parties[{i}].address", f"{_party_label(p)} has no address")
+        for i, p in receiving
+        if p.address is None
+    ]
+    if tx.destination in region.countries and not any(p.address for _, p in receiving):
+        label = f"destination {_place_name(tx.destination)} with no receiving party's address"
+        places.append(_Place(tx.destination, "destination", label))
+    return places
+
+
 def _embargoes(
     tx: Transaction, rules: RuleSet, day: dt.date, statuses: tuple[ItemStatus, ...]
 ) -> list[Hit]:
@@ -326,6 +380,25 @@ def _embargoes(
             continue
         places = _embargo_places(tx, rule)
         if not places:
+            unknown = _region_unknowns(tx, rule)
+            reach = _reach(statuses, rule.items) if unknown else None
+            if reach is not None:
+                assert rule.region is not None
+                message = (
+                    f"{rule.title or rule.id}: {unknown[0].label}, so the {rule.region.name} "
+                    f"cannot be ruled out; reaches {_items_label(tx, reach.items)}."
+                )
+                evidence = tuple(f"{p.field}: {p.label}" for p in unknown)
+                hits.append(
+                    _hit(
+                        rules,
+                        rule,
+                        Outcome.REVIEW,
+                        message,
+                        field=unknown[0].field,
+                        evidence=evidence,
+                    )
+                )
             continue
         reach = _reach(statuses, rule.items)
         if reach is None:
@@ -350,7 +423,7 @@ def _embargoes(
     return hits
 
 
-def embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[_Place]:
+def _embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[_Place]:
     """Every place the transaction touches that an embargo in force on ``day`` names."""
     return [p for r in rules.embargoes if r.in_force(day) for p in _embargo_places(tx, r)]
 
@@ -424,8 +497,11 @@ def _listing_hit(
     licences = [lic for lic in rules.licences.get(listing.id, ()) if lic.in_force(day)]
     extra: list[Hit] = []
     for lic in licences:
-        outcome = _cap(outcome, lic.outcome)
-        notes.append(f"General licence {lic.id} in force ({lic.citation}).")
+        if lic.verified:
+            outcome = _cap(outcome, lic.outcome)
+            notes.append(f"General licence {lic.id} in force ({lic.citation}).")
+        else:  # an unverified licence may not relax anything: fail closed
+            notes.append(f"General licence {lic.id} may apply, but rests on an unverified fact.")
         extra.append(
             _hit(
                 rules,
@@ -549,7 +625,7 @@ def _item_control_hit(
 
 
 def _red_flags(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Hit]:
-    embargoed = embargoed_places(tx, rules, day)
+    embargoed = _embargoed_places(tx, rules, day)
     hits = [
         h
         for r in rules.transshipment
@@ -575,8 +651,8 @@ def _transship(
     hubs = set(rule.hubs)
     via = [
         _Place(code, f"route[{i}]", f"route through {_place_name(code)}")
-        for i, code in enumerate(tx.route[:-1])
-        if code in hubs
+        for i, code in enumerate(tx.route)
+        if code in hubs and code != tx.destination
     ]
     via += [
         _Place(p.country, f"parties[{i}].country", _party_label(p))

@@ -6,8 +6,10 @@ at the offending key or value, so a compliance officer can fix the file without 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,11 +18,12 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import Problem, RuleError
+from .models import Outcome
 from .ruleset import RuleSet
 from .schema import (
     KINDS,
+    Classification,
     DeMinimis,
-    Embargo,
     GeneralLicence,
     HeaderFile,
     ItemControl,
@@ -369,6 +372,38 @@ def _check_references(
                         ("destinations", "groups", i),
                         f"no country_group defines group '{group}'",
                     )
-        if isinstance(rule, Embargo) and rule.outcome.value == "clear":
-            problem(rule, ("outcome",), "an embargo cannot have outcome 'clear'")
+        if getattr(rule, "outcome", None) is Outcome.CLEAR:
+            problem(
+                rule,
+                ("outcome",),
+                f"a {rule.kind} cannot have outcome 'clear' (remove the rule, or use review)",
+            )
+        if isinstance(rule, Listing) and rule.other_roles is Outcome.CLEAR:
+            problem(rule, ("other_roles",), "use null (no hit) rather than 'clear'")
+    _overlapping_classifications(rules, problem)
     return out
+
+
+def _overlapping_classifications(
+    rules: list[Rule], problem: Callable[[Rule, tuple[str | int, ...], str], None]
+) -> None:
+    """Two classifications of one ECCN in force on the same day would make the answer depend
+    on file order: refuse them."""
+    seen: dict[str, list[Classification]] = {}
+    for rule in rules:
+        if not isinstance(rule, Classification):
+            continue
+        for other in seen.get(rule.eccn, []):
+            if _overlap(rule, other):
+                problem(
+                    rule,
+                    ("eccn",),
+                    f"ECCN {rule.eccn} is also classified by '{other.id}' "
+                    "over an overlapping window",
+                )
+        seen.setdefault(rule.eccn, []).append(rule)
+
+
+def _overlap(a: Classification, b: Classification) -> bool:
+    lo, hi = dt.date.min, dt.date.max
+    return (a.start or lo) <= (b.end or hi) and (b.start or lo) <= (a.end or hi)

@@ -12,7 +12,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -21,6 +23,7 @@ from pydantic import (
 )
 
 from .countries import Country
+from .names import compact
 
 __all__ = [
     "Decision",
@@ -69,14 +72,27 @@ class Role(StrEnum):
     PAYER = "payer"
 
 
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _screenable(name: str) -> str:
+    if not compact(name):
+        raise ValueError("a name needs at least one letter or digit to be screened")
+    return name
+
+
+Name = Annotated[Text, AfterValidator(_screenable)]
+
+
 class Party(_Frozen):
     """A person or organisation in the transaction."""
 
-    role: Role
-    name: Text
+    role: Annotated[Role, BeforeValidator(_lower)]
+    name: Name
     country: Country
     address: Text | None = None
-    aliases: tuple[Text, ...] = ()
+    aliases: tuple[Name, ...] = ()
     """Other names the party is known by; each is screened like the name."""
 
 
@@ -121,6 +137,9 @@ class Transaction(_Frozen):
     """ISO code of the declared final destination."""
     route: tuple[Country, ...] = ()
     """Countries the goods pass through, in order (optional)."""
+    ships_from: Country | None = None
+    """Country the goods leave from; by default, US when an exporter is in the US. Items in
+    or exported from the US are subject to the EAR whatever their origin."""
     parties: tuple[Party, ...] = ()
     items: Annotated[tuple[Item, ...], Field(min_length=1)]
     end_use: Text | None = None

@@ -8,21 +8,18 @@ fire) and the ``transaction``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .api import parse_transaction
+from .documents import read_document, transaction_from
 from .engine import evaluate
-from .errors import Problem, ScreeningError, TransactionError
+from .errors import Problem, ScreeningError
 from .models import Decision, Outcome, Transaction
 from .ruleset import RuleSet
-from .yamlfile import YamlProblem, read_yaml
 
-__all__ = ["Replay", "Scenario", "ScenarioError", "load_scenario", "read_document", "replay"]
+__all__ = ["Replay", "Scenario", "ScenarioError", "load_scenario", "replay", "scenario_files"]
 
 
 class ScenarioError(ScreeningError):
@@ -83,41 +80,24 @@ class Replay:
         )
 
 
-def read_document(path: Path) -> Any:
-    """Read one JSON or YAML document (by suffix; YAML otherwise), with located errors."""
-    if path.suffix == ".json":
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{path}: cannot read file: {exc}") from None
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    try:
-        return read_yaml(path).data
-    except YamlProblem as exc:
-        raise ScenarioError(str(exc.problem)) from None
-
-
 def load_scenario(path: Path) -> Scenario:
-    """Read and validate one scenario file."""
-    data = read_document(path)
+    """Read and validate one scenario file; errors name the file and line."""
+    doc = read_document(path)
+    data = doc.data
     if not isinstance(data, dict) or "transaction" not in data:
         raise ScenarioError(f"{path}: not a scenario (expected 'transaction:' and 'expect:')")
-    try:
-        tx = parse_transaction(data["transaction"])
-    except TransactionError as exc:
-        lines = [f"{path}: transaction.{p.path}: {p.message}" for p in exc.problems]
-        raise ScenarioError("\n".join(lines)) from None
+    tx = transaction_from(doc, key="transaction")
     fields = {k: v for k, v in data.items() if k != "transaction"}
     try:
         return Scenario.model_validate(
             {"id": tx.id, **fields, "transaction": tx, "file": str(path)}
         )
     except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
+        lines = []
+        for e in exc.errors(include_url=False):
+            loc = tuple(e["loc"])
+            where = f"{path}:{doc.line_of(loc)}" if doc.lines else str(path)
+            lines.append(f"{where}: {'.'.join(str(x) for x in loc)}: {e['msg']}")
         raise ScenarioError("\n".join(lines)) from None
 
 
@@ -138,7 +118,7 @@ def replay(directory: Path, rules: RuleSet) -> list[Replay]:
     for path in scenario_files(directory):
         try:
             scenario = load_scenario(path)
-        except ScenarioError as exc:
+        except ScreeningError as exc:
             problems.append(Problem(str(exc)))
             continue
         decision = evaluate(

@@ -52,17 +52,31 @@ class Located:
 
 
 class _Resolver(yaml.resolver.Resolver):
-    """The safe resolver with YAML 1.2 booleans: only true/false (any case)."""
+    """The safe resolver with YAML 1.2 core scalars.
+
+    YAML 1.1 reads ``NO`` as false, ``011`` as octal 9 and ``1:30`` as 90: in a compliance file
+    each is a silent wrong answer. Only ``true``/``false``, plain decimal integers and plain
+    decimal floats are typed; anything else stays a string for the schema to judge.
+    """
 
 
+_YAML11 = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Resolver.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in value if tag != "tag:yaml.org,2002:bool"]
+    key: [(tag, rx) for tag, rx in value if tag not in _YAML11]
     for key, value in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$"),
+    list("-+.0123456789"),
 )
 
 
@@ -168,7 +182,13 @@ def parse_yaml(text: str, file: str) -> Located:
         raise YamlProblem(Problem(f"file is larger than {MAX_BYTES} bytes", file=file))
     if "\x00" in text:
         raise YamlProblem(Problem("not a text file (contains NUL bytes)", file=file, line=1))
-    loader = _Loader(text, file)
+    try:
+        loader = _Loader(text, file)
+    except yaml.reader.ReaderError as exc:  # control characters are refused up front
+        at = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"character U+{char:04X} is not allowed in YAML text"
+        raise YamlProblem(Problem(message, file=file, line=at)) from None
     try:
         node = loader.get_single_node()
         lines: dict[Path_, int] = {}
