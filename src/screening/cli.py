@@ -318,9 +318,10 @@ def _report_path(text: str) -> Path:
 def _write_report(
     path: Path, directory: Path, results: list[Replay], rules: RuleSet, rules_dir: Path
 ) -> None:
-    from .report import build_case, render_html, render_markdown, rule_snippets
+    from .report import build_case, read_case, render_html, render_markdown, rule_snippets
 
-    case = build_case(directory, results, rules, rule_snippets(rules, rules_dir))
+    snippets = rule_snippets(rules, rules_dir)
+    case = build_case(directory, results, rules, snippets, read_case(directory))
     html = path.suffix.lower() in (".html", ".htm")
     text = render_html(case) if html else render_markdown(case)
     tmp = path.with_name(f".{path.name}.tmp")
