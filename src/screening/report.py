@@ -246,7 +246,7 @@ def _short_licence(title: str) -> str:
 _DASH = "\u2013"  # en dash, for ranges of dates
 
 _W = 1120
-_X0 = 268
+_X0 = 290
 _X1 = 1096
 _FONT = 11.0
 _COLOURS = {
@@ -452,8 +452,9 @@ def _bar(scale: _Scale, span: Span, y: float, height: float, prev_end: float) ->
 _ROW_HEIGHT = {0: 20.0, 1: 13.0, 2: 13.0}
 
 
-def _wrap(text: str, width: int = 36) -> list[str]:
-    """Break a lane title into lines of at most ``width`` characters, at spaces."""
+def _wrap(text: str, width: int = int((_X0 - 24) / (12 * 0.62))) -> list[str]:
+    """Break a lane title into lines of at most ``width`` characters (what fits left of the
+    chart in bold 12px, generously estimated), at spaces."""
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -662,6 +663,8 @@ h3 { font-size: 17px; margin: 0; }
 h4 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted);
   margin: 18px 0 8px; }
 p { margin: 6px 0; }
+a { color: #1849a9; text-decoration: none; }
+a:hover { text-decoration: underline; }
 .lede { color: var(--muted); max-width: 78ch; }
 .meta { color: var(--muted); font-size: 13px; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
@@ -669,7 +672,8 @@ code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, m
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 10px;
   padding: 16px 18px; margin: 14px 0; }
 .panel h3 { margin-bottom: 8px; }
-svg.timeline { width: 100%; height: auto; display: block;
+.scroll { overflow-x: auto; }
+svg.timeline { width: 100%; min-width: 960px; height: auto; display: block;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 svg .axis { stroke: #98a2b3; stroke-width: 1; }
 svg .tick { stroke: #98a2b3; }
@@ -797,12 +801,12 @@ def _html_timeline(case: CaseReport) -> list[str]:
     overview = _overview_svg(case)
     if detail is not None:
         out.append('<div class="panel"><h3>The listings and the licences, in detail</h3>')
-        out.append(detail)
+        out.append(f'<div class="scroll">{detail}</div>')
         out.append(_legend())
         out.append("</div>")
     if overview is not None:
         out.append('<div class="panel"><h3>All scenarios</h3>')
-        out.append(overview)
+        out.append(f'<div class="scroll">{overview}</div>')
         out.append("</div>")
     events = _events(case)
     if events:
@@ -944,7 +948,9 @@ def _html_rule(case: CaseReport, rule_id: str, hits: list[Hit]) -> list[str]:
     for hit in hits:
         about = hit.party or hit.item or hit.field
         score = f" · score {hit.score:.2f}" if hit.score is not None else ""
-        field_text = f" · field <code>{_e(hit.field)}</code>" if hit.field else ""
+        field_text = (
+            f" · field <code>{_e(hit.field)}</code>" if hit.field and hit.field != about else ""
+        )
         out.append('<div class="hit">')
         if about:
             out.append(f'<div class="about">{_e(about)}{field_text}{_e(score)}</div>')
