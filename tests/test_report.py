@@ -326,9 +326,11 @@ def test_malformed_case_file_exits_3(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not (tmp_path / "r.html").exists()
 
 
-def test_case_file_is_not_a_scenario() -> None:
+def test_case_file_is_not_a_scenario(capsys: pytest.CaptureFixture[str]) -> None:
     assert read_case(EXAMPLES) is not None
     assert all(not p.name.startswith("_") for p in scenario_files(EXAMPLES))
+    assert cli("screen", EXAMPLES / "_case.yaml") == (3, "")
+    assert "_case.yaml: not a transaction or a scenario" in capsys.readouterr().err
 
 
 def test_render_markdown_directly() -> None:

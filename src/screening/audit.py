@@ -38,6 +38,7 @@ from .records import (
     canonical_json,
     decision_record,
     read_record,
+    rule_source,
     transaction_hash,
 )
 from .ruleset import RuleSet
@@ -78,7 +79,8 @@ class Verification(BaseModel):
     notes: tuple[str, ...] = ()
     """What changed without changing the decision (e.g. the rules were edited elsewhere)."""
     diff: DecisionDiff | None = None
-    """Recorded decision (before) against the decision made now (after), when both exist."""
+    """Recorded decision (before) against the decision made now (after), when it does not
+    reproduce and both exist."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (the diff as rule ids, not whole decisions)."""
@@ -141,7 +143,11 @@ def _verify(
         details.append(f"the record is for transaction '{old.transaction_id}' but holds '{tx.id}'")
     new = evaluate(tx, rules, old.as_of)
     fresh = decision_record(new, tx, rules=rules)
-    new = read_record(fresh).decision  # compared as recorded (rule sources without directory)
+    new = new.model_copy(  # compared as recorded: rule sources without their directory
+        update={
+            "hits": tuple(h.model_copy(update={"source": rule_source(h.source)}) for h in new.hits)
+        }
+    )
     same = _decision_part(recorded.record) == _decision_part(fresh)
     moved = []
     if not same and _decision_part(recorded.record, sources=False) == _decision_part(
@@ -152,7 +158,7 @@ def _verify(
     rules_differ = old.ruleset_fingerprint != rules.fingerprint
     code_differs = old.library_version != new.library_version
     provenance = _provenance(recorded, rules, new)
-    diff = diff_decisions(old, new)
+    diff = None
     if same:
         notes += provenance
         if moved:
@@ -160,6 +166,7 @@ def _verify(
         if text is not None and text != canonical_json(recorded.record):
             notes.append("the line is not in canonical form (reformatted), but holds the same data")
     else:
+        diff = diff_decisions(old, new)
         details += _what_differs(diff, recorded.record, fresh)
         if rules_differ:
             only_lists = diff.hits_changed and all(

@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  screening screen examples/zte/03-entity-list-before-tgl-2016-03.yaml \\\n"
             "      --as-of 2016-03-24\n"
-            "  screening screen examples/zte/*.yaml --json --log decisions.jsonl"
+            "  screening screen examples/zte/[0-9]*.yaml --json --log decisions.jsonl"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -243,6 +243,11 @@ _DATE = TypeAdapter(dt.date)
 def _load_input(path: Path) -> tuple[Transaction, dt.date | None]:
     """A transaction file, or a scenario file's transaction and its ``as_of`` (if any)."""
     data = _read_transaction(path)
+    if isinstance(data, dict) and not data.keys() & {"transaction", "id", "date", "items"}:
+        raise ScenarioError(
+            f"{path}: not a transaction or a scenario (no 'id', 'date', 'items' or "
+            "'transaction:'; a case's _case.yaml is read by replay --report)"
+        )
     as_of = None
     if isinstance(data, dict) and "transaction" in data:
         if data.get("as_of") is not None:  # a scenario file: screened as of its as_of
