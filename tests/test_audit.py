@@ -412,6 +412,23 @@ def test_new_commands_have_help_with_an_example(
     assert "screening " + argv[0] in text
 
 
+def test_concurrent_appends_never_interleave(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "shared.jsonl"
+    line = canonical_json({"writer": 0, "pad": "x" * 5000})
+
+    def write(writer: int) -> None:
+        for _ in range(25):
+            append_lines(path, [line.replace('"writer":0', f'"writer":{writer}')] * 2)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    rows = [json.loads(x) for x in path.read_text("utf-8").split("\n")[:-1]]
+    assert len(rows) == 200
+    assert sorted(r["writer"] for r in rows) == sorted(list(range(4)) * 50)
+
+
 def test_log_files_are_created_readable(tmp_path: Path) -> None:
     path = tmp_path / "new.jsonl"
     append_lines(path, ["{}"])
