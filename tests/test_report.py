@@ -21,6 +21,7 @@ from screening.report import (
     render_html,
     render_markdown,
     rule_snippets,
+    visible,
 )
 from screening.scenarios import load_scenario, replay, scenario_files
 from screening.timeline import case_timeline
@@ -145,7 +146,7 @@ def test_each_fired_rule_is_shown_with_its_citation_source_and_text(tree: ET.Ele
         for hit in result.decision.hits:
             assert " ".join(hit.citation.split()) in text
             assert hit.source in text
-            assert " ".join(hit.message.split()) in text
+            assert " ".join(visible(hit.message).split()) in text
             if hit.rule_id in RULES:
                 assert f"- id: {hit.rule_id}\n" in quoted, (result.scenario.id, hit.rule_id)
 
@@ -231,6 +232,13 @@ def test_rule_text_falls_back_to_fields_when_the_file_changed(tmp_path: Path) ->
     case = build_case(EXAMPLES, replay(EXAMPLES, rules), rules, snippets)
     assert "el-zte-corporation" in case.fields
     assert "Rule text (its fields" in render_html(case)
+
+
+def test_invisible_characters_of_an_evasive_spelling_are_shown(tree: ET.Element) -> None:
+    [section] = [s for s in tree.iter(f"{XHTML}section") if s.get("id") == "scenario-20"]
+    assert "8Star⟨U+200B⟩ Intl Co" in text_of(section)
+    assert "\u200b" not in text_of(section)
+    assert visible("a\u200bb\u202ec\td") == "a⟨U+200B⟩b⟨U+202E⟩c\td"
 
 
 def test_rule_snippet_is_the_rule_as_written() -> None:

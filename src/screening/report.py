@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "rule_snippets",
+    "visible",
 ]
 
 CASE_FILE = "_case.yaml"
@@ -207,9 +209,22 @@ def build_case(
 # --- shared helpers ----------------------------------------------------------------------------
 
 
+def visible(text: str) -> str:
+    """Invisible characters (zero-width spaces, direction marks, controls) written as
+    ``⟨U+200B⟩``, so a reader sees what the screening saw in an evasive spelling."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cf", "Cc", "Co") and c not in "\n\t"
+        else c
+        for c in text
+    )  # fmt: skip
+
+
 def _e(text: object) -> str:
-    """Escape for HTML text and attributes (and XML: only &amp; &lt; &gt; &quot; &#x27;)."""
-    return html.escape(str(text), quote=True)
+    """Escape for HTML text and attributes (and XML: only &amp; &lt; &gt; &quot; &#x27;),
+    with invisible characters made visible."""
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _day(day: dt.date) -> str:
@@ -979,7 +994,7 @@ _MD_LEADING = re.compile(r"^(\d*)([-+#=.)])")
 def _md(text: object) -> str:
     """Escape Markdown (CommonMark) so text shows as written: emphasis, code, links, HTML,
     table pipes, and a leading list or heading marker. Newlines fold into spaces."""
-    flat = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    flat = _MD_SPECIAL.sub(r"\\\1", " ".join(visible(str(text)).split()))
     return _MD_LEADING.sub(_escape_marker, flat, count=1)
 
 
