@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from screening import Transaction, load_rules, screen
-from screening.scenarios import read_document, scenario_files
+from screening.documents import read_document
+from screening.scenarios import scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +43,7 @@ def main() -> None:
     rules = load_rules(ROOT / "rules")
     load_s = time.perf_counter() - start
 
-    txs = [read_document(p)["transaction"] for p in scenario_files(ROOT / "examples" / "zte")]
+    txs = [read_document(p).data["transaction"] for p in scenario_files(ROOT / "examples" / "zte")]
     n = len(txs) * args.repeat
 
     def parse_all() -> None:

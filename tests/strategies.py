@@ -23,6 +23,7 @@ __all__ = [
     "countries",
     "dates",
     "items",
+    "json_values",
     "money",
     "parties",
     "roles",
@@ -151,3 +152,21 @@ def transactions(draw: st.DrawFn) -> dict[str, Any]:
     if end_use is not None:
         tx["end_use"] = end_use
     return tx
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    """Free-form JSON data, as in a transaction's ``metadata``: any text (but lone surrogates),
+    integers, finite floats, booleans, null, and nested lists and objects."""
+    text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | text
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+        max_leaves=8,
+    )

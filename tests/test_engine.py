@@ -1,7 +1,7 @@
 """Screening decisions, rule kind by rule kind, against the bundled ZTE rule set.
 
 Dates and facts: shared/facts/zte-and-export-rules.md (Entity List addition 2016-03-08, TGL from
-2016-03-24, removal 2017-03-29, denial order 2018-04-15 to 2018-07-13, Sudan general licence
+2016-03-24, removal 2017-03-29, denial order 2018-04-15 to 2018-07-12, Sudan general licence
 2017-01-17, Cuba out of E:1 from 2015-07-22 and back to 10% from Oct. 2019, Sudan out of E:1
 from 2021-01-14).
 """
@@ -293,8 +293,7 @@ WINDOWS = [
     # Removal from the Entity List, 82 FR 15458, effective 2017-03-29
     ("ZTE last listed day", zte_consignee, "2017-03-28", REVIEW, {"el-zte-corporation"}, set()),
     ("ZTE removed", zte_consignee, "2017-03-29", CLEAR, set(), {"el-zte-corporation"}),
-    # Denial order 2018-04-15, terminated by the order of 2018-07-13: that day is kept inside
-    # the window (fail closed), so 2018-07-14 is the first day ZTE is not denied.
+    # Denial order 2018-04-15, terminated 2018-07-13: from that day ZTE was not denied.
     (
         "ZTE forwarder day before denial",
         zte_forwarder,
@@ -312,9 +311,9 @@ WINDOWS = [
         set(),
     ),
     (
-        "ZTE forwarder denial termination day",
+        "ZTE forwarder denial last day",
         zte_forwarder,
-        "2018-07-13",
+        "2018-07-12",
         BLOCK,
         {"do-zte-corporation"},
         set(),
@@ -322,7 +321,7 @@ WINDOWS = [
     (
         "ZTE forwarder denial terminated",
         zte_forwarder,
-        "2018-07-14",
+        "2018-07-13",
         CLEAR,
         set(),
         {"do-zte-corporation"},

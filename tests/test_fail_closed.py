@@ -231,7 +231,7 @@ def test_yaml_leading_zero_is_not_octal(tmp_path: Path) -> None:
     )
     out = io.StringIO()
     assert main(["screen", str(path), "--json"], stdout=out) == 2
-    assert '"us_content_percent":"11.00"' in out.getvalue()
+    assert '"us_content_value":"11"' in out.getvalue()
 
 
 def test_duplicate_json_keys_are_refused(

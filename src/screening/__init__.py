@@ -8,8 +8,11 @@
 
 from ._version import __version__
 from .api import parse_transaction, screen
+from .audit import Cause, Verification, verify_log, verify_record
+from .diff import DecisionDiff, diff_decisions
 from .errors import Problem, RuleError, ScreeningError, TransactionError
 from .loading import bundled_rules_dir, load_rules
+from .logfile import LogError
 from .models import (
     Decision,
     Hit,
@@ -21,26 +24,38 @@ from .models import (
     Role,
     Transaction,
 )
+from .records import RecordError, canonical_json, decision_record, transaction_hash
 from .ruleset import RuleSet
 
 __all__ = [
+    "Cause",
     "Decision",
+    "DecisionDiff",
     "Hit",
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "LogError",
     "Outcome",
     "Party",
     "Problem",
+    "RecordError",
     "Role",
     "RuleError",
     "RuleSet",
     "ScreeningError",
     "Transaction",
     "TransactionError",
+    "Verification",
     "__version__",
     "bundled_rules_dir",
+    "canonical_json",
+    "decision_record",
+    "diff_decisions",
     "load_rules",
     "parse_transaction",
     "screen",
+    "transaction_hash",
+    "verify_log",
+    "verify_record",
 ]

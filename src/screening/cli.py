@@ -1,28 +1,36 @@
 """The `screening` command: a thin shell over the library.
 
 Exit codes: 0 clear, 1 review, 2 block (for ``screen``: the most severe outcome of all files);
-``replay`` exits 0 when every scenario gets its expected decision and 1 otherwise; errors exit
-3 (bad transaction or scenario file), 4 (bad rule files), 5 (bad command line) or 6 (an internal
-error: a bug). A usage error or ``--help`` exits through `SystemExit`, as argparse does.
+``replay`` exits 0 when every scenario gets its expected decision and 1 otherwise; ``audit
+verify`` exits 0 when every record reproduces and 1 otherwise; ``explain`` exits 0 when the two
+decisions have the same outcome and hits and 1 otherwise; errors exit 3 (bad transaction,
+scenario or log file), 4 (bad rule files), 5 (bad command line) or 6 (an internal error: a bug).
+A usage error or ``--help`` exits through `SystemExit`, as argparse does.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from pydantic import TypeAdapter, ValidationError
+
 from ._version import __version__
+from .audit import Verification, verify_log
+from .diff import DecisionDiff, diff_decisions
 from .documents import DocumentError, parse_document, read_document, transaction_from
 from .engine import evaluate
 from .errors import RuleError, ScreeningError, TransactionError
-from .loading import load_rules
-from .models import Decision, Outcome
+from .loading import bundled_rules_dir, load_rules
+from .logfile import LogError, append_lines
+from .models import Decision, Hit, Outcome, Transaction
+from .records import RecordError, canonical_json, record_line
 from .ruleset import RuleSet
 from .scenarios import Replay, ScenarioError, replay
 from .yamlfile import Located
@@ -61,14 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     rules_help = "rules directory (default: the bundled rules)"
+    json_help = "print one decision record per line (canonical JSON Lines)"
+    log_help = "append the decision records to this JSON Lines log (never rewritten)"
     p = sub.add_parser(
         "screen",
         help="screen transaction files",
         description=(
             "Screen one or more transaction files (YAML or JSON; a scenario file works too).\n"
             "Exit code: 0 clear, 1 review, 2 block (the most severe), 3+ errors.\n\n"
-            "example:\n  screening screen examples/zte/03-entity-list-before-tgl-2016-03.yaml \\\n"
-            "      --as-of 2016-06-15"
+            "A scenario file is screened as of its `as_of:`, if it has one, else its date.\n\n"
+            "examples:\n"
+            "  screening screen examples/zte/03-entity-list-before-tgl-2016-03.yaml \\\n"
+            "      --as-of 2016-03-24\n"
+            "  screening screen examples/zte/[0-9]*.yaml --json --log decisions.jsonl"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -76,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="+", type=Path, metavar="FILE", help="transaction file(s); - for stdin"
     )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="evaluate the rules as of this date")
-    p.add_argument("--json", action="store_true", help="print one JSON decision per line")
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument("--log", type=Path, metavar="LOG", help=log_help)
     p.add_argument("--rules", type=Path, metavar="DIR", help=rules_help)
 
     p = sub.add_parser(
@@ -85,13 +99,76 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Screen every scenario in DIR as of its date and compare outcome and fired rules\n"
             "with the scenario's `expect:`. Exit code 0 when all match, 1 otherwise.\n\n"
-            "example:\n  screening replay examples/zte"
+            "examples:\n  screening replay examples/zte\n"
+            "  screening replay examples/zte --report report.html"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("directory", type=Path, metavar="DIR")
-    p.add_argument("--json", action="store_true", help="print one JSON decision per line")
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument("--log", type=Path, metavar="LOG", help=log_help)
+    p.add_argument(
+        "--report",
+        type=_report_path,
+        metavar="FILE",
+        help="write a case report: FILE.html (one self-contained page) or FILE.md (Markdown)",
+    )
     p.add_argument("--rules", type=Path, metavar="DIR", help=rules_help)
+
+    p = sub.add_parser(
+        "audit",
+        help="verify logged decision records",
+        description=(
+            "Work with decision logs.\n\nexample:\n  screening audit verify decisions.jsonl"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    v = audit_sub.add_parser(
+        "verify",
+        help="screen every logged record again and report those that no longer reproduce",
+        description=(
+            "Screen the transaction of every record in LOG again, as of the record's date, and\n"
+            "report each record whose decision no longer reproduces and why: input tampering\n"
+            "(hash mismatch), rule change or list change (other rules, other decision), code\n"
+            "change (other library version, other decision) or record altered.\n"
+            "Exit code 0 when every record reproduces, 1 otherwise, 3 if LOG is unreadable.\n\n"
+            "examples:\n  screening audit verify decisions.jsonl\n"
+            "  screening audit verify decisions.jsonl --rules rules-2027/"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("log", type=Path, metavar="LOG", help="a JSON Lines decision log")
+    v.add_argument("--rules", type=Path, metavar="DIR", help=rules_help)
+    v.add_argument("--json", action="store_true", help="print one JSON verdict per record")
+
+    p = sub.add_parser(
+        "explain",
+        help="show which hits appear or disappear between two dates or two rule versions",
+        description=(
+            "Screen one transaction twice and show which hits appear, disappear or change:\n"
+            "between two dates (--as-of A --as-of B), two rule sets (--rules OLD --rules NEW),\n"
+            "or both (A with OLD against B with NEW). A missing --as-of means the transaction's\n"
+            "date (or a scenario's as_of); a missing --rules the bundled rules.\n"
+            "Exit code 0 when outcome and hits are the same, 1 when they differ.\n\n"
+            "examples:\n"
+            "  screening explain examples/zte/04-entity-list-with-tgl-2016-06.yaml \\\n"
+            "      --as-of 2016-03-23 --as-of 2016-03-24\n"
+            "  screening explain tx.yaml --rules rules-old/ --rules rules/"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help="transaction or scenario file; - for stdin"
+    )
+    p.add_argument(
+        "--as-of", type=_date, action="append", metavar="DATE", help="before, then after date"
+    )
+    p.add_argument(
+        "--rules", type=Path, action="append", metavar="DIR", help="before, then after rules"
+    )
+    p.add_argument("--json", action="store_true", help="print the difference as one JSON object")
+    p.set_defaults(subparser=p)
 
     p = sub.add_parser(
         "rules",
@@ -112,7 +189,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     out = stdout or sys.stdout
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
         return _run(args, out)
     except KeyboardInterrupt:
@@ -134,14 +212,20 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 file=out,
             )
             return 0
+        if args.command == "explain":
+            return _explain(
+                args.subparser, args.file, args.as_of or [], args.rules or [], args.json, out
+            )
         rules = load_rules(args.rules)
+        if args.command == "audit":
+            return _audit_verify(args.log, rules, args.json, out)
         if args.command == "screen":
-            return _screen(args.files, rules, args.as_of, args.json, out)
-        return _replay(args.directory, rules, args.json, out)
+            return _screen(args.files, rules, args.as_of, args.json, args.log, out)
+        return _replay(args.directory, rules, args.rules, args.json, args.log, args.report, out)
     except RuleError as exc:
         print(f"error: rules: {exc}", file=sys.stderr)
         return EXIT_RULES
-    except (DocumentError, ScenarioError, TransactionError) as exc:
+    except (DocumentError, ScenarioError, TransactionError, LogError, RecordError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ScreeningError as exc:  # pragma: no cover - every subclass is handled above
@@ -159,34 +243,244 @@ def _read(path: Path) -> Located:
     return read_document(path)
 
 
+_DATE = TypeAdapter(dt.date)
+
+
+def _load_input(path: Path) -> tuple[Transaction, dt.date | None]:
+    """A transaction file, or a scenario file's transaction and its ``as_of`` (if any)."""
+    doc = _read(path)
+    data = doc.data
+    if isinstance(data, dict) and not data.keys() & {"transaction", "id", "date", "items"}:
+        raise ScenarioError(
+            f"{path}: not a transaction or a scenario (no 'id', 'date', 'items' or "
+            "'transaction:'; a case's _case.yaml is read by replay --report)"
+        )
+    as_of, key = None, None
+    if isinstance(data, dict) and "transaction" in data:
+        key = "transaction"
+        if data.get("as_of") is not None:  # a scenario file: screened as of its as_of
+            try:
+                as_of = _DATE.validate_python(data["as_of"])
+            except ValidationError:
+                raise ScenarioError(f"{path}: as_of: not a date: {data['as_of']!r}") from None
+    return transaction_from(doc, key=key), as_of
+
+
 def _screen(
-    files: list[Path], rules: RuleSet, as_of: dt.date | None, as_json: bool, out: TextIO
+    files: list[Path],
+    rules: RuleSet,
+    as_of: dt.date | None,
+    as_json: bool,
+    log: Path | None,
+    out: TextIO,
 ) -> int:
-    worst = Outcome.CLEAR
-    for path in files:
-        doc = _read(path)
-        # A scenario file holds its transaction under 'transaction:'; screen that.
-        key = "transaction" if isinstance(doc.data, dict) and "transaction" in doc.data else None
-        tx = transaction_from(doc, key=key)
-        decision = evaluate(tx, rules, as_of or tx.date)
-        if decision.outcome.rank > worst.rank:
-            worst = decision.outcome
-        out.write(_json(decision) + "\n" if as_json else _table(decision))
+    # Read every input first: a bad file stops the run before anything is screened or logged.
+    inputs = [_load_input(path) for path in files]
+    decisions = [evaluate(tx, rules, as_of or own or tx.date) for tx, own in inputs]
+    pairs = [(d, tx) for d, (tx, _) in zip(decisions, inputs, strict=True)]
+    lines = [record_line(d, tx, rules=rules) for d, tx in pairs] if as_json or log else []
+    if log is not None:
+        append_lines(log, lines)  # logged before it is shown: what was shown was recorded
+    worst = max((d.outcome for d in decisions), key=lambda o: o.rank)
+    for i, decision in enumerate(decisions):
+        out.write(lines[i] + "\n" if as_json else _table(decision))
     return _EXIT[worst]
 
 
-def _replay(directory: Path, rules: RuleSet, as_json: bool, out: TextIO) -> int:
+def _replay(
+    directory: Path,
+    rules: RuleSet,
+    rules_dir: Path | None,
+    as_json: bool,
+    log: Path | None,
+    report: Path | None,
+    out: TextIO,
+) -> int:
     results = replay(directory, rules)
+    lines = (
+        [record_line(r.decision, r.scenario.transaction, rules=rules) for r in results]
+        if as_json or log
+        else []
+    )
+    if log is not None:
+        append_lines(log, lines)
+    if report is not None:
+        _write_report(report, directory, results, rules, rules_dir or bundled_rules_dir())
     if as_json:
-        for r in results:
-            out.write(_json(r.decision) + "\n")
+        out.writelines(line + "\n" for line in lines)
     else:
         out.write(_replay_table(results, rules))
+        if report is not None:
+            out.write(f"report written to {report}\n")
     return 0 if all(r.ok for r in results) else 1
 
 
-def _json(decision: Decision) -> str:
-    return json.dumps(decision.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def _report_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise argparse.ArgumentTypeError(
+            f"report file must end in .html or .md (for HTML or Markdown): '{text}'"
+        )
+    return path
+
+
+def _write_report(
+    path: Path, directory: Path, results: list[Replay], rules: RuleSet, rules_dir: Path
+) -> None:
+    from .report import build_case, read_case, render_html, render_markdown, rule_snippets
+
+    snippets = rule_snippets(rules, rules_dir)
+    case = build_case(directory, results, rules, snippets, read_case(directory))
+    html = path.suffix.lower() in (".html", ".htm")
+    text = render_html(case) if html else render_markdown(case)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # never a half-written report
+    except OSError as exc:
+        raise LogError(f"{path}: cannot write the report: {exc.strerror}") from None
+
+
+def _audit_verify(log: Path, rules: RuleSet, as_json: bool, out: TextIO) -> int:
+    verdicts = verify_log(log, rules)
+    if as_json:
+        out.writelines(canonical_json(v.to_dict()) + "\n" for v in verdicts)
+    else:
+        out.write(_verify_table(verdicts, rules))
+    return 0 if all(v.reproduced for v in verdicts) else 1
+
+
+def _verify_table(verdicts: list[Verification], rules: RuleSet) -> str:
+    lines = []
+    shared: dict[str, int] = {}  # notes of reproduced records, said once with a count
+    for v in verdicts:
+        status = "reproduced" if v.reproduced else "NOT REPRODUCED: " + ", ".join(v.causes)
+        lines.append(f"line {v.line}  {v.transaction_id or '?'}  as of {v.as_of or '?'}  {status}")
+        lines += [f"    {d}" for d in v.details]
+        for note in v.notes:
+            shared[note] = shared.get(note, 0) + 1
+    failed = [v for v in verdicts if not v.reproduced]
+    counts: dict[str, int] = {}
+    for v in failed:
+        for cause in v.causes:
+            counts[cause] = counts.get(cause, 0) + 1
+    why = "; ".join(f"{cause}: {n}" for cause, n in sorted(counts.items()))
+    lines.append("")
+    lines += [f"note ({n} reproduced records): {note}" for note, n in shared.items()]
+    lines.append(
+        f"{len(verdicts) - len(failed)} of {len(verdicts)} records reproduced"
+        + (f", {len(failed)} not ({why})" if failed else "")
+        + f"; checked against {rules.name} {rules.version} "
+        f"(fingerprint {rules.fingerprint[:12]}), screening {__version__}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _explain(
+    parser: argparse.ArgumentParser,
+    path: Path,
+    dates: list[dt.date],
+    rule_dirs: list[Path],
+    as_json: bool,
+    out: TextIO,
+) -> int:
+    if len(dates) > 2 or len(rule_dirs) > 2 or max(len(dates), len(rule_dirs)) < 2:
+        parser.error(
+            "explain compares two screenings: give two dates (--as-of A --as-of B), "
+            "two rule sets (--rules OLD --rules NEW), or both"
+        )
+    tx, own = _load_input(path)
+    default = own or tx.date
+    days = (dates or [default]) * (2 // max(len(dates), 1))
+    rule_sets = [load_rules(d) for d in rule_dirs] or [load_rules(None)]
+    rule_sets = rule_sets * (2 // len(rule_sets))
+    before = evaluate(tx, rule_sets[0], days[0])
+    after = evaluate(tx, rule_sets[1], days[1])
+    diff = diff_decisions(before, after)
+    if as_json:
+        out.write(canonical_json(_diff_dict(diff)) + "\n")
+    else:
+        out.write(_diff_table(diff))
+    return 1 if diff.outcome_changed or diff.hits_changed else 0
+
+
+def _diff_dict(diff: DecisionDiff) -> dict[str, object]:
+    def side(d: Decision) -> dict[str, object]:
+        return {
+            "as_of": d.as_of.isoformat(),
+            "outcome": d.outcome.value,
+            "ruleset": d.ruleset,
+            "ruleset_version": d.ruleset_version,
+            "ruleset_fingerprint": d.ruleset_fingerprint,
+        }
+
+    def hit(h: Hit) -> dict[str, object]:
+        return {
+            "rule_id": h.rule_id,
+            "kind": h.kind,
+            "outcome": h.outcome.value,
+            "about": h.party or h.item or h.field,
+            "message": h.message,
+            "citation": h.citation,
+            "source": h.source,
+        }
+
+    return {
+        "transaction_id": diff.after.transaction_id,
+        "before": side(diff.before),
+        "after": side(diff.after),
+        "appeared": [hit(h) for h in diff.appeared],
+        "disappeared": [hit(h) for h in diff.disappeared],
+        "changed": [
+            {"before": hit(c.before), "after": hit(c.after), "fields": list(c.fields)}
+            for c in diff.changed
+        ],
+        "unchanged": [hit(h) for h in diff.unchanged],
+    }
+
+
+def _diff_table(diff: DecisionDiff) -> str:
+    def side(label: str, d: Decision) -> str:
+        return (
+            f"  {label}: as of {d.as_of}, rules {d.ruleset} {d.ruleset_version} "
+            f"({d.ruleset_fingerprint[:12]}): {d.outcome.value.upper()}"
+        )
+
+    def body(h: Hit) -> list[str]:
+        about = h.party or h.item or h.field
+        return [
+            *([f"      about: {about}"] if about else []),
+            f"      {h.message}",
+            f"      cite: {h.citation}",
+            f"      rule: {h.source}",
+        ]
+
+    lines = [
+        f"{diff.after.transaction_id}",
+        side("before", diff.before),
+        side("after ", diff.after),
+        "",
+    ]
+    for h in diff.appeared:
+        lines.append(f"+ appears     {h.outcome.value.upper():<7} {h.rule_id}  [{h.kind}]")
+        lines += body(h)
+    for h in diff.disappeared:
+        lines.append(f"- disappears  {h.outcome.value.upper():<7} {h.rule_id}  [{h.kind}]")
+        lines += body(h)
+    for c in diff.changed:
+        was, now = c.before.outcome.value.upper(), c.after.outcome.value.upper()
+        outcome = f"{was} → {now}" if was != now else now
+        lines.append(
+            f"~ changes     {outcome}  {c.after.rule_id}  [{c.after.kind}]: {', '.join(c.fields)}"
+        )
+        lines += body(c.after)
+    if diff.unchanged:
+        lines.append("= unchanged   " + ", ".join(h.rule_id for h in diff.unchanged))
+    if not (diff.hits_changed or diff.unchanged):
+        lines.append("no rule fires on either side")
+    elif not diff.hits_changed and not diff.outcome_changed:
+        lines.append("no difference in outcome or hits")
+    return "\n".join(lines) + "\n"
 
 
 def _table(decision: Decision) -> str:

@@ -5,7 +5,10 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
 
     ScreeningError
     ├── RuleError            a rule set could not be loaded; lists every problem found
-    └── TransactionError     a transaction is malformed; lists every field at fault
+    ├── TransactionError     a transaction is malformed; lists every field at fault
+    ├── ScenarioError        a scenario or input file cannot be read (scenarios.py)
+    ├── RecordError          a decision record cannot be read back (records.py)
+    └── LogError             a decision log cannot be read or appended to (logfile.py)
 """
 
 from __future__ import annotations

@@ -77,6 +77,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     places: dict[str, tuple[Located, int]] = {}
     failed: set[str] = set()
     digest = hashlib.sha256()
+    digests: dict[str, str] = {}
 
     for path in paths:
         display = f"{display_root.rstrip('/')}/{path.name}"
@@ -87,6 +88,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             continue
         raw = path.read_bytes().replace(b"\r\n", b"\n")
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
+        digests[path.name] = hashlib.sha256(raw).hexdigest()
         data = located.data
         if data is None:
             problems.append(
@@ -151,6 +153,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         sources={rule_id: _where(*place) for rule_id, place in places.items()},
         fingerprint=digest.hexdigest(),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
+        digests=digests,
     )
 
 

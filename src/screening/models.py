@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from ._version import __version__
 from .countries import Country
 from .names import compact
 
@@ -205,6 +206,8 @@ class Decision(_Frozen):
     ruleset: str
     ruleset_version: str
     ruleset_fingerprint: str
+    library_version: str = __version__
+    """The version of this library that made the decision (``screening.__version__``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, decimals as strings, enums as values)."""

@@ -56,6 +56,7 @@ class RuleSet:
         sources: dict[str, str],
         fingerprint: str,
         files: tuple[str, ...],
+        digests: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.version = version
@@ -66,6 +67,8 @@ class RuleSet:
         self.fingerprint = fingerprint
         """sha256 over every rule file's path and content: changes with any edit."""
         self.files = files
+        self.digests: Mapping[str, str] = MappingProxyType(dict(sorted((digests or {}).items())))
+        """sha256 (hex) of each rule file's content, by file name: says which file changed."""
         self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
         self._sources: Mapping[str, str] = MappingProxyType(dict(sources))
 

@@ -2,7 +2,8 @@
 
 A scenario file (YAML) holds ``title``, ``summary``, ``facts`` (where the facts come from),
 optionally ``as_of``, an ``expect:`` block (``outcome`` and the exact set of ``rules`` that must
-fire) and the ``transaction``.
+fire) and the ``transaction``. Files whose name starts with ``_`` are not scenarios (a case
+directory keeps its report metadata in ``_case.yaml``).
 """
 
 from __future__ import annotations
@@ -102,10 +103,14 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def scenario_files(directory: Path) -> list[Path]:
-    """The scenario files in a directory, sorted by name."""
+    """The scenario files in a directory, sorted by name (names starting with ``_`` skipped)."""
     if not directory.is_dir():
         raise ScenarioError(f"{directory}: not a directory")
-    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    files = sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix in (".yaml", ".yml", ".json") and not p.name.startswith("_")
+    )
     if not files:
         raise ScenarioError(f"{directory}: no scenario files (*.yaml, *.json)")
     return files
