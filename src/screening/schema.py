@@ -45,6 +45,7 @@ __all__ = [
     "GeneralLicence",
     "ItemControl",
     "ItemScope",
+    "LintCode",
     "Listing",
     "Matching",
     "Member",
@@ -139,17 +140,23 @@ Day = Annotated[
 
 
 class _Closed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+    # Attribute docstrings become descriptions in the JSON Schema: editors show them on hover.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=False, use_attribute_docstrings=True
+    )
 
 
 class _Dated(_Closed):
     """Anything in force over an inclusive window of days."""
 
     start: Day | None = Field(default=None, alias="from")
+    """First day in force (YYYY-MM-DD, inclusive); none: since always."""
     end: Day | None = Field(default=None, alias="to")
+    """Last day in force (YYYY-MM-DD, inclusive); none: still in force."""
     verified: Flag = True
     """False marks a fact no primary source confirmed: it may raise a review, never a block."""
     note: Text | None = None
+    """Free text for the reader: context, caveats, what is uncertain."""
 
     @field_validator("end")
     @classmethod
@@ -164,11 +171,32 @@ class _Dated(_Closed):
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+LintCode = Literal[
+    "overlapping-windows",
+    "unverified-block",
+    "unverified-text",
+    "no-citation",
+    "entity-not-listed",
+    "licence-outside-listing",
+    "duplicate-name",
+    "reason-not-classified",
+    "unused-group",
+    "unused-acceptance",
+]
+"""The warnings `screening rules check` gives (see `screening.lint`); a rule may accept some."""
+
+
 class _Rule(_Dated):
     id: RuleId
+    """Unique across all rule files; quoted in every decision this rule takes part in."""
     kind: str
+    """What sort of rule this is; decides which other keys it takes."""
     title: Text | None = None
+    """A short human-readable name."""
     citation: Text
+    """The legal source (Federal Register, CFR section, order), quoted in every hit."""
+    accept_warnings: tuple[LintCode, ...] = ()
+    """Lint warnings the author has looked at and accepts for this rule (no effect on screening)."""
 
 
 class ItemScope(StrEnum):
