@@ -211,8 +211,8 @@ BROKEN = {
     "bad indentation": Broken(
         _sub("red-flags.yaml", "    kind: destination_mis", "      kind: destination_mis"),
         "rules/red-flags.yaml:{red-flags.yaml|kind: destination_mismatch}: YAML syntax error: "
-        "mapping values are not allowed here (check this line's indentation, or quote a value "
-        "that contains ': ')",
+        "unexpected ':' (check this line's indentation, or put a value containing ': ' in "
+        "quotes)",
     ),
     "unknown key (misspelt efective_from)": Broken(
         _sub(
@@ -362,8 +362,7 @@ BROKEN = {
     "tab indentation": Broken(
         _sub("red-flags.yaml", "    title: No end user", "\ttitle: No end user"),
         "rules/red-flags.yaml:{red-flags.yaml|title: No end user declared}: YAML syntax error: "
-        "while scanning for the next token found character '\\t' that cannot start any token "
-        "(indent with spaces, not tabs)",
+        "a tab character (indent with spaces, not tabs)",
     ),
     "unknown kind": Broken(
         _sub("red-flags.yaml", "kind: missing_party", "kind: missing_partie"),

@@ -9,7 +9,9 @@ what a schema cannot say (dates in order, references between files, unique ids).
 
 from __future__ import annotations
 
+import copy
 import json
+from functools import cache
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -25,6 +27,11 @@ SCHEMA_FILE = "rules.schema.json"
 
 def rules_json_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) that every file of a rules directory satisfies."""
+    return copy.deepcopy(_schema())
+
+
+@cache
+def _schema() -> dict[str, Any]:
     models = [(m, "validation") for m in (RuleFile, HeaderFile, RuleTestFile)]
     _, top = models_json_schema(models, ref_template="#/$defs/{model}")  # type: ignore[arg-type]
     defs: dict[str, Any] = top["$defs"]
