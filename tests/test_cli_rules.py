@@ -243,7 +243,9 @@ def test_diff_lists_changes_and_their_impact(two: tuple[Path, Path], tmp_path: P
     assert re.search(
         rf"\n +{line} +us-supplier-2016-06-zte +2016-06-15 +review +block +-tgl-zte-2016\n", out
     )
-    assert out.endswith(f"1 change outcome, 0 change fired rules only, {len(txs) - 1} unchanged\n")
+    assert out.endswith(
+        f"outcome changed: 1; fired rules changed (same outcome): 0; unchanged: {len(txs) - 1}\n"
+    )
 
     rc, out = cli("rules", "diff", "old", "new", "--against", history, "--json")
     assert rc == 1

@@ -335,7 +335,7 @@ def _impact_text(impacts: list[Any], total: int, against: Path | None) -> str:
             )
     outcome = sum(i.outcome_changed for i in impacts)
     lines.append(
-        f"{outcome} change outcome, {len(impacts) - outcome} change fired rules only, "
-        f"{total - len(impacts)} unchanged"
+        f"outcome changed: {outcome}; fired rules changed (same outcome): "
+        f"{len(impacts) - outcome}; unchanged: {total - len(impacts)}"
     )
     return "\n".join(lines) + "\n"
