@@ -486,6 +486,9 @@ def test_all_problems_in_a_directory_are_reported_together(in_tmp: Path) -> None
     # Nothing else: the empty file's general licences are not missed by anything, and the
     # listing whose date broke is not reported as missing by the general licences.
     assert len(got) == len(names) + 1
+    # In reading order: by file name, then by line.
+    order = [(Path(p.file or "").name, p.line or 0) for p in exc.problems]
+    assert order == sorted(order)
     assert str(exc).startswith(f"rule set not loaded ({len(got)} problems):\n  ")
 
 

@@ -136,6 +136,11 @@ BROKEN = {
         "rules/tests/broken.yaml:{nmae:}: test 'eight-star' → transaction.parties[1].nmae: "
         "unknown key 'nmae' (did you mean 'name'?)",
     ),
+    "a bad item is not also an empty item list": (
+        CASE.replace("unit_value: 25000", "unit_value: -5"),
+        "rules/tests/broken.yaml:{unit_value: -5}: test 'eight-star' → "
+        "transaction.items[0].unit_value: must be greater than or equal to 0 (got -5)",
+    ),
     "expected rule that does not exist": (
         CASE.replace("rules: [el-beijing-8-star]", "rules: [el-beijing-8star]"),
         "rules/tests/broken.yaml:{el-beijing-8star}: test 'eight-star' → expect.rules[0]: no "

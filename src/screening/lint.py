@@ -332,9 +332,10 @@ def _licences(rules: RuleSet) -> Iterator[_Raw]:
         if not isinstance(rule, GeneralLicence):
             continue
         for i, listing_id in enumerate(rule.listings):
+            if listing_id not in rules:  # only a hand-built RuleSet can lack it
+                continue
             listing = rules[listing_id]
-            assert isinstance(listing, Listing)
-            if _overlap(rule, listing) is None:
+            if isinstance(listing, Listing) and _overlap(rule, listing) is None:
                 yield _Raw(
                     "licence-outside-listing",
                     rule,

@@ -150,7 +150,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         )
     problems += _check_references(rules, places, failed)
     if problems:
-        raise RuleError(problems)
+        raise RuleError(_in_reading_order(problems))
     assert header is not None
     meta, header_file = header
     return RuleSet(
@@ -165,6 +165,12 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         fingerprint=digest.hexdigest(),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
     )
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by file (in the order the files were read), then line; stable otherwise."""
+    files = {p.file: i for i, p in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda p: (p.file is None, files[p.file], p.line or 0))
 
 
 class _Failed:
@@ -367,10 +373,13 @@ def located_problems(
             if hint is not None:
                 hinted.add((*loc[:-1], hint.group(1)))
         messages.append(message)
+    failing = [loc for loc, _ in errors]
     out = []
     for (loc, error), message in zip(errors, messages, strict=True):
         if error["type"] == "missing" and loc in hinted:
             continue  # said already: "unknown key 'citaton' (did you mean 'citation'?)"
+        if error["type"] == "too_short" and any(f[: len(loc)] == loc and f != loc for f in failing):
+            continue  # a list whose entries failed is not also "empty": say the entries' fault
         out.append(
             Problem(
                 message,

@@ -128,7 +128,7 @@ def load_rule_tests(
                 )
             )
     if problems:
-        raise RuleError(problems)
+        raise RuleError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     return tuple(cases)
 
 
