@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import Problem, RuleError
-from .impact import RuleDiff, diff_rules, impact, read_history
+from .impact import Impact, RuleDiff, diff_rules, impact, read_history
 from .lint import CODES, LintWarning, lint
 from .loading import bundled_rules_dir, load_rules
 from .ruleset import RuleSet
@@ -318,7 +318,7 @@ def _diff_text(changes: RuleDiff, old: RuleSet, new: RuleSet, old_dir: Path, new
     return "\n".join(lines) + "\n"
 
 
-def _impact_text(impacts: list[Any], total: int, against: Path | None) -> str:
+def _impact_text(impacts: list[Impact], total: int, against: Path | None) -> str:
     lines = ["", f"impact on {total} past transactions ({against}):"]
     if impacts:
         width = max(len("transaction"), *(len(i.entry.transaction.id) for i in impacts))

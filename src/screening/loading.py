@@ -150,7 +150,8 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         )
     problems += _check_references(rules, places, failed)
     if problems:
-        raise RuleError(_in_reading_order(problems))
+        order = [f"{display_root.rstrip('/')}/{p.name}" for p in paths]
+        raise RuleError(_in_reading_order(problems, order))
     assert header is not None
     meta, header_file = header
     return RuleSet(
@@ -167,10 +168,11 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     )
 
 
-def _in_reading_order(problems: list[Problem]) -> list[Problem]:
-    """Problems by file (in the order the files were read), then line; stable otherwise."""
-    files = {p.file: i for i, p in reversed(list(enumerate(problems)))}
-    return sorted(problems, key=lambda p: (p.file is None, files[p.file], p.line or 0))
+def _in_reading_order(problems: list[Problem], files: list[str]) -> list[Problem]:
+    """Problems by file (in the order the files are read), then line; stable otherwise.
+    Problems of the directory as a whole come last."""
+    rank = {name: i for i, name in enumerate(files)}
+    return sorted(problems, key=lambda p: (rank.get(p.file or "", len(files)), p.line or 0))
 
 
 class _Failed:
