@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,7 +41,11 @@ def add_commands(sub: Any) -> None:
             "meant. Warnings exit 0 unless --strict. A rule accepts a warning its author has\n"
             "checked with `accept_warnings: [code]`.\n\n"
             "warnings:\n"
-            + "".join(f"  {code}: {text}\n" for code, text in CODES.items())
+            + "".join(
+                textwrap.fill(f"{code}: {text}", 78, initial_indent="  ", subsequent_indent="    ")
+                + "\n"
+                for code, text in CODES.items()
+            )
             + "\nexample:\n  screening rules check rules/ --strict"
         ),
     )
