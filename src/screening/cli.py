@@ -21,6 +21,7 @@ from typing import NoReturn, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import cli_rules
 from ._version import __version__
 from .audit import Verification, verify_log
 from .diff import DecisionDiff, diff_decisions
@@ -173,16 +174,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "rules",
         help="work with rule files",
-        description="Work with rule files.\n\nexample:\n  screening rules check rules/",
+        description=(
+            "Work with rule files: check (validate and lint), schema (JSON Schema for\n"
+            "editors), test (run rule tests), diff (changes and their impact).\n\n"
+            "example:\n  screening rules check rules/"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rules_sub = p.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
-    c = rules_sub.add_parser(
-        "check",
-        help="validate a rules directory and report every problem with file and line",
-        description="Validate a rules directory: exit 0 when it loads, 4 listing every problem.",
-    )
-    c.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=rules_help)
+    cli_rules.add_commands(rules_sub)
     return parser
 
 
@@ -205,13 +205,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         if args.command == "rules":
-            rules = load_rules(args.directory)
-            print(
-                f"ok: {len(rules)} rules in {len(rules.files)} files; "
-                f"{rules.name} {rules.version}; fingerprint {rules.fingerprint}",
-                file=out,
-            )
-            return 0
+            return cli_rules.run(args, out)
         if args.command == "explain":
             return _explain(
                 args.subparser, args.file, args.as_of or [], args.rules or [], args.json, out

@@ -7,10 +7,11 @@ user-assigned code that US government lists use.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
+from pydantic_core import CoreSchema
 
 __all__ = ["Country", "country_name", "is_country"]
 
@@ -44,5 +45,19 @@ def _check(code: str) -> str:
     return code
 
 
-Country = Annotated[str, BeforeValidator(_upper), AfterValidator(_check)]
+class _CodesInJsonSchema:
+    """Lists the known codes in the JSON Schema, so editors complete and check them."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "enum": sorted(_names()),
+            "description": "ISO 3166-1 alpha-2 country code, e.g. IR",
+        }
+
+
+Country = Annotated[str, BeforeValidator(_upper), AfterValidator(_check), _CodesInJsonSchema]
 """A pydantic field type: an ISO 3166-1 alpha-2 code, case-insensitive on input."""

@@ -27,13 +27,15 @@ class Problem:
     line: int | None = None
     rule_id: str | None = None
     path: str | None = None
+    subject: str = "rule"
+    """What ``rule_id`` names: a ``rule``, or a rule ``test`` case."""
 
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
-        rule = f"rule '{self.rule_id}' → " if self.rule_id else ""
+        rule = f"{self.subject} '{self.rule_id}' → " if self.rule_id else ""
         path = f"{self.path}: " if self.path else ""
         return f"{where}{rule}{path}{self.message}"
 

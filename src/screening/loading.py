@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,7 @@ from .ruleset import RuleSet
 from .schema import (
     KINDS,
     Classification,
+    CountryGroup,
     DeMinimis,
     GeneralLicence,
     HeaderFile,
@@ -32,9 +34,9 @@ from .schema import (
     RuleFile,
     RulesetHeader,
 )
-from .yamlfile import Located, YamlProblem, read_yaml
+from .yamlfile import Flaw, Located, YamlProblem, read_yaml
 
-__all__ = ["bundled_rules_dir", "load_rules"]
+__all__ = ["bundled_rules_dir", "load_rules", "located_problems", "rule_files"]
 
 _RULE = TypeAdapter(Rule)
 
@@ -63,10 +65,21 @@ def _bundled() -> RuleSet:
     return _load(bundled_rules_dir(), display_root="rules")
 
 
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory: its ``*.yaml`` / ``*.yml`` files, sorted by name.
+    Subdirectories (such as ``tests/``) are not rule files."""
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+_DEFINED_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([a-z0-9][a-z0-9._-]*)", re.MULTILINE)
+_DEFINED_GROUP = re.compile(r"^[ \t-]*group:[ \t]*[\"']?([A-E]:[0-9])", re.MULTILINE)
+_GROUP_NAME = re.compile(r"[A-E]:[0-9]")
+
+
 def _load(directory: Path, *, display_root: str) -> RuleSet:
     if not directory.is_dir():
         raise RuleError([Problem("not a directory", file=display_root)])
-    paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    paths = rule_files(directory)
     if not paths:
         raise RuleError([Problem("no rule files (*.yaml) found", file=display_root)])
 
@@ -75,16 +88,17 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     header_seen = False
     rules: list[Rule] = []
     places: dict[str, tuple[Located, int]] = {}
-    failed: set[str] = set()
+    failed = _Failed()
     digest = hashlib.sha256()
     digests: dict[str, str] = {}
 
     for path in paths:
         display = f"{display_root.rstrip('/')}/{path.name}"
         try:
-            located = read_yaml(path, display)
+            located = read_yaml(path, display, collect=True)
         except YamlProblem as exc:
             problems.append(exc.problem)
+            failed.unreadable(path)
             continue
         raw = path.read_bytes().replace(b"\r\n", b"\n")
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
@@ -92,7 +106,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         data = located.data
         if data is None:
             problems.append(
-                Problem("file is empty (expected 'rules:' or 'ruleset:')", file=display)
+                Problem("file is empty (expected 'rules:' or 'ruleset:')", file=display, line=1)
             )
             continue
         if not isinstance(data, dict):
@@ -106,6 +120,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             continue
         if "ruleset" in data:
             header_seen = True
+            problems += [_flaw_problem(located, flaw, data) for flaw in located.flaws]
             parsed = _validate_header(located, problems)
             if parsed is not None and header is not None:
                 problems.append(
@@ -140,10 +155,12 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         )
     problems += _check_references(rules, places, failed)
     if problems:
-        raise RuleError(problems)
+        order = [f"{display_root.rstrip('/')}/{p.name}" for p in paths]
+        raise RuleError(_in_reading_order(problems, order))
     assert header is not None
     meta, header_file = header
     return RuleSet(
+        positions=_positions(places),
         name=meta.name,
         version=meta.version,
         covers_from=meta.covers.start,
@@ -157,25 +174,104 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     )
 
 
+def _in_reading_order(problems: list[Problem], files: list[str]) -> list[Problem]:
+    """Problems by file (in the order the files are read), then line; stable otherwise.
+    Problems of the directory as a whole come last."""
+    rank = {name: i for i, name in enumerate(files)}
+    return sorted(problems, key=lambda p: (rank.get(p.file or "", len(files)), p.line or 0))
+
+
+class _Failed:
+    """What did not load, so references to it are not reported a second time."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.groups: set[str] = set()
+        self.any_group = False
+
+    def unreadable(self, path: Path) -> None:
+        """A file that could not be parsed: whatever it seems to define counts as failed."""
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return
+        self.ids.update(_DEFINED_ID.findall(text))
+        self.groups.update(_DEFINED_GROUP.findall(text))
+
+    def rule(self, item: dict[str, Any]) -> None:
+        """A rule that did not validate (or was spoiled by a duplicate key)."""
+        if isinstance(item.get("id"), str):
+            self.ids.add(item["id"])
+        if item.get("kind") == "country_group":
+            group = item.get("group")
+            if isinstance(group, str) and _GROUP_NAME.fullmatch(group):
+                self.groups.add(group)
+            else:  # which group it meant is anyone's guess: report no group as missing
+                self.any_group = True
+
+
 def _where(located: Located, index: int) -> str:
     return f"{located.file}:{located.line_of(('rules', index))}"
+
+
+def _positions(
+    places: dict[str, tuple[Located, int]],
+) -> dict[str, dict[tuple[str | int, ...], int]]:
+    """For each rule, the line of every key path inside it (relative to the rule)."""
+    by_file: dict[int, dict[int, dict[tuple[str | int, ...], int]]] = {}
+    for located, _ in places.values():
+        if id(located) in by_file:
+            continue
+        per_rule: dict[int, dict[tuple[str | int, ...], int]] = {}
+        for path, line in located.lines.items():
+            if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+                per_rule.setdefault(path[1], {})[path[2:]] = line
+        by_file[id(located)] = per_rule
+    return {
+        rule_id: by_file[id(located)].get(index, {}) for rule_id, (located, index) in places.items()
+    }
+
+
+def _flaw_problem(located: Located, flaw: Flaw, data: Any) -> Problem:
+    """A reading flaw (duplicate key) as a problem, naming the rule it is in when there is one."""
+    path = flaw.path
+    rule_id = None
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        items = data.get("rules") if isinstance(data, dict) else None
+        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            rule_id = item["id"]
+            path = path[2:]
+    return Problem(
+        flaw.message, file=located.file, line=flaw.line, rule_id=rule_id, path=_dotted(path)
+    )
+
+
+def _dotted(path: tuple[str | int, ...]) -> str | None:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or None
 
 
 def _validate_header(located: Located, problems: list[Problem]) -> RulesetHeader | None:
     try:
         return HeaderFile.model_validate(located.data).ruleset
     except ValidationError as exc:
-        problems += _problems(exc, located, (), HeaderFile, located.data, rule_id=None)
+        problems += located_problems(exc, located, (), HeaderFile, located.data, None)
         return None
 
 
 def _validate_rules(
-    located: Located, problems: list[Problem], failed: set[str]
+    located: Located, problems: list[Problem], failed: _Failed
 ) -> list[tuple[Rule, int]]:
     """The valid rules of one file with their index; problems and the ids of invalid rules
     are collected into ``problems`` and ``failed``."""
     data = located.data
     file = located.file
+    spoiled: set[int] = set()
+    for flaw in located.flaws:
+        problems.append(_flaw_problem(located, flaw, data))
+        if len(flaw.path) >= 2 and flaw.path[0] == "rules" and isinstance(flaw.path[1], int):
+            spoiled.add(flaw.path[1])
     extra = sorted(set(data) - set(RuleFile.model_fields))
     for key in extra:
         hint = _suggest(key, list(RuleFile.model_fields))
@@ -184,7 +280,10 @@ def _validate_rules(
         )
     items = data.get("rules")
     if items is None:
-        if not extra:
+        if "rules" in data:
+            line = located.line_of(("rules",))
+            problems.append(Problem("'rules' is empty", file=file, line=line, path="rules"))
+        elif not extra:
             problems.append(Problem("no 'rules:' list in this file", file=file, line=1))
         return []
     if not isinstance(items, list):
@@ -204,18 +303,14 @@ def _validate_rules(
             problems.append(Problem("a rule must be a mapping", file=file, line=line))
             continue
         kind = item.get("kind")
-        if rule_id is not None:
-            failed.add(rule_id)  # until it validates
+        failed.rule(item)  # until it validates
         if kind not in KINDS:
             key_line = located.line_of((*where, "kind")) if "kind" in item else line
-            message = (
-                f"unknown kind '{kind}'{_suggest(str(kind), list(KINDS))}"
-                if "kind" in item
-                else "missing 'kind'"
-            )
+            hint = _suggest(str(kind), list(KINDS)) or f" (one of: {', '.join(KINDS)})"
+            message = f"unknown kind '{kind}'{hint}" if "kind" in item else f"missing 'kind'{hint}"
             problems.append(
                 Problem(
-                    f"{message} (one of: {', '.join(KINDS)})",
+                    message,
                     file=file,
                     line=key_line,
                     rule_id=rule_id,
@@ -226,9 +321,13 @@ def _validate_rules(
         try:
             rule = _RULE.validate_python(item)
         except ValidationError as exc:
-            problems += _problems(exc, located, where, _model_of(kind), item, rule_id=rule_id)
+            problems += located_problems(exc, located, where, _model_of(kind), item, rule_id)
             continue
-        failed.discard(rule.id)
+        if i in spoiled:
+            continue
+        failed.ids.discard(rule.id)
+        if isinstance(rule, CountryGroup):
+            failed.groups.discard(rule.group)
         out.append((rule, i))
     return out
 
@@ -248,16 +347,23 @@ def _model_of(kind: str) -> type[BaseModel]:
     raise KeyError(kind)  # pragma: no cover - KINDS and the models agree
 
 
-def _problems(
+def located_problems(
     exc: ValidationError,
     located: Located,
     base: tuple[str | int, ...],
     model: type[BaseModel],
     data: Any,
-    *,
     rule_id: str | None,
+    *,
+    subject: str = "rule",
 ) -> list[Problem]:
-    out = []
+    """A pydantic error as problems located in the file: the line of each offending key or
+    value, the key path inside the rule (or test), and a message in plain words.
+
+    ``base`` is where ``data`` sits in the file (``("rules", 3)``); ``model`` validated it.
+    A misspelt required key is reported once, as the unknown key with a did-you-mean hint.
+    """
+    errors = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         # The discriminated union puts the kind's name in the location: drop it.
@@ -265,32 +371,79 @@ def _problems(
             loc = loc[1:]
         # Validators on constrained types add their own step ('function-after[...]'): drop it.
         loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and "]" in p))
-        path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+        errors.append((loc, error))
+    hinted = set()
+    messages = []
+    for loc, error in errors:
         message = _message(error, model, loc)
+        if error["type"] == "extra_forbidden":
+            hint = re.search(r"\(did you mean '([^']+)'\?\)$", message)
+            if hint is not None:
+                hinted.add((*loc[:-1], hint.group(1)))
+        messages.append(message)
+    failing = [loc for loc, _ in errors]
+    out = []
+    for (loc, error), message in zip(errors, messages, strict=True):
+        if error["type"] == "missing" and loc in hinted:
+            continue  # said already: "unknown key 'citaton' (did you mean 'citation'?)"
+        if error["type"] == "too_short" and any(f[: len(loc)] == loc and f != loc for f in failing):
+            continue  # a list whose entries failed is not also "empty": say the entries' fault
         out.append(
             Problem(
                 message,
                 file=located.file,
                 line=located.line_of((*base, *loc)),
                 rule_id=rule_id,
-                path=path or None,
+                path=_dotted(loc),
+                subject=subject,
             )
         )
     return out
 
 
+_KINDS_OF_TEXT = {
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping (key: value lines)",
+    "model_type": "must be a mapping (key: value lines)",
+    "model_attributes_type": "must be a mapping (key: value lines)",
+    "decimal_type": "must be a number",
+    "decimal_parsing": "must be a number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+}
+"""pydantic's error types, said the way a rule author thinks of the value."""
+
+
 def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     kind = error["type"]
+    value = error.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         return f"unknown key '{key}'{_suggest(key, _keys_at(model, loc[:-1]))}"
     if kind == "missing":
         return "missing required key"
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    value = error.get("input")
-    if kind in ("string_pattern_mismatch", "date_from_datetime_parsing", "date_parsing", "enum"):
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "string_too_short":
+        return "must not be blank"
+    if kind in _KINDS_OF_TEXT:
+        message = _KINDS_OF_TEXT[kind]
+        if kind == "string_type" and isinstance(value, int | float | bool):
+            return f"{message} (got {value}; put it in quotes: '{value}')"
+    else:
+        message = str(error["msg"])
+        message = message.removeprefix("Value error, ")
+        if message.startswith("Input should be "):
+            message = "must be " + message.removeprefix("Input should be ")
+        if kind == "value_error":
+            return message
+    if value is not None and not isinstance(value, dict | list | tuple):
         message += f" (got {value!r})"
     return message
 
@@ -343,37 +496,51 @@ def _suggest(word: str, choices: list[str]) -> str:
 
 
 def _check_references(
-    rules: list[Rule], places: dict[str, tuple[Located, int]], failed: set[str]
+    rules: list[Rule], places: dict[str, tuple[Located, int]], failed: _Failed
 ) -> list[Problem]:
     """Cross-rule checks: what one rule names must exist in the set. A reference to a rule
-    that failed to validate is not reported again."""
+    that failed to validate (or sits in a file that could not be read) is not reported again."""
     ids = {r.id: r for r in rules}
-    groups = {r.group for r in rules if r.kind == "country_group"}
+    groups = sorted({r.group for r in rules if isinstance(r, CountryGroup)})
     out: list[Problem] = []
 
     def problem(rule: Rule, path: tuple[str | int, ...], message: str) -> None:
         located, index = places[rule.id]
-        dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         line = located.line_of(("rules", index, *path))
-        out.append(Problem(message, file=located.file, line=line, rule_id=rule.id, path=dotted))
+        out.append(
+            Problem(message, file=located.file, line=line, rule_id=rule.id, path=_dotted(path))
+        )
+
+    def dangling(target_id: str, kind: str) -> str | None:
+        """What is wrong with a reference to a rule of ``kind``, or None when it is fine."""
+        target = ids.get(target_id)
+        if target is not None:
+            if target.kind == kind:
+                return None
+            return f"'{target_id}' is a rule of kind '{target.kind}', not '{kind}'"
+        if target_id in failed.ids:
+            return None
+        others = sorted(r.id for r in rules if r.kind == kind)
+        return f"no {kind} with id '{target_id}'{_suggest(target_id, others)}"
 
     for rule in rules:
-        if isinstance(rule, Listing) and rule.entity not in failed:
-            target = ids.get(rule.entity)
-            if target is None or target.kind != "entity":
-                problem(rule, ("entity",), f"no entity with id '{rule.entity}'")
+        if isinstance(rule, Listing):
+            message = dangling(rule.entity, "entity")
+            if message is not None:
+                problem(rule, ("entity",), message)
         if isinstance(rule, GeneralLicence):
             for i, listing_id in enumerate(rule.listings):
-                target = ids.get(listing_id)
-                if listing_id not in failed and (target is None or target.kind != "listing"):
-                    problem(rule, ("listings", i), f"no listing with id '{listing_id}'")
+                message = dangling(listing_id, "listing")
+                if message is not None:
+                    problem(rule, ("listings", i), message)
         if isinstance(rule, DeMinimis | ItemControl):
             for i, group in enumerate(rule.destinations.groups):
-                if group not in groups:
+                if group not in groups and group not in failed.groups and not failed.any_group:
                     problem(
                         rule,
                         ("destinations", "groups", i),
-                        f"no country_group defines group '{group}'",
+                        f"no country_group defines group '{group}'"
+                        + (f" (defined: {', '.join(groups)})" if groups else ""),
                     )
         if getattr(rule, "outcome", None) is Outcome.CLEAR:
             problem(

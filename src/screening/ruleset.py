@@ -57,6 +57,7 @@ class RuleSet:
         fingerprint: str,
         files: tuple[str, ...],
         digests: Mapping[str, str] | None = None,
+        positions: Mapping[str, Mapping[tuple[str | int, ...], int]] | None = None,
     ) -> None:
         self.name = name
         self.version = version
@@ -71,6 +72,9 @@ class RuleSet:
         """sha256 (hex) of each rule file's content, by file name: says which file changed."""
         self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
         self._sources: Mapping[str, str] = MappingProxyType(dict(sources))
+        self._positions: Mapping[str, Mapping[tuple[str | int, ...], int]] = MappingProxyType(
+            dict(positions or {})
+        )
 
         def of(kind: type) -> tuple:  # type: ignore[type-arg]
             return tuple(r for r in rules if isinstance(r, kind))
@@ -119,6 +123,17 @@ class RuleSet:
     def source(self, rule_id: str) -> str:
         """Where a rule is written, as ``file:line``."""
         return self._sources[rule_id]
+
+    def where(self, rule_id: str, path: tuple[str | int, ...] = ()) -> tuple[str, int]:
+        """The file and line of a key path inside a rule (``("members", 2, "to")``): the
+        nearest written ancestor's line when the key itself is not written (a default)."""
+        file, line = self._sources[rule_id].rsplit(":", 1)
+        lines = self._positions.get(rule_id, {})
+        while path:
+            if path in lines:
+                return file, lines[path]
+            path = path[:-1]
+        return file, int(line)
 
     def membership(self, destinations: Destinations, country: str, day: dt.date) -> Membership:
         """Is ``country`` in ``destinations`` on ``day``? Direct naming beats group membership;

@@ -9,17 +9,22 @@ Every rule has an ``id``, a ``kind``, a ``citation`` and optional ``from`` / ``t
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -40,6 +45,7 @@ __all__ = [
     "GeneralLicence",
     "ItemControl",
     "ItemScope",
+    "LintCode",
     "Listing",
     "Matching",
     "Member",
@@ -51,25 +57,106 @@ __all__ = [
     "Transshipment",
 ]
 
-RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+
+def _shaped(pattern: str, what: str, hint: str) -> Callable[[str], str]:
+    """A validator saying, in the reader's words, what a well-formed value looks like."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if compiled.fullmatch(value) is None:
+            raise ValueError(f"invalid {what} '{value}' ({hint})")
+        return value
+
+    return check
+
+
+_ID = r"[a-z0-9][a-z0-9._-]{0,79}"
+_GROUP = r"[A-E]:[0-9]"
+_ECCN = r"EAR99|[0-9][A-E][0-9]{3}"
+_REASON = r"[A-Z]{2,3}"
+
+RuleId = Annotated[
+    str,
+    AfterValidator(
+        _shaped(
+            _ID,
+            "id",
+            "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            "at most 80 characters",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_ID}$"}),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-GroupName = Annotated[str, StringConstraints(pattern=r"^[A-E]:[0-9]$")]
-Eccn = Annotated[str, StringConstraints(pattern=r"^(EAR99|[0-9][A-E][0-9]{3})$")]
-Reason = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+GroupName = Annotated[
+    str,
+    AfterValidator(_shaped(_GROUP, "country group", "a letter A-E, ':' and a digit, e.g. 'E:1'")),
+    WithJsonSchema({"type": "string", "pattern": f"^{_GROUP}$"}),
+]
+Eccn = Annotated[
+    str,
+    AfterValidator(
+        _shaped(
+            _ECCN,
+            "ECCN",
+            "a digit, a letter A-E and three digits, e.g. '5A991', or 'EAR99'",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^({_ECCN})$"}),
+]
+Reason = Annotated[
+    str,
+    AfterValidator(
+        _shaped(_REASON, "reason for control", "two or three capital letters, e.g. 'AT' or 'NS'")
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_REASON}$"}),
+]
+
+Flag = Annotated[bool, Strict()]
+"""true or false, nothing else: the YAML reader keeps yes/no/on/off as text, and so do we."""
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(value: object) -> object:
+    """Dates are written YYYY-MM-DD; a number is not a date (pydantic would read 0 as 1970)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    shown = f"'{value}'" if isinstance(value, str) else str(value)
+    if isinstance(value, str) and _DAY.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"invalid date {shown} ({exc})") from None
+    raise ValueError(f"invalid date {shown} (write dates as YYYY-MM-DD, e.g. 2016-03-08)")
+
+
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_DAY.pattern}$"}),
+]
+"""A calendar day written YYYY-MM-DD."""
 
 
 class _Closed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+    # Attribute docstrings become descriptions in the JSON Schema: editors show them on hover.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=False, use_attribute_docstrings=True
+    )
 
 
 class _Dated(_Closed):
     """Anything in force over an inclusive window of days."""
 
-    start: dt.date | None = Field(default=None, alias="from")
-    end: dt.date | None = Field(default=None, alias="to")
-    verified: bool = True
+    start: Day | None = Field(default=None, alias="from")
+    """First day in force (YYYY-MM-DD, inclusive); none: since always."""
+    end: Day | None = Field(default=None, alias="to")
+    """Last day in force (YYYY-MM-DD, inclusive); none: still in force."""
+    verified: Flag = True
     """False marks a fact no primary source confirmed: it may raise a review, never a block."""
     note: Text | None = None
+    """Free text for the reader: context, caveats, what is uncertain."""
 
     @field_validator("end")
     @classmethod
@@ -84,11 +171,32 @@ class _Dated(_Closed):
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+LintCode = Literal[
+    "overlapping-windows",
+    "unverified-block",
+    "unverified-text",
+    "no-citation",
+    "entity-not-listed",
+    "licence-outside-listing",
+    "duplicate-name",
+    "reason-not-classified",
+    "unused-group",
+    "unused-acceptance",
+]
+"""The warnings `screening rules check` gives (see `screening.lint`); a rule may accept some."""
+
+
 class _Rule(_Dated):
     id: RuleId
+    """Unique across all rule files; quoted in every decision this rule takes part in."""
     kind: str
+    """What sort of rule this is; decides which other keys it takes."""
     title: Text | None = None
+    """A short human-readable name."""
     citation: Text
+    """The legal source (Federal Register, CFR section, order), quoted in every hit."""
+    accept_warnings: tuple[LintCode, ...] = ()
+    """Lint warnings the author has looked at and accepts for this rule (no effect on screening)."""
 
 
 class ItemScope(StrEnum):
@@ -103,7 +211,7 @@ class Destinations(_Closed):
 
     groups: tuple[GroupName, ...] = ()
     countries: tuple[Country, ...] = ()
-    all: bool = False
+    all: Flag = False
 
     @model_validator(mode="after")
     def _not_empty(self) -> Destinations:
@@ -184,7 +292,7 @@ class Alias(_Closed):
     """Another name of an entity; an unverified alias can raise a review, never a block."""
 
     name: Text
-    verified: bool = True
+    verified: Flag = True
     note: Text | None = None
 
 
@@ -197,7 +305,9 @@ class Entity(_Rule):
 
     kind: Literal["entity"]
     name: Text
-    aliases: tuple[Annotated[Alias, BeforeValidator(_alias)], ...] = ()
+    aliases: tuple[
+        Annotated[Alias, BeforeValidator(_alias, json_schema_input_type=Text | Alias)], ...
+    ] = ()
     """Other names: plain text, or ``{name: ..., verified: false, note: ...}``."""
     addresses: tuple[Text, ...] = ()
     country: Country
@@ -319,7 +429,7 @@ class Matching(_Closed):
 class Coverage(_Closed):
     """The period the rule set was written and checked for; earlier dates get a review."""
 
-    start: dt.date = Field(alias="from")
+    start: Day = Field(alias="from")
 
 
 class RulesetHeader(_Closed):
