@@ -23,6 +23,7 @@ from .schema import (
     EndUse,
     Entity,
     ItemScope,
+    ListedListing,
     Listing,
     MissingParty,
     Transshipment,
@@ -91,6 +92,7 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
         ruleset=rules.name,
         ruleset_version=rules.version,
         ruleset_fingerprint=rules.fingerprint,
+        lists=rules.lists,
     )
 
 
@@ -109,6 +111,8 @@ def _hit(
     matched_name: str | None = None,
     listed_name: str | None = None,
     list_name: str | None = None,
+    list_entry: str | None = None,
+    list_version: str | None = None,
     score: float | None = None,
     verified: bool = True,
     evidence: tuple[str, ...] = (),
@@ -134,6 +138,8 @@ def _hit(
         matched_name=matched_name,
         listed_name=listed_name,
         list=list_name,
+        list_entry=list_entry,
+        list_version=list_version,
         score=score,
         verified=verified,
         evidence=evidence,
@@ -450,6 +456,13 @@ def _listing_hit(
     evidence = [f"score {match.score} against '{match.name}'"]
     if address_score is not None:
         evidence.append(f"address score {address_score}")
+    entry: dict[str, str] = {}
+    if isinstance(listing, ListedListing):
+        entry = {"list_entry": listing.entry_id, "list_version": listing.list_version}
+        evidence.append(
+            f"{listing.list_code} entry {listing.entry_id} in {rules.source(listing.id)} "
+            f"(list version sha256 {listing.list_version})"
+        )
     return [
         _hit(
             rules,
@@ -463,6 +476,7 @@ def _listing_hit(
             list_name=listing.list,
             score=match.score,
             verified=match.verified and reach.verified,
+            **entry,
             evidence=tuple(evidence),
             notes=tuple(notes),
         ),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import typing
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,7 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .errors import Problem, RuleError
+from .errors import ListError, Problem, RuleError
+from .lists.formats import read_list
+from .lists.model import ListFile
+from .lists.policy import list_rules
+from .models import ListVersion
 from .ruleset import RuleSet
 from .schema import (
     KINDS,
@@ -25,6 +31,7 @@ from .schema import (
     HeaderFile,
     ItemControl,
     Listing,
+    ListPolicy,
     Rule,
     RuleFile,
     RulesetHeader,
@@ -44,15 +51,23 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def load_rules(path: str | Path | None = None) -> RuleSet:
+def load_rules(path: str | Path | None = None, *, lists: Sequence[str | Path] = ()) -> RuleSet:
     """Load, validate and index every ``*.yaml`` file in a rules directory.
 
-    With no ``path`` the bundled rules are loaded. Raises `RuleError` listing every problem
-    found (file, line, rule id, key path); a rule set with any error is not loaded at all.
+    With no ``path`` the bundled rules are loaded. ``lists`` names official list files (CSL
+    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``, or
+    a directory written by ``screening lists update``); each entry becomes a listing under the
+    ``list_policy`` rule for its source list, as do the lists a rule file names in ``lists:``.
+    Raises `RuleError` listing every problem found (file, line, rule id, key path), or
+    `ListError` (a `RuleError`) when a list file is at fault; nothing is loaded on any error.
     """
-    if path is None:
+    if isinstance(lists, str | Path):
+        raise TypeError("lists must be a sequence of paths, e.g. lists=['csl.csv']")
+    if path is None and not lists:
         return _bundled()
-    return _load(Path(path), display_root=str(path))
+    if path is None:
+        return _load(bundled_rules_dir(), display_root="rules", lists=lists)
+    return _load(Path(path), display_root=str(path), lists=lists)
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +75,7 @@ def _bundled() -> RuleSet:
     return _load(bundled_rules_dir(), display_root="rules")
 
 
-def _load(directory: Path, *, display_root: str) -> RuleSet:
+def _load(directory: Path, *, display_root: str, lists: Sequence[str | Path] = ()) -> RuleSet:
     if not directory.is_dir():
         raise RuleError([Problem("not a directory", file=display_root)])
     paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -74,6 +89,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     places: dict[str, tuple[Located, int]] = {}
     failed: set[str] = set()
     digest = hashlib.sha256()
+    named_lists: list[tuple[Path, str, Problem]] = []
 
     for path in paths:
         display = f"{display_root.rstrip('/')}/{path.name}"
@@ -113,6 +129,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             elif parsed is not None:
                 header = (parsed, located)
             continue
+        named_lists += _named_lists(located, directory, display_root, problems)
         for rule, index in _validate_rules(located, problems, failed):
             if rule.id in places:
                 first, first_index = places[rule.id]
@@ -134,6 +151,28 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root)
         )
     problems += _check_references(rules, places, failed)
+    list_files, list_problems = _read_lists(lists, named_lists)
+    sources = {rule_id: _where(*place) for rule_id, place in places.items()}
+    versions: tuple[ListVersion, ...] = ()
+    if not problems and not list_problems and list_files:
+        compiled = list_rules(list_files, [r for r in rules if isinstance(r, ListPolicy)])
+        list_problems += compiled.problems
+        for listing in compiled.listings:
+            if listing.id in sources or listing.entity in sources:
+                list_problems.append(
+                    Problem(
+                        f"rule id '{listing.id}' of a list entry is also a rule id in "
+                        f"{sources.get(listing.id) or sources[listing.entity]}",
+                        file=compiled.sources[listing.id],
+                    )
+                )
+        rules += [*compiled.entities, *compiled.listings]
+        sources.update(compiled.sources)
+        versions = compiled.versions
+        for version in sorted(versions, key=lambda v: v.sha256):
+            digest.update(b"list\0" + version.format.encode() + b"\0" + version.sha256.encode())
+    if list_problems:
+        raise ListError(problems + list_problems)
     if problems:
         raise RuleError(problems)
     assert header is not None
@@ -145,10 +184,65 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         covers_source=f"{header_file.file}:{header_file.line_of(('ruleset', 'covers'))}",
         matching=meta.matching,
         rules=rules,
-        sources={rule_id: _where(*place) for rule_id, place in places.items()},
+        sources=sources,
         fingerprint=digest.hexdigest(),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
+        lists=versions,
     )
+
+
+def _named_lists(
+    located: Located, directory: Path, display_root: str, problems: list[Problem]
+) -> list[tuple[Path, str, Problem]]:
+    """The list files a rule file names under ``lists:``, relative to the rules directory,
+    each with a located problem to report should it fail to load."""
+    data = located.data
+    if "lists" not in data:
+        return []
+    value = data["lists"]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(
+            Problem(
+                "'lists' must be a list of list file paths (relative to the rules directory)",
+                file=located.file,
+                line=located.line_of(("lists",)),
+                path="lists",
+            )
+        )
+        return []
+    out = []
+    for i, name in enumerate(value):
+        shown = f"{display_root.rstrip('/')}/{name.strip()}"
+        where = Problem(
+            "", file=located.file, line=located.line_of(("lists", i)), path=f"lists[{i}]"
+        )
+        out.append((directory / name.strip(), shown, where))
+    return out
+
+
+def _read_lists(
+    lists: Sequence[str | Path], named: list[tuple[Path, str, Problem]]
+) -> tuple[list[ListFile], list[Problem]]:
+    """Read every list file: those passed to `load_rules`, then those rule files name."""
+    out: list[ListFile] = []
+    problems: list[Problem] = []
+    wanted = [(Path(p), str(p), None) for p in lists] + [(p, s, w) for p, s, w in named]
+    for path, shown, where in wanted:
+        if where is not None and not path.exists():
+            problems.append(
+                Problem(
+                    f"list file not found: {shown}",
+                    file=where.file,
+                    line=where.line,
+                    path=where.path,
+                )
+            )
+            continue
+        try:
+            out.append(read_list(path, display=shown))
+        except ListError as exc:
+            problems += exc.problems
+    return out, problems
 
 
 def _where(located: Located, index: int) -> str:
@@ -178,7 +272,7 @@ def _validate_rules(
         )
     items = data.get("rules")
     if items is None:
-        if not extra:
+        if not extra and "lists" not in data:
             problems.append(Problem("no 'rules:' list in this file", file=file, line=1))
         return []
     if not isinstance(items, list):
@@ -228,17 +322,9 @@ def _validate_rules(
 
 
 def _model_of(kind: str) -> type[BaseModel]:
-    from . import schema
-
-    for name in schema.__all__:
-        model = getattr(schema, name)
-        if (
-            isinstance(model, type)
-            and issubclass(model, BaseModel)
-            and "kind" in model.model_fields
-            and model.model_fields["kind"].annotation.__args__[0] == kind  # type: ignore[union-attr]
-        ):
-            return model
+    for model in typing.get_args(typing.get_args(Rule)[0]):
+        if model.model_fields["kind"].annotation.__args__[0] == kind:
+            return model  # type: ignore[no-any-return]
     raise KeyError(kind)  # pragma: no cover - KINDS and the models agree
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .models import ListVersion
 from .names import NameCandidate, NameIndex
 from .schema import (
     Classification,
@@ -23,6 +24,7 @@ from .schema import (
     GeneralLicence,
     ItemControl,
     Listing,
+    ListPolicy,
     Matching,
     MissingParty,
     Rule,
@@ -56,6 +58,7 @@ class RuleSet:
         sources: dict[str, str],
         fingerprint: str,
         files: tuple[str, ...],
+        lists: tuple[ListVersion, ...] = (),
     ) -> None:
         self.name = name
         self.version = version
@@ -66,6 +69,8 @@ class RuleSet:
         self.fingerprint = fingerprint
         """sha256 over every rule file's path and content: changes with any edit."""
         self.files = files
+        self.lists = lists
+        """The official list files loaded into this rule set, with their versions."""
         self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
         self._sources: Mapping[str, str] = MappingProxyType(dict(sources))
 
@@ -79,6 +84,7 @@ class RuleSet:
         self.destination_mismatch: tuple[DestinationMismatch, ...] = of(DestinationMismatch)
         self.missing_party: tuple[MissingParty, ...] = of(MissingParty)
         self.end_use: tuple[EndUse, ...] = of(EndUse)
+        self.list_policies: tuple[ListPolicy, ...] = of(ListPolicy)
         self.groups: Mapping[str, tuple[CountryGroup, ...]] = _by(of(CountryGroup), "group")
         self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
             of(Classification), "eccn"
