@@ -51,13 +51,16 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def load_rules(path: str | Path | None = None, *, lists: Sequence[str | Path] = ()) -> RuleSet:
+def load_rules(
+    path: str | Path | None = None, *, lists: Sequence[str | Path | ListFile] = ()
+) -> RuleSet:
     """Load, validate and index every ``*.yaml`` file in a rules directory.
 
     With no ``path`` the bundled rules are loaded. ``lists`` names official list files (CSL
-    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``, or
-    a directory written by ``screening lists update``); each entry becomes a listing under the
-    ``list_policy`` rule for its source list, as do the lists a rule file names in ``lists:``.
+    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``, a
+    directory written by ``screening lists update``, or a `ListFile` already read); each entry
+    becomes a listing under the ``list_policy`` rule for its source list, as do the entries of
+    the lists a rule file names under ``lists:``.
     Raises `RuleError` listing every problem found (file, line, rule id, key path), or
     `ListError` (a `RuleError`) when a list file is at fault; nothing is loaded on any error.
     """
@@ -75,7 +78,9 @@ def _bundled() -> RuleSet:
     return _load(bundled_rules_dir(), display_root="rules")
 
 
-def _load(directory: Path, *, display_root: str, lists: Sequence[str | Path] = ()) -> RuleSet:
+def _load(
+    directory: Path, *, display_root: str, lists: Sequence[str | Path | ListFile] = ()
+) -> RuleSet:
     if not directory.is_dir():
         raise RuleError([Problem("not a directory", file=display_root)])
     paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -221,12 +226,15 @@ def _named_lists(
 
 
 def _read_lists(
-    lists: Sequence[str | Path], named: list[tuple[Path, str, Problem]]
+    lists: Sequence[str | Path | ListFile], named: list[tuple[Path, str, Problem]]
 ) -> tuple[list[ListFile], list[Problem]]:
     """Read every list file: those passed to `load_rules`, then those rule files name."""
-    out: list[ListFile] = []
+    out: list[ListFile] = [p for p in lists if isinstance(p, ListFile)]
     problems: list[Problem] = []
-    wanted = [(Path(p), str(p), None) for p in lists] + [(p, s, w) for p, s, w in named]
+    wanted: list[tuple[Path, str, Problem | None]] = [
+        (Path(p), str(p), None) for p in lists if not isinstance(p, ListFile)
+    ]
+    wanted += named
     for path, shown, where in wanted:
         if where is not None and not path.exists():
             problems.append(
