@@ -8,7 +8,14 @@
 
 from ._version import __version__
 from .api import parse_transaction, screen
-from .errors import Problem, RuleError, ScreeningError, TransactionError
+from .errors import (
+    ListError,
+    ListUpdateError,
+    Problem,
+    RuleError,
+    ScreeningError,
+    TransactionError,
+)
 from .loading import bundled_rules_dir, load_rules
 from .models import (
     Decision,
@@ -16,6 +23,7 @@ from .models import (
     Item,
     ItemStatus,
     Jurisdiction,
+    ListVersion,
     Outcome,
     Party,
     Role,
@@ -29,6 +37,9 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "ListError",
+    "ListUpdateError",
+    "ListVersion",
     "Outcome",
     "Party",
     "Problem",

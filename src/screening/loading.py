@@ -364,7 +364,13 @@ def _problems(
                 path=path or None,
             )
         )
-    return out
+    # A list whose elements failed is also reported as too short: say only the real fault.
+    paths = [p.path or "" for p in out]
+    return [
+        p
+        for p, error in zip(out, exc.errors(include_url=False), strict=True)
+        if not (error["type"] == "too_short" and any(q.startswith(f"{p.path}[") for q in paths))
+    ]
 
 
 def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
@@ -445,7 +451,17 @@ def _check_references(
         line = located.line_of(("rules", index, *path))
         out.append(Problem(message, file=located.file, line=line, rule_id=rule.id, path=dotted))
 
+    policy_of: dict[str, str] = {}
     for rule in rules:
+        if isinstance(rule, ListPolicy):
+            for i, code in enumerate(rule.lists):
+                if code in policy_of:
+                    problem(
+                        rule,
+                        ("lists", i),
+                        f"list '{code}' already has a policy ('{policy_of[code]}')",
+                    )
+                policy_of.setdefault(code, rule.id)
         if isinstance(rule, Listing) and rule.entity not in failed:
             target = ids.get(rule.entity)
             if target is None or target.kind != "entity":

@@ -6,11 +6,14 @@ Columns: primary ``ent_num, name, type, programs, title, call_sign, vessel_type,
 vessel_flag, vessel_owner, remarks``; alternate names ``ent_num, alt_num, alt_type, alt_name,
 alt_remarks``; addresses ``ent_num, add_num, address, city_etc, country, add_remarks``;
 comments ``ent_num, remarks_extension``. The companions must be of the same release as the
-primary file: when many of their ``ent_num`` are unknown to it, the set is refused.
+primary file: when many of their ``ent_num`` are unknown to it, the set is refused. Weak
+a.k.a.s, which OFAC gives only in the remarks ("a.k.a. 'BNC'."), are kept as aliases too, as
+the Consolidated Screening List does.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +50,7 @@ SDN_NAME = "Specially Designated Nationals (SDN) - Treasury Department"
 NONSDN_NAME = "OFAC Non-SDN Consolidated Sanctions List (NON-SDN) - Treasury Department"
 
 _TYPES = {"individual": "Individual", "vessel": "Vessel", "aircraft": "Aircraft"}
+_WEAK_AKA = re.compile(r"\b[afn]\.k\.a\.,? '(.+?)'(?=[;.,]|$)")
 
 
 @dataclass(slots=True)
@@ -251,7 +255,11 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
                 list=code,
                 list_name=list_name,
                 name=e.name,
-                aliases=tuple(a for a in unique(e.aliases) if a != e.name),
+                aliases=tuple(
+                    a
+                    for a in unique([*e.aliases, *_WEAK_AKA.findall(e.remarks or "")])
+                    if a != e.name
+                ),
                 addresses=unique(e.addresses),
                 countries=unique(e.countries),
                 programs=e.programs,

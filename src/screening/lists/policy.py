@@ -139,12 +139,13 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
             listings.append(listing)
             sources[listing_id] = where
             sources[entity_id] = where
-        for code, (first, count) in sorted(uncovered.items()):
+        for code, (first, count) in uncovered.items():  # in order of first appearance
             problems.append(
                 _problem(
                     listed,
                     first,
-                    f"{count} entries of list '{code}' ({first.list_name}) have no list_policy "
+                    f"{count} {'entry' if count == 1 else 'entries'} of list '{code}' "
+                    f"({first.list_name}) without a list_policy "
                     f"(this is the first): add a list_policy rule with lists: [{code}], or a "
                     "catch-all with lists: ['*']",
                 )
