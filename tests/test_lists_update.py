@@ -91,14 +91,22 @@ def test_update_installs_the_list_with_a_manifest(tmp_path: Path) -> None:
         ],
         "previous": None,
     }
-    rules = load_rules(lists=[dest / "csl"])
-    (version,) = rules.lists
-    assert (version.file, version.sha256, version.fetched_at, version.url) == (
+    listed = read_list(dest / "csl")
+    assert (listed.path, listed.sha256, listed.fetched_at, listed.url) == (
         str(dest / "csl"),
         sha,
         "2025-01-06T12:00:00Z",
         url,
     )
+
+
+@needs_data
+def test_decisions_cite_the_installed_list_and_its_fetch(tmp_path: Path) -> None:
+    dest = tmp_path / "lists"
+    update_list("csl", dest, now=NOW, url=CSL_2025.as_uri())
+    (version,) = load_rules(lists=[dest / "csl"]).lists
+    assert (version.file, version.format, version.entries) == (str(dest / "csl"), "csl-csv", 13)
+    assert (version.fetched_at, version.url) == ("2025-01-06T12:00:00Z", CSL_2025.as_uri())
 
 
 @needs_data
@@ -192,13 +200,20 @@ def test_official_addresses_are_tried_in_order(tmp_path: Path) -> None:
 # --- refused: the current copy is left as it was ----------------------------------------------
 
 
-@pytest.fixture
-def installed(tmp_path: Path) -> Path:
-    """``lists/`` with the 2022-05 CSL installed."""
+@pytest.fixture(scope="module")
+def installed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not CSL_2022.exists():
         pytest.skip(f"shared list snapshots not found at {CSL_2022}")
-    dest = tmp_path / "lists"
+    dest = tmp_path_factory.mktemp("installed") / "lists"
     update_list("csl", dest, now=NOW, url=CSL_2022.as_uri())
+    return dest
+
+
+@pytest.fixture
+def installed(installed_once: Path, tmp_path: Path) -> Path:
+    """``lists/`` with the 2022-05 CSL installed (a fresh copy for each test)."""
+    dest = tmp_path / "lists"
+    shutil.copytree(installed_once, dest)
     return dest
 
 
