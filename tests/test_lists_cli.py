@@ -12,15 +12,7 @@ import pytest
 from listdata import API_JSON, CSL_2025, DPL, EL, SDN, csl_rows, needs_data, row, write_csl
 from screening import load_rules, screen
 from screening.cli import main
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
+from test_cli import cli
 
 
 def tx(name: str) -> dict[str, Any]:

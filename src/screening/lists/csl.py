@@ -15,15 +15,7 @@ from typing import Any
 
 from ..countries import is_country
 from .model import ListEntry, derived_id, list_code
-from .reading import (
-    Collector,
-    Source,
-    address_country,
-    csv_rows,
-    iso_date,
-    split_list,
-    unique,
-)
+from .reading import Collector, Records, Source, address_country, iso_date, split_list, unique
 
 __all__ = ["COLUMNS", "parse_csl_csv", "parse_csl_json"]
 
@@ -137,31 +129,10 @@ def _entry(
 
 def parse_csl_csv(source: Source, problems: Collector) -> tuple[str, tuple[ListEntry, ...], int]:
     """Entries of a CSL CSV; returns (layout, entries, data rows)."""
-    rows = csv_rows(source, problems)
-    header_row = next(rows, None)
-    if header_row is None:
-        problems.add("no header row")
-        return ("?", (), 0)
-    header = [h.strip().lstrip("\ufeff") for h in header_row.fields]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        problems.add(f"header lacks the column(s) {', '.join(missing)}", line=header_row.line)
-        return ("?", (), 0)
-    layout = "2022" if "_id" in header else "2019"
-    index = {name: i for i, name in enumerate(header)}
-    width = len(header)
+    records = Records(source, problems, REQUIRED)
+    layout = "2022" if "_id" in records.header else "2019"
     entries: list[ListEntry] = []
-    count = 0
-    for row in rows:
-        count += 1
-        if len(row.fields) != width:
-            problems.add(
-                f"{len(row.fields)} fields, expected {width} as in the header "
-                "(the file may be truncated or corrupt)",
-                line=row.line,
-            )
-            continue
-        values = {name: row.fields[i] for name, i in index.items()}
+    for line, values in records:
         addresses = split_list(values.get("addresses"))
         countries = unique([c for a in addresses if (c := address_country(a)) is not None])
         entry = _entry(
@@ -170,16 +141,14 @@ def parse_csl_csv(source: Source, problems: Collector) -> tuple[str, tuple[ListE
             countries=countries,
             aliases=tuple(_clean(a) or "" for a in split_list(values.get("alt_names"))),
             programs=split_list(values.get("programs")),
-            line=row.line,
-            row=str(row.line),
+            line=line,
+            row=str(line),
             where="",
             problems=problems,
         )
         if entry is not None:
             entries.append(entry)
-    if count == 0 and not problems:
-        problems.add("no entries (a header row only)", line=header_row.line)
-    return layout, tuple(entries), count
+    return layout, tuple(entries), records.rows
 
 
 def _strings(value: Any, problems: Collector, path: str) -> tuple[str, ...]:

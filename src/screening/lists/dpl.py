@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..countries import is_country
 from .model import ListEntry, derived_id
-from .reading import Collector, Source, csv_rows, unique, us_date
+from .reading import Collector, Records, Source, unique, us_date
 
 __all__ = ["COLUMNS", "DPL_NAME", "looks_like_dpl", "parse_dpl"]
 
@@ -54,50 +54,30 @@ def looks_like_dpl(header: list[str]) -> bool:
 
 def parse_dpl(source: Source, problems: Collector) -> tuple[tuple[ListEntry, ...], int]:
     """Entries of a DPL file; returns (entries, data rows)."""
-    rows = csv_rows(source, problems, delimiter="\t")
-    header_row = next(rows, None)
-    if header_row is None:
-        problems.add("no header row")
-        return (), 0
-    header = [h.strip() for h in header_row.fields]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        problems.add(f"header lacks the column(s) {', '.join(missing)}", line=header_row.line)
-        return (), 0
-    index = {name: i for i, name in enumerate(header)}
-    width = len(header)
+    records = Records(source, problems, REQUIRED, delimiter="\t")
     groups: dict[tuple[str, str, str, str], _Draft] = {}
     dates: dict[tuple[str, str, str, str], tuple[dt.date | None, dt.date | None]] = {}
-    count = 0
-    for row in rows:
-        count += 1
-        if len(row.fields) != width:
-            problems.add(
-                f"{len(row.fields)} fields, expected {width} as in the header "
-                "(the file may be truncated or corrupt)",
-                line=row.line,
-            )
-            continue
-        v = {name: _clean(row.fields[i]) for name, i in index.items()}
+    for line, fields in records:
+        v = {name: _clean(value) for name, value in fields.items()}
         name = v["Name"]
         if name is None:
-            problems.add("empty (every entry has a name)", line=row.line, path="Name")
+            problems.add("empty (every entry has a name)", line=line, path="Name")
             continue
         try:
             start = us_date(v["Effective_Date"])
             end = us_date(v["Expiration_Date"])
         except ValueError as exc:
-            problems.add(str(exc), line=row.line)
+            problems.add(str(exc), line=line)
             continue
         if start is not None and end is not None and end < start:
             problems.add(
                 f"Expiration_Date {end} is before Effective_Date {start}",
-                line=row.line,
+                line=line,
                 path="Expiration_Date",
             )
             continue
         key = (name, str(start or ""), str(end or ""), v["FR_Citation"] or "")
-        draft = groups.setdefault(key, _Draft(row.line))
+        draft = groups.setdefault(key, _Draft(line))
         dates[key] = (start, end)
         country = (v.get("Country") or "").upper() or None
         parts = [v.get(c) for c in ("Street_Address", "City", "State", "Postal_Code")]
@@ -107,8 +87,6 @@ def parse_dpl(source: Source, problems: Collector) -> tuple[tuple[ListEntry, ...
             draft.addresses.append(text)
         if country is not None and is_country(country):
             draft.countries.append(country)
-    if count == 0 and not problems:
-        problems.add("no entries (a header row only)", line=header_row.line)
     entries = []
     for key, draft in groups.items():
         name, _, _, fr = key
@@ -128,4 +106,4 @@ def parse_dpl(source: Source, problems: Collector) -> tuple[tuple[ListEntry, ...
                 row=str(draft.line),
             )
         )
-    return tuple(entries), count
+    return tuple(entries), records.rows

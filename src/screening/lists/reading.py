@@ -23,6 +23,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_PROBLEMS",
     "Collector",
+    "Records",
     "Row",
     "Source",
     "address_country",
@@ -172,6 +173,56 @@ def csv_rows(source: Source, problems: Collector, *, delimiter: str = ",") -> It
         if fields and any(f.strip() for f in fields):
             yield Row(start, fields)
         start = reader.line_num + 1
+
+
+class Records:
+    """The data rows of a table with a header row, each as a dict with the line it starts on.
+
+    A missing header or required column, and rows with the wrong number of fields, are
+    reported to ``problems``; so is a table with a header only. ``rows`` counts the data rows
+    read, bad ones included, once iteration is over.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        problems: Collector,
+        required: tuple[str, ...],
+        *,
+        delimiter: str = ",",
+    ) -> None:
+        self._rows = csv_rows(source, problems, delimiter=delimiter)
+        self._problems = problems
+        self.rows = 0
+        self.header: list[str] = []
+        first = next(self._rows, None)
+        if first is None:
+            problems.add("no header row")
+            return
+        self._line = first.line
+        header = [h.strip().lstrip("\ufeff") for h in first.fields]
+        missing = [c for c in required if c not in header]
+        if missing:
+            problems.add(f"header lacks the column(s) {', '.join(missing)}", line=first.line)
+            return
+        self.header = header
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        if not self.header:
+            return
+        width = len(self.header)
+        for row in self._rows:
+            self.rows += 1
+            if len(row.fields) != width:
+                self._problems.add(
+                    f"{len(row.fields)} fields, expected {width} as in the header "
+                    "(the file may be truncated or corrupt)",
+                    line=row.line,
+                )
+                continue
+            yield row.line, dict(zip(self.header, row.fields, strict=True))
+        if self.rows == 0 and not self._problems:
+            self._problems.add("no entries (a header row only)", line=self._line)
 
 
 def split_list(text: str | None, sep: str = ";") -> tuple[str, ...]:
