@@ -86,7 +86,9 @@ class ListUpdateError(ListError):
     """Raised by a list update whose download or validation failed; the previous copy is kept."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
-        _ProblemsError.__init__(self, problems, title="list not updated; previous copy kept")
+        _ProblemsError.__init__(
+            self, problems, title="list not updated; the current copy, if any, is kept"
+        )
 
 
 class TransactionError(_ProblemsError, ValueError):

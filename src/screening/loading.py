@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -94,7 +95,7 @@ def _load(
     places: dict[str, tuple[Located, int]] = {}
     failed: set[str] = set()
     digest = hashlib.sha256()
-    named_lists: list[tuple[Path, str, Problem]] = []
+    named_lists: list[_NamedList] = []
 
     for path in paths:
         display = f"{display_root.rstrip('/')}/{path.name}"
@@ -196,15 +197,24 @@ def _load(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _NamedList:
+    """A list file named under ``lists:`` in a rule file, and where it is named."""
+
+    path: Path
+    shown: str
+    file: str
+    line: int | None
+    key: str
+
+
 def _named_lists(
     located: Located, directory: Path, display_root: str, problems: list[Problem]
-) -> list[tuple[Path, str, Problem]]:
-    """The list files a rule file names under ``lists:``, relative to the rules directory,
-    each with a located problem to report should it fail to load."""
-    data = located.data
-    if "lists" not in data:
+) -> list[_NamedList]:
+    """The list files a rule file names under ``lists:``, relative to the rules directory."""
+    value = located.data.get("lists")
+    if value is None:
         return []
-    value = data["lists"]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.append(
             Problem(
@@ -215,41 +225,40 @@ def _named_lists(
             )
         )
         return []
-    out = []
-    for i, name in enumerate(value):
-        shown = f"{display_root.rstrip('/')}/{name.strip()}"
-        where = Problem(
-            "", file=located.file, line=located.line_of(("lists", i)), path=f"lists[{i}]"
+    return [
+        _NamedList(
+            path=directory / name.strip(),
+            shown=f"{display_root.rstrip('/')}/{name.strip()}",
+            file=located.file,
+            line=located.line_of(("lists", i)),
+            key=f"lists[{i}]",
         )
-        out.append((directory / name.strip(), shown, where))
-    return out
+        for i, name in enumerate(value)
+    ]
 
 
 def _read_lists(
-    lists: Sequence[str | Path | ListFile], named: list[tuple[Path, str, Problem]]
+    lists: Sequence[str | Path | ListFile], named: list[_NamedList]
 ) -> tuple[list[ListFile], list[Problem]]:
-    """Read every list file: those passed to `load_rules`, then those rule files name."""
-    out: list[ListFile] = [p for p in lists if isinstance(p, ListFile)]
+    """Read every list: those passed to `load_rules`, then those the rule files name (a missing
+    one of these is reported where it is named)."""
+    out: list[ListFile] = []
     problems: list[Problem] = []
-    wanted: list[tuple[Path, str, Problem | None]] = [
-        (Path(p), str(p), None) for p in lists if not isinstance(p, ListFile)
+    wanted: list[tuple[str | Path | ListFile, str, _NamedList | None]] = [
+        (p, str(p), None) for p in lists
     ]
-    wanted += named
-    for path, shown, where in wanted:
-        if where is not None and not path.exists():
-            problems.append(
-                Problem(
-                    f"list file not found: {shown}",
-                    file=where.file,
-                    line=where.line,
-                    path=where.path,
-                )
-            )
-            continue
-        try:
-            out.append(read_list(path, display=shown))
-        except ListError as exc:
-            problems += exc.problems
+    wanted += [(n.path, n.shown, n) for n in named]
+    for item, shown, where in wanted:
+        if isinstance(item, ListFile):
+            out.append(item)
+        elif where is not None and not where.path.exists():
+            message = f"list file not found: {shown}"
+            problems.append(Problem(message, file=where.file, line=where.line, path=where.key))
+        else:
+            try:
+                out.append(read_list(item, display=shown))
+            except ListError as exc:
+                problems += exc.problems
     return out, problems
 
 
