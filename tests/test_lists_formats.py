@@ -26,7 +26,6 @@ from listdata import (
     OFAC_2025_ALT_ADD,
     OFAC_SET,
     SDN,
-    csl_rows,
     needs_data,
     row,
     write_csl,
@@ -523,5 +522,4 @@ def test_csv_and_json_of_the_same_entries_read_back_the_same(
 def test_reading_is_deterministic() -> None:
     a, b = read_list(OFAC_SET), read_list(OFAC_SET)
     assert a == b
-    rows = csl_rows(CSL_2025)
-    assert len(rows) == 13
+    assert [e.row for e in a.entries] == [e.row for e in b.entries]

@@ -461,11 +461,6 @@ def test_decisions_with_lists_are_deterministic() -> None:
     assert first.outcome is Outcome.REVIEW  # the Unverified List
 
 
-def test_list_version_records_the_manifest(tmp_path: Path) -> None:
-    del tmp_path  # see test_lists_update for lists installed with a manifest
-    assert ListVersion(file="f", format="csl-csv", sha256="0" * 64, entries=1).fetched_at is None
-
-
 def test_dates_of_list_listings_are_the_entry_dates(tmp_path: Path) -> None:
     path = write_csl(
         tmp_path / "l.csv",

@@ -456,12 +456,11 @@ def _listing_hit(
     evidence = [f"score {match.score} against '{match.name}'"]
     if address_score is not None:
         evidence.append(f"address score {address_score}")
-    entry: dict[str, str] = {}
-    if isinstance(listing, ListedListing):
-        entry = {"list_entry": listing.entry_id, "list_version": listing.list_version}
+    from_list = listing if isinstance(listing, ListedListing) else None
+    if from_list is not None:
         evidence.append(
-            f"{listing.list_code} entry {listing.entry_id} in {rules.source(listing.id)} "
-            f"(list version sha256 {listing.list_version})"
+            f"{from_list.list_code} entry {from_list.entry_id} in {rules.source(from_list.id)} "
+            f"(list version sha256 {from_list.list_version})"
         )
     return [
         _hit(
@@ -476,7 +475,8 @@ def _listing_hit(
             list_name=listing.list,
             score=match.score,
             verified=match.verified and reach.verified,
-            **entry,
+            list_entry=from_list.entry_id if from_list is not None else None,
+            list_version=from_list.list_version if from_list is not None else None,
             evidence=tuple(evidence),
             notes=tuple(notes),
         ),
