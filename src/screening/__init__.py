@@ -10,7 +10,14 @@ from ._version import __version__
 from .api import parse_transaction, screen
 from .audit import Cause, Verification, verify_log, verify_record
 from .diff import DecisionDiff, diff_decisions
-from .errors import Problem, RuleError, ScreeningError, TransactionError
+from .errors import (
+    ListError,
+    ListUpdateError,
+    Problem,
+    RuleError,
+    ScreeningError,
+    TransactionError,
+)
 from .loading import bundled_rules_dir, load_rules
 from .logfile import LogError
 from .models import (
@@ -19,6 +26,7 @@ from .models import (
     Item,
     ItemStatus,
     Jurisdiction,
+    ListVersion,
     Outcome,
     Party,
     Role,
@@ -35,6 +43,9 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "ListError",
+    "ListUpdateError",
+    "ListVersion",
     "LogError",
     "Outcome",
     "Party",

@@ -52,6 +52,14 @@ def add_commands(sub: Any) -> None:
     c.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 4)")
     c.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    c.add_argument(
+        "--lists",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also load an official list file or directory with the rules (repeatable)",
+    )
 
     s = sub.add_parser(
         "schema",
@@ -111,7 +119,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the ``rules`` command named by ``args.rules_command``; returns the exit code."""
     command = args.rules_command
     if command == "check":
-        return _check(args.directory, args.strict, args.json, out)
+        return _check(args.directory, args.strict, args.json, out, args.lists)
     if command == "schema":
         return _schema(args.output, out)
     if command == "test":
@@ -129,12 +137,14 @@ def _dir(directory: Path | None) -> tuple[Path, str]:
 # --- check -----------------------------------------------------------------------------------
 
 
-def _check(directory: Path | None, strict: bool, as_json: bool, out: TextIO) -> int:
+def _check(
+    directory: Path | None, strict: bool, as_json: bool, out: TextIO, lists: list[Path]
+) -> int:
     path, shown = _dir(directory)
     problems: list[Problem] = []
     rules: RuleSet | None = None
     try:
-        rules = load_rules(directory)
+        rules = load_rules(directory, lists=lists)
     except RuleError as exc:
         problems += exc.problems
     try:
@@ -160,6 +170,7 @@ def _check(directory: Path | None, strict: bool, as_json: bool, out: TextIO) -> 
             "version": rules.version,
             "fingerprint": rules.fingerprint,
             "warnings": [w.to_dict() for w in warnings],
+            "lists": [v.model_dump(mode="json") for v in rules.lists],
         }
         out.write(json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n")
         return 0
@@ -172,6 +183,11 @@ def _check(directory: Path | None, strict: bool, as_json: bool, out: TextIO) -> 
         f"ok: {len(rules)} rules in {len(rules.files)} files, {len(tests)} tests; "
         f"{rules.name} {rules.version}; fingerprint {rules.fingerprint}; {note}\n"
     )
+    for version in rules.lists:
+        out.write(
+            f"list: {version.file}: {version.format}, {version.entries} entries, "
+            f"sha256 {version.sha256}\n"
+        )
     return 0
 
 

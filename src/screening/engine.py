@@ -25,6 +25,7 @@ from .schema import (
     Entity,
     ItemControl,
     ItemScope,
+    ListedListing,
     Listing,
     MissingParty,
     Transshipment,
@@ -92,6 +93,7 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
         ruleset=rules.name,
         ruleset_version=rules.version,
         ruleset_fingerprint=rules.fingerprint,
+        lists=rules.lists,
     )
 
 
@@ -110,6 +112,8 @@ def _hit(
     matched_name: str | None = None,
     listed_name: str | None = None,
     list_name: str | None = None,
+    list_entry: str | None = None,
+    list_version: str | None = None,
     score: float | None = None,
     verified: bool = True,
     evidence: tuple[str, ...] = (),
@@ -135,6 +139,8 @@ def _hit(
         matched_name=matched_name,
         listed_name=listed_name,
         list=list_name,
+        list_entry=list_entry,
+        list_version=list_version,
         score=score,
         verified=verified,
         evidence=evidence,
@@ -527,6 +533,12 @@ def _listing_hit(
     evidence = [f"score {match.score} against '{match.name}'"]
     if address_score is not None:
         evidence.append(f"address score {address_score}")
+    from_list = listing if isinstance(listing, ListedListing) else None
+    if from_list is not None:
+        evidence.append(
+            f"{from_list.list_code} entry {from_list.entry_id} in {rules.source(from_list.id)} "
+            f"(list version sha256 {from_list.list_version})"
+        )
     return [
         _hit(
             rules,
@@ -540,6 +552,8 @@ def _listing_hit(
             list_name=listing.list,
             score=match.score,
             verified=match.verified and reach.verified,
+            list_entry=from_list.entry_id if from_list is not None else None,
+            list_version=from_list.list_version if from_list is not None else None,
             evidence=tuple(evidence),
             notes=tuple(notes),
         ),

@@ -5,7 +5,10 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
 
     ScreeningError
     ├── RuleError            a rule set could not be loaded; lists every problem found
+    │   └── ListError        an official list file is unreadable, malformed or truncated
+    │       └── ListUpdateError  a list download was rejected; the previous copy is kept
     ├── TransactionError     a transaction is malformed; lists every field at fault
+    ├── DocumentError        a transaction or scenario file cannot be parsed (documents.py)
     ├── ScenarioError        a scenario or input file cannot be read (scenarios.py)
     ├── RecordError          a decision record cannot be read back (records.py)
     └── LogError             a decision log cannot be read or appended to (logfile.py)
@@ -15,7 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "RuleError", "ScreeningError", "TransactionError"]
+__all__ = [
+    "ListError",
+    "ListUpdateError",
+    "Problem",
+    "RuleError",
+    "ScreeningError",
+    "TransactionError",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,26 @@ class RuleError(_ProblemsError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         super().__init__(problems, title="rule set not loaded")
+
+
+class ListError(RuleError):
+    """Raised when an official list file (CSL, OFAC, DPL) cannot be used; nothing is loaded.
+
+    ``problems`` names the file and the line of the offending row (``file:LINE: column: ...``).
+    A subclass of `RuleError`: lists are loaded as part of a rule set.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        _ProblemsError.__init__(self, problems, title="list not loaded")
+
+
+class ListUpdateError(ListError):
+    """Raised by a list update whose download or validation failed; the previous copy is kept."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        _ProblemsError.__init__(
+            self, problems, title="list not updated; the current copy, if any, is kept"
+        )
 
 
 class TransactionError(_ProblemsError, ValueError):

@@ -10,7 +10,9 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,8 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .errors import Problem, RuleError
-from .models import Outcome
+from .errors import ListError, Problem, RuleError
+from .lists.formats import read_list
+from .lists.model import ListFile
+from .lists.policy import list_rules
+from .models import ListVersion, Outcome
 from .ruleset import RuleSet
 from .schema import (
     KINDS,
@@ -30,6 +35,7 @@ from .schema import (
     HeaderFile,
     ItemControl,
     Listing,
+    ListPolicy,
     Rule,
     RuleFile,
     RulesetHeader,
@@ -49,15 +55,26 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def load_rules(path: str | Path | None = None) -> RuleSet:
+def load_rules(
+    path: str | Path | None = None, *, lists: Sequence[str | Path | ListFile] = ()
+) -> RuleSet:
     """Load, validate and index every ``*.yaml`` file in a rules directory.
 
-    With no ``path`` the bundled rules are loaded. Raises `RuleError` listing every problem
-    found (file, line, rule id, key path); a rule set with any error is not loaded at all.
+    With no ``path`` the bundled rules are loaded. ``lists`` names official list files (CSL
+    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``, a
+    directory written by ``screening lists update``, or a `ListFile` already read); each entry
+    becomes a listing under the ``list_policy`` rule for its source list, as do the entries of
+    the lists a rule file names under ``lists:``.
+    Raises `RuleError` listing every problem found (file, line, rule id, key path), or
+    `ListError` (a `RuleError`) when a list file is at fault; nothing is loaded on any error.
     """
-    if path is None:
+    if isinstance(lists, str | Path):
+        raise TypeError("lists must be a sequence of paths, e.g. lists=['csl.csv']")
+    if path is None and not lists:
         return _bundled()
-    return _load(Path(path), display_root=str(path))
+    if path is None:
+        return _load(bundled_rules_dir(), display_root="rules", lists=lists)
+    return _load(Path(path), display_root=str(path), lists=lists)
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +93,9 @@ _DEFINED_GROUP = re.compile(r"^[ \t-]*group:[ \t]*[\"']?([A-E]:[0-9])", re.MULTI
 _GROUP_NAME = re.compile(r"[A-E]:[0-9]")
 
 
-def _load(directory: Path, *, display_root: str) -> RuleSet:
+def _load(
+    directory: Path, *, display_root: str, lists: Sequence[str | Path | ListFile] = ()
+) -> RuleSet:
     if not directory.is_dir():
         raise RuleError([Problem("not a directory", file=display_root)])
     paths = rule_files(directory)
@@ -91,6 +110,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
     failed = _Failed()
     digest = hashlib.sha256()
     digests: dict[str, str] = {}
+    named_lists: list[_NamedList] = []
 
     for path in paths:
         display = f"{display_root.rstrip('/')}/{path.name}"
@@ -133,6 +153,7 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             elif parsed is not None:
                 header = (parsed, located)
             continue
+        named_lists += _named_lists(located, directory, display_root, problems)
         for rule, index in _validate_rules(located, problems, failed):
             if rule.id in places:
                 first, first_index = places[rule.id]
@@ -154,6 +175,28 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
             Problem("no 'ruleset:' header found (put one in ruleset.yaml)", file=display_root)
         )
     problems += _check_references(rules, places, failed)
+    list_files, list_problems = _read_lists(lists, named_lists)
+    sources = {rule_id: _where(*place) for rule_id, place in places.items()}
+    versions: tuple[ListVersion, ...] = ()
+    if not problems and not list_problems and list_files:
+        compiled = list_rules(list_files, [r for r in rules if isinstance(r, ListPolicy)])
+        list_problems += compiled.problems
+        for listing in compiled.listings:
+            if listing.id in sources or listing.entity in sources:
+                list_problems.append(
+                    Problem(
+                        f"rule id '{listing.id}' of a list entry is also a rule id in "
+                        f"{sources.get(listing.id) or sources[listing.entity]}",
+                        file=compiled.sources[listing.id],
+                    )
+                )
+        rules += [*compiled.entities, *compiled.listings]
+        sources.update(compiled.sources)
+        versions = compiled.versions
+        for version in sorted(versions, key=lambda v: v.sha256):
+            digest.update(b"list\0" + version.format.encode() + b"\0" + version.sha256.encode())
+    if list_problems:
+        raise ListError(problems + list_problems)
     if problems:
         order = [f"{display_root.rstrip('/')}/{p.name}" for p in paths]
         raise RuleError(_in_reading_order(problems, order))
@@ -167,10 +210,11 @@ def _load(directory: Path, *, display_root: str) -> RuleSet:
         covers_source=f"{header_file.file}:{header_file.line_of(('ruleset', 'covers'))}",
         matching=meta.matching,
         rules=rules,
-        sources={rule_id: _where(*place) for rule_id, place in places.items()},
+        sources=sources,
         fingerprint=digest.hexdigest(),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
         digests=digests,
+        lists=versions,
     )
 
 
@@ -208,6 +252,71 @@ class _Failed:
                 self.groups.add(group)
             else:  # which group it meant is anyone's guess: report no group as missing
                 self.any_group = True
+
+
+@dataclass(frozen=True, slots=True)
+class _NamedList:
+    """A list file named under ``lists:`` in a rule file, and where it is named."""
+
+    path: Path
+    shown: str
+    file: str
+    line: int | None
+    key: str
+
+
+def _named_lists(
+    located: Located, directory: Path, display_root: str, problems: list[Problem]
+) -> list[_NamedList]:
+    """The list files a rule file names under ``lists:``, relative to the rules directory."""
+    value = located.data.get("lists")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(
+            Problem(
+                "'lists' must be a list of list file paths (relative to the rules directory)",
+                file=located.file,
+                line=located.line_of(("lists",)),
+                path="lists",
+            )
+        )
+        return []
+    return [
+        _NamedList(
+            path=directory / name.strip(),
+            shown=f"{display_root.rstrip('/')}/{name.strip()}",
+            file=located.file,
+            line=located.line_of(("lists", i)),
+            key=f"lists[{i}]",
+        )
+        for i, name in enumerate(value)
+    ]
+
+
+def _read_lists(
+    lists: Sequence[str | Path | ListFile], named: list[_NamedList]
+) -> tuple[list[ListFile], list[Problem]]:
+    """Read every list: those passed to `load_rules`, then those the rule files name (a missing
+    one of these is reported where it is named)."""
+    out: list[ListFile] = []
+    problems: list[Problem] = []
+    wanted: list[tuple[str | Path | ListFile, str, _NamedList | None]] = [
+        (p, str(p), None) for p in lists
+    ]
+    wanted += [(n.path, n.shown, n) for n in named]
+    for item, shown, where in wanted:
+        if isinstance(item, ListFile):
+            out.append(item)
+        elif where is not None and not where.path.exists():
+            message = f"list file not found: {shown}"
+            problems.append(Problem(message, file=where.file, line=where.line, path=where.key))
+        else:
+            try:
+                out.append(read_list(item, display=shown))
+            except ListError as exc:
+                problems += exc.problems
+    return out, problems
 
 
 def _where(located: Located, index: int) -> str:
@@ -283,7 +392,7 @@ def _validate_rules(
         if "rules" in data:
             line = located.line_of(("rules",))
             problems.append(Problem("'rules' is empty", file=file, line=line, path="rules"))
-        elif not extra:
+        elif not extra and "lists" not in data:
             problems.append(Problem("no 'rules:' list in this file", file=file, line=1))
         return []
     if not isinstance(items, list):
@@ -333,17 +442,9 @@ def _validate_rules(
 
 
 def _model_of(kind: str) -> type[BaseModel]:
-    from . import schema
-
-    for name in schema.__all__:
-        model = getattr(schema, name)
-        if (
-            isinstance(model, type)
-            and issubclass(model, BaseModel)
-            and "kind" in model.model_fields
-            and model.model_fields["kind"].annotation.__args__[0] == kind  # type: ignore[union-attr]
-        ):
-            return model
+    for model in typing.get_args(typing.get_args(Rule)[0]):
+        if model.model_fields["kind"].annotation.__args__[0] == kind:
+            return model  # type: ignore[no-any-return]
     raise KeyError(kind)  # pragma: no cover - KINDS and the models agree
 
 
@@ -523,7 +624,17 @@ def _check_references(
         others = sorted(r.id for r in rules if r.kind == kind)
         return f"no {kind} with id '{target_id}'{_suggest(target_id, others)}"
 
+    policy_of: dict[str, str] = {}
     for rule in rules:
+        if isinstance(rule, ListPolicy):
+            for i, code in enumerate(rule.lists):
+                if code in policy_of:
+                    problem(
+                        rule,
+                        ("lists", i),
+                        f"list '{code}' already has a policy ('{policy_of[code]}')",
+                    )
+                policy_of.setdefault(code, rule.id)
         if isinstance(rule, Listing):
             message = dangling(rule.entity, "entity")
             if message is not None:

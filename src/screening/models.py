@@ -32,6 +32,7 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "ListVersion",
     "Outcome",
     "Party",
     "Role",
@@ -188,11 +189,30 @@ class Hit(_Frozen):
     matched_name: str | None = None
     listed_name: str | None = None
     list: str | None = None
+    list_entry: str | None = None
+    """For a hit from an official list file: the entry's own id on its source list."""
+    list_version: str | None = None
+    """For a hit from an official list file: the list version (sha256 of its file set)."""
     score: float | None = None
     verified: bool = True
     """False when the rule rests on a fact not confirmed by a primary source."""
     evidence: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+
+class ListVersion(_Frozen):
+    """One official list file (set) a rule set was built with: which file, which version."""
+
+    file: str
+    """The list as it was named when loaded (a file, or a directory of an OFAC file set)."""
+    format: str
+    """What the content was recognised as, e.g. ``csl-csv``, ``ofac-sdn``, ``bis-dpl``."""
+    sha256: str
+    """The list version: sha256 of the file (of the file names and hashes for a set)."""
+    entries: int
+    fetched_at: str | None = None
+    """From the download manifest, when there is one (ISO 8601, UTC)."""
+    url: str | None = None
 
 
 class Decision(_Frozen):
@@ -208,6 +228,8 @@ class Decision(_Frozen):
     ruleset_fingerprint: str
     library_version: str = __version__
     """The version of this library that made the decision (``screening.__version__``)."""
+    lists: tuple[ListVersion, ...] = ()
+    """The official list files of the rule set, with their versions (empty when none)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, decimals as strings, enums as values)."""

@@ -70,6 +70,7 @@ _KEYS = frozenset(
     {
         *DECISION_FIELDS,
         "library_version",
+        "lists",
         "record_format",
         "ruleset",
         "ruleset_files",
@@ -250,6 +251,7 @@ def decision_record(
         "input_hash": _sha256(canonical_json(tx_data)),
         "items": [_item(s) for s in decision.items],
         "library_version": decision.library_version,
+        "lists": [v.model_dump(mode="json") for v in decision.lists],
         "outcome": decision.outcome.value,
         "record_format": RECORD_FORMAT,
         "ruleset": decision.ruleset,
@@ -321,6 +323,7 @@ def read_record(data: Any) -> RecordedDecision:
                 "ruleset_version": data["ruleset_version"],
                 "ruleset_fingerprint": data["ruleset_fingerprint"],
                 "library_version": data["library_version"],
+                "lists": data["lists"],
             }
         )
     except ValidationError as exc:

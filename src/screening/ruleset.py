@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .models import ListVersion
 from .names import NameCandidate, NameIndex
 from .schema import (
     Classification,
@@ -23,6 +24,7 @@ from .schema import (
     GeneralLicence,
     ItemControl,
     Listing,
+    ListPolicy,
     Matching,
     MissingParty,
     Rule,
@@ -58,6 +60,7 @@ class RuleSet:
         files: tuple[str, ...],
         digests: Mapping[str, str] | None = None,
         positions: Mapping[str, Mapping[tuple[str | int, ...], int]] | None = None,
+        lists: tuple[ListVersion, ...] = (),
     ) -> None:
         self.name = name
         self.version = version
@@ -70,6 +73,8 @@ class RuleSet:
         self.files = files
         self.digests: Mapping[str, str] = MappingProxyType(dict(sorted((digests or {}).items())))
         """sha256 (hex) of each rule file's content, by file name: says which file changed."""
+        self.lists = lists
+        """The official list files loaded into this rule set, with their versions."""
         self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
         self._sources: Mapping[str, str] = MappingProxyType(dict(sources))
         self._positions: Mapping[str, Mapping[tuple[str | int, ...], int]] = MappingProxyType(
@@ -86,6 +91,7 @@ class RuleSet:
         self.destination_mismatch: tuple[DestinationMismatch, ...] = of(DestinationMismatch)
         self.missing_party: tuple[MissingParty, ...] = of(MissingParty)
         self.end_use: tuple[EndUse, ...] = of(EndUse)
+        self.list_policies: tuple[ListPolicy, ...] = of(ListPolicy)
         self.groups: Mapping[str, tuple[CountryGroup, ...]] = _by(of(CountryGroup), "group")
         self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
             of(Classification), "eccn"
@@ -133,7 +139,7 @@ class RuleSet:
             if path in lines:
                 return file, lines[path]
             path = path[:-1]
-        return file, int(line)
+        return file, int(line) if line.isdigit() else 0  # a list entry's row may be "results[4]"
 
     def membership(self, destinations: Destinations, country: str, day: dt.date) -> Membership:
         """Is ``country`` in ``destinations`` on ``day``? Direct naming beats group membership;

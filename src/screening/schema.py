@@ -46,6 +46,9 @@ __all__ = [
     "ItemControl",
     "ItemScope",
     "LintCode",
+    "ListPolicy",
+    "ListedEntity",
+    "ListedListing",
     "Listing",
     "Matching",
     "Member",
@@ -330,6 +333,46 @@ class Listing(_Rule):
     licence_policy: Text | None = None
 
 
+ListCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^(\*|[A-Z0-9][A-Z0-9-]{0,39})$"
+    ),
+]
+"""A source list's short code as the list files name it (``EL``, ``SDN``, ``DPL``, ...), or
+``*`` for every list that has no policy of its own."""
+
+
+class ListPolicy(_Rule):
+    """What a match on an official list means: the outcome, the roles and items it reaches.
+
+    Each entry of a loaded list file (``load_rules(lists=[...])``) becomes an entity and a
+    listing with this policy's outcome, roles and item scope; the entry brings its own names,
+    addresses, dates and Federal Register citation. Dates come from each entry, not the policy.
+    """
+
+    kind: Literal["list_policy"]
+    lists: Annotated[tuple[ListCode, ...], Field(min_length=1)]
+    """The source lists this policy governs, by code; ``*`` for any list without a policy."""
+    outcome: Outcome
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = tuple(Role)
+    other_roles: Outcome | None = Outcome.REVIEW
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    licence_requirement: Text | None = None
+    """Used when an entry gives none (e.g. SDN entries carry no licence requirement)."""
+    licence_policy: Text | None = None
+    url: Text | None = None
+    """Where the list is published; cited for entries without a Federal Register notice."""
+
+    @model_validator(mode="after")
+    def _no_window(self) -> ListPolicy:
+        if self.start is not None or self.end is not None:
+            raise ValueError(
+                "a list_policy takes no 'from' / 'to': each list entry brings its own dates"
+            )
+        return self
+
+
 class GeneralLicence(_Rule):
     """A general licence or authorisation that relaxes listings over a window (e.g. ZTE's TGL)."""
 
@@ -379,6 +422,7 @@ Rule = Annotated[
     | ItemControl
     | Entity
     | Listing
+    | ListPolicy
     | GeneralLicence
     | Transshipment
     | DestinationMismatch
@@ -395,6 +439,7 @@ KINDS = (
     "item_control",
     "entity",
     "listing",
+    "list_policy",
     "general_licence",
     "transshipment",
     "destination_mismatch",
@@ -404,10 +449,35 @@ KINDS = (
 
 
 class RuleFile(_Closed):
-    """One file of rules."""
+    """One file of rules; ``lists:`` names official list files, relative to the rules directory."""
 
     about: Text | None = None
+    lists: tuple[Text, ...] = ()
     rules: tuple[Rule, ...] = ()
+
+
+# --- rules built from official list files (never written by hand) ------------------------------
+
+
+class ListedEntity(Entity):
+    """An entity built from an official list entry. Unlike a hand-written entity it may have
+    no country (vessels, many SDN entries): the list is the authority, not the rule writer."""
+
+    country: Country | None = None  # type: ignore[assignment]
+    countries: tuple[Country, ...] = ()
+
+
+class ListedListing(Listing):
+    """A listing built from an official list entry under a `ListPolicy`, citing the entry."""
+
+    entry_id: Text
+    """The entry's own id on its source list (e.g. the CSL ``_id`` or the OFAC ``ent_num``)."""
+    list_code: Text
+    list_file: Text
+    list_version: Text
+    """sha256 of the list file (set): the version every hit from this listing cites."""
+    policy: RuleId
+    federal_register_notice: Text | None = None
 
 
 class Matching(_Closed):

@@ -1,0 +1,32 @@
+"""Official screening lists: reading them, keeping them fresh, comparing releases.
+
+- `read_list(path)`: a CSL CSV (2019, 2022, 2025 layouts) or JSON, an OFAC legacy set or the
+  BIS Denied Persons List, recognised by content, into a `ListFile` of frozen `ListEntry`.
+- `update_list(source, dest, now=...)`: download, validate and atomically install a list with
+  a manifest (`SOURCES` names the official addresses).
+- `diff_lists(old, new)`: entries added, removed and changed.
+- `screening.lists.rescreen`: which recorded decisions a new list would change.
+
+`load_rules(lists=[...])` turns the entries into rules under the ``list_policy`` rules.
+"""
+
+from .diff import EntryChange, ListDiff, diff_lists
+from .formats import FORMATS, read_list
+from .model import ListEntry, ListFile, ListPart
+from .update import DEFAULT_MAX_DROP, SOURCES, ListSource, UpdateResult, update_list
+
+__all__ = [
+    "DEFAULT_MAX_DROP",
+    "FORMATS",
+    "SOURCES",
+    "EntryChange",
+    "ListDiff",
+    "ListEntry",
+    "ListFile",
+    "ListPart",
+    "ListSource",
+    "UpdateResult",
+    "diff_lists",
+    "read_list",
+    "update_list",
+]
