@@ -8,7 +8,8 @@
 
 from ._version import __version__
 from .api import parse_transaction, screen
-from .errors import Problem, RuleError, ScreeningError, TransactionError
+from .batch import BatchResult, screen_many
+from .errors import BatchError, Problem, RuleError, ScreeningError, TransactionError
 from .loading import bundled_rules_dir, load_rules
 from .models import (
     Decision,
@@ -24,6 +25,8 @@ from .models import (
 from .ruleset import RuleSet
 
 __all__ = [
+    "BatchError",
+    "BatchResult",
     "Decision",
     "Hit",
     "Item",
@@ -43,4 +46,5 @@ __all__ = [
     "load_rules",
     "parse_transaction",
     "screen",
+    "screen_many",
 ]

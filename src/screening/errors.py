@@ -5,14 +5,16 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
 
     ScreeningError
     ├── RuleError            a rule set could not be loaded; lists every problem found
-    └── TransactionError     a transaction is malformed; lists every field at fault
+    ├── TransactionError     a transaction is malformed; lists every field at fault
+    └── BatchError           a batch run cannot go on (its input or output file is unusable,
+                             or its worker processes keep dying); one bad record never raises it
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "RuleError", "ScreeningError", "TransactionError"]
+__all__ = ["BatchError", "Problem", "RuleError", "ScreeningError", "TransactionError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +76,17 @@ class TransactionError(_ProblemsError, ValueError):
         self.transaction_id = transaction_id
         title = "invalid transaction" + (f" '{transaction_id}'" if transaction_id else "")
         super().__init__(problems, title=title)
+
+
+class BatchError(ScreeningError):
+    """Raised when a batch run cannot go on as a whole: an input file whose header is unusable,
+    an output file that was not written by `screening batch` or was screened with other rules,
+    worker processes that die before screening anything.
+
+    A bad *record* never raises it: that record gets an error result and the run goes on.
+    ``path`` names the file at fault, when there is one.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
