@@ -64,9 +64,10 @@ against screening (~1 ms a transaction), small enough that a lost chunk costs li
 _IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: one being screened, one ready, so no worker waits on the parent."""
 
-_MAX_BREAKS_WITHOUT_PROGRESS = 5
-"""A pool that dies this many times in a row without a chunk getting through is not a bad record
-but a broken environment (workers that cannot start): stop with `BatchError`."""
+_MAX_DEATHS_WITHOUT_PROGRESS = 8
+"""Worker deaths with no chunk screened in between that mean a broken environment (workers that
+cannot start), not a bad record: stop with `BatchError`. One record that kills its worker costs
+at most four deaths before it is set aside as an error result."""
 
 
 class BatchResult(BaseModel):
@@ -133,7 +134,10 @@ def record_id(payload: object) -> str | None:
         return payload.id
     if not isinstance(payload, Mapping):
         return None
-    value = payload.get("id")
+    try:
+        value = payload.get("id")
+    except Exception:  # a broken mapping: its error result says what went wrong
+        return None
     if not isinstance(value, str) or not value.strip():
         return None
     try:
@@ -353,48 +357,54 @@ class _Pool(Generic[T]):
         window: deque[_Work[T]] = deque()
         limit = _IN_FLIGHT_PER_WORKER * self.workers
         pool = self._executor()
-        deaths_in_a_row = 0
+        deaths = 0  # worker deaths since a chunk was last screened
         try:
             while True:
-                suspect = any(w.future is None and w.results is None for w in window)
-                while not suspect and len(window) < limit:
-                    chunk = next(source, None)
-                    if chunk is None:
-                        break
-                    work: _Work[T] = _Work(chunk)
-                    work.future = pool.submit(_work, chunk)
-                    window.append(work)
-                if not window:
-                    return
-                head = window[0]
-                if head.results is None:
-                    alone = head.future is None  # after a death, suspects run one at a time
-                    if head.future is None:
-                        head.future = pool.submit(_work, head.records)
-                    try:
-                        head.results = head.future.result()
-                    except BrokenProcessPool as exc:
-                        deaths_in_a_row += 1
-                        if deaths_in_a_row >= _MAX_BREAKS_WITHOUT_PROGRESS:
-                            raise BatchError(
-                                f"worker processes keep dying ({deaths_in_a_row} times in a row "
-                                f"without screening a chunk): {exc}"
-                            ) from exc
-                        pool = self._restart(pool, window)
-                        if alone:
-                            self._blame(window, str(exc))
-                        continue
-                    except Exception:
-                        # The chunk or its results could not cross the process boundary (an
-                        # unpicklable record, say): screen it here rather than lose it.
-                        head.results = [
-                            self.render(_result(r, self.rules, self.as_of)) for r in head.records
-                        ]
+                alone = False
+                try:
+                    suspect = any(w.future is None and w.results is None for w in window)
+                    while not suspect and len(window) < limit:
+                        chunk = next(source, None)
+                        if chunk is None:
+                            break
+                        work: _Work[T] = _Work(chunk)
+                        window.append(work)  # before submitting: a failed submit loses nothing
+                        work.future = pool.submit(_work, chunk)
+                    if not window:
+                        return
+                    head = window[0]
+                    if head.results is None:
+                        if head.future is None:  # after a death, suspects run one at a time
+                            alone = True
+                            head.future = pool.submit(_work, head.records)
+                        head.results = self._wait(head)
+                        deaths = 0
+                except BrokenProcessPool as exc:
+                    deaths += 1
+                    if deaths >= _MAX_DEATHS_WITHOUT_PROGRESS:
+                        raise BatchError(
+                            f"worker processes keep dying ({deaths} times without a chunk "
+                            f"screened): {exc}"
+                        ) from exc
+                    pool = self._restart(pool, window)
+                    if alone:
+                        self._blame(window, str(exc))
+                    continue
                 window.popleft()
-                deaths_in_a_row = 0
                 yield head.results
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _wait(self, work: _Work[T]) -> list[T]:
+        assert work.future is not None
+        try:
+            return work.future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception:
+            # The chunk or its results could not cross the process boundary (an unpicklable
+            # record, say): screen it here rather than lose it.
+            return [self.render(_result(r, self.rules, self.as_of)) for r in work.records]
 
     def _restart(self, pool: ProcessPoolExecutor, window: deque[_Work[T]]) -> ProcessPoolExecutor:
         """A worker died: keep what finished, mark everything else to be screened again."""
