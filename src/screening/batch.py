@@ -52,6 +52,7 @@ __all__ = [
     "record_id",
     "screen_chunks",
     "screen_many",
+    "screen_record",
     "usable_cpus",
 ]
 
@@ -224,7 +225,7 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
-def _result(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
+def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result."""
     payload = record.payload
     try:
@@ -272,7 +273,7 @@ def _in_process(
     render: Callable[[BatchResult], T],
 ) -> Generator[list[T], None, None]:
     for chunk in _chunks(records, chunk_size):
-        yield [render(_result(r, rules, as_of)) for r in chunk]
+        yield [render(screen_record(r, rules, as_of)) for r in chunk]
 
 
 # --- worker processes ------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def _init_worker(
 def _work(records: list[Record]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
     rules, as_of, render = _WORKER
-    return [render(_result(r, rules, as_of)) for r in records]
+    return [render(screen_record(r, rules, as_of)) for r in records]
 
 
 def _context(start_method: str | None) -> BaseContext:
@@ -404,7 +405,7 @@ class _Pool(Generic[T]):
         except Exception:
             # The chunk or its results could not cross the process boundary (an unpicklable
             # record, say): screen it here rather than lose it.
-            return [self.render(_result(r, self.rules, self.as_of)) for r in work.records]
+            return [self.render(screen_record(r, self.rules, self.as_of)) for r in work.records]
 
     def _restart(self, pool: ProcessPoolExecutor, window: deque[_Work[T]]) -> ProcessPoolExecutor:
         """A worker died: keep what finished, mark everything else to be screened again."""

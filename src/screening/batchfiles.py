@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, cast
 
 from .batch import BatchResult, Record, Unreadable
-from .errors import BatchError, TransactionError
+from .errors import BatchError
 from .models import Outcome
-from .tabular import RESULT_COLUMNS, check_columns, dumps, result_to_row, row_to_transaction
+from .tabular import RESULT_COLUMNS, check_columns, dumps, result_to_row, row_payload
 
 try:  # POSIX: refuse to have two runs append to one output
     import fcntl
@@ -184,19 +184,11 @@ def _read_csv(path: str) -> Iterator[Record]:
                 reason = f"{len(row)} fields, but the header has {len(columns)}"
                 yield Record(index, Unreadable(reason), location)
             else:
-                yield Record(index, _from_row(dict(zip(columns, row, strict=True))), location)
+                yield Record(index, row_payload(dict(zip(columns, row, strict=True))), location)
             index += 1
     finally:
         if text.buffer is not sys.stdin.buffer:
             text.close()
-
-
-def _from_row(row: dict[str, Any]) -> object:
-    try:
-        return row_to_transaction(row)
-    except TransactionError as exc:
-        reason = "; ".join(str(p) for p in exc.problems)
-        return Unreadable(reason, exc.transaction_id)
 
 
 def _read_parquet(path: str) -> Iterator[Record]:
@@ -210,7 +202,7 @@ def _read_parquet(path: str) -> Iterator[Record]:
     index = 0
     for batch in source.iter_batches(batch_size=1024):
         for row in batch.to_pylist():
-            yield Record(index, _from_row(row), f"row {index + 1}")
+            yield Record(index, row_payload(row), f"row {index + 1}")
             index += 1
 
 

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .batch import BatchResult
+from .batch import BatchResult, Unreadable
 from .errors import BatchError, Problem, TransactionError
 from .models import Decision, Transaction
 
@@ -46,6 +46,7 @@ __all__ = [
     "is_nested",
     "result_from_row",
     "result_to_row",
+    "row_payload",
     "row_to_transaction",
     "transaction_to_row",
 ]
@@ -200,6 +201,15 @@ def row_to_transaction(row: Mapping[str, object]) -> dict[str, Any]:
         tx_id = tx.get("id") if isinstance(tx.get("id"), str) else None
         raise TransactionError(problems, transaction_id=tx_id)
     return tx
+
+
+def row_payload(row: Mapping[str, object]) -> object:
+    """A row as a batch screens it: the transaction dict, or an `Unreadable` saying why the row
+    does not fit the layout (so it becomes an error result, not a lost row)."""
+    try:
+        return row_to_transaction(row)
+    except TransactionError as exc:
+        return Unreadable("; ".join(str(p) for p in exc.problems), exc.transaction_id)
 
 
 def _plain(value: object) -> Any:
