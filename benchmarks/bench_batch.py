@@ -249,7 +249,9 @@ def naive(txs: list[dict[str, Any]], names: list[str]) -> int:
     return hits
 
 
-def run_dask(txs: list[dict[str, Any]], rules: RuleSet, workers: int) -> tuple[float, Any, int]:
+def run_dask(
+    txs: list[dict[str, Any]], rules: RuleSet, workers: int
+) -> tuple[float, Any, int, float]:
     import dask.bag as db
     import distributed
 
@@ -263,9 +265,11 @@ def run_dask(txs: list[dict[str, Any]], rules: RuleSet, workers: int) -> tuple[f
     ):
         client.run(lambda: __import__("screening.dask"))  # imports are not the rule shipping
         bag = db.from_sequence(txs, npartitions=workers * 8)
+        before = sum(client.run(time.process_time).values())
         seconds, results = timed(lambda: screen_bag(bag, rules).compute())
+        busy = sum(client.run(time.process_time).values()) - before
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return seconds, results, max(peaks.values())
+    return seconds, results, max(peaks.values()), busy
 
 
 def main() -> None:
@@ -312,9 +316,10 @@ def main() -> None:
     cpus = {"one process": one_cpu, f"{args.workers} processes": many_cpu}
     many_peak = max(watch.peaks.values(), default=0)
     if not args.no_dask:
-        dask_s, dask_results, dask_kb = run_dask(txs, rules, args.workers)
+        dask_s, dask_results, dask_kb, dask_cpu = run_dask(txs, rules, args.workers)
         assert [r.decision for r in dask_results] == [r.decision for r in one], "Dask differs"
         rows.append((f"Dask LocalCluster x{args.workers}", dask_s, dask_kb))
+        cpus[rows[-1][0]] = dask_cpu  # the workers' CPU (not the client's)
 
     sample = txs[: args.naive]
     naive_s, _ = timed(lambda: naive(sample, listed))

@@ -24,15 +24,21 @@ from screening import BatchResult, RuleSet, load_rules, parse_transaction, scree
 from screening.batch import Record
 from screening.batchjob import run_batch
 from screening.cli import main
-from screening.scenarios import read_document, scenario_files
 from screening.tabular import (
     flat_columns,
     result_from_row,
     row_to_transaction,
     transaction_to_row,
 )
+from screening.yamlfile import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def zte_transactions() -> list[dict[str, Any]]:
+    """The transactions of the 21 ZTE scenarios (files named from 01 on)."""
+    paths = sorted((ROOT / "examples" / "zte").glob("[0-9]*.yaml"))
+    return [read_yaml(p).data["transaction"] for p in paths]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +48,7 @@ def rules() -> RuleSet:
 
 @pytest.fixture(scope="module")
 def scenarios() -> list[dict[str, Any]]:
-    return [read_document(p)["transaction"] for p in scenario_files(ROOT / "examples" / "zte")]
+    return zte_transactions()
 
 
 def numbered(scenarios: list[dict[str, Any]], n: int, prefix: str = "tx") -> list[dict[str, Any]]:
@@ -511,3 +517,14 @@ def test_a_killed_worker_loses_no_record_in_a_run(
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, err
     ids_once(records(out), txs)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_the_same_bytes_with_one_worker_or_two(
+    tmp_path: Path, scenarios: list[dict[str, Any]], fmt: str
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [*numbered(scenarios, 50), {"id": "bad"}])
+    one, two = tmp_path / f"one.{fmt}", tmp_path / f"two.{fmt}"
+    assert batch(source, "-o", one, "--workers", "1", "-q") == 2
+    assert batch(source, "-o", two, "--workers", "2", "--chunk-size", "5", "-q") == 2
+    assert one.read_bytes() == two.read_bytes()

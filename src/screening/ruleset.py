@@ -107,7 +107,7 @@ class RuleSet:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the validated rules, not the derived indexes (some are not picklable, and
         rebuilding them is cheaper than shipping them)."""
-        return (_rebuild, (self._init_args,))
+        return (_rebuild, ({k: _plain(v) for k, v in self._init_args.items()},))
 
     def __repr__(self) -> str:
         return f"<RuleSet {self.name} {self.version} rules={len(self)} {self.fingerprint[:12]}>"
@@ -148,6 +148,13 @@ class RuleSet:
 
 def _rebuild(init_args: dict[str, Any]) -> RuleSet:
     return RuleSet(**init_args)
+
+
+def _plain(value: Any) -> Any:
+    """Read-only mappings (not picklable) as dicts, however deeply nested in mappings."""
+    if isinstance(value, MappingProxyType | dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _by(rules: tuple, attr: str) -> Mapping[str, tuple]:  # type: ignore[type-arg]
