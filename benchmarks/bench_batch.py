@@ -8,7 +8,8 @@ perturbed (typo, word order, case, dropped or added legal form, look-alike lette
 - one process:   ``screen_many(workers=1)``;
 - N processes:   ``screen_many(workers=N)`` (N = usable CPUs unless --workers);
 - Dask:          ``screen_bag`` on a ``LocalCluster(n_workers=N, processes=True,
-                 threads_per_worker=1)`` (cluster start-up excluded, rule shipping included);
+                 threads_per_worker=1)``, worker profiler off (cluster start-up and imports
+                 excluded, rule shipping included);
 - naive:         every party name against every CSL name with an exhaustive rapidfuzz WRatio
                  scan (``process.extractOne``), on a smaller sample: the baseline;
 
@@ -214,7 +215,7 @@ class PeakWatcher:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.2):
             for pid, kb in descendants_peak_kb().items():
                 self.peaks[pid] = max(kb, self.peaks.get(pid, 0))
 
@@ -252,12 +253,16 @@ def naive(txs: list[dict[str, Any]], names: list[str]) -> int:
 def run_dask(
     txs: list[dict[str, Any]], rules: RuleSet, workers: int
 ) -> tuple[float, Any, int, float]:
+    import dask
     import dask.bag as db
     import distributed
 
     from screening.dask import screen_bag
 
     with (
+        # The worker profiler samples stacks every 10 ms: about a fifth of the CPU of this
+        # CPU-bound work. Turned off here, as the README advises for screening clusters.
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         distributed.LocalCluster(
             n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
@@ -328,26 +333,27 @@ def main() -> None:
     one_rate = len(txs) / one_s
     print()
     print(
-        f"{'path':<24} {'tx/s':>9} {'x one':>7} {'x naive':>8} {'CPUs busy':>9}  "
-        "peak memory per process"
+        f"{'path':<24} {'tx/s':>9} {'x one':>7} {'x naive':>8} {'CPUs busy':>9} "
+        f"{'tx/CPU-s':>9}  peak memory per process"
     )
     for name, seconds, kb in rows:
         rate = len(txs) / seconds
         memory = f"{kb / 1024:.0f} MB" if kb else ""
         if kb is None:
             memory = f"{many_peak / 1024:.0f} MB (max of {len(watch.peaks)} processes, VmHWM)"
-        busy = f"{cpus[name] / seconds:9.2f}" if name in cpus else f"{'-':>9}"
+        busy = f"{cpus[name] / seconds:9.2f} {len(txs) / cpus[name]:9.0f}"
         print(
             f"{name:<24} {rate:9.0f} {rate / one_rate:7.2f} {rate / naive_rate:8.1f} {busy}  "
             f"{memory}"
         )
     print(
         f"{'naive WRatio scan':<24} {naive_rate:9.1f} {naive_rate / one_rate:7.3f} "
-        f"{1:8.1f} {'':>9}  ({len(sample)} transactions, {len(listed)} names each party)"
+        f"{1:8.1f} {'':>19}  ({len(sample)} transactions, {len(listed)} names each party)"
     )
     print(
-        "CPUs busy = CPU seconds used / wall seconds. Below the worker count, the machine did not "
-        "give the run its cores\n(other load), and the N-process ratio is capped by that."
+        "CPUs busy = CPU seconds used / wall seconds (N processes: the parent and its workers;\n"
+        "Dask: the workers). Below the worker count, the machine did not give the run its cores\n"
+        "(other load) and the N-process ratio is capped by that; tx/CPU-s does not depend on it."
     )
     print(f"\nrule set loaded: {main_kb / 1024:.0f} MB resident in the main process")
     print(
