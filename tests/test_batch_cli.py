@@ -243,6 +243,7 @@ def test_unusable_files_exit_3(
     monkeypatch.chdir(tmp_path)
     assert batch(*argv) == 3
     assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # nothing left behind
 
 
 def test_bad_workers_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -347,6 +348,7 @@ def test_csv_header_with_an_unknown_column_is_refused(
     assert batch(source, "-o", tmp_path / "out.jsonl") == 3
     err = capsys.readouterr().err
     assert "unknown column 'parties[0].nmae' (did you mean 'parties[0].name'?)" in err
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_csv_rows_that_do_not_fit_become_error_records(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import signal
 import sys
 import time
@@ -96,6 +97,10 @@ def run_batch(
     in_fmt = format_of(input_path, input_format or ("jsonl" if input_path == "-" else None))
     out_fmt = format_of(output_path, output_format)
     records = read_records(input_path, in_fmt)
+    # Open INPUT and check its header before OUTPUT is created or touched.
+    first = next(records, None)
+    if first is not None:
+        records = itertools.chain([first], records)
     output = open_output(output_path, out_fmt, rules.fingerprint)
     done = output.done
     show = err.isatty() if progress is None else progress
