@@ -201,6 +201,23 @@ def test_output_from_other_rules_is_refused(
     assert out.read_bytes() == before
 
 
+def test_a_parquet_output_from_other_rules_is_refused_and_left_alone(
+    tmp_path: Path, scenarios: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", numbered(scenarios, 3))
+    out = tmp_path / "out.parquet"
+    assert batch(source, "-o", out, "-q") == 2
+    before = out.read_bytes()
+    edited = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", edited)
+    with (edited / "ruleset.yaml").open("a", encoding="utf-8") as f:
+        f.write("# an edit changes the fingerprint\n")
+    assert batch(source, "-o", out, "--rules", edited, "-q") == 3
+    assert "rather than mix decisions of two rule sets" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    assert not Path(f"{out}.partial").exists()
+
+
 def test_an_output_that_is_not_ours_is_left_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -478,8 +478,14 @@ class _ParquetOutput:
         self.tmp = self.path.with_name(f".{self.path.name}.tmp")
         self.tmp.unlink(missing_ok=True)
         self.next_part = 0
-        for source in self._sources():
-            self._scan(source, fingerprint)
+        try:
+            for source in self._sources():
+                self._scan(source, fingerprint)
+        except BaseException:
+            self.lock.close()
+            if not self._part_files():  # nothing of ours to keep: leave no trace
+                shutil.rmtree(self.parts, ignore_errors=True)
+            raise
         if self._part_files():
             self.next_part = int(self._part_files()[-1].stem.split("-")[1]) + 1
 
