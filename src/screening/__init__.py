@@ -9,8 +9,10 @@
 from ._version import __version__
 from .api import parse_transaction, screen
 from .audit import Cause, Verification, verify_log, verify_record
+from .batch import BatchResult, screen_many
 from .diff import DecisionDiff, diff_decisions
 from .errors import (
+    BatchError,
     ListError,
     ListUpdateError,
     Problem,
@@ -36,6 +38,8 @@ from .records import RecordError, canonical_json, decision_record, transaction_h
 from .ruleset import RuleSet
 
 __all__ = [
+    "BatchError",
+    "BatchResult",
     "Cause",
     "Decision",
     "DecisionDiff",
@@ -66,6 +70,7 @@ __all__ = [
     "load_rules",
     "parse_transaction",
     "screen",
+    "screen_many",
     "transaction_hash",
     "verify_log",
     "verify_record",

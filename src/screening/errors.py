@@ -11,7 +11,9 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     ├── DocumentError        a transaction or scenario file cannot be parsed (documents.py)
     ├── ScenarioError        a scenario or input file cannot be read (scenarios.py)
     ├── RecordError          a decision record cannot be read back (records.py)
-    └── LogError             a decision log cannot be read or appended to (logfile.py)
+    ├── LogError             a decision log cannot be read or appended to (logfile.py)
+    └── BatchError           a batch run cannot go on (its input or output file is unusable,
+                             or its worker processes keep dying); one bad record never raises it
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BatchError",
     "ListError",
     "ListUpdateError",
     "Problem",
@@ -109,3 +112,17 @@ class TransactionError(_ProblemsError, ValueError):
         self.transaction_id = transaction_id
         title = "invalid transaction" + (f" '{transaction_id}'" if transaction_id else "")
         super().__init__(problems, title=title)
+
+
+class BatchError(ScreeningError):
+    """Raised when a batch run cannot go on as a whole: an input file whose header is unusable,
+    an output file that was not written by `screening batch` or was screened with other rules,
+    worker processes that die before screening anything.
+
+    A bad *record* never raises it: that record gets an error result and the run goes on.
+    ``path`` names the file at fault, when there is one.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)

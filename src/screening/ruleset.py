@@ -1,6 +1,8 @@
 """A loaded, validated and indexed rule set: what `screen` evaluates against.
 
-Built once by `load_rules`; immutable afterwards and safe to share between threads.
+Built once by `load_rules`; immutable afterwards and safe to share between threads. It pickles
+as the validated rules it was built from and rebuilds its indexes on unpickling, so it can be
+shipped once to each worker process (batch screening, Dask) without re-reading any file.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from .models import ListVersion
 from .names import NameCandidate, NameIndex
@@ -62,6 +65,9 @@ class RuleSet:
         positions: Mapping[str, Mapping[tuple[str | int, ...], int]] | None = None,
         lists: tuple[ListVersion, ...] = (),
     ) -> None:
+        # Everything __init__ was given, for pickling (see __reduce__). Taken from locals() so a
+        # parameter added later is pickled too without anyone having to remember this line.
+        self._init_args: dict[str, Any] = {k: v for k, v in locals().items() if k != "self"}
         self.name = name
         self.version = version
         self.covers_from = covers_from
@@ -111,6 +117,11 @@ class RuleSet:
             candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
         self.names = NameIndex(candidates)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the validated rules, not the derived indexes (some are not picklable, and
+        rebuilding them is cheaper than shipping them)."""
+        return (_rebuild, ({k: _plain(v) for k, v in self._init_args.items()},))
+
     def __repr__(self) -> str:
         return f"<RuleSet {self.name} {self.version} rules={len(self)} {self.fingerprint[:12]}>"
 
@@ -157,6 +168,17 @@ class RuleSet:
                         if found is None or (verified and not found.verified):
                             found = Membership(True, verified, group.id)
         return found or Membership(False)
+
+
+def _rebuild(init_args: dict[str, Any]) -> RuleSet:
+    return RuleSet(**init_args)
+
+
+def _plain(value: Any) -> Any:
+    """Read-only mappings (not picklable) as dicts, however deeply nested in mappings."""
+    if isinstance(value, MappingProxyType | dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _by(rules: tuple, attr: str) -> Mapping[str, tuple]:  # type: ignore[type-arg]

@@ -1,0 +1,283 @@
+"""`screen_many`: every record gives one result, in input order, on one core or many; bad
+records become error results; a killed worker loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import pickle
+import signal
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from screening import (
+    BatchError,
+    BatchResult,
+    Outcome,
+    RuleSet,
+    TransactionError,
+    load_rules,
+    screen,
+    screen_many,
+)
+from screening.yamlfile import read_yaml
+from strategies import SETTINGS, transactions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def zte_transactions() -> list[dict[str, Any]]:
+    """The transactions of the 21 ZTE scenarios (files named from 01 on)."""
+    paths = sorted((ROOT / "examples" / "zte").glob("[0-9]*.yaml"))
+    return [read_yaml(p).data["transaction"] for p in paths]
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> list[dict[str, Any]]:
+    return zte_transactions()
+
+
+def numbered(scenarios: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """n transactions cycling through the ZTE scenarios, with unique ids."""
+    return [{**scenarios[i % len(scenarios)], "id": f"tx-{i:05d}"} for i in range(n)]
+
+
+def expected(txs: list[Any], rules: RuleSet) -> list[Any]:
+    return [screen(tx, rules=rules) for tx in txs]
+
+
+# --- order and equality with screen() ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_come_in_input_order_and_equal_screen(
+    rules: RuleSet, scenarios: list[dict[str, Any]], workers: int
+) -> None:
+    txs = numbered(scenarios, 150)
+    results = list(screen_many(txs, rules=rules, workers=workers, chunk_size=7))
+    assert [r.index for r in results] == list(range(150))
+    assert [r.id for r in results] == [tx["id"] for tx in txs]
+    assert [r.decision for r in results] == expected(txs, rules)
+    assert all(r.ok and r.error is None for r in results)
+    assert {r.ruleset_fingerprint for r in results} == {rules.fingerprint}
+
+
+@SETTINGS
+@given(st.lists(transactions(), max_size=12), st.integers(min_value=1, max_value=5))
+def test_any_transactions_in_any_chunking_give_screen_decisions_in_order(
+    txs: list[dict[str, Any]], chunk_size: int
+) -> None:
+    rules = load_rules()
+    results = list(screen_many(txs, rules=rules, chunk_size=chunk_size))
+    assert [r.index for r in results] == list(range(len(txs)))
+    assert [r.decision for r in results] == expected(txs, rules)
+
+
+def test_the_input_is_read_lazily(rules: RuleSet, scenarios: list[dict[str, Any]]) -> None:
+    """A stream is consumed as results are taken, never all at once (bounded memory)."""
+    pulled = []
+
+    def source() -> Iterator[dict[str, Any]]:
+        for i, tx in enumerate(numbered(scenarios, 10_000)):
+            pulled.append(i)
+            yield tx
+
+    stream = screen_many(source(), rules=rules, workers=2, chunk_size=8)
+    first = [next(stream) for _ in range(3)]
+    stream.close()  # type: ignore[attr-defined]
+    assert [r.index for r in first] == [0, 1, 2]
+    assert len(pulled) <= 8 * 2 * 2 + 8  # the in-flight window plus one chunk
+
+
+def test_as_of_applies_to_every_record(rules: RuleSet, scenarios: list[dict[str, Any]]) -> None:
+    txs = numbered(scenarios, 21)
+    day = dt.date(2016, 3, 10)
+    results = list(screen_many(txs, rules=rules, as_of=day, workers=2, chunk_size=5))
+    assert [r.decision for r in results] == [screen(tx, rules=rules, as_of=day) for tx in txs]
+    assert {r.decision.as_of for r in results if r.decision} == {day}
+
+
+def test_default_rules_are_the_bundled_ones(scenarios: list[dict[str, Any]]) -> None:
+    (result,) = screen_many(scenarios[:1])
+    assert result.decision == screen(scenarios[0])
+
+
+# --- bad records -----------------------------------------------------------------------------
+
+
+BAD: list[tuple[object, str | None, str]] = [
+    ("not a transaction", None, "expected a mapping (a transaction), got str"),
+    (None, None, "expected a mapping (a transaction), got NoneType"),
+    ({"id": "no-items", "date": "2020-01-01", "destination": "DE"}, "no-items", "items:"),
+    ({"id": 7, "date": "2020-01-01", "destination": "DE", "items": []}, None, "id:"),
+    (
+        {"id": "bad-country", "date": "2020-01-01", "destination": "XX", "items": [{}]},
+        "bad-country",
+        "destination:",
+    ),
+    ({"id": "  padded  ", "date": "someday"}, "padded", "date:"),
+]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_records_become_error_results_in_place(
+    rules: RuleSet, scenarios: list[dict[str, Any]], workers: int
+) -> None:
+    good = numbered(scenarios, 30)
+    txs: list[Any] = list(good)
+    for offset, (bad, _, _) in enumerate(BAD):
+        txs.insert(3 + offset * 4, bad)
+    results = list(screen_many(txs, rules=rules, workers=workers, chunk_size=4))
+    assert [r.index for r in results] == list(range(len(txs)))
+    errors = [r for r in results if not r.ok]
+    assert len(errors) == len(BAD)
+    for result, (bad, want_id, reason) in zip(errors, BAD, strict=True):
+        assert txs[result.index] is bad
+        assert result.id == want_id
+        assert result.outcome is Outcome.REVIEW  # fail closed: never clear
+        assert result.decision is None
+        assert result.error is not None
+        assert reason in result.error
+        assert "\n" not in result.error
+    assert [r.decision for r in results if r.ok] == expected(good, rules)
+
+
+def test_an_error_result_says_every_problem(rules: RuleSet) -> None:
+    (result,) = screen_many([{"id": "x", "date": "2020-13-01", "destination": "ZZ"}], rules=rules)
+    assert result.error is not None
+    assert result.error.count(";") >= 2
+    for path in ("date:", "destination:", "items:"):
+        assert path in result.error
+
+
+def test_an_error_result_cannot_claim_clear_or_a_decision() -> None:
+    with pytest.raises(ValueError, match="cannot be clear"):
+        BatchResult(index=0, id=None, outcome=Outcome.CLEAR, error="x", ruleset_fingerprint="f")
+    with pytest.raises(ValueError, match="either a decision or an error"):
+        BatchResult(index=0, id=None, outcome=Outcome.REVIEW, ruleset_fingerprint="f")
+
+
+def test_a_bug_in_screening_becomes_an_error_result_not_a_crash(rules: RuleSet) -> None:
+    class Exploding(Mapping[str, Any]):
+        def __getitem__(self, key: str) -> Any:
+            raise RuntimeError("boom")
+
+        def __iter__(self) -> Iterator[str]:
+            raise RuntimeError("boom")
+
+        def __len__(self) -> int:
+            return 1
+
+    results = list(screen_many([Exploding(), {"id": "x"}], rules=rules))
+    assert results[0].error == "internal error while screening: RuntimeError: boom"
+    assert results[1].id == "x"
+    assert not results[1].ok
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"workers": -1}, ValueError),
+        ({"workers": 1.5}, ValueError),
+        ({"chunk_size": 0}, ValueError),
+        ({"as_of": "2020-01-01"}, TransactionError),
+        ({"rules": "rules/"}, TypeError),
+    ],
+)
+def test_bad_arguments_raise_at_the_call(kwargs: dict[str, Any], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        screen_many([], **kwargs)
+
+
+# --- the rule set crosses process boundaries ---------------------------------------------------
+
+
+def test_a_rule_set_pickles_and_screens_the_same(
+    rules: RuleSet, scenarios: list[dict[str, Any]]
+) -> None:
+    copy = pickle.loads(pickle.dumps(rules))
+    assert copy is not rules
+    assert (copy.fingerprint, copy.name, copy.version, len(copy)) == (
+        rules.fingerprint,
+        rules.name,
+        rules.version,
+        len(rules),
+    )
+    assert expected(scenarios, copy) == expected(scenarios, rules)
+
+
+def test_spawned_workers_screen_the_same(rules: RuleSet, scenarios: list[dict[str, Any]]) -> None:
+    """macOS and Windows start workers by spawning: the rule set is pickled to them once."""
+    txs = numbered(scenarios, 42)
+    results = list(screen_many(txs, rules=rules, workers=2, chunk_size=8, start_method="spawn"))
+    assert [r.decision for r in results] == expected(txs, rules)
+
+
+# --- dying workers ---------------------------------------------------------------------------
+
+
+def test_a_killed_worker_loses_no_record(rules: RuleSet, scenarios: list[dict[str, Any]]) -> None:
+    txs = numbered(scenarios, 400)
+    results = []
+    killed = []
+    for result in screen_many(txs, rules=rules, workers=2, chunk_size=5):
+        results.append(result)
+        if len(results) == 10:
+            for child in multiprocessing.active_children()[:1]:
+                os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+                killed.append(child.pid)
+    assert killed, "no worker process to kill"
+    assert [r.index for r in results] == list(range(400))
+    assert [r.decision for r in results] == expected(txs, rules)
+
+
+class Poison(Mapping[str, Any]):
+    """A record that kills whichever worker process screens it (as a segfault would)."""
+
+    def __init__(self, parent: int) -> None:
+        self.parent = parent
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        if os.getpid() != self.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise RuntimeError("poison screened in the parent process")
+
+    def __len__(self) -> int:
+        return 0
+
+
+def test_a_record_that_kills_its_worker_becomes_an_error_result(
+    rules: RuleSet, scenarios: list[dict[str, Any]]
+) -> None:
+    txs: list[Any] = numbered(scenarios, 40)
+    txs.insert(13, Poison(os.getpid()))
+    results = list(screen_many(txs, rules=rules, workers=2, chunk_size=6))
+    assert [r.index for r in results] == list(range(41))
+    poisoned = results[13]
+    assert poisoned.error is not None
+    assert "worker process screening this record died twice" in poisoned.error
+    assert poisoned.outcome is Outcome.REVIEW
+    assert [r.decision for r in results if r.index != 13] == expected(
+        [tx for i, tx in enumerate(txs) if i != 13], rules
+    )
+
+
+def test_batch_error_is_a_screening_error() -> None:
+    from screening import ScreeningError
+
+    assert issubclass(BatchError, ScreeningError)
+    assert str(BatchError("unusable", path="out.jsonl")) == "out.jsonl: unusable"
