@@ -21,7 +21,7 @@ from .models import (
     Role,
     Transaction,
 )
-from .ruleset import RuleSet
+from .ruleset import RuleSet, SearchMatch
 
 __all__ = [
     "Decision",
@@ -36,6 +36,7 @@ __all__ = [
     "RuleError",
     "RuleSet",
     "ScreeningError",
+    "SearchMatch",
     "Transaction",
     "TransactionError",
     "__version__",

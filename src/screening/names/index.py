@@ -22,6 +22,7 @@ query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -79,6 +80,17 @@ class NameIndex:
         if not 0 < cutoff <= 1:
             raise ValueError(f"cutoff must be in (0, 1], not {cutoff}")
         self.cutoff = cutoff
+        # Building allocates a few hundred thousand small objects, none of them cyclic: the
+        # cyclic garbage collector would only rescan them again and again (a third of the time).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(candidates, cutoff)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build(self, candidates: Iterable[NameCandidate], cutoff: float) -> None:
         unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
         kept: list[NameCandidate] = []
         words: list[tuple[str, ...]] = []
@@ -98,7 +110,7 @@ class NameIndex:
         """Word weights over this list: what the scorer uses for every query."""
         self._names = tuple(Prepared.of(ws, self.weights) for ws in words)
         t = cutoff - _ROUNDING
-        beta = t / (2 - t)
+        beta = self._beta = t / (2 - t)
         single: dict[str, list[int]] = {}
         joined: dict[str, list[int]] = {}
         for nid, name in enumerate(self._names):
@@ -112,14 +124,21 @@ class NameIndex:
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
         """Prefix words joined with a neighbour -> names: matched exactly."""
-        variants: dict[str, list[str]] = {}
+        variants: dict[str, str | list[str]] = {}
         for term in self._single:
-            variants.setdefault(term, []).append(term)
-            if len(term) >= MIN_FUZZY:
-                for deleted in deletions(term):
-                    variants.setdefault(deleted, []).append(term)
-        self._variants = {v: tuple(dict.fromkeys(ts)) for v, ts in variants.items()}
-        """Each prefix word and each of its one-letter deletions -> the prefix words."""
+            keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
+            for key in keys:
+                have = variants.get(key)
+                if have is None:
+                    variants[key] = term  # most keys lead to one word: no list for them
+                elif isinstance(have, str):
+                    variants[key] = [have, term]
+                else:
+                    have.append(term)
+        self._variants: dict[str, str | tuple[str, ...]] = {
+            k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
+        }
+        """Each prefix word and each of its one-letter deletions -> the prefix word(s)."""
 
     def __len__(self) -> int:
         return len(self._candidates)
@@ -178,9 +197,17 @@ class NameIndex:
                 f"this index finds every match from {self.cutoff} up, not from {cutoff}"
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
+        memo: dict[tuple[str, str], float] = {}
         for q in self._readings(query):
+            # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
+            # the *query's* prefix words: a cheap test that skips most candidates of a long query.
+            first = [q.words[i] for i in _prefix(q, self._beta)]
+            near = _Near(first, q, memo)
             for nid in sorted(self._block(q)):
-                score = score_prepared(q, self._names[nid])
+                listed = self._names[nid]
+                if not near.reaches(listed):
+                    continue
+                score = score_prepared(q, listed, memo)
                 if score < cutoff:
                     continue
                 cand = self._candidates[self._owner[nid]]
@@ -197,8 +224,8 @@ class NameIndex:
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 
     def candidates(self, query: str) -> frozenset[int]:
-        """Positions (in iteration order) of the names a query is scored against: for tests
-        and benchmarks of the blocking."""
+        """Positions (in iteration order) of the names the blocking hands to the scorer for a
+        query: for tests and benchmarks of the blocking."""
         out: set[int] = set()
         for q in self._readings(query):
             out.update(self._owner[nid] for nid in self._block(q))
@@ -220,15 +247,52 @@ class NameIndex:
 
     def _similar_terms(self, word: str) -> set[str]:
         variants = self._variants
-        hits: set[str] = set(variants.get(word, ()))
-        if len(word) >= MIN_FUZZY:
-            for deleted in deletions(word):
-                hits.update(variants.get(deleted, ()))
+        hits: set[str] = set()
+        keys = (word, *deletions(word)) if len(word) >= MIN_FUZZY else (word,)
+        for key in keys:
+            found = variants.get(key)
+            if found is None:
+                continue
+            if isinstance(found, str):
+                hits.add(found)
+            else:
+                hits.update(found)
         return {t for t in hits if t == word or token_similarity(word, t) > 0}
 
 
 def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
     return explain(" ".join(q.words), " ".join(name.words), weights).summary
+
+
+class _Near:
+    """Whether a name has a word that aligns with one of the query's prefix words (or with a
+    prefix word joined with its neighbour, or that joined with a neighbour equals one)."""
+
+    __slots__ = ("_exact", "_memo", "_words")
+
+    def __init__(self, words: list[str], q: Prepared, memo: dict[tuple[str, str], float]):
+        self._words = words
+        self._memo = memo
+        chosen = set(words)
+        exact = set(words)
+        for i, joined in enumerate(q.joined):
+            if q.words[i] in chosen or q.words[i + 1] in chosen:
+                exact.add(joined)
+        self._exact = exact
+
+    def reaches(self, name: Prepared) -> bool:
+        exact = self._exact
+        if not exact.isdisjoint(name.words) or not exact.isdisjoint(name.joined):
+            return True
+        memo = self._memo
+        for x in self._words:
+            for y in name.words:
+                s = memo.get((x, y), -1.0)
+                if s < 0:
+                    s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
+                if s:
+                    return True
+        return False
 
 
 def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:

@@ -42,7 +42,7 @@ __all__ = [
     "token_similarity",
 ]
 
-MIN_FUZZY = 4
+MIN_FUZZY = 3
 """Words shorter than this must be equal: one letter changes a short word into another."""
 
 WEAK = 0.5
@@ -215,31 +215,46 @@ class Explanation:
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
 
-def _options(a: Prepared, b: Prepared) -> list[_Option]:
+def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> list[_Option]:
     opts: list[_Option] = []
-    aw, bw = a.words, b.words
+    aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
+    blen = [len(y) for y in bw]
     for i, x in enumerate(aw):
+        lx = len(x)
         for j, y in enumerate(bw):
-            s = token_similarity(x, y)
-            if s:
-                opts.append((s, 2 * min(a.weights[i], b.weights[j]), (i,), (j,)))
+            if x == y:
+                s = 1.0
+            else:  # the cheap part of token_similarity, inline: this loop is the hot path
+                d = lx - blen[j]
+                if d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY):
+                    continue
+                s = memo.get((x, y), -1.0)
+                if s < 0:
+                    s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
+                if not s:
+                    continue
+            opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
     # Two neighbouring words joined must equal the other word exactly ("8star", "beijing").
-    for i, x in enumerate(a.joined):
-        for j, y in enumerate(bw):
-            if x == y:
-                w = a.weights[i] + a.weights[i + 1]
-                opts.append((1.0, 2 * min(w, b.weights[j]), (i, i + 1), (j,)))
-    for j, y in enumerate(b.joined):
-        for i, x in enumerate(aw):
-            if x == y:
-                w = b.weights[j] + b.weights[j + 1]
-                opts.append((1.0, 2 * min(a.weights[i], w), (i,), (j, j + 1)))
+    if a.joined and not set(a.joined).isdisjoint(bw):
+        for i, x in enumerate(a.joined):
+            for j, y in enumerate(bw):
+                if x == y:
+                    w = awt[i] + awt[i + 1]
+                    opts.append((1.0, 2 * min(w, bwt[j]), (i, i + 1), (j,)))
+    if b.joined and not set(b.joined).isdisjoint(aw):
+        for j, y in enumerate(b.joined):
+            for i, x in enumerate(aw):
+                if x == y:
+                    w = bwt[j] + bwt[j + 1]
+                    opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
     return opts
 
 
-def _align(a: Prepared, b: Prepared) -> tuple[list[_Option], set[int], set[int]]:
+def _align(
+    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+) -> tuple[list[_Option], set[int], set[int]]:
     """Greedy one-to-one alignment: most similar first, then heaviest, then leftmost."""
-    opts = _options(a, b)
+    opts = _options(a, b, {} if memo is None else memo)
     opts.sort(key=lambda o: (-o[0], -o[1], o[2], o[3]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -252,15 +267,21 @@ def _align(a: Prepared, b: Prepared) -> tuple[list[_Option], set[int], set[int]]
     return chosen, used_a, used_b
 
 
-def score_prepared(a: Prepared, b: Prepared) -> float:
-    """The score of two prepared names (see the module docstring). Symmetric."""
+def score_prepared(
+    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+) -> float:
+    """The score of two prepared names (see the module docstring). Symmetric.
+
+    ``memo`` may carry word similarities from one call to the next (one query against many
+    names); it changes nothing but the speed.
+    """
     if not a.words or not b.words:
         return 0.0
     if a.key == b.key:
         return 1.0
     if b.key < a.key:
         a, b = b, a
-    chosen, used_a, used_b = _align(a, b)
+    chosen, used_a, used_b = _align(a, b, memo)
     if not chosen:
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)

@@ -218,10 +218,14 @@ def _split(text: str) -> list[str]:
 
 
 def _join_initials(words: list[str]) -> list[str]:
-    """Join runs of single letters within a clause: "z t e" (from "Z.T.E.") is "zte"."""
+    """Join runs of single letters within a clause: "z t e" (from "Z.T.E.") is "zte", and
+    "B.I., S.T.R." is "bi str". Single letters left next to each other across a clause mark
+    ("A (R)") are joined too, so that normalising again changes nothing."""
+    if all(len(w) > 1 for w in words):
+        return words  # the common case: no initials and no clause marks
     out: list[str] = []
     run: list[str] = []
-    for w in words:
+    for w in [*words, ","]:
         if len(w) == 1 and w.isalpha():
             run.append(w)
             continue
@@ -230,9 +234,13 @@ def _join_initials(words: list[str]) -> list[str]:
             run = []
         if w not in _CLAUSE:
             out.append(w)
-    if run:
-        out.append("".join(run))
-    return out
+    joined: list[str] = []
+    for w in out:
+        if len(w) == 1 and w.isalpha() and joined and len(joined[-1]) == 1 and joined[-1].isalpha():
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return joined
 
 
 @lru_cache(maxsize=1)
@@ -245,20 +253,28 @@ def _known() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _suffixes() -> tuple[str, ...]:
-    return tuple(sorted((str(x) for x in _legal()["suffixes"]), key=lambda x: (-len(x), x)))
+def _suffixes() -> frozenset[str]:
+    return frozenset(str(x) for x in _legal()["suffixes"])
 
 
 def _rejoin(words: list[str]) -> list[str]:
-    """Re-join a known word split in two ("Limi ted", "Inter national", "Akts ionernoe"): two
-    neighbours whose join is a known spelling, when they are not both known words already."""
-    known = _known()
+    """Re-join a known word split in two ("Limi ted", "Co mpany", "Akts ionernoe"): two
+    neighbours of letters whose join is a known spelling, when at least one of them is not a
+    known word and neither is a canonical word (so normalising again changes nothing)."""
+    known, canon = _known(), _canonical_words()
     out: list[str] = []
     i = 0
     while i < len(words):
         if i + 1 < len(words):
             a, b = words[i], words[i + 1]
-            if a + b in known and not (a in known and b in known) and a.isalpha() and b.isalpha():
+            if (
+                a + b in known
+                and not (a in known and b in known)
+                and a not in canon
+                and b not in canon
+                and a.isalpha()
+                and b.isalpha()
+            ):
                 out.append(a + b)
                 i += 2
                 continue
@@ -267,18 +283,29 @@ def _rejoin(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _canonical_words() -> frozenset[str]:
+    """Every word the tables produce ("company", "jsc", "8")."""
+    values = {w for ws in _word_table().values() for w in ws}
+    return frozenset(values | set(_phrases().values()))
+
+
 def _unglue(words: list[str]) -> list[str]:
     """Split a known ending off a word it is glued to ("castleholdings" -> "castle holdings"),
     when at least three letters stay in front and the word is not a known spelling itself."""
-    known, suffixes = _known(), _suffixes()
+    known, suffixes, by_length = _known(), _suffixes(), _suffix_lengths()
+    ends = _suffix_ends()
     out: list[str] = []
     for word in words:
+        if word[-3:] not in ends:  # the common case: no known ending at all
+            out.append(word)
+            continue
         tail: list[str] = []
         while word not in known and word.isalpha():
-            for suffix in suffixes:
-                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                    tail.append(suffix)
-                    word = word[: -len(suffix)]
+            for n in by_length:
+                if len(word) - n >= 3 and word[-n:] in suffixes:
+                    tail.append(word[-n:])
+                    word = word[:-n]
                     break
             else:
                 break
@@ -287,26 +314,45 @@ def _unglue(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _suffix_ends() -> frozenset[str]:
+    return frozenset(x[-3:] for x in _suffixes())
+
+
+@lru_cache(maxsize=1)
+def _suffix_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(x) for x in _suffixes()}, reverse=True))
+
+
 def _replace_phrases(words: tuple[str, ...]) -> tuple[str, ...]:
-    phrases, longest = _phrases(), _max_phrase()
+    phrases, longest, starts = _phrases(), _max_phrase(), _phrase_starts()
     changed = True
     while changed:  # to a fixed point, so normalisation is idempotent
         changed = False
         out: list[str] = []
         i = 0
         while i < len(words):
-            for n in range(min(longest, len(words) - i), 1, -1):
-                canon = phrases.get(words[i : i + n])
-                if canon is not None:
-                    out.append(canon)
-                    i += n
-                    changed = True
-                    break
+            if words[i] in starts:
+                for n in range(min(longest, len(words) - i), 1, -1):
+                    canon = phrases.get(words[i : i + n])
+                    if canon is not None:
+                        out.append(canon)
+                        i += n
+                        changed = True
+                        break
+                else:
+                    out.append(words[i])
+                    i += 1
             else:
                 out.append(words[i])
                 i += 1
         words = tuple(out)
     return words
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    return frozenset(k[0] for k in _phrases())
 
 
 @lru_cache(maxsize=_MAX_CACHE)
