@@ -53,6 +53,7 @@ DPL = DATA / "bis_dpl" / "dpl_2022-09.txt"
 SEED = 20220516
 MATCH, POSSIBLE = 0.92, 0.82
 """Fallbacks; the real thresholds are read from the bundled rules/ruleset.yaml."""
+SWEEP = [0.70, 0.75, 0.78, 0.80, 0.82, 0.85, 0.88, 0.90, 0.92, 0.95]
 WRATIO_CUTOFF = 90.0
 """The cut-off of the reference measurement in the issue (0.90)."""
 
@@ -574,6 +575,12 @@ def main(argv: list[str] | None = None) -> int:
         help="queries checked for blocking completeness against an exhaustive scan",
     )
     ap.add_argument("--show", type=int, default=8, help="misses and false alarms to print")
+    ap.add_argument(
+        "--sweep",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="recall and false alarms over a range of thresholds",
+    )
     args = ap.parse_args(argv)
     if not CSL.exists():
         print(f"missing {CSL}: the shared data is not beside the repository", file=sys.stderr)
@@ -645,6 +652,31 @@ def main(argv: list[str] | None = None) -> int:
         f"index build: {build_s:.2f} s; build peak (tracemalloc) {build_mb:.0f} MB; "
         f"process peak RSS after build {rss_mb:.0f} MB"
     )
+
+    if args.sweep:
+        print(
+            "\nthresholds (index built for 0.70): top-1 recall (first result right and >= t) "
+            "and false alarms (any result >= t)"
+        )
+        low = NameIndex(cands, cutoff=SWEEP[0])
+        results = [(q, low.search(q.text, cutoff=SWEEP[0])) for q in queries]
+        print(f"{'t':>6}{'recall':>9}{'worst kind':>30}{'alarms':>9}")
+        for t in SWEEP:
+            per_kind: dict[str, list[bool]] = defaultdict(list)
+            alarms_t = []
+            for q, found in results:
+                top = [m for m in found if m.score >= t]
+                if q.truth:
+                    per_kind[q.kind].append(bool(top) and top[0].key in q.truth)
+                else:
+                    alarms_t.append(bool(top))
+            hits = [x for v in per_kind.values() for x in v]
+            worst = min(per_kind, key=lambda k: sum(per_kind[k]) / len(per_kind[k]))
+            worst_rate = sum(per_kind[worst]) / len(per_kind[worst])
+            print(
+                f"{t:6.2f}{sum(hits) / len(hits):9.3f}{worst:>22} {worst_rate:.3f}"
+                f"{sum(alarms_t) / max(1, len(alarms_t)):9.3f}"
+            )
 
     if args.complete:
         sample = random.Random(SEED + 2).sample(queries, min(args.complete, len(queries)))

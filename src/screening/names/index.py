@@ -9,12 +9,13 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
   ``beta = t / (2 - t)`` of the name's total. If none of the prefix words is aligned, the aligned
   words weigh less than ``beta * total``, so ``A < beta * total`` while the unaligned words weigh
   more than ``(1 - beta) * total = 2 * beta * total * (1 - t) / t``: the score is below ``t``.
-- So a name scoring ``>= t`` aligns one of its prefix words with a query word (equal, or one
-  typing error apart), or with two neighbouring query words joined, or aligns the prefix word
-  joined with a neighbour with a query word (both exactly, as the scorer requires). The index
+- So a name scoring ``>= t`` aligns one of its prefix words with a query word (equal, one
+  typing error apart, or a romanisation variant: the same `skeleton`), or with two neighbouring
+  query words joined, or aligns the prefix word joined with a neighbour with a query word (both
+  exactly, as the scorer requires). The index
   posts each name under its prefix words and under each prefix word joined with a neighbour;
   a query looks up its words (also through a table of one-letter deletions, as in SymSpell, for
-  typing errors) and its neighbouring pairs.
+  typing errors, and a table of skeletons) and its neighbouring pairs.
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
@@ -35,6 +36,7 @@ from .match import (
     deletions,
     explain,
     score_prepared,
+    skeleton,
     token_similarity,
 )
 from .normalize import readings
@@ -139,6 +141,12 @@ class NameIndex:
             k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
         }
         """Each prefix word and each of its one-letter deletions -> the prefix word(s)."""
+        variants_of: dict[str, list[str]] = {}
+        for term in self._single:
+            if len(term) > MIN_FUZZY:
+                variants_of.setdefault(skeleton(term), []).append(term)
+        self._skeletons = {k: tuple(v) for k, v in variants_of.items()}
+        """Romanisation skeleton -> the prefix words that have it ("dmitri" -> "dmitriy")."""
 
     def __len__(self) -> int:
         return len(self._candidates)
@@ -172,9 +180,10 @@ class NameIndex:
         """Every name scoring at least ``cutoff``, found by scoring *every* name with the same
         scorer as `search`: the reference the blocking is tested against. Slow by design."""
         best: dict[int, float] = {}
+        memo: dict[tuple[str, str], float] = {}
         for q in self._readings(query):
             for nid, name in enumerate(self._names):
-                score = score_prepared(q, name)
+                score = score_prepared(q, name, memo)
                 owner = self._owner[nid]
                 if score >= cutoff and score > best.get(owner, -1.0):
                     best[owner] = score
@@ -257,6 +266,8 @@ class NameIndex:
                 hits.add(found)
             else:
                 hits.update(found)
+        if len(word) > MIN_FUZZY:
+            hits.update(self._skeletons.get(skeleton(word), ()))
         return {t for t in hits if t == word or token_similarity(word, t) > 0}
 
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .normalize import fold_text, short_factor, spellings, tokens, weak_words
+from .normalize import _resource, fold_text, short_factor, spellings, tokens, weak_words
 
 __all__ = [
     "Aligned",
@@ -39,6 +40,7 @@ __all__ = [
     "address_similarity",
     "explain",
     "similarity",
+    "skeleton",
     "token_similarity",
 ]
 
@@ -49,16 +51,39 @@ WEAK = 0.5
 """A word weighing at most this is weak (a legal form, a generic word, a word the list repeats):
 a word never seen before that is one typing error away from a weak word weighs as little."""
 
+NEAR_WEAK = 5
+"""...when both have at least this many letters: "Limitd" is "Limited" misspelt, but "far" is
+not "for"."""
+
 _PRECISION = 4
 
 
+VARIANT = 0.9
+"""The similarity of two spellings of one word by different romanisations ("Dmitrii",
+"Dmitry"): alike, though less than the same word."""
+
+
 def token_similarity(a: str, b: str) -> float:
-    """How alike two canonical words are: 1 when equal; ``1 - 1/length`` when they differ by
+    """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
+    variants (the same `skeleton`, four letters or more); ``1 - 1/length`` when they differ by
     one typing error (the longer having at least `MIN_FUZZY` characters) and carry the same
     digits; else 0."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
+    if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
+        return max(VARIANT, _one_edit(a, b, la, lb))
+    return _one_edit(a, b, la, lb)
+
+
+def _variants(a: str, b: str) -> bool:
+    """Romanisation variants: the same skeleton, of four letters or more (three-letter words
+    such as "abb" and "aab" differ too much to be called variants)."""
+    sa = skeleton(a)
+    return len(sa) > MIN_FUZZY and sa == skeleton(b)
+
+
+def _one_edit(a: str, b: str, la: int, lb: int) -> float:
     if max(la, lb) < MIN_FUZZY or abs(la - lb) > 1:
         return 0.0
     if not (a.isalpha() and b.isalpha()) and _digits(a) != _digits(b):
@@ -66,6 +91,30 @@ def token_similarity(a: str, b: str) -> float:
     if OSA.distance(a, b, score_cutoff=1) > 1:
         return 0.0
     return 1.0 - 1.0 / max(la, lb)
+
+
+@lru_cache(maxsize=1)
+def _rewrites() -> tuple[tuple[str, str], ...]:
+    return tuple((str(a), str(b)) for a, b in _resource("romanisation.yaml")["rewrites"])
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
+    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri". Words with digits are
+    their own skeleton."""
+    if not word.isalpha():
+        return word
+    for old, new in _rewrites():
+        if old in word:
+            word = word.replace(old, new)
+    if any(word[i] == word[i + 1] for i in range(len(word) - 1)):
+        out = [word[0]]
+        for ch in word[1:]:
+            if ch != out[-1]:
+                out.append(ch)
+        word = "".join(out)
+    return word
 
 
 def _digits(word: str) -> str:
@@ -101,7 +150,7 @@ class Weights:
                 weak.setdefault(spelling, x)
         near: dict[str, list[str]] = {}
         for word in sorted(weak):
-            if len(word) >= MIN_FUZZY - 1:
+            if len(word) >= NEAR_WEAK:
                 for variant in {word, *deletions(word)}:
                     near.setdefault(variant, []).append(word)
         self._near = {k: tuple(v) for k, v in near.items()}
@@ -113,7 +162,7 @@ class Weights:
         if known is not None:
             return known
         base = self._base(word)
-        if base <= WEAK or len(word) < MIN_FUZZY - 1:
+        if base <= WEAK or len(word) < NEAR_WEAK:
             return base
         near = [
             self._weak_known[w]
@@ -151,6 +200,7 @@ class Prepared:
     weights: tuple[float, ...]
     joined: tuple[str, ...]
     key: str
+    skeletons: tuple[str, ...]
 
     @classmethod
     def of(cls, words: tuple[str, ...], weights: Weights) -> Prepared:
@@ -159,6 +209,7 @@ class Prepared:
             tuple(weights(w) for w in words),
             tuple(words[i] + words[i + 1] for i in range(len(words) - 1)),
             " ".join(words),
+            tuple(skeleton(w) for w in words),
         )
 
 
@@ -219,14 +270,16 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
     opts: list[_Option] = []
     aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     blen = [len(y) for y in bw]
+    bsk = b.skeletons
     for i, x in enumerate(aw):
         lx = len(x)
+        sx = a.skeletons[i]
         for j, y in enumerate(bw):
             if x == y:
                 s = 1.0
             else:  # the cheap part of token_similarity, inline: this loop is the hot path
                 d = lx - blen[j]
-                if d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY):
+                if sx != bsk[j] and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY)):
                     continue
                 s = memo.get((x, y), -1.0)
                 if s < 0:
@@ -308,6 +361,8 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     joined = len(opt[2]) > 1 or len(opt[3]) > 1
     if left == right:
         return "same words, joined differently" if joined else "same word"
+    if skeleton(left) == skeleton(right):
+        return "romanisation variant"
     return "one typing error" + (", words joined differently" if joined else "")
 
 
