@@ -26,6 +26,7 @@ import argparse
 import csv
 import gc
 import gzip
+import os
 import random
 import re
 import resource
@@ -295,6 +296,37 @@ def extra_words(name: str, rng: random.Random, person: bool) -> str | None:
     return f"{word} {name}" if word in ("The", "New") or rng.random() < 0.3 else f"{name} {word}"
 
 
+_CYRILLIC = [
+    ("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"),
+    ("ya", "я"), ("iy", "ий"), ("yy", "ый"), ("ye", "е"), ("yo", "ё"), ("a", "а"), ("b", "б"),
+    ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"),
+    ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"),
+    ("u", "у"), ("f", "ф"), ("c", "к"), ("h", "х"), ("w", "в"), ("x", "кс"), ("j", "дж"),
+    ("q", "к"),
+]  # fmt: skip
+_RUSSIAN = re.compile(r"(?i)^[a-z-]+(ov|ev|ova|eva|in|ina|sky|skiy|skaya|enko|uk),( [a-z-]+)+$")
+
+
+def cyrillic(name: str, rng: random.Random) -> str | None:
+    """A Russian-looking person's name written back in Cyrillic ("SHESTAKOV, Dmitriy" ->
+    "ШЕСТАКОВ, ДМИТРИЙ"): how a Russian document or a counterparty's own form renders it."""
+    if not _RUSSIAN.match(name):
+        return None
+    out, i, low = [], 0, name.lower()
+    while i < len(low):
+        for latin, cyr in _CYRILLIC:
+            if low.startswith(latin, i):
+                if latin == "y" and i > 0 and low[i - 1] not in "aeiou":
+                    cyr = "ы"  # after a consonant: "Tsyplakov" is Цыплаков
+                out.append(cyr.upper() if name[i].isupper() else cyr)
+                i += len(latin)
+                break
+        else:
+            out.append(name[i])
+            i += 1
+    return "".join(out)
+
+
 KINDS: dict[str, Callable[..., str | None]] = {
     "typo": typo,
     "legal_form_change": legal_form_change,
@@ -306,7 +338,10 @@ KINDS: dict[str, Callable[..., str | None]] = {
     "split_words": split_words,
     "diacritics": diacritics,
     "extra_words": extra_words,
+    "cyrillic": cyrillic,
 }
+EXTRA_KINDS = frozenset({"cyrillic"})
+"""Kinds beyond the issue's list: reported, but not counted in OVERALL."""
 
 
 @dataclass(frozen=True)
@@ -327,7 +362,7 @@ def core(name: str) -> frozenset[str]:
     return frozenset(w for w in words if w not in forms) or frozenset(words)
 
 
-def positives(entries: list[Entry], per_kind: int, rng: random.Random) -> list[Query]:
+def positives(entries: list[Entry], per_kind: int, seed: int = SEED) -> list[Query]:
     by_core: dict[frozenset[str], set[str]] = defaultdict(set)
     for e in entries:
         for n in e.names:
@@ -340,6 +375,7 @@ def positives(entries: list[Entry], per_kind: int, rng: random.Random) -> list[Q
     ]
     out: list[Query] = []
     for kind, fn in KINDS.items():
+        rng = random.Random(f"{seed}-{kind}")  # one stream per kind: adding a kind changes no other
         order = pool[:]
         rng.shuffle(order)
         made = 0
@@ -452,11 +488,30 @@ def negatives(entries: list[Entry], rng: random.Random, per_source: int) -> list
 # --- measuring -----------------------------------------------------------------------------------
 
 
-def build_index(cands: list[NameCandidate], cutoff: float) -> tuple[NameIndex, float]:
-    gc.collect()
-    start = time.perf_counter()
-    index = NameIndex(cands, cutoff=cutoff)
-    return index, time.perf_counter() - start
+def build_index(
+    cands: list[NameCandidate], cutoff: float, repeat: int = 3
+) -> tuple[NameIndex, float, float]:
+    """The index, and the best wall-clock and CPU seconds of ``repeat`` cold builds (the
+    normalisation caches cleared each time)."""
+    mod = sys.modules["screening.names.normalize"]
+    walls, cpus = [], []
+    index = None
+    for _ in range(repeat):
+        for fn in (
+            mod.written_readings,
+            mod.written_words,
+            mod.tokens,
+            mod.fold_text,
+            mod.foreign_reading,
+        ):
+            fn.cache_clear()
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        index = NameIndex(cands, cutoff=cutoff)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    assert index is not None
+    return index, min(walls), min(cpus)
 
 
 def build_memory(cands: list[NameCandidate], cutoff: float) -> float:
@@ -595,12 +650,12 @@ def main(argv: list[str] | None = None) -> int:
         f"thresholds match {match}, possible {possible}"
     )
 
-    index, build_s = build_index(cands, possible)
+    index, build_s, build_cpu = build_index(cands, possible)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     build_mb = build_memory(cands, possible)
     print(f"index: {index.stats()}")
 
-    pos = positives(entries, args.per_kind, rng)
+    pos = positives(entries, args.per_kind)
     neg = negatives(entries, rng, args.negatives)
     queries = pos + neg
     for q in queries[:50]:  # warm the caches of normalisation, as a long-running service has
@@ -619,13 +674,15 @@ def main(argv: list[str] | None = None) -> int:
     ref_times, ref_per = run_wratio(entries, ref_queries)
     _, idx_on_ref, _, _ = run_index(index, ref_queries, match, possible)
 
-    pos_kinds = [k for k in KINDS if k in per]
+    pos_kinds = [k for k in KINDS if k in per and k not in EXTRA_KINDS]
+    extra_kinds = [k for k in KINDS if k in per and k in EXTRA_KINDS]
     neg_kinds = sorted(k for k in per if k.startswith("neg:"))
     print()
     print(f"{'':26}{'index (all)':>12}{'n':>6} |{'index (ref)':>12}{'WRatio (ref)':>13}{'n':>5}")
     for label, kinds, what in [
         *[(f"top-1 {k}", [k], "recall") for k in pos_kinds],
         ("top-1 OVERALL", pos_kinds, "recall"),
+        *[(f"top-1 {k} (extra)", [k], "recall") for k in extra_kinds],
         *[(f"false alarms {k[4:]}", [k], "alarms") for k in neg_kinds],
         ("false alarms OVERALL", neg_kinds, "alarms"),
     ]:
@@ -649,8 +706,12 @@ def main(argv: list[str] | None = None) -> int:
         f"exhaustive WRatio {ref_med:.1f}; speed-up x{ref_med / med:.0f}"
     )
     print(
-        f"index build: {build_s:.2f} s; build peak (tracemalloc) {build_mb:.0f} MB; "
-        f"process peak RSS after build {rss_mb:.0f} MB"
+        f"index build (best of 3, cold caches): {build_s:.2f} s wall, {build_cpu:.2f} s CPU; "
+        f"build peak (tracemalloc) {build_mb:.0f} MB; process peak RSS {rss_mb:.0f} MB"
+    )
+    load = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
 
     if args.sweep:

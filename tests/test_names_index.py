@@ -130,6 +130,7 @@ _WORDS = [
     "zte", "kangxun", "parsian", "shi", "lirong", "li", "rong", "far", "east", "cable", "of",
     "the", "jsc", "ooo", "oao", "joint", "stock", "a", "b", "8s", "kangxnu", "persian",
     "dmitriy", "dmitrii", "khalil", "halil", "beijingstar", "farEast", "Z.T.E.", "Москва",
+    "nuc", "tech", "nuctech", "shipping", "shippingco", "joint stock company", "jointstock",
 ]  # fmt: skip
 _names = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5).map(" ".join)
 

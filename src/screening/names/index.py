@@ -39,7 +39,7 @@ from .match import (
     skeleton,
     token_similarity,
 )
-from .normalize import readings
+from .normalize import written_readings
 
 __all__ = ["DEFAULT_CUTOFF", "NameCandidate", "NameIndex", "NameMatch"]
 
@@ -97,12 +97,14 @@ class NameIndex:
         kept: list[NameCandidate] = []
         words: list[tuple[str, ...]] = []
         owner: list[int] = []
+        written: list[tuple[str, ...]] = []
         for cand in unique:
-            forms = [ws for ws in readings(cand.name) if ws]
+            forms = [(ws, wr) for ws, wr in written_readings(cand.name) if ws]
             if forms:  # a name with no letter or digit can match nothing
                 kept.append(cand)
-                for ws in forms:
+                for ws, wr in forms:
                     words.append(ws)
+                    written.append(wr)
                     owner.append(len(kept) - 1)
         self._candidates = tuple(kept)
         self._owner = tuple(owner)
@@ -110,7 +112,9 @@ class NameIndex:
         df = Counter(w for ws in words for w in set(ws))
         self.weights = Weights(df, len(words))
         """Word weights over this list: what the scorer uses for every query."""
-        self._names = tuple(Prepared.of(ws, self.weights) for ws in words)
+        self._names = tuple(
+            Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
+        )
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         single: dict[str, list[int]] = {}
@@ -118,10 +122,11 @@ class NameIndex:
         for nid, name in enumerate(self._names):
             for pos in _prefix(name, beta):
                 _post(single, name.words[pos], nid)
-                if pos > 0:
-                    _post(joined, name.joined[pos - 1], nid)
-                if pos < len(name.words) - 1:
-                    _post(joined, name.joined[pos], nid)
+                _post(single, name.written[pos], nid)
+                for i in (pos - 1, pos):
+                    if 0 <= i < len(name.joined):
+                        _post(joined, name.joined[i], nid)
+                        _post(joined, name.written_joined[i], nid)
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -156,12 +161,14 @@ class NameIndex:
 
     def similarity(self, a: str, b: str) -> float:
         """The index's scorer: `similarity` with this list's word weights, best over the
-        readings of each name (see `readings`). Symmetric."""
+        readings of each name (see `screening.names.normalize.readings`). Symmetric."""
         return max(
             (
-                score_prepared(Prepared.of(x, self.weights), Prepared.of(y, self.weights))
-                for x in readings(a)
-                for y in readings(b)
+                score_prepared(
+                    Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw)
+                )
+                for x, xw in written_readings(a)
+                for y, yw in written_readings(b)
             ),
             default=0.0,
         )
@@ -210,8 +217,7 @@ class NameIndex:
         for q in self._readings(query):
             # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
             # the *query's* prefix words: a cheap test that skips most candidates of a long query.
-            first = [q.words[i] for i in _prefix(q, self._beta)]
-            near = _Near(first, q, memo)
+            near = _Near(_prefix(q, self._beta), q, memo)
             for nid in sorted(self._block(q)):
                 listed = self._names[nid]
                 if not near.reaches(listed):
@@ -241,7 +247,11 @@ class NameIndex:
         return frozenset(out)
 
     def _readings(self, query: str) -> list[Prepared]:
-        return [Prepared.of(words, self.weights) for words in readings(query) if words]
+        return [
+            Prepared.of(words, self.weights, written)
+            for words, written in written_readings(query)
+            if words
+        ]
 
     def _block(self, q: Prepared) -> set[int]:
         found: set[int] = set()
@@ -250,7 +260,9 @@ class NameIndex:
             for term in self._similar_terms(word):
                 found.update(single[term])
             found.update(joined.get(word, ()))
-        for pair in dict.fromkeys(q.joined):
+        for word in dict.fromkeys(q.written):
+            found.update(joined.get(word, ()))
+        for pair in dict.fromkeys(q.joined + q.written_joined):
             found.update(single.get(pair, ()))
         return found
 
@@ -277,24 +289,26 @@ def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
 
 class _Near:
     """Whether a name has a word that aligns with one of the query's prefix words (or with a
-    prefix word joined with its neighbour, or that joined with a neighbour equals one)."""
+    prefix word joined with its neighbour, or that joined with a neighbour equals one), as the
+    scorer aligns: canonical or as-written forms for joined words."""
 
     __slots__ = ("_exact", "_memo", "_words")
 
-    def __init__(self, words: list[str], q: Prepared, memo: dict[tuple[str, str], float]):
-        self._words = words
+    def __init__(self, positions: list[int], q: Prepared, memo: dict[tuple[str, str], float]):
+        self._words = [q.words[i] for i in positions]
         self._memo = memo
-        chosen = set(words)
-        exact = set(words)
-        for i, joined in enumerate(q.joined):
-            if q.words[i] in chosen or q.words[i + 1] in chosen:
-                exact.add(joined)
+        exact = {q.words[i] for i in positions} | {q.written[i] for i in positions}
+        for i in range(len(q.joined)):
+            if i in positions or i + 1 in positions:
+                exact.add(q.joined[i])
+                exact.add(q.written_joined[i])
         self._exact = exact
 
     def reaches(self, name: Prepared) -> bool:
         exact = self._exact
-        if not exact.isdisjoint(name.words) or not exact.isdisjoint(name.joined):
-            return True
+        for forms in (name.words, name.joined, name.written, name.written_joined):
+            if not exact.isdisjoint(forms):
+                return True
         memo = self._memo
         for x in self._words:
             for y in name.words:

@@ -31,7 +31,15 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .normalize import _resource, fold_text, short_factor, spellings, tokens, weak_words
+from .normalize import (
+    _resource,
+    fold_text,
+    legal_forms,
+    short_factor,
+    spellings,
+    weak_words,
+    written_words,
+)
 
 __all__ = [
     "Aligned",
@@ -52,8 +60,8 @@ WEAK = 0.5
 a word never seen before that is one typing error away from a weak word weighs as little."""
 
 NEAR_WEAK = 5
-"""...when both have at least this many letters: "Limitd" is "Limited" misspelt, but "far" is
-not "for"."""
+"""...when both have at least this many letters ("Limitd" is "Limited" misspelt, but "far" is not
+"for"), or the weak word is a legal form ("Tld" is "Ltd", "Ooa" is "OOO")."""
 
 _PRECISION = 4
 
@@ -65,8 +73,8 @@ VARIANT = 0.9
 
 def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
-    variants (the same `skeleton`, four letters or more); ``1 - 1/length`` when they differ by
-    one typing error (the longer having at least `MIN_FUZZY` characters) and carry the same
+    variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
+    differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry the same
     digits; else 0."""
     if a == b:
         return 1.0
@@ -90,7 +98,7 @@ def _one_edit(a: str, b: str, la: int, lb: int) -> float:
         return 0.0
     if OSA.distance(a, b, score_cutoff=1) > 1:
         return 0.0
-    return 1.0 - 1.0 / max(la, lb)
+    return 1.0 - 1.0 / (max(la, lb) + 1)
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +139,17 @@ class Weights:
     built; safe to share between threads.
     """
 
-    __slots__ = ("_df", "_known", "_log_n", "_n", "_near", "_short", "_weak", "_weak_known")
+    __slots__ = (
+        "_df",
+        "_known",
+        "_legal",
+        "_log_n",
+        "_n",
+        "_near",
+        "_short",
+        "_weak",
+        "_weak_known",
+    )
 
     def __init__(self, document_frequency: Mapping[str, int] | None = None, names: int = 0):
         self._df = dict(document_frequency or {})
@@ -148,9 +166,13 @@ class Weights:
             x = max(self._base(c) for c in canon)
             if x <= WEAK:
                 weak.setdefault(spelling, x)
+        forms = legal_forms()
+        self._legal = frozenset(
+            w for w, canon in spellings().items() if set(canon) <= forms
+        ) | forms
         near: dict[str, list[str]] = {}
         for word in sorted(weak):
-            if len(word) >= NEAR_WEAK:
+            if len(word) >= NEAR_WEAK or (word in self._legal and len(word) >= MIN_FUZZY):
                 for variant in {word, *deletions(word)}:
                     near.setdefault(variant, []).append(word)
         self._near = {k: tuple(v) for k, v in near.items()}
@@ -162,13 +184,15 @@ class Weights:
         if known is not None:
             return known
         base = self._base(word)
-        if base <= WEAK or len(word) < NEAR_WEAK:
+        if base <= WEAK or len(word) < MIN_FUZZY:
             return base
+        long = len(word) >= NEAR_WEAK
         near = [
             self._weak_known[w]
             for v in (word, *deletions(word))
             for w in self._near.get(v, ())
-            if token_similarity(word, w) > 0
+            if (w in self._legal or (long and len(w) >= NEAR_WEAK))
+            and token_similarity(word, w) > 0
         ]
         return min(base, max(near)) if near else base
 
@@ -201,16 +225,34 @@ class Prepared:
     joined: tuple[str, ...]
     key: str
     skeletons: tuple[str, ...]
+    written: tuple[str, ...]
+    """Each word as written, before the tables (see `written_words`); often `words` itself."""
+    written_joined: tuple[str, ...]
 
     @classmethod
-    def of(cls, words: tuple[str, ...], weights: Weights) -> Prepared:
+    def of(
+        cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
+    ) -> Prepared:
+        joined = tuple(words[i] + words[i + 1] for i in range(len(words) - 1))
+        if written is None or written == words:
+            written, written_joined = words, joined
+        else:
+            written_joined = tuple(written[i] + written[i + 1] for i in range(len(words) - 1))
         return cls(
             words,
             tuple(weights(w) for w in words),
-            tuple(words[i] + words[i + 1] for i in range(len(words) - 1)),
+            joined,
             " ".join(words),
             tuple(skeleton(w) for w in words),
+            written,
+            written_joined,
         )
+
+    @classmethod
+    def named(cls, name: str, weights: Weights) -> Prepared:
+        """A name, prepared: its canonical words and the words as written."""
+        words, written = written_words(name)
+        return cls.of(words, weights, written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,20 +329,27 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 if not s:
                     continue
             opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
-    # Two neighbouring words joined must equal the other word exactly ("8star", "beijing").
-    if a.joined and not set(a.joined).isdisjoint(bw):
-        for i, x in enumerate(a.joined):
-            for j, y in enumerate(bw):
-                if x == y:
+    # Two neighbouring words joined must equal the other word exactly ("8star", "beijing"),
+    # canonical or as written ("Nuc Tech" and "NucTech", where "tech" reads "technology").
+    if len(aw) > 1 and not _forms(a.joined, a.written_joined).isdisjoint(_forms(bw, b.written)):
+        for i in range(len(aw) - 1):
+            joins = {a.joined[i], a.written_joined[i]}
+            for j in range(len(bw)):
+                if bw[j] in joins or b.written[j] in joins:
                     w = awt[i] + awt[i + 1]
                     opts.append((1.0, 2 * min(w, bwt[j]), (i, i + 1), (j,)))
-    if b.joined and not set(b.joined).isdisjoint(aw):
-        for j, y in enumerate(b.joined):
-            for i, x in enumerate(aw):
-                if x == y:
+    if len(bw) > 1 and not _forms(b.joined, b.written_joined).isdisjoint(_forms(aw, a.written)):
+        for j in range(len(bw) - 1):
+            joins = {b.joined[j], b.written_joined[j]}
+            for i in range(len(aw)):
+                if aw[i] in joins or a.written[i] in joins:
                     w = bwt[j] + bwt[j + 1]
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
     return opts
+
+
+def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
+    return set(canonical) if canonical is written else {*canonical, *written}
 
 
 def _align(
@@ -351,7 +400,7 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     return score_prepared(
-        Prepared.of(tokens(a), DEFAULT_WEIGHTS), Prepared.of(tokens(b), DEFAULT_WEIGHTS)
+        Prepared.named(a, DEFAULT_WEIGHTS), Prepared.named(b, DEFAULT_WEIGHTS)
     )
 
 
@@ -359,18 +408,20 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
     joined = len(opt[2]) > 1 or len(opt[3]) > 1
+    if joined:
+        return "same words, joined differently"
     if left == right:
-        return "same words, joined differently" if joined else "same word"
+        return "same word"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
-    return "one typing error" + (", words joined differently" if joined else "")
+    return "one typing error"
 
 
 def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
     words aligned, how alike they are, what each counts for, and what was left unmatched."""
     w = weights or DEFAULT_WEIGHTS
-    pa, pb = Prepared.of(tokens(a), w), Prepared.of(tokens(b), w)
+    pa, pb = Prepared.named(a, w), Prepared.named(b, w)
     score = score_prepared(pa, pb)
     if pa.key == pb.key:
         chosen: list[_Option] = [

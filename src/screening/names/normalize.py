@@ -41,6 +41,8 @@ __all__ = [
     "stopwords",
     "tokens",
     "weak_words",
+    "written_readings",
+    "written_words",
 ]
 
 _MAX_CACHE = 65536
@@ -324,12 +326,16 @@ def _suffix_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(x) for x in _suffixes()}, reverse=True))
 
 
-def _replace_phrases(words: tuple[str, ...]) -> tuple[str, ...]:
+def _replace_phrases(
+    words: tuple[str, ...], written: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Multi-word legal forms to one word; ``written`` follows along (the words joined)."""
     phrases, longest, starts = _phrases(), _max_phrase(), _phrase_starts()
     changed = True
     while changed:  # to a fixed point, so normalisation is idempotent
         changed = False
         out: list[str] = []
+        src: list[str] = []
         i = 0
         while i < len(words):
             if words[i] in starts:
@@ -337,17 +343,20 @@ def _replace_phrases(words: tuple[str, ...]) -> tuple[str, ...]:
                     canon = phrases.get(words[i : i + n])
                     if canon is not None:
                         out.append(canon)
+                        src.append("".join(written[i : i + n]))
                         i += n
                         changed = True
                         break
                 else:
                     out.append(words[i])
+                    src.append(written[i])
                     i += 1
             else:
                 out.append(words[i])
+                src.append(written[i])
                 i += 1
-        words = tuple(out)
-    return words
+        words, written = tuple(out), tuple(src)
+    return words, written
 
 
 @lru_cache(maxsize=1)
@@ -358,10 +367,23 @@ def _phrase_starts() -> frozenset[str]:
 @lru_cache(maxsize=_MAX_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """The canonical words of a name, in their original order."""
+    return written_words(name)[0]
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The canonical words of a name and, for each, the word as written (folded) before the
+    tables were applied: ``("nuc", "technology"), ("nuc", "tech")`` for "Nuc Tech". The scorer
+    joins written words too, so "NucTech" still matches "Nuc Tech"."""
     table = _word_table()
     words = _unglue(_rejoin(_join_initials(_split(fold_text(name)))))
-    canon = tuple(c for w in words for c in table.get(w, (w,)))
-    return _replace_phrases(canon)
+    canon: list[str] = []
+    written: list[str] = []
+    for w in words:
+        mapped = table.get(w, (w,))
+        canon.extend(mapped)
+        written.extend([w, *mapped[1:]])
+    return _replace_phrases(tuple(canon), tuple(written))
 
 
 def normalize(name: str) -> str:
@@ -377,13 +399,20 @@ def compact(name: str) -> str:
     return "".join(tokens(name))
 
 
-@lru_cache(maxsize=_MAX_CACHE)
 def readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Every way to read a name as canonical words: `tokens`, and the words of its
     `foreign_reading` when it has one. A matcher compares all readings and keeps the best."""
-    first = tokens(name)
+    return tuple(words for words, _ in written_readings(name))
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def written_readings(
+    name: str,
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """`readings`, each with its words as written (see `written_words`)."""
+    first = written_words(name)
     other = foreign_reading(name)
     if other is None:
         return (first,)
-    second = tokens(other)
-    return (first,) if second == first else (first, second)
+    second = written_words(other)
+    return (first,) if second[0] == first[0] else (first, second)
