@@ -164,9 +164,7 @@ class NameIndex:
         readings of each name (see `screening.names.normalize.readings`). Symmetric."""
         return max(
             (
-                score_prepared(
-                    Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw)
-                )
+                score_prepared(Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw))
                 for x, xw in written_readings(a)
                 for y, yw in written_readings(b)
             ),

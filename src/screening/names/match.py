@@ -74,8 +74,8 @@ VARIANT = 0.9
 def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
     variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
-    differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry the same
-    digits; else 0."""
+    differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
+    the same digits; else 0."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
@@ -167,9 +167,9 @@ class Weights:
             if x <= WEAK:
                 weak.setdefault(spelling, x)
         forms = legal_forms()
-        self._legal = frozenset(
-            w for w, canon in spellings().items() if set(canon) <= forms
-        ) | forms
+        self._legal = (
+            frozenset(w for w, canon in spellings().items() if set(canon) <= forms) | forms
+        )
         near: dict[str, list[str]] = {}
         for word in sorted(weak):
             if len(word) >= NEAR_WEAK or (word in self._legal and len(word) >= MIN_FUZZY):
@@ -399,9 +399,7 @@ def similarity(a: str, b: str) -> float:
     Symmetric and deterministic; uses the built-in weak-word weights (a rule set's `search`
     also weighs words by how rare they are on its list). `explain` says why.
     """
-    return score_prepared(
-        Prepared.named(a, DEFAULT_WEIGHTS), Prepared.named(b, DEFAULT_WEIGHTS)
-    )
+    return score_prepared(Prepared.named(a, DEFAULT_WEIGHTS), Prepared.named(b, DEFAULT_WEIGHTS))
 
 
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
