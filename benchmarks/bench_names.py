@@ -613,6 +613,31 @@ def thresholds() -> tuple[float, float]:
         return MATCH, POSSIBLE
 
 
+def memory_probe() -> int:
+    """In a fresh process: peak RSS after importing, after reading the CSL, after indexing."""
+    import screening  # noqa: F401  (the library's own imports count)
+
+    def rss() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    before = rss()
+    cands = candidates(read_csl())
+    loaded = rss()
+    index = NameIndex(cands, cutoff=POSSIBLE)
+    index.search("Beijing 8-Star International Co.", cutoff=POSSIBLE)
+    print(f"{before:.0f} {loaded:.0f} {rss():.0f}")
+    return 0
+
+
+def _probe() -> tuple[float, float, float]:
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-probe"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), float(out[1]), float(out[2])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-kind", type=int, default=300, help="positive queries per perturbation")
@@ -636,11 +661,15 @@ def main(argv: list[str] | None = None) -> int:
         default=True,
         help="recall and false alarms over a range of thresholds",
     )
+    ap.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.memory_probe:
+        return memory_probe()
     if not CSL.exists():
         print(f"missing {CSL}: the shared data is not beside the repository", file=sys.stderr)
         return 1
 
+    base, loaded, built = _probe()  # first, while this process is small: a child inherits its peak
     match, possible = thresholds()
     rng = random.Random(SEED)
     entries = read_csl()
@@ -708,6 +737,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"index build (best of 3, cold caches): {build_s:.2f} s wall, {build_cpu:.2f} s CPU; "
         f"build peak (tracemalloc) {build_mb:.0f} MB; process peak RSS {rss_mb:.0f} MB"
+    )
+    print(
+        f"peak RSS of a fresh process: {base:.0f} MB after imports, {loaded:.0f} MB with the CSL "
+        f"read, {built:.0f} MB with the index built (index: {built - loaded:.0f} MB)"
     )
     load = os.getloadavg()
     print(

@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 from .normalize import (
     _resource,
     fold_text,
-    legal_forms,
+    misspelt_forms,
     short_factor,
     spellings,
     weak_words,
@@ -61,7 +61,8 @@ a word never seen before that is one typing error away from a weak word weighs a
 
 NEAR_WEAK = 5
 """...when both have at least this many letters ("Limitd" is "Limited" misspelt, but "far" is not
-"for"), or the weak word is a legal form ("Tld" is "Ltd", "Ooa" is "OOO")."""
+"for"), or the weak word is a legal form listed as ``misspelt`` in legal_forms.yaml ("Tld"
+is "Ltd", "Ooa" is "OOO", but "SAP" is not "SpA")."""
 
 _PRECISION = 4
 
@@ -166,10 +167,7 @@ class Weights:
             x = max(self._base(c) for c in canon)
             if x <= WEAK:
                 weak.setdefault(spelling, x)
-        forms = legal_forms()
-        self._legal = (
-            frozenset(w for w, canon in spellings().items() if set(canon) <= forms) | forms
-        )
+        self._legal = misspelt_forms()
         near: dict[str, list[str]] = {}
         for word in sorted(weak):
             if len(word) >= NEAR_WEAK or (word in self._legal and len(word) >= MIN_FUZZY):

@@ -99,6 +99,12 @@ def legal_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def misspelt_forms() -> frozenset[str]:
+    """Legal-form spellings whose misspellings are recognised (legal_forms.yaml: misspelt)."""
+    return frozenset(str(x) for x in _legal()["misspelt"])
+
+
+@lru_cache(maxsize=1)
 def _weights() -> dict[str, Any]:
     data: dict[str, Any] = _resource("weights.yaml")
     return data
