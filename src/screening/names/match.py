@@ -2,10 +2,12 @@
 
 A name is a bag of canonical words (`tokens`). Two names are compared by *aligning* words one to
 one, in any order (``SHI, Lirong`` and ``Lirong Shi``), where a word may also align with two
-neighbouring words of the other name joined (``Bei Jing`` and ``Beijing``, ``8Star`` and
-``8 Star``) and may differ by one typing error (an insertion, deletion, substitution or swap of
-two letters) when both are at least four characters long. Words with digits must carry the same
-digits: ``9-Star`` is not ``8-Star``.
+neighbouring words of the other name joined, canonical or as written (``Bei Jing`` and
+``Beijing``, ``8Star`` and ``8 Star``, ``NucTech`` and ``Nuc Tech``), may be a romanisation
+variant (``Dmitrii`` and ``Dmitry``: the same `skeleton`), or may differ by one typing error (an
+insertion, deletion, substitution or swap of two letters) when the longer has at least three
+letters (`token_similarity`). Words with digits must carry the same digits: ``9-Star`` is not
+``8-Star``.
 
 Each word has a weight: how much it says about *which* party a name is. Legal forms, stop words
 and generic business words weigh little (``data/weights.yaml``), and over a list (`Weights` built
