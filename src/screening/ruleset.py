@@ -46,7 +46,8 @@ class SearchMatch:
     """A listed party whose name or alias a searched name matches (`RuleSet.search`)."""
 
     entry_id: str
-    """The entry's identifier: the id of its ``entity`` rule."""
+    """The entry's identifier: the source list's own id when the entry comes from an official
+    list (a listing's ``entry_id``), else the id of its ``entity`` rule."""
     list: str
     """The list(s) the entry is on, from its listings ("Entity List"; several joined by "; ")."""
     name: str
@@ -155,8 +156,9 @@ class RuleSet:
         """The listed parties whose name or an alias matches ``name`` at or above the rule set's
         ``matching.possible`` threshold, best first (ties by entry id), at most ``limit``.
 
-        ``country`` (ISO 3166-1 alpha-2) keeps only entries of that country. Each entry appears
-        once, with the name that scored best (a verified one on a tie). Never scans every name.
+        ``country`` (ISO 3166-1 alpha-2) keeps only entries of that country, and entries whose
+        country is not known (a filter must not hide a possible match). Each entry appears once,
+        with the name that scored best (a verified one on a tie). Never scans every name.
         """
         if limit < 1:
             raise ValueError(f"limit must be at least 1, not {limit}")
@@ -164,14 +166,20 @@ class RuleSet:
         best: dict[str, SearchMatch] = {}
         for match in self.names.search(name, cutoff=self.matching.possible):
             entity = self.entities[match.key]
-            if wanted is not None and entity.country != wanted:
-                continue
+            if wanted is not None:
+                # An entity from an official list may carry several countries, or none.
+                known = {entity.country, *getattr(entity, "countries", ())} - {None}
+                if known and wanted not in known:
+                    continue
             prev = best.get(entity.id)
             if prev is not None and (prev.score, prev.verified) >= (match.score, match.verified):
                 continue
-            lists = dict.fromkeys(listing.list for listing in self.listings.get(entity.id, ()))
+            listings = self.listings.get(entity.id, ())
+            lists = dict.fromkeys(listing.list for listing in listings)
+            # A listing built from an official list entry carries the list's own id for it.
+            own = [getattr(listing, "entry_id", None) for listing in listings]
             best[entity.id] = SearchMatch(
-                entry_id=entity.id,
+                entry_id=next((x for x in own if x), entity.id),
                 list="; ".join(lists),
                 name=entity.name,
                 alias=None if match.name == entity.name else match.name,
