@@ -25,6 +25,7 @@ __all__ = [
     "items",
     "json_values",
     "money",
+    "name_texts",
     "parties",
     "roles",
     "transactions",
@@ -170,3 +171,22 @@ def json_values() -> st.SearchStrategy[Any]:
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
         max_leaves=8,
     )
+
+
+_NAME_PIECES = (
+    # Fragments that exercise every normalisation step: legal forms and their parts, known
+    # words split in two, number words, initials, clause marks, look-alike and foreign letters,
+    # invisible characters, symbols that transliterate to letters.
+    "ltd", "co", "corp", "joint stock", "public", "limi", "ted", "holdings", "oao", "ooo",
+    "inter", "national", "eight", "8", "first", "z.t.e.", "a", "b", "(", ")", ",", "&", "'",
+    "-", " ", " ", " ", "Beijing", "Star", "ZTE", "\u0412", "\u0435", "\u0396", "\u03a4",
+    "Шестаков", "Дмитрий", "中兴", "八星", "محمد", "\u200b", "\u00ad", "\ufeff", "\u00ae",
+    "\u00a9", "\u2116", "É", "ø", "ß", "ＺＴＥ",
+)  # fmt: skip
+
+
+def name_texts(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Names to normalise: any text at all, or text assembled from pieces that exercise
+    legal forms, split words, initials, look-alikes, foreign scripts and invisible characters."""
+    pieces = st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join)
+    return st.text(max_size=max_size) | pieces

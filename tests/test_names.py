@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from screening.names import normalize, similarity
-from strategies import SETTINGS
+from strategies import SETTINGS, name_texts
 
 MATCH = 0.92
 """The bundled rule set's `matching.match` threshold (rules/ruleset.yaml)."""
@@ -124,8 +124,9 @@ def test_a_name_with_no_letters_or_digits_scores_zero() -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-names = st.text(max_size=40)
-"""Any text at all: the normaliser must cope with everything a document can contain."""
+names = name_texts()
+"""Any text at all (the normaliser must cope with everything a document can contain), or text
+built from pieces that exercise legal forms, split words, initials, look-alikes and scripts."""
 
 
 @SETTINGS

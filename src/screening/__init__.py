@@ -35,7 +35,7 @@ from .models import (
     Transaction,
 )
 from .records import RecordError, canonical_json, decision_record, transaction_hash
-from .ruleset import RuleSet
+from .ruleset import RuleSet, SearchMatch
 
 __all__ = [
     "BatchError",
@@ -59,6 +59,7 @@ __all__ = [
     "RuleError",
     "RuleSet",
     "ScreeningError",
+    "SearchMatch",
     "Transaction",
     "TransactionError",
     "Verification",

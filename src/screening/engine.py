@@ -531,6 +531,8 @@ def _listing_hit(
         message += f"; licence requirement: {listing.licence_requirement}"
     message += "."
     evidence = [f"score {match.score} against '{match.name}'"]
+    if match.detail:
+        evidence.append(match.detail)
     if address_score is not None:
         evidence.append(f"address score {address_score}")
     from_list = listing if isinstance(listing, ListedListing) else None

@@ -34,7 +34,7 @@ from .schema import (
     Transshipment,
 )
 
-__all__ = ["Membership", "RuleSet"]
+__all__ = ["Membership", "RuleSet", "SearchMatch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,38 @@ class Membership:
     member: bool
     verified: bool = True
     via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchMatch:
+    """A listed party whose name or alias a searched name matches (`RuleSet.search`)."""
+
+    entry_id: str
+    """The entry's identifier: the source list's own id when the entry comes from an official
+    list (a listing's ``entry_id``), else the id of its ``entity`` rule."""
+    list: str
+    """The list(s) the entry is on, from its listings ("Entity List"; several joined by "; ")."""
+    name: str
+    """The entry's listed (primary) name."""
+    alias: str | None
+    """The alias that matched, or None when the listed name itself matched."""
+    score: float
+    """In [0, 1]: at least the rule set's ``matching.possible`` threshold."""
+    detail: str
+    """One line: which words aligned and which were left over."""
+    verified: bool = True
+    """False when the matched alias is marked ``verified: false``."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "entry_id": self.entry_id,
+            "list": self.list,
+            "name": self.name,
+            "alias": self.alias,
+            "score": self.score,
+            "detail": self.detail,
+            "verified": self.verified,
+        }
 
 
 class RuleSet:
@@ -115,7 +147,8 @@ class RuleSet:
         for entity in self.entities.values():
             candidates.append(NameCandidate(entity.id, entity.name))
             candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
-        self.names = NameIndex(candidates)
+        self.names = NameIndex(candidates, cutoff=matching.possible)
+        """Every entity name and alias, indexed once: complete above ``matching.possible``."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the validated rules, not the derived indexes (some are not picklable, and
@@ -151,6 +184,46 @@ class RuleSet:
                 return file, lines[path]
             path = path[:-1]
         return file, int(line) if line.isdigit() else 0  # a list entry's row may be "results[4]"
+
+    def search(
+        self, name: str, *, country: str | None = None, limit: int = 10
+    ) -> list[SearchMatch]:
+        """The listed parties whose name or an alias matches ``name`` at or above the rule set's
+        ``matching.possible`` threshold, best first (ties by entry id), at most ``limit``.
+
+        ``country`` (ISO 3166-1 alpha-2) keeps only entries of that country, and entries whose
+        country is not known (a filter must not hide a possible match). Each entry appears once,
+        with the name that scored best (a verified one on a tie). Never scans every name.
+        """
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        wanted = None if country is None else country.strip().upper()
+        best: dict[str, SearchMatch] = {}
+        for match in self.names.search(name, cutoff=self.matching.possible):
+            entity = self.entities[match.key]
+            if wanted is not None:
+                # An entity from an official list may carry several countries, or none.
+                known = {entity.country, *getattr(entity, "countries", ())} - {None}
+                if known and wanted not in known:
+                    continue
+            prev = best.get(entity.id)
+            if prev is not None and (prev.score, prev.verified) >= (match.score, match.verified):
+                continue
+            listings = self.listings.get(entity.id, ())
+            lists = dict.fromkeys(listing.list for listing in listings)
+            # A listing built from an official list entry carries the list's own id for it.
+            own = [getattr(listing, "entry_id", None) for listing in listings]
+            best[entity.id] = SearchMatch(
+                entry_id=next((x for x in own if x), entity.id),
+                list="; ".join(lists),
+                name=entity.name,
+                alias=None if match.name == entity.name else match.name,
+                score=match.score,
+                detail=match.detail,
+                verified=match.verified,
+            )
+        found = sorted(best.values(), key=lambda m: (-m.score, m.entry_id))
+        return found[:limit]
 
     def membership(self, destinations: Destinations, country: str, day: dt.date) -> Membership:
         """Is ``country`` in ``destinations`` on ``day``? Direct naming beats group membership;

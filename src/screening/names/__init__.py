@@ -1,21 +1,29 @@
-"""Names: normalisation and matching, kept behind one small interface.
+"""Names: normalisation, scoring and search, kept behind one small interface.
 
-- `normalize` / `tokens` / `compact`: canonical forms of a name (pure, cached).
-- `similarity(a, b)`: a symmetric score in [0, 1].
-- `NameIndex`: the listed names of a rule set, searchable by a query name.
+- `normalize` / `tokens` / `compact` / `fold_text`: canonical forms of a name (pure, cached):
+  Unicode, invisible characters, look-alike letters, transliteration, legal forms, numbers.
+- `similarity(a, b)`: a symmetric score in [0, 1]; `explain(a, b)` says why.
+- `NameIndex`: the listed names of a rule set, searchable by a query name without a full scan.
 """
 
-from .match import NameCandidate, NameIndex, NameMatch, address_similarity, similarity
+from .index import NameCandidate, NameIndex, NameMatch
+from .match import Aligned, Explanation, Weights, address_similarity, explain, similarity
 from .normalize import compact, fold_text, normalize, tokens
+from .transliterate import transliterate
 
 __all__ = [
+    "Aligned",
+    "Explanation",
     "NameCandidate",
     "NameIndex",
     "NameMatch",
+    "Weights",
     "address_similarity",
     "compact",
+    "explain",
     "fold_text",
     "normalize",
     "similarity",
     "tokens",
+    "transliterate",
 ]

@@ -1,57 +1,478 @@
-"""Scoring two names, and finding a name among many.
+"""Scoring two names: align their words, weigh each word by how much it says, and explain it.
 
-`similarity` is the one scorer: symmetric, deterministic, in [0, 1]. `NameIndex` holds the
-listed names of a rule set and returns the candidates a query name matches, best first.
+A name is a bag of canonical words (`tokens`). Two names are compared by *aligning* words one to
+one, in any order (``SHI, Lirong`` and ``Lirong Shi``), where a word may also align with two
+neighbouring words of the other name joined, canonical or as written (``Bei Jing`` and
+``Beijing``, ``8Star`` and ``8 Star``, ``NucTech`` and ``Nuc Tech``), may be a romanisation
+variant (``Dmitrii`` and ``Dmitry``: the same `skeleton`), or may differ by one typing error (an
+insertion, deletion, substitution or swap of two letters) when the longer has at least three
+letters (`token_similarity`). Words with digits must carry the same digits: ``9-Star`` is not
+``8-Star``.
+
+Each word has a weight: how much it says about *which* party a name is. Legal forms, stop words
+and generic business words weigh little (``data/weights.yaml``), and over a list (`Weights` built
+by the index) words the list repeats weigh less too, like an IDF. The score is a weighted Dice
+coefficient::
+
+    score = sum(sim * 2 * min(w_left, w_right) for aligned words)
+            / (sum(2 * min(w_left, w_right) for aligned words) + sum(w for unaligned words))
+
+so an unaligned distinctive word costs a lot, an unaligned ``Ltd`` almost nothing, and a match on
+``International Trading Co`` alone stays low. The score is symmetric (the two names are put in a
+canonical order first), deterministic and rounded to four decimals.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
-from .normalize import compact, fold_text, legal_forms, tokens
+from .normalize import (
+    _resource,
+    fold_text,
+    misspelt_forms,
+    short_factor,
+    spellings,
+    weak_words,
+    written_words,
+)
 
-__all__ = ["NameCandidate", "NameIndex", "NameMatch", "address_similarity", "similarity"]
+__all__ = [
+    "Aligned",
+    "Explanation",
+    "Weights",
+    "address_similarity",
+    "explain",
+    "similarity",
+    "skeleton",
+    "token_similarity",
+]
 
-_DIGITS = re.compile(r"[0-9]+")
+MIN_FUZZY = 3
+"""Words shorter than this must be equal: one letter changes a short word into another."""
+
+WEAK = 0.5
+"""A word weighing at most this is weak (a legal form, a generic word, a word the list repeats):
+a word never seen before that is one typing error away from a weak word weighs as little."""
+
+NEAR_WEAK = 5
+"""...when both have at least this many letters ("Limitd" is "Limited" misspelt, but "far" is not
+"for"), or the weak word is a legal form listed as ``misspelt`` in legal_forms.yaml ("Tld"
+is "Ltd", "Ooa" is "OOO", but "SAP" is not "SpA")."""
+
+_PRECISION = 4
 
 
-def _core(words: tuple[str, ...]) -> tuple[str, ...]:
-    forms = legal_forms()
-    core = tuple(w for w in words if w not in forms)
-    return core or words
+VARIANT = 0.9
+"""The similarity of two spellings of one word by different romanisations ("Dmitrii",
+"Dmitry"): alike, though less than the same word."""
+
+
+def token_similarity(a: str, b: str) -> float:
+    """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
+    variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
+    differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
+    the same digits; else 0."""
+    if a == b:
+        return 1.0
+    la, lb = len(a), len(b)
+    if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
+        return max(VARIANT, _one_edit(a, b, la, lb))
+    return _one_edit(a, b, la, lb)
+
+
+def _variants(a: str, b: str) -> bool:
+    """Romanisation variants: the same skeleton, of four letters or more (three-letter words
+    such as "abb" and "aab" differ too much to be called variants)."""
+    sa = skeleton(a)
+    return len(sa) > MIN_FUZZY and sa == skeleton(b)
+
+
+def _one_edit(a: str, b: str, la: int, lb: int) -> float:
+    if max(la, lb) < MIN_FUZZY or abs(la - lb) > 1:
+        return 0.0
+    if not (a.isalpha() and b.isalpha()) and _digits(a) != _digits(b):
+        return 0.0
+    if OSA.distance(a, b, score_cutoff=1) > 1:
+        return 0.0
+    return 1.0 - 1.0 / (max(la, lb) + 1)
+
+
+@lru_cache(maxsize=1)
+def _rewrites() -> tuple[tuple[str, str], ...]:
+    return tuple((str(a), str(b)) for a, b in _resource("romanisation.yaml")["rewrites"])
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
+    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri". Words with digits are
+    their own skeleton."""
+    if not word.isalpha():
+        return word
+    for old, new in _rewrites():
+        if old in word:
+            word = word.replace(old, new)
+    if any(word[i] == word[i + 1] for i in range(len(word) - 1)):
+        out = [word[0]]
+        for ch in word[1:]:
+            if ch != out[-1]:
+                out.append(ch)
+        word = "".join(out)
+    return word
+
+
+def _digits(word: str) -> str:
+    return "".join(ch for ch in word if ch.isdigit())
+
+
+class Weights:
+    """How much each word weighs, in (0, 1].
+
+    The weak-word factors of ``data/weights.yaml``, times, when built over a list, how rare the
+    word is there (an IDF: ``log(1 + N/df) / log(1 + N)``, 1 for a word seen once or never). A
+    word never seen that is one typing error from a weak word ("Limitd", "Servcie") weighs what
+    that word weighs: a misspelt legal form must not count as a distinctive word. Immutable once
+    built; safe to share between threads.
+    """
+
+    __slots__ = (
+        "_df",
+        "_known",
+        "_legal",
+        "_log_n",
+        "_n",
+        "_near",
+        "_short",
+        "_weak",
+        "_weak_known",
+    )
+
+    def __init__(self, document_frequency: Mapping[str, int] | None = None, names: int = 0):
+        self._df = dict(document_frequency or {})
+        self._n = names
+        self._log_n = math.log1p(names) if names > 1 else 0.0
+        self._weak = weak_words()
+        self._short = short_factor()
+        self._known: dict[str, float] = {}
+        self._near: dict[str, tuple[str, ...]] = {}
+        self._known = {word: self._base(word) for word in self._df}
+        weak = {w: x for w, x in self._known.items() if x <= WEAK}
+        weak.update({w: self._base(w) for w in self._weak if w not in self._df})
+        for spelling, canon in spellings().items():
+            x = max(self._base(c) for c in canon)
+            if x <= WEAK:
+                weak.setdefault(spelling, x)
+        self._legal = misspelt_forms()
+        near: dict[str, list[str]] = {}
+        for word in sorted(weak):
+            if len(word) >= NEAR_WEAK or (word in self._legal and len(word) >= MIN_FUZZY):
+                for variant in {word, *deletions(word)}:
+                    near.setdefault(variant, []).append(word)
+        self._near = {k: tuple(v) for k, v in near.items()}
+        self._weak_known = weak
+
+    def __call__(self, word: str) -> float:
+        """The weight of one canonical word."""
+        known = self._known.get(word)
+        if known is not None:
+            return known
+        base = self._base(word)
+        if base <= WEAK or len(word) < MIN_FUZZY:
+            return base
+        long = len(word) >= NEAR_WEAK
+        near = [
+            self._weak_known[w]
+            for v in (word, *deletions(word))
+            for w in self._near.get(v, ())
+            if (w in self._legal or (long and len(w) >= NEAR_WEAK))
+            and token_similarity(word, w) > 0
+        ]
+        return min(base, max(near)) if near else base
+
+    def _base(self, word: str) -> float:
+        factor = self._weak.get(word, 1.0)
+        if len(word) <= 2 and word.isalpha():
+            factor = min(factor, self._short)
+        if self._log_n:
+            df = max(self._df.get(word, 1), 1)
+            factor *= math.log1p(self._n / df) / self._log_n
+        return round(max(factor, 0.01), 6)
+
+
+def deletions(word: str) -> tuple[str, ...]:
+    """The word with one character left out, at each position: two words one typing error
+    apart share one of these (or one is the other), as in SymSpell."""
+    return tuple(word[:i] + word[i + 1 :] for i in range(len(word)))
+
+
+DEFAULT_WEIGHTS = Weights()
+"""Weights without a list: weak-word factors only (what `similarity` uses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A name ready to score: canonical words, their weights, and neighbouring pairs joined."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    joined: tuple[str, ...]
+    key: str
+    skeletons: tuple[str, ...]
+    written: tuple[str, ...]
+    """Each word as written, before the tables (see `written_words`); often `words` itself."""
+    written_joined: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
+    ) -> Prepared:
+        joined = tuple(words[i] + words[i + 1] for i in range(len(words) - 1))
+        if written is None or written == words:
+            written, written_joined = words, joined
+        else:
+            written_joined = tuple(written[i] + written[i + 1] for i in range(len(words) - 1))
+        return cls(
+            words,
+            tuple(weights(w) for w in words),
+            joined,
+            " ".join(words),
+            tuple(skeleton(w) for w in words),
+            written,
+            written_joined,
+        )
+
+    @classmethod
+    def named(cls, name: str, weights: Weights) -> Prepared:
+        """A name, prepared: its canonical words and the words as written."""
+        words, written = written_words(name)
+        return cls.of(words, weights, written)
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """Words of one name aligned with words of the other, how alike they are and why."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    similarity: float
+    weight: float
+    """``2 * min`` of the two sides' weights: what this alignment counts for."""
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left": list(self.left),
+            "right": list(self.right),
+            "similarity": self.similarity,
+            "weight": self.weight,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why two names score what they score: the aligned words and the words left over."""
+
+    left: str
+    right: str
+    score: float
+    left_words: tuple[str, ...]
+    right_words: tuple[str, ...]
+    aligned: tuple[Aligned, ...]
+    unmatched_left: tuple[tuple[str, float], ...]
+    unmatched_right: tuple[tuple[str, float], ...]
+    summary: str = field(default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left": self.left,
+            "right": self.right,
+            "score": self.score,
+            "left_words": list(self.left_words),
+            "right_words": list(self.right_words),
+            "aligned": [a.to_dict() for a in self.aligned],
+            "unmatched_left": [[w, x] for w, x in self.unmatched_left],
+            "unmatched_right": [[w, x] for w, x in self.unmatched_right],
+            "summary": self.summary,
+        }
+
+
+# One alignment option: (similarity, weight, left indices, right indices).
+_Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
+
+
+def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> list[_Option]:
+    opts: list[_Option] = []
+    aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
+    blen = [len(y) for y in bw]
+    bsk = b.skeletons
+    for i, x in enumerate(aw):
+        lx = len(x)
+        sx = a.skeletons[i]
+        for j, y in enumerate(bw):
+            if x == y:
+                s = 1.0
+            else:  # the cheap part of token_similarity, inline: this loop is the hot path
+                d = lx - blen[j]
+                if sx != bsk[j] and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY)):
+                    continue
+                s = memo.get((x, y), -1.0)
+                if s < 0:
+                    s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
+                if not s:
+                    continue
+            opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
+    # Two neighbouring words joined must equal the other word exactly ("8star", "beijing"),
+    # canonical or as written ("Nuc Tech" and "NucTech", where "tech" reads "technology").
+    if len(aw) > 1 and not _forms(a.joined, a.written_joined).isdisjoint(_forms(bw, b.written)):
+        for i in range(len(aw) - 1):
+            joins = {a.joined[i], a.written_joined[i]}
+            for j in range(len(bw)):
+                if bw[j] in joins or b.written[j] in joins:
+                    w = awt[i] + awt[i + 1]
+                    opts.append((1.0, 2 * min(w, bwt[j]), (i, i + 1), (j,)))
+    if len(bw) > 1 and not _forms(b.joined, b.written_joined).isdisjoint(_forms(aw, a.written)):
+        for j in range(len(bw) - 1):
+            joins = {b.joined[j], b.written_joined[j]}
+            for i in range(len(aw)):
+                if aw[i] in joins or a.written[i] in joins:
+                    w = bwt[j] + bwt[j + 1]
+                    opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
+    return opts
+
+
+def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
+    return set(canonical) if canonical is written else {*canonical, *written}
+
+
+def _align(
+    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+) -> tuple[list[_Option], set[int], set[int]]:
+    """Greedy one-to-one alignment: most similar first, then heaviest, then leftmost."""
+    opts = _options(a, b, {} if memo is None else memo)
+    opts.sort(key=lambda o: (-o[0], -o[1], o[2], o[3]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen: list[_Option] = []
+    for opt in opts:
+        if used_a.isdisjoint(opt[2]) and used_b.isdisjoint(opt[3]):
+            chosen.append(opt)
+            used_a.update(opt[2])
+            used_b.update(opt[3])
+    return chosen, used_a, used_b
+
+
+def score_prepared(
+    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+) -> float:
+    """The score of two prepared names (see the module docstring). Symmetric.
+
+    ``memo`` may carry word similarities from one call to the next (one query against many
+    names); it changes nothing but the speed.
+    """
+    if not a.words or not b.words:
+        return 0.0
+    if a.key == b.key:
+        return 1.0
+    if b.key < a.key:
+        a, b = b, a
+    chosen, used_a, used_b = _align(a, b, memo)
+    if not chosen:
+        return 0.0
+    got = sum(o[0] * o[1] for o in chosen)
+    total = sum(o[1] for o in chosen)
+    total += sum(w for i, w in enumerate(a.weights) if i not in used_a)
+    total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
+    return round(got / total, _PRECISION) if total else 0.0
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two names are, from 0 (nothing shared) to 1 (the same name).
+    """How alike two names are, from 0 (nothing shared) to 1 (the same canonical words).
 
-    The best of: the canonical words in any order; the whole name with spacing removed (split or
-    joined words); the names without legal forms (a dropped "Ltd"), slightly discounted, and
-    more so when what remains is a single word.
+    Symmetric and deterministic; uses the built-in weak-word weights (a rule set's `search`
+    also weighs words by how rare they are on its list). `explain` says why.
     """
-    ta, tb = tokens(a), tokens(b)
-    if not ta or not tb:
-        return 0.0
-    if ta == tb:
-        return 1.0
-    best = fuzz.token_sort_ratio(" ".join(ta), " ".join(tb))
-    best = max(best, fuzz.ratio("".join(ta), "".join(tb)))
-    ca, cb = _core(ta), _core(tb)
-    if sorted(ca) == sorted(cb):
-        best = max(best, 95.0)  # the same name but for legal forms: "ZTE Corp Ltd"
-    elif (ca, cb) != (ta, tb):
-        discount = 0.97 if min(len(ca), len(cb)) > 1 else 0.88
-        best = max(best, discount * fuzz.token_sort_ratio(" ".join(ca), " ".join(cb)))
-    if _numbers(ta) != _numbers(tb):
-        best = min(best, 85.0)  # "9-Star" is not "8-Star": numbers are distinctive
-    return round(best / 100.0, 4)
+    return score_prepared(Prepared.named(a, DEFAULT_WEIGHTS), Prepared.named(b, DEFAULT_WEIGHTS))
 
 
-def _numbers(words: tuple[str, ...]) -> list[str]:
-    return sorted(_DIGITS.findall(" ".join(words)))
+def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
+    left = "".join(a.words[i] for i in opt[2])
+    right = "".join(b.words[j] for j in opt[3])
+    joined = len(opt[2]) > 1 or len(opt[3]) > 1
+    if joined:
+        return "same words, joined differently"
+    if left == right:
+        return "same word"
+    if skeleton(left) == skeleton(right):
+        return "romanisation variant"
+    return "one typing error"
+
+
+def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
+    """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
+    words aligned, how alike they are, what each counts for, and what was left unmatched."""
+    w = weights or DEFAULT_WEIGHTS
+    pa, pb = Prepared.named(a, w), Prepared.named(b, w)
+    score = score_prepared(pa, pb)
+    if pa.key == pb.key:
+        chosen: list[_Option] = [
+            (1.0, 2 * x, (i,), (i,)) for i, x in enumerate(pa.weights) if pa.words
+        ]
+        used_a = used_b = set(range(len(pa.words)))
+    else:
+        chosen, used_a, used_b = _align(pa, pb)
+        if pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
+            chosen, used_b, used_a = _align(pb, pa)
+            chosen = [(s, x, j, i) for s, x, i, j in chosen]
+    aligned = tuple(
+        Aligned(
+            tuple(pa.words[i] for i in o[2]),
+            tuple(pb.words[j] for j in o[3]),
+            round(o[0], _PRECISION),
+            round(o[1], _PRECISION),
+            _reason(pa, pb, o),
+        )
+        for o in sorted(chosen, key=lambda o: o[2])
+    )
+    left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
+    right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
+    return Explanation(
+        a,
+        b,
+        score,
+        pa.words,
+        pb.words,
+        aligned,
+        left_out,
+        right_out,
+        _summary(score, aligned, left_out, right_out),
+    )
+
+
+def _summary(
+    score: float,
+    aligned: tuple[Aligned, ...],
+    left_out: tuple[tuple[str, float], ...],
+    right_out: tuple[tuple[str, float], ...],
+) -> str:
+    if not aligned:
+        return f"score {score}: no word in common"
+    parts = []
+    for al in aligned:
+        lhs, rhs = " ".join(al.left), " ".join(al.right)
+        parts.append(lhs if lhs == rhs else f"{lhs}~{rhs}")
+    text = f"score {score}: aligned {', '.join(parts)}"
+    extra = [w for w, _ in left_out] + [w for w, _ in right_out]
+    if extra:
+        text += f"; unmatched {', '.join(extra)}"
+    return text
 
 
 def address_similarity(a: str, b: str) -> float:
@@ -60,64 +481,3 @@ def address_similarity(a: str, b: str) -> float:
     if not fa.strip() or not fb.strip():
         return 0.0
     return round(fuzz.token_set_ratio(fa, fb) / 100.0, 4)
-
-
-@dataclass(frozen=True, slots=True)
-class NameCandidate:
-    """One listed name: the key of what it belongs to, the name itself, and whether it is
-    a verified name of that key."""
-
-    key: str
-    name: str
-    verified: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """A query name scored against one listed name."""
-
-    key: str
-    name: str
-    score: float
-    verified: bool
-
-
-class NameIndex:
-    """The listed names of a rule set, searchable by a query name.
-
-    Built once at load time; `search` is pure.
-    """
-
-    def __init__(self, candidates: Iterable[NameCandidate]) -> None:
-        self._candidates = tuple(
-            sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
-        )
-        self._compact = tuple(compact(c.name) for c in self._candidates)
-
-    def __len__(self) -> int:
-        return len(self._candidates)
-
-    def search(self, query: str, *, cutoff: float) -> list[NameMatch]:
-        """Every key with a name scoring at least ``cutoff``, best first.
-
-        A key gets its best verified name and, when an unverified alias scores higher, that
-        alias too: the caller can then grade each on its own (a verified match may block, an
-        unverified one only raise a review). Ties break on key then name: deterministic.
-        """
-        if not compact(query):
-            return []
-        best: dict[tuple[str, bool], NameMatch] = {}
-        for cand in self._candidates:
-            score = similarity(query, cand.name)
-            if score < cutoff:
-                continue
-            slot = (cand.key, cand.verified)
-            prev = best.get(slot)
-            if prev is None or score > prev.score:
-                best[slot] = NameMatch(cand.key, cand.name, score, cand.verified)
-        found = [
-            m
-            for (key, verified), m in best.items()
-            if verified or (key, True) not in best or m.score > best[(key, True)].score
-        ]
-        return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))

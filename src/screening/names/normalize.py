@@ -1,8 +1,22 @@
 """Pure, cached normalisation of names: one canonical spelling for many evasive ones.
 
-Each step undoes a known way of writing the same name differently: Unicode compatibility forms
-and case, invisible characters, look-alike letters from other scripts, diacritics, punctuation
-and spacing, legal-form abbreviations and number words.
+Each step undoes a known way of writing the same name differently:
+
+1. Unicode compatibility forms (full-width ``ＺＴＥ``, ligatures, mathematical letters): NFKC.
+2. Invisible characters (zero-width space / joiner, BOM, soft hyphen, bidi marks) and control
+   characters: dropped.
+3. Look-alike letters from other scripts in a Latin-script name (a Cyrillic ``В`` in
+   ``Вeijing``): folded to the Latin letter they imitate (``data/homoglyphs.yaml``). A name with
+   no Latin letter is a real foreign-script name and is transliterated instead (`transliterate`).
+4. Case (full case folding) and diacritics; any letter left outside ASCII is transliterated.
+5. Punctuation and spacing: words split at punctuation (``8-Star`` is ``8 star``), apostrophes
+   join (``Int'l``), runs of single letters join (``Z.T.E.`` is ``zte``).
+6. Legal forms and common abbreviations, including multi-word forms (``Limited Liability
+   Company`` is ``llc``), and number words (``Eight`` is ``8``): ``data/legal_forms.yaml`` and
+   ``data/number_words.yaml``.
+
+Word order, a word split in two (``Bei Jing``) and typing errors are left to the scorer, which
+aligns words rather than comparing strings.
 """
 
 from __future__ import annotations
@@ -15,10 +29,27 @@ from typing import Any
 
 import yaml
 
-__all__ = ["compact", "fold_text", "normalize", "tokens"]
+from .transliterate import transliterate
+
+__all__ = [
+    "compact",
+    "fold_text",
+    "foreign_reading",
+    "legal_forms",
+    "normalize",
+    "readings",
+    "stopwords",
+    "tokens",
+    "weak_words",
+    "written_readings",
+    "written_words",
+]
 
 _MAX_CACHE = 65536
 _WORD = re.compile(r"[^\W_]+")
+_DROP = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
+"""Unicode categories removed: format (zero-width, BOM, soft hyphen, bidi), control, private
+use, surrogates and unassigned code points."""
 
 
 def _resource(name: str) -> Any:
@@ -36,77 +67,329 @@ def _homoglyphs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _word_table() -> dict[str, str]:
-    legal = _resource("legal_forms.yaml")
-    table = {str(k): str(v) for k, v in legal["forms"].items()}
-    table.update({str(k): str(v) for k, v in legal["words"].items()})
-    table.update({str(k): str(v) for k, v in _resource("number_words.yaml").items()})
+def _legal() -> dict[str, Any]:
+    data: dict[str, Any] = _resource("legal_forms.yaml")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> dict[str, tuple[str, ...]]:
+    legal = _legal()
+    table = {str(k): tuple(str(v).split()) for k, v in legal["forms"].items()}
+    table.update({str(k): tuple(str(v).split()) for k, v in legal["words"].items()})
+    table.update({str(k): (str(v),) for k, v in _resource("number_words.yaml").items()})
     return table
 
 
 @lru_cache(maxsize=1)
+def _phrases() -> dict[tuple[str, ...], str]:
+    return {tuple(str(k).split()): str(v) for k, v in _legal()["phrases"].items()}
+
+
+@lru_cache(maxsize=1)
+def _max_phrase() -> int:
+    return max(len(k) for k in _phrases())
+
+
+@lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
-    """Canonical legal-form words ("company", "limited", ...): weak evidence in a name."""
-    return frozenset(str(v) for v in _resource("legal_forms.yaml")["forms"].values())
+    """Canonical legal-form words ("company", "limited", "llc", ...): weak evidence in a name."""
+    words = {w for v in _legal()["forms"].values() for w in str(v).split()}
+    return frozenset(words | set(_phrases().values()))
 
 
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+@lru_cache(maxsize=1)
+def misspelt_forms() -> frozenset[str]:
+    """Legal-form spellings whose misspellings are recognised (legal_forms.yaml: misspelt)."""
+    return frozenset(str(x) for x in _legal()["misspelt"])
 
 
-def _fold_word(word: str, glyphs: dict[str, str]) -> str:
-    foreign = [ch for ch in word if ch.isalpha() and not _is_latin(ch)]
-    if foreign and all(ch in glyphs for ch in foreign):
-        return "".join(glyphs.get(ch, ch) for ch in word)
-    return word
+@lru_cache(maxsize=1)
+def _weights() -> dict[str, Any]:
+    data: dict[str, Any] = _resource("weights.yaml")
+    return data
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Words that carry almost nothing in a name ("of", "the", "de", "al")."""
+    w = _weights()
+    return frozenset(str(x) for x in [*w["stopwords"], *w["titles"]])
+
+
+@lru_cache(maxsize=1)
+def weak_words() -> dict[str, float]:
+    """Each weak canonical word and the factor on its weight (data/weights.yaml)."""
+    w = _weights()
+    factors = w["factors"]
+    table = {t: float(factors["generic"]) for t in _canonical(w["generic"])}
+    legal = legal_forms() | _canonical(w["legal_words"])
+    table.update({t: float(factors["legal_form"]) for t in legal})
+    table.update({t: float(factors["stopword"]) for t in stopwords()})
+    return table
+
+
+def short_factor() -> float:
+    """The weight factor of a one- or two-letter word (data/weights.yaml: ``short``)."""
+    return float(_weights()["factors"]["short"])
+
+
+@lru_cache(maxsize=1)
+def spellings() -> dict[str, tuple[str, ...]]:
+    """Every spelling the word tables know, with its canonical words ("ltd" -> ("limited",))."""
+    return dict(_word_table())
+
+
+def _canonical(words: list[str]) -> set[str]:
+    table = _word_table()
+    return {c for w in words for c in table.get(str(w), (str(w),))}
+
+
+def _is_latin_letter(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalpha()
+    return ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _visible(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text  # the common case, and nothing to do
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        " " if ch.isspace() else ch for ch in text if unicodedata.category(ch) not in _DROP
+    )
+
+
+def _ascii_fold(text: str) -> str:
+    # Transliteration also takes the diacritics off Latin letters ("é" -> "e", "ø" -> "o");
+    # stripping combining marks first would break foreign letters ("й" is not "и").
+    text = transliterate(unicodedata.normalize("NFKC", text.casefold()))
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=_MAX_CACHE)
 def fold_text(text: str) -> str:
-    """Unicode-level folding: NFKC, case, invisible characters, look-alikes, diacritics.
+    """Unicode-level folding to lower-case ASCII: NFKC, invisible characters, look-alike letters,
+    transliteration, case, diacritics.
 
-    Keeps spacing and punctuation; used for names and addresses alike.
+    A word whose every foreign letter has a Latin look-alike is read as Latin ("Вeijing",
+    "ΖΤΕ"): that is how a spoof is written. Other foreign words are transliterated ("Ромашка" ->
+    "romashka"). Keeps spacing and punctuation; used for names and addresses alike.
     """
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    # Drop format (zero-width, soft hyphen, bidi marks) and control characters; keep spacing.
-    text = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs", "Cn")
-    )
-    decomposed = unicodedata.normalize("NFD", text)
-    text = unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    )
+    return _fold(text, spoofs=True)
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def foreign_reading(text: str) -> str | None:
+    """The text with its wholly foreign look-alike words transliterated instead ("Москва" ->
+    "moskva", where `fold_text` reads "mockba"), or None when that changes nothing.
+
+    A word written entirely in Cyrillic or Greek letters that all look Latin is either a spoof
+    or a real foreign word; `fold_text` takes the first reading, and a matcher tries both.
+    """
+    if text.isascii():
+        return None
+    folded = _fold(text, spoofs=False)
+    return None if folded == fold_text(text) else folded
+
+
+def _fold(text: str, *, spoofs: bool) -> str:
+    text = _visible(text)
+    if text.isascii():
+        return " ".join(text.casefold().split())
     glyphs = _homoglyphs()
-    text = " ".join(text.split())
-    return _WORD.sub(lambda m: _fold_word(m.group(), glyphs), text)
+    text = _WORD.sub(lambda m: _fold_word(m.group(), glyphs, spoofs), text)
+    return _ascii_fold(text)
 
 
-def _split_punctuation(text: str) -> list[str]:
+def _fold_word(word: str, glyphs: dict[str, str], spoofs: bool) -> str:
+    """Fold the look-alike letters of a word when every foreign letter in it has one, and the
+    word mixes scripts (always a spoof) or ``spoofs`` says to read whole words as spoofs too."""
+    foreign = [ch for ch in word if ch.isalpha() and not _is_latin_letter(ch)]
+    if not foreign or not all(ch in glyphs for ch in foreign):
+        return word
+    if spoofs or len(foreign) < sum(ch.isalpha() for ch in word):
+        return "".join(glyphs.get(ch, ch) for ch in word)
+    return word
+
+
+_PIECE = re.compile(r"[a-z0-9']+|&|[,;:()\[\]/|]")
+_CLAUSE = frozenset(",;:()[]/|")
+"""Punctuation that ends a clause: initials are not joined across it ("B.I., S.T.R.")."""
+
+
+def _split(text: str) -> list[str]:
+    """Words of folded (lower-case ASCII) text: split at punctuation and spaces; an apostrophe
+    joins ("int'l", "o'brien"); "&" is a word of its own. Clause punctuation is kept as a
+    marker for `_join_initials`, which drops it."""
+    return [w.replace("'", "") for w in _PIECE.findall(text) if w.strip("'")]
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """Join runs of single letters within a clause: "z t e" (from "Z.T.E.") is "zte", and
+    "B.I., S.T.R." is "bi str". Single letters left next to each other across a clause mark
+    ("A (R)") are joined too, so that normalising again changes nothing."""
+    if all(len(w) > 1 for w in words):
+        return words  # the common case: no initials and no clause marks
     out: list[str] = []
-    word: list[str] = []
-    for ch in text:
-        if ch.isalnum():
-            word.append(ch)
+    run: list[str] = []
+    for w in [*words, ","]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
             continue
-        if ch == "'":  # "int'l", "o'brien": an apostrophe joins, it does not split
-            continue
-        if word:
-            out.append("".join(word))
-            word = []
-        if ch == "&":
-            out.append("&")
-    if word:
-        out.append("".join(word))
+        if run:
+            out.append("".join(run))
+            run = []
+        if w not in _CLAUSE:
+            out.append(w)
+    joined: list[str] = []
+    for w in out:
+        if len(w) == 1 and w.isalpha() and joined and len(joined[-1]) == 1 and joined[-1].isalpha():
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return joined
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    """Spellings the tables know: word-table keys, legal-form words, weak words, suffixes."""
+    w = _weights()
+    words = set(_word_table()) | {str(x) for x in w["legal_words"]} | set(_suffixes())
+    words |= {str(x) for x in w["generic"]} | {p for k in _phrases() for p in k}
+    return frozenset(x for x in words if len(x) >= 3)
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> frozenset[str]:
+    return frozenset(str(x) for x in _legal()["suffixes"])
+
+
+def _rejoin(words: list[str]) -> list[str]:
+    """Re-join a known word split in two ("Limi ted", "Co mpany", "Akts ionernoe"): two
+    neighbours of letters whose join is a known spelling, when at least one of them is not a
+    known word and neither is a canonical word (so normalising again changes nothing)."""
+    known, canon = _known(), _canonical_words()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            a, b = words[i], words[i + 1]
+            if (
+                a + b in known
+                and not (a in known and b in known)
+                and a not in canon
+                and b not in canon
+                and a.isalpha()
+                and b.isalpha()
+            ):
+                out.append(a + b)
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _canonical_words() -> frozenset[str]:
+    """Every word the tables produce ("company", "jsc", "8")."""
+    values = {w for ws in _word_table().values() for w in ws}
+    return frozenset(values | set(_phrases().values()))
+
+
+def _unglue(words: list[str]) -> list[str]:
+    """Split a known ending off a word it is glued to ("castleholdings" -> "castle holdings"),
+    when at least three letters stay in front and the word is not a known spelling itself."""
+    known, suffixes, by_length = _known(), _suffixes(), _suffix_lengths()
+    ends = _suffix_ends()
+    out: list[str] = []
+    for word in words:
+        if word[-3:] not in ends:  # the common case: no known ending at all
+            out.append(word)
+            continue
+        tail: list[str] = []
+        while word not in known and word.isalpha():
+            for n in by_length:
+                if len(word) - n >= 3 and word[-n:] in suffixes:
+                    tail.append(word[-n:])
+                    word = word[:-n]
+                    break
+            else:
+                break
+        out.append(word)
+        out.extend(reversed(tail))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _suffix_ends() -> frozenset[str]:
+    return frozenset(x[-3:] for x in _suffixes())
+
+
+@lru_cache(maxsize=1)
+def _suffix_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(x) for x in _suffixes()}, reverse=True))
+
+
+def _replace_phrases(
+    words: tuple[str, ...], written: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Multi-word legal forms to one word; ``written`` follows along (the words joined)."""
+    phrases, longest, starts = _phrases(), _max_phrase(), _phrase_starts()
+    changed = True
+    while changed:  # to a fixed point, so normalisation is idempotent
+        changed = False
+        out: list[str] = []
+        src: list[str] = []
+        i = 0
+        while i < len(words):
+            if words[i] in starts:
+                for n in range(min(longest, len(words) - i), 1, -1):
+                    canon = phrases.get(words[i : i + n])
+                    if canon is not None:
+                        out.append(canon)
+                        src.append("".join(written[i : i + n]))
+                        i += n
+                        changed = True
+                        break
+                else:
+                    out.append(words[i])
+                    src.append(written[i])
+                    i += 1
+            else:
+                out.append(words[i])
+                src.append(written[i])
+                i += 1
+        words, written = tuple(out), tuple(src)
+    return words, written
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    return frozenset(k[0] for k in _phrases())
 
 
 @lru_cache(maxsize=_MAX_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """The canonical words of a name, in their original order."""
+    return written_words(name)[0]
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The canonical words of a name and, for each, the word as written (folded) before the
+    tables were applied: ``("nuc", "technology"), ("nuc", "tech")`` for "Nuc Tech". The scorer
+    joins written words too, so "NucTech" still matches "Nuc Tech"."""
     table = _word_table()
-    return tuple(table.get(word, word) for word in _split_punctuation(fold_text(name)))
+    words = _unglue(_rejoin(_join_initials(_split(fold_text(name)))))
+    canon: list[str] = []
+    written: list[str] = []
+    for w in words:
+        mapped = table.get(w, (w,))
+        canon.extend(mapped)
+        written.extend([w, *mapped[1:]])
+    return _replace_phrases(tuple(canon), tuple(written))
 
 
 def normalize(name: str) -> str:
@@ -120,3 +403,22 @@ def normalize(name: str) -> str:
 def compact(name: str) -> str:
     """The canonical form without spaces, so "8 Star", "8-Star" and "8Star" are equal."""
     return "".join(tokens(name))
+
+
+def readings(name: str) -> tuple[tuple[str, ...], ...]:
+    """Every way to read a name as canonical words: `tokens`, and the words of its
+    `foreign_reading` when it has one. A matcher compares all readings and keeps the best."""
+    return tuple(words for words, _ in written_readings(name))
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def written_readings(
+    name: str,
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """`readings`, each with its words as written (see `written_words`)."""
+    first = written_words(name)
+    other = foreign_reading(name)
+    if other is None:
+        return (first,)
+    second = written_words(other)
+    return (first,) if second[0] == first[0] else (first, second)

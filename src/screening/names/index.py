@@ -1,0 +1,339 @@
+"""A search index over the listed names of a rule set: built once, queried without a full scan.
+
+Blocking is exact with respect to the scorer (`match.score_prepared`) above the index's cutoff:
+every name an exhaustive scan would score at or above the cutoff is among the candidates. Why:
+
+- Write ``A`` for the weight a pair of names aligns (``sum of 2 * min(weights)``) and ``U`` for
+  the weight each side leaves unaligned. A score ``>= t`` needs ``U_query + U_name <= A (1-t)/t``.
+- Take a name's words heaviest first (its *prefix*) until the words left weigh less than
+  ``beta = t / (2 - t)`` of the name's total. If none of the prefix words is aligned, the aligned
+  words weigh less than ``beta * total``, so ``A < beta * total`` while the unaligned words weigh
+  more than ``(1 - beta) * total = 2 * beta * total * (1 - t) / t``: the score is below ``t``.
+- So a name scoring ``>= t`` aligns one of its prefix words with a query word (equal, one
+  typing error apart, or a romanisation variant: the same `skeleton`), or with two neighbouring
+  query words joined, or aligns the prefix word joined with a neighbour with a query word (both
+  exactly, as the scorer requires). The index
+  posts each name under its prefix words and under each prefix word joined with a neighbour;
+  a query looks up its words (also through a table of one-letter deletions, as in SymSpell, for
+  typing errors, and a table of skeletons) and its neighbouring pairs.
+
+Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
+query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .match import (
+    MIN_FUZZY,
+    Explanation,
+    Prepared,
+    Weights,
+    deletions,
+    explain,
+    score_prepared,
+    skeleton,
+    token_similarity,
+)
+from .normalize import written_readings
+
+__all__ = ["DEFAULT_CUTOFF", "NameCandidate", "NameIndex", "NameMatch"]
+
+DEFAULT_CUTOFF = 0.5
+"""The lowest score an index finds every match for, unless built with another cutoff."""
+
+_ROUNDING = 1e-4
+"""Scores are rounded to four decimals: block for slightly less than the cutoff."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameCandidate:
+    """One listed name: the key of what it belongs to, the name itself, and whether it is
+    a verified name of that key."""
+
+    key: str
+    name: str
+    verified: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A query name scored against one listed name, with a one-line explanation."""
+
+    key: str
+    name: str
+    score: float
+    verified: bool
+    detail: str = ""
+
+
+class NameIndex:
+    """The listed names of a rule set, searchable by a query name.
+
+    Built once at load time (``cutoff`` is the lowest score `search` will be asked for); `search`
+    is pure and never scores every name.
+    """
+
+    def __init__(self, candidates: Iterable[NameCandidate], *, cutoff: float = DEFAULT_CUTOFF):
+        if not 0 < cutoff <= 1:
+            raise ValueError(f"cutoff must be in (0, 1], not {cutoff}")
+        self.cutoff = cutoff
+        # Building allocates a few hundred thousand small objects, none of them cyclic: the
+        # cyclic garbage collector would only rescan them again and again (a third of the time).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(candidates, cutoff)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build(self, candidates: Iterable[NameCandidate], cutoff: float) -> None:
+        unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
+        kept: list[NameCandidate] = []
+        words: list[tuple[str, ...]] = []
+        owner: list[int] = []
+        written: list[tuple[str, ...]] = []
+        for cand in unique:
+            forms = [(ws, wr) for ws, wr in written_readings(cand.name) if ws]
+            if forms:  # a name with no letter or digit can match nothing
+                kept.append(cand)
+                for ws, wr in forms:
+                    words.append(ws)
+                    written.append(wr)
+                    owner.append(len(kept) - 1)
+        self._candidates = tuple(kept)
+        self._owner = tuple(owner)
+        """For each indexed reading, the position of its candidate."""
+        df = Counter(w for ws in words for w in set(ws))
+        self.weights = Weights(df, len(words))
+        """Word weights over this list: what the scorer uses for every query."""
+        self._names = tuple(
+            Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
+        )
+        t = cutoff - _ROUNDING
+        beta = self._beta = t / (2 - t)
+        single: dict[str, list[int]] = {}
+        joined: dict[str, list[int]] = {}
+        for nid, name in enumerate(self._names):
+            for pos in _prefix(name, beta):
+                _post(single, name.words[pos], nid)
+                _post(single, name.written[pos], nid)
+                for i in (pos - 1, pos):
+                    if 0 <= i < len(name.joined):
+                        _post(joined, name.joined[i], nid)
+                        _post(joined, name.written_joined[i], nid)
+        self._single = {term: tuple(ids) for term, ids in single.items()}
+        """Prefix words -> names: matched exactly or with one typing error."""
+        self._joined = {term: tuple(ids) for term, ids in joined.items()}
+        """Prefix words joined with a neighbour -> names: matched exactly."""
+        variants: dict[str, str | list[str]] = {}
+        for term in self._single:
+            keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
+            for key in keys:
+                have = variants.get(key)
+                if have is None:
+                    variants[key] = term  # most keys lead to one word: no list for them
+                elif isinstance(have, str):
+                    variants[key] = [have, term]
+                else:
+                    have.append(term)
+        self._variants: dict[str, str | tuple[str, ...]] = {
+            k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
+        }
+        """Each prefix word and each of its one-letter deletions -> the prefix word(s)."""
+        variants_of: dict[str, list[str]] = {}
+        for term in self._single:
+            if len(term) > MIN_FUZZY:
+                variants_of.setdefault(skeleton(term), []).append(term)
+        self._skeletons = {k: tuple(v) for k, v in variants_of.items()}
+        """Romanisation skeleton -> the prefix words that have it ("dmitri" -> "dmitriy")."""
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    def __iter__(self) -> Iterator[NameCandidate]:
+        return iter(self._candidates)
+
+    def similarity(self, a: str, b: str) -> float:
+        """The index's scorer: `similarity` with this list's word weights, best over the
+        readings of each name (see `screening.names.normalize.readings`). Symmetric."""
+        return max(
+            (
+                score_prepared(Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw))
+                for x, xw in written_readings(a)
+                for y, yw in written_readings(b)
+            ),
+            default=0.0,
+        )
+
+    def stats(self) -> dict[str, int]:
+        """Sizes of the index: names, readings, prefix words, joined pairs, spelling keys."""
+        return {
+            "names": len(self._candidates),
+            "readings": len(self._names),
+            "prefix_words": len(self._single),
+            "joined_pairs": len(self._joined),
+            "spelling_keys": len(self._variants),
+        }
+
+    def scan(self, query: str, *, cutoff: float) -> list[tuple[float, NameCandidate]]:
+        """Every name scoring at least ``cutoff``, found by scoring *every* name with the same
+        scorer as `search`: the reference the blocking is tested against. Slow by design."""
+        best: dict[int, float] = {}
+        memo: dict[tuple[str, str], float] = {}
+        for q in self._readings(query):
+            for nid, name in enumerate(self._names):
+                score = score_prepared(q, name, memo)
+                owner = self._owner[nid]
+                if score >= cutoff and score > best.get(owner, -1.0):
+                    best[owner] = score
+        found = [(score, self._candidates[i]) for i, score in best.items()]
+        return sorted(found, key=lambda f: (-f[0], f[1].key, f[1].name))
+
+    def explain(self, a: str, b: str) -> Explanation:
+        """Why the index scores ``a`` against ``b`` as it does (see `screening.names.explain`)."""
+        return explain(a, b, self.weights)
+
+    def search(self, query: str, *, cutoff: float) -> list[NameMatch]:
+        """Every key with a name scoring at least ``cutoff``, best first.
+
+        A key gets its best verified name and, when an unverified alias scores higher, that
+        alias too: the caller can then grade each on its own (a verified match may block, an
+        unverified one only raise a review). Ties break on key then name: deterministic.
+        """
+        if cutoff < self.cutoff:
+            raise ValueError(
+                f"this index finds every match from {self.cutoff} up, not from {cutoff}"
+            )
+        best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
+        memo: dict[tuple[str, str], float] = {}
+        for q in self._readings(query):
+            # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
+            # the *query's* prefix words: a cheap test that skips most candidates of a long query.
+            near = _Near(_prefix(q, self._beta), q, memo)
+            for nid in sorted(self._block(q)):
+                listed = self._names[nid]
+                if not near.reaches(listed):
+                    continue
+                score = score_prepared(q, listed, memo)
+                if score < cutoff:
+                    continue
+                cand = self._candidates[self._owner[nid]]
+                slot = (cand.key, cand.verified)
+                prev = best.get(slot)
+                if prev is None or (score, -nid) > (prev[0], -prev[1]):
+                    best[slot] = (score, nid, q)
+        found: list[NameMatch] = []
+        for (key, verified), (score, nid, q) in best.items():
+            if verified or (key, True) not in best or score > best[(key, True)][0]:
+                name = self._candidates[self._owner[nid]].name
+                detail = _detail(q, self._names[nid], self.weights)
+                found.append(NameMatch(key, name, score, verified, detail))
+        return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
+
+    def candidates(self, query: str) -> frozenset[int]:
+        """Positions (in iteration order) of the names the blocking hands to the scorer for a
+        query: for tests and benchmarks of the blocking."""
+        out: set[int] = set()
+        for q in self._readings(query):
+            out.update(self._owner[nid] for nid in self._block(q))
+        return frozenset(out)
+
+    def _readings(self, query: str) -> list[Prepared]:
+        return [
+            Prepared.of(words, self.weights, written)
+            for words, written in written_readings(query)
+            if words
+        ]
+
+    def _block(self, q: Prepared) -> set[int]:
+        found: set[int] = set()
+        single, joined = self._single, self._joined
+        for word in dict.fromkeys(q.words):
+            for term in self._similar_terms(word):
+                found.update(single[term])
+            found.update(joined.get(word, ()))
+        for word in dict.fromkeys(q.written):
+            found.update(joined.get(word, ()))
+        for pair in dict.fromkeys(q.joined + q.written_joined):
+            found.update(single.get(pair, ()))
+        return found
+
+    def _similar_terms(self, word: str) -> set[str]:
+        variants = self._variants
+        hits: set[str] = set()
+        keys = (word, *deletions(word)) if len(word) >= MIN_FUZZY else (word,)
+        for key in keys:
+            found = variants.get(key)
+            if found is None:
+                continue
+            if isinstance(found, str):
+                hits.add(found)
+            else:
+                hits.update(found)
+        if len(word) > MIN_FUZZY:
+            hits.update(self._skeletons.get(skeleton(word), ()))
+        return {t for t in hits if t == word or token_similarity(word, t) > 0}
+
+
+def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
+    return explain(" ".join(q.words), " ".join(name.words), weights).summary
+
+
+class _Near:
+    """Whether a name has a word that aligns with one of the query's prefix words (or with a
+    prefix word joined with its neighbour, or that joined with a neighbour equals one), as the
+    scorer aligns: canonical or as-written forms for joined words."""
+
+    __slots__ = ("_exact", "_memo", "_words")
+
+    def __init__(self, positions: list[int], q: Prepared, memo: dict[tuple[str, str], float]):
+        self._words = [q.words[i] for i in positions]
+        self._memo = memo
+        exact = {q.words[i] for i in positions} | {q.written[i] for i in positions}
+        for i in range(len(q.joined)):
+            if i in positions or i + 1 in positions:
+                exact.add(q.joined[i])
+                exact.add(q.written_joined[i])
+        self._exact = exact
+
+    def reaches(self, name: Prepared) -> bool:
+        exact = self._exact
+        for forms in (name.words, name.joined, name.written, name.written_joined):
+            if not exact.isdisjoint(forms):
+                return True
+        memo = self._memo
+        for x in self._words:
+            for y in name.words:
+                s = memo.get((x, y), -1.0)
+                if s < 0:
+                    s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
+                if s:
+                    return True
+        return False
+
+
+def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:
+    ids = postings.setdefault(term, [])
+    if not ids or ids[-1] != nid:
+        ids.append(nid)
+
+
+def _prefix(name: Prepared, beta: float) -> list[int]:
+    """Positions of a name's prefix words: heaviest first, until what is left weighs less than
+    ``beta`` of the total (see the module docstring)."""
+    total = sum(name.weights)
+    order = sorted(range(len(name.words)), key=lambda i: (-name.weights[i], i))
+    left = total
+    out: list[int] = []
+    for i in order:
+        if left < beta * total * (1 - 1e-9):
+            break
+        left -= name.weights[i]
+        out.append(i)
+    return out
