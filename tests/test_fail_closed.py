@@ -275,3 +275,26 @@ def test_decimal_inputs_keep_their_exact_value() -> None:
     d = screen(tx("2020-06-01", "CU", [cn_item("10.0000001")]), rules=RULES)
     assert d.items[0].us_content_percent is not None
     assert d.items[0].us_content_percent > Decimal(10)
+
+
+@pytest.mark.parametrize(
+    ("address", "outcome"),
+    [
+        ("China", Outcome.REVIEW),
+        ("Shenzhen", Outcome.REVIEW),
+        (
+            "2/3 Floor, Suite A, ZTE Communication Mansion Keji (S) Road, Hi-New Shenzhen",
+            Outcome.BLOCK,
+        ),
+    ],
+)
+def test_only_a_distinctive_address_corroborates_a_possible_name_match(
+    address: str, outcome: Outcome
+) -> None:
+    """'ZTE Kangxun' is a possible match for ZTE Kangxun Telecommunications Ltd.; a country or a
+    city alone must not turn it into a match, the listed street address may."""
+    user = {"role": "end_user", "name": "ZTE Kangxun", "country": "CN", "address": address}
+    items = [{"description": "router", "eccn": "5A991", "origin": "US"}]
+    d = screen(tx("2016-03-10", "CN", items, end_user=user), rules=RULES)
+    assert d.outcome is outcome
+    assert {h.rule_id for h in d.hits} == {"el-zte-kangxun"}

@@ -25,12 +25,12 @@ canonical order first), deterministic and rounded to four decimals.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from .normalize import (
@@ -475,9 +475,29 @@ def _summary(
     return text
 
 
+_ADDRESS_NOISE = frozenset(
+    """road rd street str st avenue ave lane boulevard blvd floor fl room rm unit suite building
+    bldg tower block no number district dist city province county region state zone park area
+    the of and de la le china prc iran russia hong kong united states usa""".split()  # noqa: SIM905
+)
+_ADDRESS_WORD = re.compile(r"[^\W_]+")
+
+
+def _address_words(text: str) -> frozenset[str]:
+    words = _ADDRESS_WORD.findall(fold_text(text))
+    return frozenset(w for w in words if (len(w) >= 3 or w.isdigit()) and w not in _ADDRESS_NOISE)
+
+
 def address_similarity(a: str, b: str) -> float:
-    """How alike two addresses are (0..1): shared words, in any order, after folding."""
-    fa, fb = fold_text(a), fold_text(b)
-    if not fa.strip() or not fb.strip():
+    """How alike two addresses are (0..1), by the distinctive words they share.
+
+    Generic words (road, floor, district, a country) do not count, and fewer than three shared
+    distinctive words never score above 0.5: "China" or a city alone corroborates nothing.
+    """
+    wa, wb = _address_words(a), _address_words(b)
+    if not wa or not wb:
         return 0.0
-    return round(fuzz.token_set_ratio(fa, fb) / 100.0, 4)
+    shared = len(wa & wb)
+    if shared < 3:
+        return round(0.5 * shared / max(len(wa), len(wb)), 4)
+    return round(shared / min(len(wa), len(wb)), 4)
