@@ -14,9 +14,9 @@ Run: python benchmarks/bench_records.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
-from typing import Any
+
+from timing import best_of
 
 from screening import load_rules, parse_transaction, verify_record
 from screening.documents import read_document
@@ -26,15 +26,6 @@ from screening.report import build_case, read_case, render_html, rule_snippets
 from screening.scenarios import replay, scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _best_of(fn: Any, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -72,10 +63,10 @@ def main() -> None:
         render_html(build_case(examples, results, rules, snippets, read_case(examples)))
 
     screen_all(), record_all(), verify_all(), report()  # warm caches
-    screen_s = _best_of(screen_all, 5)
-    record_s = _best_of(record_all, 5)
-    verify_s = _best_of(verify_all, 5)
-    report_s = _best_of(report, 5)
+    screen_s = best_of(screen_all, 5)
+    record_s = best_of(record_all, 5)
+    verify_s = best_of(verify_all, 5)
+    report_s = best_of(report, 5)
     print(f"transactions: {n} ({len(txs)} scenarios x {args.repeat})")
     print(f"baseline screen : {n / screen_s:8.0f} tx/s  ({screen_s / n * 1e6:.0f} us/tx)")
     print(f"screen + record : {n / record_s:8.0f} tx/s  (x{record_s / screen_s:.2f} the baseline)")

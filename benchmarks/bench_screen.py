@@ -16,22 +16,14 @@ import argparse
 import statistics
 import time
 from pathlib import Path
-from typing import Any
+
+from timing import best_of
 
 from screening import Transaction, load_rules, screen
 from screening.documents import read_document
 from screening.scenarios import scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _best_of(fn: Any, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -57,8 +49,8 @@ def main() -> None:
                 screen(tx, rules=rules)
 
     parse_all(), screen_all()  # warm caches
-    parse_s = _best_of(parse_all, 5)
-    screen_s = _best_of(screen_all, 5)
+    parse_s = best_of(parse_all, 5)
+    screen_s = best_of(screen_all, 5)
     per_tx = [screen_s / n * 1e6]
     print(f"rules: {len(rules)} rules, load+index {load_s * 1000:.1f} ms")
     print(f"transactions: {n} ({len(txs)} scenarios x {args.repeat})")
