@@ -239,8 +239,8 @@ class NameIndex:
                 listed = names[nid]
                 if not near.reaches(listed):
                     continue
-                score = looked_up.score(listed)
-                if score < cutoff:
+                score = looked_up.score_reaching(listed, cutoff)
+                if score is None or score < cutoff:
                     continue
                 cand = candidates[owner[nid]]
                 slot = (cand.key, cand.verified)

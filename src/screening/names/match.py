@@ -424,6 +424,14 @@ class LookedUp:
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
+        score = self.score_reaching(name, 0.0)
+        assert score is not None  # every score reaches 0
+        return score
+
+    def score_reaching(self, name: Prepared, cutoff: float) -> float | None:
+        """`score_prepared` of the query and ``name``, or None when it is certainly below
+        ``cutoff``: a bound from the words that align with nothing, checked before the
+        alignment itself (which is most of the work)."""
         q = self.query
         if not q.words or not name.words:
             return 0.0
@@ -432,8 +440,13 @@ class LookedUp:
         qwt, nwt, similar = q.weights, name.weights, self.similar
         opts: list[_Option] = []
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
+        alone = 0.0  # the weight of the name's words alike to no query word
         for j, y in enumerate(name.words):
-            for i, s in similar.get(y, ()):
+            row = similar.get(y)
+            if row is None:
+                alone += nwt[j]
+                continue
+            for i, s in row:
                 if flip:
                     opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
                 else:
@@ -451,11 +464,46 @@ class LookedUp:
                 _joined_options(name, q, opts)
             else:
                 _joined_options(q, name, opts)
+        elif cutoff > 0 and _below(opts, qwt, nwt, alone, flip, cutoff):
+            return None
         if not opts:
             return 0.0
         if flip:
             return _score(name, q, _choose(opts))
         return _score(q, name, _choose(opts))
+
+
+_MARGIN = 1e-3
+"""How far below a cutoff a bound must be to skip a name: far more than the rounding of
+scores (to four decimals) and float error."""
+
+
+def _below(
+    opts: list[_Option],
+    qwt: tuple[float, ...],
+    nwt: tuple[float, ...],
+    alone: float,
+    flip: bool,
+    cutoff: float,
+) -> bool:
+    """Whether a score is certainly below ``cutoff``, from one-word options only.
+
+    Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
+    either side; words in no option stay unaligned. So with ``A`` the weight of the query's
+    words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
+    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
+    """
+    queried = {o[3][0] if flip else o[2][0] for o in opts}
+    on_query = 0.0
+    unaligned = alone
+    for i, w in enumerate(qwt):
+        if i in queried:
+            on_query += w
+        else:
+            unaligned += w
+    on_name = sum(nwt) - alone
+    most = 2 * min(on_query, on_name)
+    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
 def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set[int]]) -> float:
@@ -496,17 +544,21 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     words aligned, how alike they are, what each counts for, and what was left unmatched."""
     w = weights or DEFAULT_WEIGHTS
     pa, pb = Prepared.named(a, w), Prepared.named(b, w)
-    score = score_prepared(pa, pb)
     if pa.key == pb.key:
+        score = score_prepared(pa, pb)
         chosen: list[_Option] = [
             (1.0, 2 * x, (i,), (i,)) for i, x in enumerate(pa.weights) if pa.words
         ]
         used_a = used_b = set(range(len(pa.words)))
+    elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
+        alignment = _align(pb, pa)
+        score = _score(pb, pa, alignment)  # what score_prepared computes, from this alignment
+        chosen, used_b, used_a = alignment
+        chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
-        chosen, used_a, used_b = _align(pa, pb)
-        if pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
-            chosen, used_b, used_a = _align(pb, pa)
-            chosen = [(s, x, j, i) for s, x, i, j in chosen]
+        alignment = _align(pa, pb)
+        score = _score(pa, pb, alignment)
+        chosen, used_a, used_b = alignment
     aligned = tuple(
         Aligned(
             tuple(pa.words[i] for i in o[2]),
