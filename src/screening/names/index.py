@@ -19,6 +19,11 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
+
+The deletion and skeleton tables cover every word of every name, not only prefix words, so the
+words alike to a query word are found once, completely, for the blocking, the prefix test and
+the scorer (`match.LookedUp`), which then compares no word twice; a name whose unalignable
+words alone keep it below the cutoff is not aligned at all. Scores are those of `scan`.
 """
 
 from __future__ import annotations
