@@ -151,6 +151,44 @@ def test_blocking_finds_everything_an_exhaustive_scan_finds(
         assert searched == scanned, query
 
 
+def _scanned_slots(index: NameIndex, query: str, cutoff: float) -> dict[tuple[str, bool], float]:
+    """The best score of each (key, verified) an exhaustive scan finds at or above ``cutoff``."""
+    best: dict[tuple[str, bool], float] = {}
+    for score, cand in index.scan(query, cutoff=cutoff):
+        slot = (cand.key, cand.verified)
+        best[slot] = max(score, best.get(slot, 0.0))
+    return best
+
+
+def _same_as_the_scan(index: NameIndex, query: str, cutoff: float) -> None:
+    """`search` finds every key the scan finds, and each name it returns with exactly the score
+    the scan (the plain scorer, `score_prepared`) gives: the index's shortcuts change nothing."""
+    expected = _scanned_slots(index, query, cutoff)
+    found = index.search(query, cutoff=cutoff)
+    assert {m.key for m in found} == {key for key, _ in expected}, query
+    for m in found:
+        assert m.score == expected[(m.key, m.verified)], (query, m)
+        assert m.score == index.similarity(query, m.name), (query, m)
+    verified = {m.key for m in found if m.verified}
+    assert verified == {key for key, ok in expected if ok}, query
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(_names, st.booleans()), min_size=1, max_size=25),
+    st.lists(_names, min_size=1, max_size=5),
+    st.sampled_from([0.5, 0.7, 0.82, 0.92]),
+)
+def test_search_scores_every_name_as_the_exhaustive_scan_does(
+    listed: list[tuple[str, bool]], queries: list[str], cutoff: float
+) -> None:
+    index = NameIndex(
+        [NameCandidate(str(i % 7), n, ok) for i, (n, ok) in enumerate(listed)], cutoff=cutoff
+    )
+    for query in [*queries, *(n for n, _ in listed[:3])]:
+        _same_as_the_scan(index, query, cutoff)
+
+
 # --- blocking completeness: the real list ---------------------------------------------------------
 
 
@@ -212,3 +250,16 @@ def test_blocking_is_complete_on_the_consolidated_screening_list() -> None:
             compared += len(expected)
         assert len(index.candidates(query)) < len(index) // 100  # never a scan in disguise
     assert compared >= 15  # the queries did find listed names: the comparison is not vacuous
+
+
+@pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
+def test_search_scores_are_the_scan_scores_on_the_consolidated_screening_list() -> None:
+    """On the full CSL, 40 queries (perturbed listed names, and names of later SDN designations)
+    get from `search` exactly the keys and scores an exhaustive scan with the scorer gives."""
+    rows = _csl()
+    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.7)
+    rng = random.Random(7)
+    queries = [_perturb(name, rng) for _, name in rng.sample(rows, 30)] + _unlisted(rng, 10)
+    for query in queries:
+        _same_as_the_scan(index, query, 0.7)
+    assert sum(len(index.search(q, cutoff=0.7)) for q in queries) >= 30  # not vacuous

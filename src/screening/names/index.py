@@ -19,6 +19,11 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
+
+The deletion and skeleton tables cover every word of every name, not only prefix words, so the
+words alike to a query word are found once, completely, for the blocking, the prefix test and
+the scorer (`match.LookedUp`), which then compares no word twice; a name whose unalignable
+words alone keep it below the cutoff is not aligned at all. Scores are those of `scan`.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .match import (
     MIN_FUZZY,
     Explanation,
+    LookedUp,
     Prepared,
     Weights,
     deletions,
@@ -45,6 +52,9 @@ __all__ = ["DEFAULT_CUTOFF", "NameCandidate", "NameIndex", "NameMatch"]
 
 DEFAULT_CUTOFF = 0.5
 """The lowest score an index finds every match for, unless built with another cutoff."""
+
+_SIMILAR_CACHE = 1 << 14
+"""How many query words' similar words an index keeps (each a few hundred bytes)."""
 
 _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
@@ -131,8 +141,13 @@ class NameIndex:
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
         """Prefix words joined with a neighbour -> names: matched exactly."""
+        # Every word the scorer may compare with a query word: the canonical words of every
+        # name (not only its prefix) and the prefix words as written. A query word's similar
+        # words among these (`_similar`) serve the blocking, `_Near` and the scorer alike.
+        vocabulary = dict.fromkeys(self._single)
+        vocabulary.update(dict.fromkeys(w for name in self._names for w in name.words))
         variants: dict[str, str | list[str]] = {}
-        for term in self._single:
+        for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
             for key in keys:
                 have = variants.get(key)
@@ -145,13 +160,16 @@ class NameIndex:
         self._variants: dict[str, str | tuple[str, ...]] = {
             k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
         }
-        """Each prefix word and each of its one-letter deletions -> the prefix word(s)."""
+        """Each word and each of its one-letter deletions -> the word(s)."""
         variants_of: dict[str, list[str]] = {}
-        for term in self._single:
+        for term in vocabulary:
             if len(term) > MIN_FUZZY:
                 variants_of.setdefault(skeleton(term), []).append(term)
         self._skeletons = {k: tuple(v) for k, v in variants_of.items()}
-        """Romanisation skeleton -> the prefix words that have it ("dmitri" -> "dmitriy")."""
+        """Romanisation skeleton -> the words that have it ("dmitri" -> "dmitriy")."""
+        # Query words repeat from one query to the next ("trading", "limited", a city): their
+        # similar words are kept, a bounded number of them (a pure function of the index).
+        self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
 
     def __len__(self) -> int:
         return len(self._candidates)
@@ -211,19 +229,25 @@ class NameIndex:
                 f"this index finds every match from {self.cutoff} up, not from {cutoff}"
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
-        memo: dict[tuple[str, str], float] = {}
+        names, owner, candidates = self._names, self._owner, self._candidates
         for q in self._readings(query):
+            similar = [self._similar(word) for word in q.words]
+            by_word: dict[str, list[tuple[int, float]]] = {}
+            for i, row in enumerate(similar):
+                for word, s in row:
+                    by_word.setdefault(word, []).append((i, s))
+            looked_up = LookedUp(q, by_word)
             # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
             # the *query's* prefix words: a cheap test that skips most candidates of a long query.
-            near = _Near(_prefix(q, self._beta), q, memo)
-            for nid in sorted(self._block(q)):
-                listed = self._names[nid]
+            near = _Near(_prefix(q, self._beta), q, similar)
+            for nid in sorted(self._block(q, similar)):
+                listed = names[nid]
                 if not near.reaches(listed):
                     continue
-                score = score_prepared(q, listed, memo)
-                if score < cutoff:
+                score = looked_up.score_reaching(listed, cutoff)
+                if score is None or score < cutoff:
                     continue
-                cand = self._candidates[self._owner[nid]]
+                cand = candidates[owner[nid]]
                 slot = (cand.key, cand.verified)
                 prev = best.get(slot)
                 if prev is None or (score, -nid) > (prev[0], -prev[1]):
@@ -241,7 +265,8 @@ class NameIndex:
         query: for tests and benchmarks of the blocking."""
         out: set[int] = set()
         for q in self._readings(query):
-            out.update(self._owner[nid] for nid in self._block(q))
+            similar = [self._similar(word) for word in q.words]
+            out.update(self._owner[nid] for nid in self._block(q, similar))
         return frozenset(out)
 
     def _readings(self, query: str) -> list[Prepared]:
@@ -251,12 +276,16 @@ class NameIndex:
             if words
         ]
 
-    def _block(self, q: Prepared) -> set[int]:
+    def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> set[int]:
         found: set[int] = set()
         single, joined = self._single, self._joined
-        for word in dict.fromkeys(q.words):
-            for term in self._similar_terms(word):
-                found.update(single[term])
+        seen: set[str] = set()
+        for word, row in zip(q.words, similar, strict=True):
+            if word in seen:
+                continue
+            seen.add(word)
+            for term, _ in row:
+                found.update(single.get(term, ()))
             found.update(joined.get(word, ()))
         for word in dict.fromkeys(q.written):
             found.update(joined.get(word, ()))
@@ -264,7 +293,10 @@ class NameIndex:
             found.update(single.get(pair, ()))
         return found
 
-    def _similar_terms(self, word: str) -> set[str]:
+    def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
+        with that similarity, in alphabetical order: found through the one-letter deletions
+        and the skeletons, never by comparing every word."""
         variants = self._variants
         hits: set[str] = set()
         keys = (word, *deletions(word)) if len(word) >= MIN_FUZZY else (word,)
@@ -278,7 +310,8 @@ class NameIndex:
                 hits.update(found)
         if len(word) > MIN_FUZZY:
             hits.update(self._skeletons.get(skeleton(word), ()))
-        return {t for t in hits if t == word or token_similarity(word, t) > 0}
+        scored = ((t, token_similarity(word, t)) for t in sorted(hits))
+        return tuple((t, s) for t, s in scored if s > 0)
 
 
 def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
@@ -290,32 +323,30 @@ class _Near:
     prefix word joined with its neighbour, or that joined with a neighbour equals one), as the
     scorer aligns: canonical or as-written forms for joined words."""
 
-    __slots__ = ("_exact", "_memo", "_words")
+    __slots__ = ("_exact", "_words")
 
-    def __init__(self, positions: list[int], q: Prepared, memo: dict[tuple[str, str], float]):
-        self._words = [q.words[i] for i in positions]
-        self._memo = memo
+    def __init__(
+        self, positions: list[int], q: Prepared, similar: list[tuple[tuple[str, float], ...]]
+    ):
         exact = {q.words[i] for i in positions} | {q.written[i] for i in positions}
         for i in range(len(q.joined)):
             if i in positions or i + 1 in positions:
                 exact.add(q.joined[i])
                 exact.add(q.written_joined[i])
         self._exact = exact
+        # Every word alike to a prefix word (each prefix word among them): all the scorer
+        # could align with one, so a name without any of these aligns none.
+        self._words = exact | {word for i in positions for word, _ in similar[i]}
 
     def reaches(self, name: Prepared) -> bool:
+        if not self._words.isdisjoint(name.words):
+            return True
         exact = self._exact
-        for forms in (name.words, name.joined, name.written, name.written_joined):
-            if not exact.isdisjoint(forms):
-                return True
-        memo = self._memo
-        for x in self._words:
-            for y in name.words:
-                s = memo.get((x, y), -1.0)
-                if s < 0:
-                    s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
-                if s:
-                    return True
-        return False
+        if not exact.isdisjoint(name.joined):
+            return True
+        if name.written is name.words:  # most names: nothing written otherwise
+            return False
+        return not (exact.isdisjoint(name.written) and exact.isdisjoint(name.written_joined))
 
 
 def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -132,6 +132,10 @@ def _digits(word: str) -> str:
     return "".join(ch for ch in word if ch.isdigit())
 
 
+_UNSEEN_CACHE = 1 << 14
+"""How many weights of words not on the list a `Weights` keeps at most."""
+
+
 class Weights:
     """How much each word weighs, in (0, 1].
 
@@ -150,6 +154,7 @@ class Weights:
         "_n",
         "_near",
         "_short",
+        "_unseen",
         "_weak",
         "_weak_known",
     )
@@ -177,12 +182,18 @@ class Weights:
                     near.setdefault(variant, []).append(word)
         self._near = {k: tuple(v) for k, v in near.items()}
         self._weak_known = weak
+        # Words not seen on the list come from queries, and queries repeat words: a bounded
+        # memo of a pure function of these (immutable) weights.
+        self._unseen = lru_cache(maxsize=_UNSEEN_CACHE)(self._weigh_unseen)
 
     def __call__(self, word: str) -> float:
         """The weight of one canonical word."""
         known = self._known.get(word)
         if known is not None:
             return known
+        return self._unseen(word)
+
+    def _weigh_unseen(self, word: str) -> float:
         base = self._base(word)
         if base <= WEAK or len(word) < MIN_FUZZY:
             return base
@@ -329,6 +340,13 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 if not s:
                     continue
             opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
+    _joined_options(a, b, opts)
+    return opts
+
+
+def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
+    """Add the options of two neighbouring words joined, on either side, to ``opts``."""
+    aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     # Two neighbouring words joined must equal the other word exactly ("8star", "beijing"),
     # canonical or as written ("Nuc Tech" and "NucTech", where "tech" reads "technology").
     if len(aw) > 1 and not _forms(a.joined, a.written_joined).isdisjoint(_forms(bw, b.written)):
@@ -345,7 +363,6 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 if aw[i] in joins or a.written[i] in joins:
                     w = bwt[j] + bwt[j + 1]
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
-    return opts
 
 
 def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
@@ -356,7 +373,12 @@ def _align(
     a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
 ) -> tuple[list[_Option], set[int], set[int]]:
     """Greedy one-to-one alignment: most similar first, then heaviest, then leftmost."""
-    opts = _options(a, b, {} if memo is None else memo)
+    return _choose(_options(a, b, {} if memo is None else memo))
+
+
+def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
+    """The greedy choice of `_align` among options; their order in ``opts`` does not matter
+    (no two options have the same positions, so the sort key orders them all)."""
     opts.sort(key=lambda o: (-o[0], -o[1], o[2], o[3]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -383,7 +405,109 @@ def score_prepared(
         return 1.0
     if b.key < a.key:
         a, b = b, a
-    chosen, used_a, used_b = _align(a, b, memo)
+    return _score(a, b, _choose(_options(a, b, {} if memo is None else memo)))
+
+
+class LookedUp:
+    """A query name with every word alike to one of its words looked up (`token_similarity`
+    above 0): ``similar`` maps each such word to the positions of the query words it is alike to
+    and how alike. Scores the query against many names, as `score_prepared` does, without
+    comparing words again."""
+
+    __slots__ = ("_forms", "_joined_forms", "query", "similar")
+
+    def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
+        self.query = query
+        self.similar = similar
+        self._forms = _forms(query.words, query.written)
+        self._joined_forms = _forms(query.joined, query.written_joined)
+
+    def score(self, name: Prepared) -> float:
+        """`score_prepared` of the query and ``name``: the same score."""
+        score = self.score_reaching(name, 0.0)
+        assert score is not None  # every score reaches 0
+        return score
+
+    def score_reaching(self, name: Prepared, cutoff: float) -> float | None:
+        """`score_prepared` of the query and ``name``, or None when it is certainly below
+        ``cutoff``: a bound from the words that align with nothing, checked before the
+        alignment itself (which is most of the work)."""
+        q = self.query
+        if not q.words or not name.words:
+            return 0.0
+        if q.key == name.key:
+            return 1.0
+        qwt, nwt, similar = q.weights, name.weights, self.similar
+        opts: list[_Option] = []
+        flip = name.key < q.key  # score_prepared puts the two in this order: do the same
+        alone = 0.0  # the weight of the name's words alike to no query word
+        for j, y in enumerate(name.words):
+            row = similar.get(y)
+            if row is None:
+                alone += nwt[j]
+                continue
+            for i, s in row:
+                if flip:
+                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+                else:
+                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+        # _joined_options only adds options when these forms meet: most names skip it.
+        joined = self._joined_forms
+        forms = self._forms
+        if (
+            not joined.isdisjoint(name.words)
+            or not joined.isdisjoint(name.written)
+            or not forms.isdisjoint(name.joined)
+            or not forms.isdisjoint(name.written_joined)
+        ):
+            if flip:
+                _joined_options(name, q, opts)
+            else:
+                _joined_options(q, name, opts)
+        elif cutoff > 0 and _below(opts, qwt, nwt, alone, flip, cutoff):
+            return None
+        if not opts:
+            return 0.0
+        if flip:
+            return _score(name, q, _choose(opts))
+        return _score(q, name, _choose(opts))
+
+
+_MARGIN = 1e-3
+"""How far below a cutoff a bound must be to skip a name: far more than the rounding of
+scores (to four decimals) and float error."""
+
+
+def _below(
+    opts: list[_Option],
+    qwt: tuple[float, ...],
+    nwt: tuple[float, ...],
+    alone: float,
+    flip: bool,
+    cutoff: float,
+) -> bool:
+    """Whether a score is certainly below ``cutoff``, from one-word options only.
+
+    Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
+    either side; words in no option stay unaligned. So with ``A`` the weight of the query's
+    words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
+    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
+    """
+    queried = {o[3][0] if flip else o[2][0] for o in opts}
+    on_query = 0.0
+    unaligned = alone
+    for i, w in enumerate(qwt):
+        if i in queried:
+            on_query += w
+        else:
+            unaligned += w
+    on_name = sum(nwt) - alone
+    most = 2 * min(on_query, on_name)
+    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
+
+
+def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set[int]]) -> float:
+    chosen, used_a, used_b = aligned
     if not chosen:
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)
@@ -420,17 +544,21 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     words aligned, how alike they are, what each counts for, and what was left unmatched."""
     w = weights or DEFAULT_WEIGHTS
     pa, pb = Prepared.named(a, w), Prepared.named(b, w)
-    score = score_prepared(pa, pb)
     if pa.key == pb.key:
+        score = score_prepared(pa, pb)
         chosen: list[_Option] = [
             (1.0, 2 * x, (i,), (i,)) for i, x in enumerate(pa.weights) if pa.words
         ]
         used_a = used_b = set(range(len(pa.words)))
+    elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
+        alignment = _align(pb, pa)
+        score = _score(pb, pa, alignment)  # what score_prepared computes, from this alignment
+        chosen, used_b, used_a = alignment
+        chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
-        chosen, used_a, used_b = _align(pa, pb)
-        if pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
-            chosen, used_b, used_a = _align(pb, pa)
-            chosen = [(s, x, j, i) for s, x, i, j in chosen]
+        alignment = _align(pa, pb)
+        score = _score(pa, pb, alignment)
+        chosen, used_a, used_b = alignment
     aligned = tuple(
         Aligned(
             tuple(pa.words[i] for i in o[2]),
