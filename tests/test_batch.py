@@ -9,7 +9,6 @@ import os
 import pickle
 import signal
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,16 +25,8 @@ from screening import (
     screen,
     screen_many,
 )
-from screening.yamlfile import read_yaml
 from strategies import SETTINGS, transactions
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def zte_transactions() -> list[dict[str, Any]]:
-    """The transactions of the 21 ZTE scenarios (files named from 01 on)."""
-    paths = sorted((ROOT / "examples" / "zte").glob("[0-9]*.yaml"))
-    return [read_yaml(p).data["transaction"] for p in paths]
+from zte import zte_transactions
 
 
 @pytest.fixture(scope="module")

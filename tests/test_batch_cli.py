@@ -30,15 +30,9 @@ from screening.tabular import (
     row_to_transaction,
     transaction_to_row,
 )
-from screening.yamlfile import read_yaml
+from zte import zte_transactions
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def zte_transactions() -> list[dict[str, Any]]:
-    """The transactions of the 21 ZTE scenarios (files named from 01 on)."""
-    paths = sorted((ROOT / "examples" / "zte").glob("[0-9]*.yaml"))
-    return [read_yaml(p).data["transaction"] for p in paths]
 
 
 @pytest.fixture(scope="module")

@@ -17,15 +17,9 @@ import pytest
 from screening import BatchError, RuleSet, load_rules, parse_transaction, screen_many
 from screening.dask import screen_bag, screen_dataframe
 from screening.tabular import flat_columns, result_from_row, transaction_to_row
-from screening.yamlfile import read_yaml
+from zte import zte_transactions
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def zte_transactions() -> list[dict[str, Any]]:
-    """The transactions of the 21 ZTE scenarios (files named from 01 on)."""
-    paths = sorted((ROOT / "examples" / "zte").glob("[0-9]*.yaml"))
-    return [read_yaml(p).data["transaction"] for p in paths]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,16 @@
+"""The historical ZTE scenarios as plain transaction dicts, for tests that need realistic input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from screening.yamlfile import read_yaml
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "zte"
+
+
+def zte_transactions() -> list[dict[str, Any]]:
+    """The transactions of the 21 ZTE scenarios (files named from 01 on), in file order."""
+    paths = sorted(EXAMPLES.glob("[0-9]*.yaml"))
+    return [read_yaml(p).data["transaction"] for p in paths]
