@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clirun import cli
 from screening import Jurisdiction, Outcome, diff_decisions, load_rules, screen
-from screening.cli import main
 from screening.scenarios import replay
 from strategies import SETTINGS, transactions
 
@@ -247,17 +247,6 @@ def test_replay_screens_a_scenario_as_of_its_as_of(tmp_path: Path) -> None:
     assert b.decision.as_of == dt.date(2016, 3, 7)  # its transaction's date
     assert b.decision.outcome is CLEAR
     assert not b.ok
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    import io
-
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
 
 
 def test_screen_honours_a_scenario_files_as_of_and_as_of_overrides_it(tmp_path: Path) -> None:

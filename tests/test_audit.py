@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from clirun import cli
 from screening import (
     Cause,
     LogError,
@@ -28,15 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "zte"
 SCENARIOS = scenario_files(EXAMPLES)
 RULES = load_rules()
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")

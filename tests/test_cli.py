@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from clirun import cli
 from screening import bundled_rules_dir
 from screening.cli import main
 
@@ -70,16 +71,6 @@ def files(tmp_path: Path) -> dict[str, Path]:
     out["block"].write_text(json.dumps(BLOCK_TX), encoding="utf-8")
     out["norway"].write_text(NORWAY_TX, encoding="utf-8")
     return out
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    """Run the command; a usage error's SystemExit is returned as its code."""
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
 
 
 # --- screen: exit codes --------------------------------------------------------------------------

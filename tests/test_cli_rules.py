@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from clirun import cli
 from screening import load_rules
 from screening.cli import main
 from screening.ruletests import load_rule_tests
@@ -18,16 +19,6 @@ from screening.schema_json import rules_json_schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "zte"
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    """Run the command; a usage error's SystemExit is returned as its code."""
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
 
 
 @pytest.fixture

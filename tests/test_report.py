@@ -3,7 +3,6 @@ every scenario, its hits, citations and the text of the rules that fired."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -13,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from clirun import cli
 from screening import bundled_rules_dir, load_rules
-from screening.cli import main
 from screening.report import (
     build_case,
     read_case,
@@ -32,15 +31,6 @@ RULES = load_rules()
 SVG = "{http://www.w3.org/2000/svg}"
 DASH = "\u2013"  # the en dash of date ranges
 XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
-def cli(*argv: str | Path) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
