@@ -16,9 +16,10 @@ perturbed (typo, word order, case, dropped or added legal form, look-alike lette
 plus the peak resident memory (VmHWM) of each worker process. Decisions of the three screening
 paths are checked to be identical.
 
-The CSL is loaded with ``load_rules(lists=[csl])`` (the official-lists work); until that keyword
-exists the bundled rules are used instead, with a notice: the figures then say nothing about
-screening against the full list.
+Each screening path runs in a fresh interpreter that loads the full CSL
+(``load_rules(lists=[csl])``) and warms up on the same 50 other transactions: no path inherits
+the caches another one warmed (forked workers would otherwise start with every name of the
+one-process run already read), and all three start alike.
 
 Run: python benchmarks/bench_batch.py [--transactions N] [--naive N] [--workers N] [--no-dask]
 """
@@ -29,12 +30,16 @@ import argparse
 import csv
 import datetime as dt
 import gzip
+import hashlib
+import json
 import os
 import random
 import resource
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -162,20 +167,6 @@ def transactions(
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def load(lists: list[Path]) -> tuple[RuleSet, bool]:
-    try:
-        return load_rules(lists=lists), True  # type: ignore[call-arg]
-    except TypeError as exc:
-        if "lists" not in str(exc):
-            raise
-    print(
-        "NOTICE: load_rules(lists=[...]) is not available in this build: screening against the\n"
-        "        BUNDLED rules only (a few dozen names), NOT the full CSL. These figures do not\n"
-        "        measure the targets; re-run after the official-lists work is merged.\n"
-    )
-    return load_rules(), False
-
-
 def descendants(pid: int) -> list[int]:
     """Every live descendant process of ``pid`` (Linux /proc)."""
     out: list[int] = []
@@ -250,9 +241,19 @@ def naive(txs: list[dict[str, Any]], names: list[str]) -> int:
     return hits
 
 
+def consume(results: Iterable[Any]) -> str:
+    """Read a stream of results as a consumer would (without keeping them): one hash of every
+    outcome and hit (rule, party, score), in order, which the paths must agree on."""
+    h = hashlib.sha256()
+    for r in results:
+        hits = [(x.rule_id, x.party, x.score) for x in r.decision.hits] if r.decision else []
+        h.update(repr((r.index, r.id, r.outcome.value, r.error, hits)).encode())
+    return h.hexdigest()
+
+
 def run_dask(
     txs: list[dict[str, Any]], rules: RuleSet, workers: int
-) -> tuple[float, Any, int, float]:
+) -> tuple[float, str, int, float]:
     import dask
     import dask.bag as db
     import distributed
@@ -271,22 +272,77 @@ def run_dask(
         client.run(lambda: __import__("screening.dask"))  # imports are not the rule shipping
         bag = db.from_sequence(txs, npartitions=workers * 8)
         before = sum(client.run(time.process_time).values())
-        seconds, results = timed(lambda: screen_bag(bag, rules).compute())
+        seconds, result = timed(lambda: consume(screen_bag(bag, rules).compute()))
         busy = sum(client.run(time.process_time).values()) - before
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return seconds, results, max(peaks.values()), busy
+    return seconds, result, max(peaks.values()), busy
+
+
+def measure_path(path: str, n: int, workers: int) -> dict[str, Any]:
+    """Run one path in this (fresh) process: load the CSL, warm up, screen, report."""
+    listed, sdn_numbers = csl_names()
+    unlisted = unlisted_names({x.casefold() for x in listed}, sdn_numbers)
+    txs = transactions(n, listed, unlisted)
+    load_s, rules = timed(lambda: load_rules(lists=[CSL]))
+    rules_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    warm = transactions(50, listed, unlisted, seed=8)
+    list(screen_many(warm, rules=rules))  # the same small warm-up on every path
+    out: dict[str, Any] = {"load_s": load_s, "rules_kb": rules_kb, "rules": repr(rules)}
+    out["load_average"] = os.getloadavg()[0]
+    cpu = cpu_seconds()
+    if path == "one":
+        seconds, result = timed(lambda: consume(screen_many(txs, rules=rules, workers=1)))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out |= {"peak_kb": peak, "processes": 1}
+    elif path == "many":
+        with PeakWatcher() as watch:
+            # fork, as on Linux by default (the watcher thread would otherwise make it
+            # forkserver)
+            seconds, result = timed(
+                lambda: consume(screen_many(txs, rules=rules, workers=workers, start_method="fork"))
+            )
+        out |= {"peak_kb": max(watch.peaks.values(), default=0), "processes": len(watch.peaks)}
+    else:
+        seconds, result, peak, busy = run_dask(txs, rules, workers)
+        out |= {"peak_kb": peak, "processes": workers, "dask_cpu": busy}
+    out |= {"seconds": seconds, "cpu": cpu_seconds() - cpu, "digest": result}
+    if path == "dask":
+        out["cpu"] = out.pop("dask_cpu")  # the workers' CPU (not the client's)
+    return out
+
+
+def run_path(path: str, n: int, workers: int) -> dict[str, Any]:
+    """`measure_path` in a new interpreter: no path inherits another's warm caches."""
+    command = [
+        sys.executable,
+        __file__,
+        "--path",
+        path,
+        "--transactions",
+        str(n),
+        "--workers",
+        str(workers),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the {path} path failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--transactions", type=int, default=3000)
+    parser.add_argument("--transactions", type=int, default=4000)
     parser.add_argument("--naive", type=int, default=40, help="transactions for the baseline")
     parser.add_argument("--workers", type=int, default=usable_cpus())
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--path", choices=["one", "many", "dask"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if not CSL.exists():
         raise SystemExit(f"needs the shared data: {CSL} not found")
+    if args.path:  # a child run: one path, one JSON line out
+        print(json.dumps(measure_path(args.path, args.transactions, args.workers)))
+        return
     listed, sdn_numbers = csl_names()
     unlisted = unlisted_names({n.casefold() for n in listed}, sdn_numbers)
     txs = transactions(args.transactions, listed, unlisted)
@@ -297,68 +353,52 @@ def main() -> None:
         f"{len(txs)} transactions, {sum(len(t['parties']) for t in txs)} parties, "
         f"{planted} with a perturbed listed name"
     )
+    print("each path runs in a fresh process that loads the full CSL itself")
 
-    load_s, (rules, full) = timed(lambda: load([CSL]))
-    print(f"rules: {rules!r}; {len(rules.names)} names indexed; loaded in {load_s:.2f} s")
-    main_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-    list(screen_many(txs[:50], rules=rules))  # warm caches alike for every path
-    print(f"load average before the runs: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    cpu = cpu_seconds()
-    one_s, one = timed(lambda: list(screen_many(txs, rules=rules, workers=1)))
-    one_cpu = cpu_seconds() - cpu
-    one_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    cpu = cpu_seconds()
-    with PeakWatcher() as watch:
-        # fork, as on Linux by default (the watcher thread would otherwise make it forkserver)
-        many_s, many = timed(
-            lambda: list(screen_many(txs, rules=rules, workers=args.workers, start_method="fork"))
-        )
-    many_cpu = cpu_seconds() - cpu
-    assert [r.decision for r in many] == [r.decision for r in one], "N processes differ"
-
-    rows = [("one process", one_s, one_kb), (f"{args.workers} processes", many_s, None)]
-    cpus = {"one process": one_cpu, f"{args.workers} processes": many_cpu}
-    many_peak = max(watch.peaks.values(), default=0)
+    many = f"{args.workers} processes"
+    paths = [("one process", "one"), (many, "many")]
     if not args.no_dask:
-        dask_s, dask_results, dask_kb, dask_cpu = run_dask(txs, rules, args.workers)
-        assert [r.decision for r in dask_results] == [r.decision for r in one], "Dask differs"
-        rows.append((f"Dask LocalCluster x{args.workers}", dask_s, dask_kb))
-        cpus[rows[-1][0]] = dask_cpu  # the workers' CPU (not the client's)
+        paths.append((f"Dask LocalCluster x{args.workers}", "dask"))
+    rows = {name: run_path(path, args.transactions, args.workers) for name, path in paths}
+    first = rows["one process"]
+    print(f"rules: {first['rules']}; loaded in {first['load_s']:.2f} s")
+    for name, row in rows.items():
+        assert row["digest"] == first["digest"], f"{name}: decisions differ from one process"
 
     sample = txs[: args.naive]
     naive_s, _ = timed(lambda: naive(sample, listed))
     naive_rate = len(sample) / naive_s
 
-    one_rate = len(txs) / one_s
+    one_rate = len(txs) / first["seconds"]
     print()
     print(
         f"{'path':<24} {'tx/s':>9} {'x one':>7} {'x naive':>8} {'CPUs busy':>9} "
-        f"{'tx/CPU-s':>9}  peak memory per process"
+        f"{'tx/CPU-s':>9} {'load avg':>8}  peak memory per process (VmHWM)"
     )
-    for name, seconds, kb in rows:
-        rate = len(txs) / seconds
-        memory = f"{kb / 1024:.0f} MB" if kb else ""
-        if kb is None:
-            memory = f"{many_peak / 1024:.0f} MB (max of {len(watch.peaks)} processes, VmHWM)"
-        busy = f"{cpus[name] / seconds:9.2f} {len(txs) / cpus[name]:9.0f}"
+    for name, row in rows.items():
+        rate = len(txs) / row["seconds"]
+        memory = f"{row['peak_kb'] / 1024:.0f} MB"
+        if row["processes"] > 1:
+            memory += f" (max of {row['processes']} processes)"
+        busy = f"{row['cpu'] / row['seconds']:9.2f} {len(txs) / row['cpu']:9.0f}"
         print(
-            f"{name:<24} {rate:9.0f} {rate / one_rate:7.2f} {rate / naive_rate:8.1f} {busy}  "
-            f"{memory}"
+            f"{name:<24} {rate:9.0f} {rate / one_rate:7.2f} {rate / naive_rate:8.1f} {busy} "
+            f"{row['load_average']:8.2f}  {memory}"
         )
     print(
         f"{'naive WRatio scan':<24} {naive_rate:9.1f} {naive_rate / one_rate:7.3f} "
-        f"{1:8.1f} {'':>19}  ({len(sample)} transactions, {len(listed)} names each party)"
+        f"{1:8.1f} {'':>28}  ({len(sample)} transactions, {len(listed)} names each party)"
     )
     print(
         "CPUs busy = CPU seconds used / wall seconds (N processes: the parent and its workers;\n"
         "Dask: the workers). Below the worker count, the machine did not give the run its cores\n"
-        "(other load) and the N-process ratio is capped by that; tx/CPU-s does not depend on it."
+        "(other load) and the N-process ratio is capped by that; tx/CPU-s does not depend on it.\n"
+        "load avg = the machine's 1-minute load average as the path started."
     )
-    print(f"\nrule set loaded: {main_kb / 1024:.0f} MB resident in the main process")
+    print(f"\nrule set loaded: {first['rules_kb'] / 1024:.0f} MB resident (peak) in one process")
     print(
         "targets (full CSL): >= 1000 tx/s one process; >= 1.7x with 2 workers; "
-        f"<= 400 MB per worker.{'' if full else '  [bundled rules only: see NOTICE above]'}"
+        "<= 400 MB per worker."
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .models import ListVersion
 from .names import NameCandidate, NameIndex
+from .names.normalize import Readings
 from .schema import (
     Classification,
     CountryGroup,
@@ -96,7 +97,10 @@ class RuleSet:
         digests: Mapping[str, str] | None = None,
         positions: Mapping[str, Mapping[tuple[str | int, ...], int]] | None = None,
         lists: tuple[ListVersion, ...] = (),
+        name_readings: Mapping[str, Readings] | None = None,
     ) -> None:
+        """Built by `load_rules`. ``name_readings`` only saves work (see
+        `NameIndex.foreign_readings`): the rule set is the same with or without it."""
         # Everything __init__ was given, for pickling (see __reduce__). Taken from locals() so a
         # parameter added later is pickled too without anyone having to remember this line.
         self._init_args: dict[str, Any] = {k: v for k, v in locals().items() if k != "self"}
@@ -147,13 +151,16 @@ class RuleSet:
         for entity in self.entities.values():
             candidates.append(NameCandidate(entity.id, entity.name))
             candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
-        self.names = NameIndex(candidates, cutoff=matching.possible)
+        self.names = NameIndex(candidates, cutoff=matching.possible, readings=name_readings)
         """Every entity name and alias, indexed once: complete above ``matching.possible``."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the validated rules, not the derived indexes (some are not picklable, and
-        rebuilding them is cheaper than shipping them)."""
-        return (_rebuild, ({k: _plain(v) for k, v in self._init_args.items()},))
+        rebuilding them is cheaper than shipping them), with the readings of the names that
+        need transliteration tables, so a worker process never loads those to rebuild."""
+        args = {k: _plain(v) for k, v in self._init_args.items()}
+        args["name_readings"] = self.names.foreign_readings()
+        return (_rebuild, (args,))
 
     def __repr__(self) -> str:
         return f"<RuleSet {self.name} {self.version} rules={len(self)} {self.fingerprint[:12]}>"

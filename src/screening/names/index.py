@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,7 +46,7 @@ from .match import (
     skeleton,
     token_similarity,
 )
-from .normalize import written_readings
+from .normalize import Readings, written_readings
 
 __all__ = ["DEFAULT_CUTOFF", "NameCandidate", "NameIndex", "NameMatch"]
 
@@ -88,7 +88,16 @@ class NameIndex:
     is pure and never scores every name.
     """
 
-    def __init__(self, candidates: Iterable[NameCandidate], *, cutoff: float = DEFAULT_CUTOFF):
+    def __init__(
+        self,
+        candidates: Iterable[NameCandidate],
+        *,
+        cutoff: float = DEFAULT_CUTOFF,
+        readings: Mapping[str, Readings] | None = None,
+    ):
+        """``readings`` are names' `written_readings` already worked out (see
+        `foreign_readings`): a process that receives them needs no transliteration tables to
+        build the same index."""
         if not 0 < cutoff <= 1:
             raise ValueError(f"cutoff must be in (0, 1], not {cutoff}")
         self.cutoff = cutoff
@@ -97,19 +106,22 @@ class NameIndex:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self._build(candidates, cutoff)
+            self._build(candidates, cutoff, readings or {})
         finally:
             if enabled:
                 gc.enable()
 
-    def _build(self, candidates: Iterable[NameCandidate], cutoff: float) -> None:
+    def _build(
+        self, candidates: Iterable[NameCandidate], cutoff: float, known: Mapping[str, Readings]
+    ) -> None:
         unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
         kept: list[NameCandidate] = []
         words: list[tuple[str, ...]] = []
         owner: list[int] = []
         written: list[tuple[str, ...]] = []
         for cand in unique:
-            forms = [(ws, wr) for ws, wr in written_readings(cand.name) if ws]
+            read = known.get(cand.name)
+            forms = [(ws, wr) for ws, wr in read or written_readings(cand.name) if ws]
             if forms:  # a name with no letter or digit can match nothing
                 kept.append(cand)
                 for ws, wr in forms:
@@ -173,6 +185,11 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self._candidates)
+
+    def foreign_readings(self) -> dict[str, Readings]:
+        """The `written_readings` of the names not written in ASCII: what another process needs
+        to build this index without loading transliteration tables (pypinyin's take ~45 MB)."""
+        return {c.name: written_readings(c.name) for c in self._candidates if not c.name.isascii()}
 
     def __iter__(self) -> Iterator[NameCandidate]:
         return iter(self._candidates)

@@ -37,6 +37,7 @@ __all__ = [
     "foreign_reading",
     "legal_forms",
     "normalize",
+    "Readings",
     "readings",
     "stopwords",
     "tokens",
@@ -411,10 +412,12 @@ def readings(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(words for words, _ in written_readings(name))
 
 
+Readings = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+"""What `written_readings` gives for a name: each reading's canonical and written words."""
+
+
 @lru_cache(maxsize=_MAX_CACHE)
-def written_readings(
-    name: str,
-) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def written_readings(name: str) -> Readings:
     """`readings`, each with its words as written (see `written_words`)."""
     first = written_words(name)
     other = foreign_reading(name)
