@@ -5,23 +5,29 @@ names that are *not* on the loaded CSL (OFAC SDN entries added after the 2022-05
 and non-SDN entries it does not hold); about 1% of transactions carry one CSL name or alias,
 perturbed (typo, word order, case, dropped or added legal form, look-alike letter). Then:
 
-- one process:   ``screen_many(workers=1)``;
-- N processes:   ``screen_many(workers=N)`` (N = usable CPUs unless --workers);
-- Dask:          ``screen_bag`` on a ``LocalCluster(n_workers=N, processes=True,
-                 threads_per_worker=1)``, worker profiler off (cluster start-up and imports
-                 excluded, rule shipping included);
-- naive:         every party name against every CSL name with an exhaustive rapidfuzz WRatio
-                 scan (``process.extractOne``), on a smaller sample: the baseline;
+- ``screen_many``:      the library call, in one process (``workers=1``) and in N worker processes
+                        (N = usable CPUs unless --workers), its results read and hashed;
+- ``screening batch``:  the command's batch job (`run_batch`), one process and N processes, from
+                        a JSON Lines file to another (the workers render the output lines);
+- Dask:                 ``screen_bag`` on a ``LocalCluster(n_workers=N, processes=True,
+                        threads_per_worker=1)``, worker profiler off (cluster start-up and
+                        imports excluded, shipping the rule set to the workers included);
+- naive:                every party name against every CSL name with an exhaustive rapidfuzz
+                        WRatio scan (``process.extractOne``), on a smaller sample: the baseline;
 
-plus the peak resident memory (VmHWM) of each worker process. Decisions of the three screening
-paths are checked to be identical.
+with the peak resident memory (VmHWM) of the largest worker process (of the process itself for
+one-process paths). All paths must reach the same decisions.
 
-Each screening path runs in a fresh interpreter that loads the full CSL
-(``load_rules(lists=[csl])``) and warms up on the same 50 other transactions: no path inherits
-the caches another one warmed (forked workers would otherwise start with every name of the
-one-process run already read), and all three start alike.
+Each run is a fresh interpreter that loads the full CSL (``load_rules(lists=[csl])``), warms up
+on the same 50 other transactions and freezes its heap (``gc.freeze()``, as the README advises
+and ``screening batch`` does; ``--no-freeze`` to compare): no path inherits the caches another
+warmed. The machine's speed drifts by 10-20% from minute to minute, so the process paths run
+``--rounds`` times in alternating order and each figure is a median; the N-process ratio is
+taken within each round. Runs are short against a day's batch: the first sight of each name and
+word costs more (about 0.5 s of CPU for the 5,000 names here), and every worker pays it, which
+weighs on the ratio at a few thousand transactions and fades at tens of thousands.
 
-Run: python benchmarks/bench_batch.py [--transactions N] [--naive N] [--workers N] [--no-dask]
+Run: python benchmarks/bench_batch.py [--transactions N] [--rounds N] [--workers N] [--no-dask]
 """
 
 from __future__ import annotations
@@ -29,17 +35,19 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import gzip
 import hashlib
 import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +55,7 @@ from rapidfuzz import fuzz, process
 
 from screening import RuleSet, load_rules, screen_many
 from screening.batch import usable_cpus
+from screening.batchjob import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -167,58 +176,6 @@ def transactions(
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def descendants(pid: int) -> list[int]:
-    """Every live descendant process of ``pid`` (Linux /proc)."""
-    out: list[int] = []
-    try:
-        threads = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        return out
-    for thread in threads:
-        try:
-            children = [int(c) for c in (thread / "children").read_text().split()]
-        except OSError:
-            continue
-        for child in children:
-            out += [child, *descendants(child)]
-    return out
-
-
-def descendants_peak_kb() -> dict[int, int]:
-    """Peak resident memory (VmHWM, KiB) of each live descendant process."""
-    peaks: dict[int, int] = {}
-    for pid in descendants(os.getpid()):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks[pid] = int(line.split()[1])
-        except OSError:
-            continue
-    return peaks
-
-
-class PeakWatcher:
-    """Polls the children's peak memory while a run goes on (they exit before we could ask)."""
-
-    def __init__(self) -> None:
-        self.peaks: dict[int, int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.2):
-            for pid, kb in descendants_peak_kb().items():
-                self.peaks[pid] = max(kb, self.peaks.get(pid, 0))
-
-    def __enter__(self) -> PeakWatcher:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
@@ -272,13 +229,41 @@ def run_dask(
         client.run(lambda: __import__("screening.dask"))  # imports are not the rule shipping
         bag = db.from_sequence(txs, npartitions=workers * 8)
         before = sum(client.run(time.process_time).values())
-        seconds, result = timed(lambda: consume(screen_bag(bag, rules).compute()))
+        # Each partition's results come to the client as soon as they are ready, and leave the
+        # worker (as writing them out would); `.compute()` would hold every result on the
+        # workers until the last is done, then gather them all on one.
+        parts = screen_bag(bag, rules).to_delayed()
+
+        def stream() -> Iterator[Any]:
+            futures = client.compute(parts)
+            position = {f.key: i for i, f in enumerate(futures)}
+            got: dict[int, list[Any]] = {}
+            for future in distributed.as_completed(futures):
+                got[position[future.key]] = future.result()
+                future.release()
+            return (r for i in range(len(parts)) for r in got[i])
+
+        seconds, result = timed(lambda: consume(stream()))
         busy = sum(client.run(time.process_time).values()) - before
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     return seconds, result, max(peaks.values()), busy
 
 
-def measure_path(path: str, n: int, workers: int) -> dict[str, Any]:
+def batch_job(txs: list[dict[str, Any]], rules: RuleSet, workers: int) -> tuple[float, str]:
+    """`run_batch` (what ``screening batch`` runs) from a JSON Lines file to another: seconds
+    taken, and one hash of the output (the paths must agree)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        source.write_text("".join(json.dumps(tx) + "\n" for tx in txs), encoding="utf-8")
+        seconds, _ = timed(
+            lambda: run_batch(
+                str(source), str(target), rules=rules, workers=workers, progress=False
+            )
+        )
+        return seconds, hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def measure_path(path: str, n: int, workers: int, freeze: bool) -> dict[str, Any]:
     """Run one path in this (fresh) process: load the CSL, warm up, screen, report."""
     listed, sdn_numbers = csl_names()
     unlisted = unlisted_names({x.casefold() for x in listed}, sdn_numbers)
@@ -287,31 +272,27 @@ def measure_path(path: str, n: int, workers: int) -> dict[str, Any]:
     rules_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     warm = transactions(50, listed, unlisted, seed=8)
     list(screen_many(warm, rules=rules))  # the same small warm-up on every path
+    if freeze:  # as the README advises a long-running process (`screening batch` does it)
+        gc.collect()
+        gc.freeze()
     out: dict[str, Any] = {"load_s": load_s, "rules_kb": rules_kb, "rules": repr(rules)}
     out["load_average"] = os.getloadavg()[0]
+    count = 1 if path.endswith("one") else workers
     cpu = cpu_seconds()
-    if path == "one":
-        seconds, result = timed(lambda: consume(screen_many(txs, rules=rules, workers=1)))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        out |= {"peak_kb": peak, "processes": 1}
-    elif path == "many":
-        with PeakWatcher() as watch:
-            # fork, as on Linux by default (the watcher thread would otherwise make it
-            # forkserver)
-            seconds, result = timed(
-                lambda: consume(screen_many(txs, rules=rules, workers=workers, start_method="fork"))
-            )
-        out |= {"peak_kb": max(watch.peaks.values(), default=0), "processes": len(watch.peaks)}
-    else:
-        seconds, result, peak, busy = run_dask(txs, rules, workers)
-        out |= {"peak_kb": peak, "processes": workers, "dask_cpu": busy}
-    out |= {"seconds": seconds, "cpu": cpu_seconds() - cpu, "digest": result}
     if path == "dask":
-        out["cpu"] = out.pop("dask_cpu")  # the workers' CPU (not the client's)
-    return out
+        seconds, result, peak, busy = run_dask(txs, rules, workers)
+        return out | {"seconds": seconds, "cpu": busy, "digest": result, "peak_kb": peak}
+    if path.startswith("api"):
+        seconds, result = timed(lambda: consume(screen_many(txs, rules=rules, workers=count)))
+    else:
+        seconds, result = batch_job(txs, rules, count)
+    out |= {"seconds": seconds, "cpu": cpu_seconds() - cpu, "digest": result}
+    # The workers have exited (and were waited for): the largest of them, or this process.
+    who = resource.RUSAGE_SELF if count == 1 else resource.RUSAGE_CHILDREN
+    return out | {"peak_kb": resource.getrusage(who).ru_maxrss}
 
 
-def run_path(path: str, n: int, workers: int) -> dict[str, Any]:
+def run_path(path: str, n: int, workers: int, freeze: bool) -> dict[str, Any]:
     """`measure_path` in a new interpreter: no path inherits another's warm caches."""
     command = [
         sys.executable,
@@ -322,26 +303,44 @@ def run_path(path: str, n: int, workers: int) -> dict[str, Any]:
         str(n),
         "--workers",
         str(workers),
+        *([] if freeze else ["--no-freeze"]),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # One hash seed for every run: set layouts (and so their speed) do not vary between runs.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"the {path} path failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median time (the lower one of an even count)."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--transactions", type=int, default=4000)
+    parser.add_argument("--transactions", type=int, default=20000)
     parser.add_argument("--naive", type=int, default=40, help="transactions for the baseline")
     parser.add_argument("--workers", type=int, default=usable_cpus())
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each process path")
     parser.add_argument("--no-dask", action="store_true")
-    parser.add_argument("--path", choices=["one", "many", "dask"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="leave the loaded rule set to the collector"
+    )
+    parser.add_argument(
+        "--path",
+        choices=["api-one", "api-many", "batch-one", "batch-many", "dask"],
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args()
 
     if not CSL.exists():
         raise SystemExit(f"needs the shared data: {CSL} not found")
     if args.path:  # a child run: one path, one JSON line out
-        print(json.dumps(measure_path(args.path, args.transactions, args.workers)))
+        freeze = not args.no_freeze
+        print(json.dumps(measure_path(args.path, args.transactions, args.workers, freeze)))
         return
     listed, sdn_numbers = csl_names()
     unlisted = unlisted_names({n.casefold() for n in listed}, sdn_numbers)
@@ -355,38 +354,72 @@ def main() -> None:
     )
     print("each path runs in a fresh process that loads the full CSL itself")
 
+    freeze = not args.no_freeze
     many = f"{args.workers} processes"
-    paths = [("one process", "one"), (many, "many")]
+    paths = {
+        "screen_many, one process": "api-one",
+        f"screen_many, {many}": "api-many",
+        "screening batch, one process": "batch-one",
+        f"screening batch, {many}": "batch-many",
+    }
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in paths}
+    ratios: dict[str, list[float]] = {"screen_many": [], "screening batch": []}
+    for r in range(args.rounds):
+        # Alternate the order: a drift in the machine's speed cancels out.
+        for name, path in paths.items() if r % 2 == 0 else reversed(paths.items()):
+            runs[name].append(run_path(path, args.transactions, args.workers, freeze))
+        line = []
+        for api in ratios:
+            one = runs[f"{api}, one process"][-1]["seconds"]
+            ratios[api].append(one / runs[f"{api}, {many}"][-1]["seconds"])
+            line.append(f"{api} {len(txs) / one:.0f} tx/s in one process, x{ratios[api][-1]:.2f}")
+        print(f"round {r + 1}: " + "; ".join(line))
+    rows = {name: _median_run(found) for name, found in runs.items()}
     if not args.no_dask:
-        paths.append((f"Dask LocalCluster x{args.workers}", "dask"))
-    rows = {name: run_path(path, args.transactions, args.workers) for name, path in paths}
-    first = rows["one process"]
+        rows[f"Dask LocalCluster x{args.workers}"] = run_path(
+            "dask", args.transactions, args.workers, freeze
+        )
+    first = rows["screen_many, one process"]
     print(f"rules: {first['rules']}; loaded in {first['load_s']:.2f} s")
-    for name, row in rows.items():
-        assert row["digest"] == first["digest"], f"{name}: decisions differ from one process"
+    for name, found in runs.items():
+        family = (
+            "screen_many, one process" if "batch" not in name else "screening batch, one process"
+        )
+        for row in found:
+            assert row["digest"] == rows[family]["digest"], f"{name}: different decisions"
+    if not args.no_dask:
+        assert rows[f"Dask LocalCluster x{args.workers}"]["digest"] == first["digest"], "Dask"
 
     sample = txs[: args.naive]
     naive_s, _ = timed(lambda: naive(sample, listed))
     naive_rate = len(sample) / naive_s
 
     one_rate = len(txs) / first["seconds"]
+    print(
+        f"\nmedians of {args.rounds} rounds (each run a fresh process; the order alternates). "
+        f"{many} vs one process, per round:"
+    )
+    for api, found in ratios.items():
+        print(
+            f"  {api:<16} median x{statistics.median(found):.2f} "
+            f"(x{min(found):.2f} to x{max(found):.2f})"
+        )
     print()
     print(
-        f"{'path':<24} {'tx/s':>9} {'x one':>7} {'x naive':>8} {'CPUs busy':>9} "
+        f"{'path':<32} {'tx/s':>7} {'x one':>6} {'x naive':>8} {'CPUs busy':>9} "
         f"{'tx/CPU-s':>9} {'load avg':>8}  peak memory per process (VmHWM)"
     )
     for name, row in rows.items():
         rate = len(txs) / row["seconds"]
-        memory = f"{row['peak_kb'] / 1024:.0f} MB"
-        if row["processes"] > 1:
-            memory += f" (max of {row['processes']} processes)"
+        base = rows["screening batch, one process"] if "batch" in name else first
+        x_one = rate / (len(txs) / base["seconds"])
         busy = f"{row['cpu'] / row['seconds']:9.2f} {len(txs) / row['cpu']:9.0f}"
         print(
-            f"{name:<24} {rate:9.0f} {rate / one_rate:7.2f} {rate / naive_rate:8.1f} {busy} "
-            f"{row['load_average']:8.2f}  {memory}"
+            f"{name:<32} {rate:7.0f} {x_one:6.2f} {rate / naive_rate:8.1f} {busy} "
+            f"{row['load_average']:8.2f}  {row['peak_kb'] / 1024:.0f} MB"
         )
     print(
-        f"{'naive WRatio scan':<24} {naive_rate:9.1f} {naive_rate / one_rate:7.3f} "
+        f"{'naive WRatio scan':<32} {naive_rate:7.1f} {naive_rate / one_rate:6.3f} "
         f"{1:8.1f} {'':>28}  ({len(sample)} transactions, {len(listed)} names each party)"
     )
     print(

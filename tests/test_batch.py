@@ -8,7 +8,10 @@ import multiprocessing
 import os
 import pickle
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,6 +209,31 @@ def test_a_rule_set_pickles_and_screens_the_same(
         len(rules),
     )
     assert expected(scenarios, copy) == expected(scenarios, rules)
+
+
+def test_an_unpickled_rule_set_needs_no_transliteration_tables(tmp_path: Path) -> None:
+    """The bundled rules hold Chinese names: a pickled rule set carries their readings, so a
+    worker rebuilds the same index without loading pypinyin (~45 MB) until a query needs it."""
+    rules = load_rules()
+    han = sorted(c.name for c in rules.names if any("\u4e00" <= ch <= "\u9fff" for ch in c.name))
+    assert han, "the bundled rules should hold Chinese names"
+    queries = [*han, "ZTE Corporation", "Beijing Ba Xing"]
+    expected_hits = [rules.search(q) for q in queries]
+    (tmp_path / "rules.pickle").write_bytes(pickle.dumps(rules))
+    probe = f"""
+import pickle, sys
+rules = pickle.loads(open({str(tmp_path / "rules.pickle")!r}, "rb").read())
+print("pypinyin" in sys.modules)
+print(repr([rules.search(q) for q in {queries!r}]))
+print("pypinyin" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, hits, after = done.stdout.splitlines()
+    assert before == "False"  # rebuilt without the tables
+    assert hits == repr(expected_hits)  # the same index: the same matches and scores
+    assert after == "True"  # a Chinese query loads them when it needs them
 
 
 def test_spawned_workers_screen_the_same(rules: RuleSet, scenarios: list[dict[str, Any]]) -> None:

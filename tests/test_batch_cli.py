@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import gc
 import gzip
 import io
 import json
@@ -20,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from screening import BatchResult, RuleSet, load_rules, parse_transaction, screen_many
+from screening import BatchResult, RuleSet, batchjob, load_rules, parse_transaction, screen_many
 from screening.batch import Record
 from screening.batchjob import run_batch
 from screening.cli import main
@@ -473,6 +474,38 @@ def test_progress_bar_on_a_terminal_only(
     piped = io.StringIO()
     run_batch(str(source), str(tmp_path / "b.jsonl"), rules=rules, workers=1, stderr=piped)
     assert piped.getvalue() == ""
+
+
+# --- the collector -----------------------------------------------------------------------------
+
+
+def test_a_run_freezes_the_heap_for_its_duration_only(
+    tmp_path: Path,
+    scenarios: list[dict[str, Any]],
+    rules: RuleSet,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", numbered(scenarios, 5))
+    frozen_during = []
+    screen_chunks = batchjob.screen_chunks
+
+    def watched(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for chunk in screen_chunks(*args, **kwargs):
+            frozen_during.append(gc.get_freeze_count())
+            yield chunk
+
+    monkeypatch.setattr(batchjob, "screen_chunks", watched)
+    assert gc.get_freeze_count() == 0
+    run_batch(str(source), str(tmp_path / "a.jsonl"), rules=rules, workers=1, chunk_size=2)
+    assert len(frozen_during) == 3
+    assert min(frozen_during) > 0  # frozen while screening
+    assert gc.get_freeze_count() == 0  # given back to the collector
+    gc.freeze()  # an application that froze its own heap keeps it frozen
+    try:
+        run_batch(str(source), str(tmp_path / "b.jsonl"), rules=rules, workers=1)
+        assert gc.get_freeze_count() > 0  # (frozen objects that die leave the count)
+    finally:
+        gc.unfreeze()
 
 
 # --- stopping: Ctrl-C and a killed worker (real processes) ------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dask
 import dask.bag as db
 import dask.dataframe as dd
 import distributed
@@ -61,10 +62,28 @@ def test_a_bag_gives_the_decisions_of_screen_in_order(
     assert "date:" in results[7].error
 
 
-def test_the_rule_set_is_one_node_of_the_graph(rules: RuleSet, txs: list[dict[str, Any]]) -> None:
+def test_without_a_cluster_the_rule_set_is_one_node_of_the_graph(
+    rules: RuleSet, txs: list[dict[str, Any]]
+) -> None:
+    with dask.config.set(scheduler="sync"):  # a local scheduler, even with a client around
+        bag = screen_bag(db.from_sequence(txs, npartitions=5), rules)
+        keys = [str(k) for k in dict(bag.__dask_graph__())]
+        assert [k for k in keys if "screening-rules" in k] == [
+            f"screening-rules-{rules.fingerprint}"
+        ]
+        assert bag.compute() == list(screen_many(txs, rules=rules))
+
+
+def test_on_a_cluster_the_rule_set_is_sent_to_every_worker_once_not_in_the_graph(
+    client: Any, rules: RuleSet, txs: list[dict[str, Any]]
+) -> None:
+    key = f"screening-rules-{rules.fingerprint}"
     bag = screen_bag(db.from_sequence(txs, npartitions=5), rules)
-    keys = [str(k) for k in dict(bag.__dask_graph__())]
-    assert [k for k in keys if "screening-rules" in k] == [f"screening-rules-{rules.fingerprint}"]
+    graph = dict(bag.__dask_graph__())
+    assert all(not isinstance(task, RuleSet) for task in graph.values())
+    assert bag.compute() == list(screen_many(txs, rules=rules))
+    holders = client.who_has()[key]  # kept while the bag is alive
+    assert sorted(holders) == sorted(client.scheduler_info()["workers"])  # both workers
 
 
 def test_a_rules_directory_is_loaded_once_per_worker(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -360,6 +361,29 @@ def test_list_entries_may_have_no_country(tmp_path: Path) -> None:
     rules = load_rules(lists=[path])
     entity = next(e for e in rules.entities.values() if e.name == "Vessel Without Flag")
     assert entity.country is None
+
+
+def test_list_entries_share_their_field_names_and_stay_independent(tmp_path: Path) -> None:
+    """Entries of one shape share one set of field names (memory); each model still says which
+    fields were set, and a copy with changes is a model of its own."""
+    path = write_csl(
+        tmp_path / "l.csv",
+        [row(EL, "Alpha Trading", alt_names="Alfa Trading"), row(EL, "Beta Trading")],
+    )
+    rules = load_rules(lists=[path])
+    wanted = {"Alpha Trading", "Beta Trading"}
+    alpha, beta = (e for e in rules.entities.values() if e.name in wanted)
+    assert alpha.model_fields_set is beta.model_fields_set
+    assert {"name", "aliases", "citation"} <= alpha.model_fields_set
+    copy = alpha.model_copy(update={"note": "checked"})
+    assert "note" in copy.model_fields_set
+    assert "note" not in beta.model_fields_set
+    assert copy.note == "checked"
+    assert beta.note is None
+    restored = pickle.loads(pickle.dumps(rules))
+    assert [e.model_fields_set for e in restored.entities.values()] == [
+        e.model_fields_set for e in rules.entities.values()
+    ]
 
 
 # --- lists named in the rule files ------------------------------------------------------------

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from screening import SearchMatch, load_rules
 from screening.names import NameCandidate, NameIndex
+from screening.names.normalize import written_readings
 from strategies import SETTINGS
 
 RULES = load_rules()
@@ -93,6 +94,22 @@ def test_index_refuses_a_cutoff_below_the_one_it_was_built_for() -> None:
         index.search("Acme", cutoff=0.7)
     with pytest.raises(ValueError, match="cutoff"):
         NameIndex([], cutoff=0)
+
+
+def test_building_an_index_leaves_the_query_cache_to_queries() -> None:
+    """A list's names are read once; caching them would hold ~20 MB for the CSL."""
+    names = [NameCandidate(f"k{i}", f"Zyxw Trading {i} Unique Name {i * 7}") for i in range(50)]
+    before = written_readings.cache_info().currsize
+    index = NameIndex(names, cutoff=0.8)
+    assert written_readings.cache_info().currsize == before
+    best = index.search("Zyxw Trading 3 Unique Name 21", cutoff=0.8)[0]
+    assert best.key == "k3"
+
+
+@given(st.text(max_size=30))
+@SETTINGS
+def test_reading_a_name_without_the_cache_reads_it_the_same(name: str) -> None:
+    assert written_readings.__wrapped__(name) == written_readings(name)
 
 
 def test_index_keeps_the_best_verified_name_and_a_better_unverified_alias() -> None:

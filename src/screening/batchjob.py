@@ -13,12 +13,14 @@ a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import signal
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any, TextIO
@@ -122,7 +124,7 @@ def run_batch(
     finished = complete = False
     screened = counted = 0
     try:
-        with stop:
+        with stop, _frozen_heap():
             for chunk in chunks:
                 output.write(chunk)
                 screened += len(chunk)
@@ -150,6 +152,22 @@ def run_batch(
         seconds=time.perf_counter() - start,
         interrupted=not complete,
     )
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep what is alive now (the rule set above all: some half a million objects with the
+    full CSL) out of the garbage collector's reach for the run. Collections then stop walking
+    it over and over, which speeds screening by a tenth or more, and forked workers stop
+    copying the pages they share. An application that froze its heap itself is left alone."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # anything frozen that became garbage is collectable again
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -2,9 +2,10 @@
 
 The rule set reaches each worker once, never once per partition or transaction:
 
-- a `RuleSet` becomes one node of the task graph (its key names its fingerprint); Dask sends it
-  to each worker that needs it once, as a dependency, and the worker rebuilds its indexes once
-  (a rule set pickles as its validated rules);
+- a `RuleSet` is pickled once and its bytes scattered to every worker of the client's cluster,
+  under a key that names its fingerprint (without a distributed client, it is one node of the
+  task graph); each worker unpickles it once and rebuilds its indexes (a rule set pickles as its
+  validated rules);
 - a rules directory (a path) is loaded by each worker process once and cached there: use it
   when every worker sees the same files at that path, to keep the graph small.
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -30,6 +33,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from .batch import BatchResult, Record, screen_record
+from .errors import BatchError
 from .loading import load_rules
 from .ruleset import RuleSet
 from .tabular import RESULT_COLUMNS, check_columns, result_to_row, row_payload
@@ -94,13 +98,35 @@ _TEXT = ("id", "outcome", "error", "rule_ids", "ruleset_fingerprint", "decision"
 
 def _ship(rules: RulesSpec) -> Any:
     if isinstance(rules, RuleSet):
-        # One graph node holding the rule set: each worker receives it once.
-        return dask.delayed(rules, name=f"screening-rules-{rules.fingerprint}")
+        key = f"screening-rules-{rules.fingerprint}"
+        client = _client()
+        if client is not None:
+            # Pickled once, here, and sent to every worker as bytes, which each unpickles once.
+            # As an object, a worker that received it would pickle it again for every other
+            # worker (Dask replicates from worker to worker): 50 MB more at its peak. In the
+            # graph, the graph itself would carry megabytes, which Dask warns of.
+            packed = _Packed(rules.fingerprint, pickle.dumps(rules, protocol=5))
+            return client.scatter({key: packed}, broadcast=True)[key]
+        # No cluster (Dask's local schedulers): one graph node holding the rule set.
+        return dask.delayed(rules, name=key)
     if rules is None:
         return None
     if isinstance(rules, str | os.PathLike):
         return os.fspath(rules)
     raise TypeError(f"rules must be a RuleSet, a rules directory or None, got {type(rules)}")
+
+
+def _client() -> Any:
+    """The distributed client the graph will be computed with, or None (local schedulers)."""
+    try:
+        import distributed
+    except ImportError:  # pragma: no cover - installed with the dask extra
+        return None
+    try:
+        client = distributed.default_client()
+    except ValueError:  # no client
+        return None
+    return client if dask.base.get_scheduler() == client.get else None
 
 
 def _offsets(parts: list[Any]) -> list[Any]:
@@ -109,25 +135,52 @@ def _offsets(parts: list[Any]) -> list[Any]:
     return [0, *accumulate(lengths[:-1], lambda a, b: a + b)][: len(parts)]
 
 
+@dataclass(frozen=True, eq=False)
+class _Packed:
+    """A pickled rule set, known by its fingerprint (equal fingerprints, equal rule sets)."""
+
+    fingerprint: str
+    data: bytes
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Packed) and other.fingerprint == self.fingerprint
+
+
 @lru_cache(maxsize=4)
 def _load(path: str | None) -> RuleSet:
     """A worker loads a rules directory once, however many partitions it screens."""
     return load_rules(path)
 
 
-def _rules(shipped: RuleSet | str | None) -> RuleSet:
-    return shipped if isinstance(shipped, RuleSet) else _load(shipped)
+@lru_cache(maxsize=4)
+def _unpack(packed: _Packed) -> RuleSet:
+    """A worker unpickles a rule set once, however many partitions it screens."""
+    rules = pickle.loads(packed.data)
+    if not isinstance(rules, RuleSet) or rules.fingerprint != packed.fingerprint:
+        raise BatchError(f"the rule set sent to this worker is not {packed.fingerprint[:12]}")
+    return rules
+
+
+def _rules(shipped: RuleSet | _Packed | str | None) -> RuleSet:
+    if isinstance(shipped, RuleSet):
+        return shipped
+    if isinstance(shipped, _Packed):
+        return _unpack(shipped)
+    return _load(shipped)
 
 
 def _screen_records(
-    records: list[Any], shipped: RuleSet | str | None, as_of: dt.date | None, offset: int
+    records: list[Any], shipped: RuleSet | _Packed | str | None, as_of: dt.date | None, offset: int
 ) -> list[BatchResult]:
     rules = _rules(shipped)
     return [screen_record(Record(offset + i, tx), rules, as_of) for i, tx in enumerate(records)]
 
 
 def _screen_frame(
-    part: pd.DataFrame, shipped: RuleSet | str | None, as_of: dt.date | None, offset: int
+    part: pd.DataFrame, shipped: RuleSet | _Packed | str | None, as_of: dt.date | None, offset: int
 ) -> pd.DataFrame:
     rules = _rules(shipped)
     results = []

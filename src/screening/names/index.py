@@ -120,8 +120,8 @@ class NameIndex:
         owner: list[int] = []
         written: list[tuple[str, ...]] = []
         for cand in unique:
-            read = known.get(cand.name)
-            forms = [(ws, wr) for ws, wr in read or written_readings(cand.name) if ws]
+            read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
+            forms = [(ws, wr) for ws, wr in read if ws]
             if forms:  # a name with no letter or digit can match nothing
                 kept.append(cand)
                 for ws, wr in forms:

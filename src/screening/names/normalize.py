@@ -32,12 +32,12 @@ import yaml
 from .transliterate import transliterate
 
 __all__ = [
+    "Readings",
     "compact",
     "fold_text",
     "foreign_reading",
     "legal_forms",
     "normalize",
-    "Readings",
     "readings",
     "stopwords",
     "tokens",
@@ -382,8 +382,12 @@ def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The canonical words of a name and, for each, the word as written (folded) before the
     tables were applied: ``("nuc", "technology"), ("nuc", "tech")`` for "Nuc Tech". The scorer
     joins written words too, so "NucTech" still matches "Nuc Tech"."""
+    return _words_of(fold_text(name))
+
+
+def _words_of(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     table = _word_table()
-    words = _unglue(_rejoin(_join_initials(_split(fold_text(name)))))
+    words = _unglue(_rejoin(_join_initials(_split(folded))))
     canon: list[str] = []
     written: list[str] = []
     for w in words:
@@ -418,10 +422,17 @@ Readings = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 @lru_cache(maxsize=_MAX_CACHE)
 def written_readings(name: str) -> Readings:
-    """`readings`, each with its words as written (see `written_words`)."""
-    first = written_words(name)
-    other = foreign_reading(name)
-    if other is None:
+    """`readings`, each with its words as written (see `written_words`).
+
+    ``written_readings.__wrapped__`` reads without caching: for the names of a list, read
+    once when its index is built, which would otherwise fill the cache (some 20 MB for the
+    CSL) that queries, which repeat, are meant to use."""
+    folded = _fold(name, spoofs=True)
+    first = _words_of(folded)
+    if name.isascii():
         return (first,)
-    second = written_words(other)
+    other = _fold(name, spoofs=False)  # `foreign_reading`
+    if other == folded:
+        return (first,)
+    second = _words_of(_fold(other, spoofs=True))
     return (first,) if second[0] == first[0] else (first, second)
