@@ -4,6 +4,7 @@ records become error results; a killed worker loses nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import pickle
@@ -28,6 +29,7 @@ from screening import (
     screen,
     screen_many,
 )
+from screening.batch import JsonLine, Record, Unreadable, record_id, screen_record
 from strategies import SETTINGS, transactions
 from zte import zte_transactions
 
@@ -192,6 +194,34 @@ def test_a_bug_in_screening_becomes_an_error_result_not_a_crash(rules: RuleSet) 
 def test_bad_arguments_raise_at_the_call(kwargs: dict[str, Any], error: type[Exception]) -> None:
     with pytest.raises(error):
         screen_many([], **kwargs)
+
+
+# --- JSON Lines records are parsed where they are screened ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        (b'{"id": " a-1 "}\n', {"id": " a-1 "}),
+        (b'{"id": "a"', Unreadable("invalid JSON: Expecting ',' delimiter (column 11)")),
+        (b'{"id": "\xff"}', Unreadable("not valid UTF-8 (invalid start byte at byte 8)")),
+        (b"[" * 100_000, Unreadable("invalid JSON: nested too deeply")),
+    ],
+)
+def test_a_json_line_reads_as_the_file_reader_did(line: bytes, read: object) -> None:
+    assert JsonLine(line).read() == read
+
+
+def test_a_json_line_screens_and_is_known_by_its_id(rules: RuleSet) -> None:
+    tx = zte_transactions()[0]
+    line = JsonLine(json.dumps({**tx, "id": " tx-9 "}).encode())
+    assert record_id(line) == "tx-9"
+    result = screen_record(Record(0, line, "line 1"), rules, None)
+    assert result.decision == screen({**tx, "id": "tx-9"}, rules=rules)
+    broken = screen_record(Record(1, JsonLine(b"{"), "line 2"), rules, None)
+    assert broken.outcome is Outcome.REVIEW
+    assert broken.error is not None
+    assert broken.error.startswith("line 2: invalid JSON")
 
 
 # --- the rule set crosses process boundaries ---------------------------------------------------

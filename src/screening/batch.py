@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import multiprocessing
 import os
 import signal
@@ -48,6 +49,7 @@ from .ruleset import RuleSet
 
 __all__ = [
     "BatchResult",
+    "JsonLine",
     "Record",
     "Unreadable",
     "record_id",
@@ -118,6 +120,25 @@ class Unreadable:
 
 
 @dataclass(frozen=True, slots=True)
+class JsonLine:
+    """A record still as its line of JSON Lines, parsed where it is screened: in a worker
+    process, so that the process feeding the workers only moves bytes."""
+
+    line: bytes
+
+    def read(self) -> object:
+        """The parsed line, or an `Unreadable` saying why it cannot be parsed."""
+        try:
+            return json.loads(self.line)
+        except UnicodeDecodeError as exc:
+            return Unreadable(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        except json.JSONDecodeError as exc:
+            return Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})")
+        except RecursionError:
+            return Unreadable("invalid JSON: nested too deeply")
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One input record: its 0-based position in the input, what was read, and where it was
     read (e.g. ``line 7``), which prefixes the reason of an error result."""
@@ -132,6 +153,8 @@ def record_id(payload: object) -> str | None:
     no usable one (not a mapping, no id, an id that is not text)."""
     if isinstance(payload, Transaction):
         return payload.id
+    if isinstance(payload, JsonLine):
+        payload = payload.read()
     if isinstance(payload, Unreadable):
         return payload.id
     if not isinstance(payload, Mapping):
@@ -229,6 +252,8 @@ def _identity(result: BatchResult) -> BatchResult:
 def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result."""
     payload = record.payload
+    if isinstance(payload, JsonLine):
+        payload = payload.read()
     try:
         if isinstance(payload, Unreadable):
             reason = payload.reason

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, cast
 
-from .batch import BatchResult, Record, Unreadable
+from .batch import BatchResult, JsonLine, Record, Unreadable
 from .errors import BatchError
 from .models import Outcome
 from .tabular import RESULT_COLUMNS, check_columns, dumps, result_to_row, row_payload
@@ -121,16 +121,8 @@ def _read_jsonl(path: str) -> Iterator[Record]:
         for number, line in enumerate(_lines(stream, path), start=1):
             if not line.strip():
                 continue  # a blank line holds no record
-            payload: object
-            try:
-                payload = json.loads(line)
-            except UnicodeDecodeError as exc:
-                payload = Unreadable(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
-            except json.JSONDecodeError as exc:
-                payload = Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})")
-            except RecursionError:
-                payload = Unreadable("invalid JSON: nested too deeply")
-            yield Record(index, payload, f"line {number}")
+            # Parsed where it is screened: with worker processes, in a worker.
+            yield Record(index, JsonLine(line), f"line {number}")
             index += 1
     finally:
         if stream is not sys.stdin.buffer:

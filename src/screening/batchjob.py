@@ -182,6 +182,9 @@ def _same_file(a: str, b: str) -> bool:
 def _todo(records: Iterator[Record], done: Done, skipped: list[int]) -> Iterator[Record]:
     """The records OUTPUT does not hold yet. An id OUTPUT holds k times skips its first k
     occurrences in INPUT, so a duplicated id is neither lost nor screened twice."""
+    if not done.ids and not done.indexes:  # a new run: no record needs reading here
+        yield from records
+        return
     seen: Counter[str] = Counter()
     for record in records:
         key = record_id(record.payload)
