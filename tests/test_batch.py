@@ -29,7 +29,14 @@ from screening import (
     screen,
     screen_many,
 )
-from screening.batch import JsonLine, Record, Unreadable, record_id, screen_record
+from screening.batch import (
+    JsonLine,
+    Record,
+    Unreadable,
+    record_id,
+    screen_chunks,
+    screen_record,
+)
 from strategies import SETTINGS, transactions
 from zte import zte_transactions
 
@@ -222,6 +229,34 @@ def test_a_json_line_screens_and_is_known_by_its_id(rules: RuleSet) -> None:
     assert broken.outcome is Outcome.REVIEW
     assert broken.error is not None
     assert broken.error.startswith("line 2: invalid JSON")
+
+
+def to_line(result: BatchResult) -> str:
+    """A renderer as the README shows one (module level: workers find it by name)."""
+    return f"{result.index} {result.id} {result.outcome.value}"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_render_what_screen_chunks_yields_in_input_order(
+    rules: RuleSet, scenarios: list[dict[str, Any]], workers: int
+) -> None:
+    txs = numbered(scenarios, 30)
+    records = (Record(i, tx) for i, tx in enumerate(txs))
+    chunks = list(
+        screen_chunks(
+            records,
+            rules=rules,
+            workers=workers,
+            as_of=None,
+            chunk_size=4,
+            start_method=None,
+            render=to_line,
+        )
+    )
+    assert [len(c) for c in chunks] == [4] * 7 + [2]
+    assert [line for c in chunks for line in c] == [
+        to_line(r) for r in screen_many(txs, rules=rules)
+    ]
 
 
 # --- the rule set crosses process boundaries ---------------------------------------------------
