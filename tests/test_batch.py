@@ -213,6 +213,13 @@ def test_bad_arguments_raise_at_the_call(kwargs: dict[str, Any], error: type[Exc
         (b'{"id": "a"', Unreadable("invalid JSON: Expecting ',' delimiter (column 11)")),
         (b'{"id": "\xff"}', Unreadable("not valid UTF-8 (invalid start byte at byte 8)")),
         (b"[" * 100_000, Unreadable("invalid JSON: nested too deeply")),
+        (
+            b'{"unit_value": ' + b"9" * 5000 + b"}",
+            Unreadable(
+                "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: "
+                "value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit"
+            ),
+        ),
     ],
 )
 def test_a_json_line_reads_as_the_file_reader_did(line: bytes, read: object) -> None:

@@ -81,14 +81,16 @@ def test_every_input_line_gives_one_record_in_order(
     lines.insert(5, "")  # a blank line holds no record
     lines.insert(7, '["a", "list"]')
     lines.insert(9, json.dumps({"id": "no-items", "date": "2020-01-01", "destination": "DE"}))
+    lines.append('{"id": "huge", "items": [{"quantity": ' + "9" * 5000 + "}]}")  # > 4,300 digits
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert batch(source, "-o", out, "--workers", "2", "--chunk-size", "3") == 2
     got = records(out)
-    assert [r["index"] for r in got] == list(range(15))
+    assert [r["index"] for r in got] == list(range(16))
     errors = {r["index"]: r for r in got if r["error"]}
-    assert set(errors) == {2, 6, 8}
+    assert set(errors) == {2, 6, 8, 15}
+    assert errors[15]["error"].startswith("line 17: invalid JSON: Exceeds the limit (4300 digits)")
     assert errors[2]["error"].startswith("line 3: invalid JSON: ")
     assert errors[2]["id"] is None
     assert errors[6]["error"] == "line 8: expected a mapping (a transaction), got list"

@@ -134,6 +134,8 @@ class JsonLine:
             return Unreadable(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
         except json.JSONDecodeError as exc:
             return Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})")
+        except ValueError as exc:  # a number of more than 4,300 digits, say
+            return Unreadable(f"invalid JSON: {exc}")
         except RecursionError:
             return Unreadable("invalid JSON: nested too deeply")
 
@@ -252,9 +254,9 @@ def _identity(result: BatchResult) -> BatchResult:
 def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result."""
     payload = record.payload
-    if isinstance(payload, JsonLine):
-        payload = payload.read()
     try:
+        if isinstance(payload, JsonLine):
+            payload = payload.read()
         if isinstance(payload, Unreadable):
             reason = payload.reason
         else:
