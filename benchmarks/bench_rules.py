@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import best_of
 
 from screening import RuleError, load_rules
 from screening.engine import evaluate
@@ -38,15 +38,6 @@ SLIPS = {
     "dangling reference": ("listings.yaml", "entity: zte-parsian", "entity: zte-persian"),
     "inverted dates": ("listings.yaml", "from: 2016-03-08\n    to", "from: 2018-03-08\n    to"),
 }
-
-
-def _best(fn: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _refused(directory: Path) -> None:
@@ -94,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     rules_dir = ROOT / "rules"
 
-    load_s = _best(lambda: load_rules(rules_dir), args.rounds)
+    load_s = best_of(lambda: load_rules(rules_dir), args.rounds)
     print(f"baseline load (bundled rules)  : {load_s * 1000:8.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +94,7 @@ def main() -> None:
             shutil.copytree(rules_dir, target)
             path = target / file
             path.write_text(path.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
-            t = _best(lambda target=target: _refused(target), args.rounds)  # type: ignore[misc]
+            t = best_of(lambda target=target: _refused(target), args.rounds)  # type: ignore[misc]
             print(f"refuse {name:<24}: {t * 1000:8.1f} ms  ({t / load_s:.2f}x load)")
 
     bomb, plain = _bomb(MAX_BYTES - 1024), _plain(MAX_BYTES - 2048)
@@ -115,15 +106,15 @@ def main() -> None:
             return
         raise AssertionError("the bomb was read")
 
-    bomb_s = _best(refuse_bomb, args.rounds)
-    plain_s = _best(lambda: parse_yaml(plain, "plain.yaml"), max(1, args.rounds // 2))
+    bomb_s = best_of(refuse_bomb, args.rounds)
+    plain_s = best_of(lambda: parse_yaml(plain, "plain.yaml"), max(1, args.rounds // 2))
     print(
         f"alias bomb ({len(bomb) >> 10} KiB) refused : {bomb_s * 1000:8.1f} ms  "
         f"({bomb_s / plain_s:.5f}x parsing a rule file of that size, {plain_s * 1000:.0f} ms)"
     )
 
     rules = load_rules(rules_dir)
-    lint_s = _best(lambda: lint(rules), args.rounds)
+    lint_s = best_of(lambda: lint(rules), args.rounds)
     print(
         f"lint                           : {lint_s * 1000:8.1f} ms  ({lint_s / load_s:.2f}x load)"
     )
@@ -133,9 +124,11 @@ def main() -> None:
         HistoryEntry(i, s.transaction, s.as_of or s.transaction.date)
         for i, s in enumerate(scenarios * args.history, 1)
     ]
-    once_s = _best(lambda: [evaluate(e.transaction, rules, e.as_of) for e in history], args.rounds)
+    once_s = best_of(
+        lambda: [evaluate(e.transaction, rules, e.as_of) for e in history], args.rounds
+    )
     other = load_rules(rules_dir)
-    impact_s = _best(lambda: impact(rules, other, history), args.rounds)
+    impact_s = best_of(lambda: impact(rules, other, history), args.rounds)
     print(
         f"impact over {len(history)} transactions   : {impact_s * 1000:8.1f} ms  "
         f"({impact_s / once_s:.2f}x screening them once, {len(history) / impact_s:.0f} tx/s)"

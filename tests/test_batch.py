@@ -38,7 +38,7 @@ from screening.batch import (
     screen_record,
 )
 from strategies import SETTINGS, transactions
-from zte import zte_transactions
+from zte import numbered, zte_transactions
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +49,6 @@ def rules() -> RuleSet:
 @pytest.fixture(scope="module")
 def scenarios() -> list[dict[str, Any]]:
     return zte_transactions()
-
-
-def numbered(scenarios: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
-    """n transactions cycling through the ZTE scenarios, with unique ids."""
-    return [{**scenarios[i % len(scenarios)], "id": f"tx-{i:05d}"} for i in range(n)]
 
 
 def expected(txs: list[Any], rules: RuleSet) -> list[Any]:

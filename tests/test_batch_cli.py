@@ -31,7 +31,7 @@ from screening.tabular import (
     row_to_transaction,
     transaction_to_row,
 )
-from zte import zte_transactions
+from zte import numbered, zte_transactions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,10 +44,6 @@ def rules() -> RuleSet:
 @pytest.fixture(scope="module")
 def scenarios() -> list[dict[str, Any]]:
     return zte_transactions()
-
-
-def numbered(scenarios: list[dict[str, Any]], n: int, prefix: str = "tx") -> list[dict[str, Any]]:
-    return [{**scenarios[i % len(scenarios)], "id": f"{prefix}-{i:05d}"} for i in range(n)]
 
 
 def write_jsonl(path: Path, txs: list[Any]) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from clirun import cli
+from ruleedit import replace_once
 from screening import load_rules
 from screening.cli import main
 from screening.ruletests import load_rule_tests
@@ -29,12 +30,6 @@ def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "rules"
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 # --- check ---------------------------------------------------------------------------------------
 
 
@@ -51,7 +46,7 @@ def test_check_passes_on_the_bundled_rules() -> None:
 
 
 def test_check_prints_warnings_but_exits_0(rules: Path) -> None:
-    _replace(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
     rc, out = cli("rules", "check", "rules")
     assert rc == 0
     [warning, summary] = out.splitlines()
@@ -65,7 +60,7 @@ def test_check_prints_warnings_but_exits_0(rules: Path) -> None:
 
 
 def test_check_strict_fails_on_warnings(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _replace(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
     rc, out = cli("rules", "check", "rules", "--strict")
     assert (rc, out) == (4, "")
     err = capsys.readouterr().err
@@ -89,8 +84,8 @@ def test_check_json(rules: Path) -> None:
 def test_check_reports_rule_and_test_problems_together(
     rules: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _replace(rules / "listings.yaml", "entity: zte-parsian", "entity: zte-persian")
-    _replace(rules / "tests" / "embargoes.yaml", "destination: SD", "destination: XX")
+    replace_once(rules / "listings.yaml", "entity: zte-parsian", "entity: zte-persian")
+    replace_once(rules / "tests" / "embargoes.yaml", "destination: SD", "destination: XX")
     rc, out = cli("rules", "check", "rules")
     assert (rc, out) == (4, "")
     err = capsys.readouterr().err
@@ -107,7 +102,7 @@ def test_check_reports_rule_and_test_problems_together(
 def test_check_a_test_naming_a_missing_rule(
     rules: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _replace(rules / "tests" / "red-flags.yaml", "[rf-end-use-terms]", "[rf-end-use-term]")
+    replace_once(rules / "tests" / "red-flags.yaml", "[rf-end-use-terms]", "[rf-end-use-term]")
     assert cli("rules", "check", "rules")[0] == 4
     assert (
         "expect.rules[0]: no rule with id 'rf-end-use-term' (did you mean 'rf-end-use-terms'?)"
@@ -155,7 +150,7 @@ def test_test_runs_the_zte_scenarios_too() -> None:
 
 def test_a_failing_test_exits_1_and_says_where_and_why(rules: Path) -> None:
     path = rules / "tests" / "red-flags.yaml"
-    _replace(
+    replace_once(
         path, "expect: {outcome: review, rules: [rf-end-use-terms]}", "expect: {outcome: clear}"
     )
     rc, out = cli("rules", "test", "rules")
@@ -218,7 +213,7 @@ def test_diff_of_the_same_rules_exits_0(two: tuple[Path, Path]) -> None:
 
 def test_diff_lists_changes_and_their_impact(two: tuple[Path, Path], tmp_path: Path) -> None:
     _, new = two
-    _replace(new / "general-licences.yaml", "    to: 2016-06-30\n", "    to: 2016-06-10\n")
+    replace_once(new / "general-licences.yaml", "    to: 2016-06-30\n", "    to: 2016-06-10\n")
     history = tmp_path / "history.jsonl"
     txs = [load_scenario(p).transaction.model_dump(mode="json") for p in scenario_files(EXAMPLES)]
     history.write_text("\n".join(json.dumps(t) for t in txs) + "\n", encoding="utf-8")
@@ -260,7 +255,7 @@ def test_diff_with_a_broken_side_exits_4_naming_it(
     two: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, new = two
-    _replace(new / "listings.yaml", "entity: zte-parsian", "entity: zte-persian")
+    replace_once(new / "listings.yaml", "entity: zte-parsian", "entity: zte-persian")
     assert cli("rules", "diff", "old", "new") == (4, "")
     err = capsys.readouterr().err
     assert "NEW_DIR new does not load" in err

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ruleedit import replace_once
 from screening import Outcome, RuleSet, bundled_rules_dir, load_rules
 from screening.impact import ABSENT, FieldChange, diff_rules, impact, read_history
 from screening.scenarios import ScenarioError, load_scenario, scenario_files
@@ -29,12 +30,6 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     return tmp_path / "old", tmp_path / "new"
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _changes(old: RuleSet, new: RuleSet) -> dict[str, list[str]]:
     diff = diff_rules(old, new)
     return {c.rule_id: [str(f) for f in c.fields] for c in diff.changed}
@@ -51,7 +46,7 @@ def test_the_same_rules_give_no_difference(dirs: tuple[Path, Path]) -> None:
 
 def test_a_changed_date_is_one_key_change(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(new / "listings.yaml", "    to: 2017-03-28\n", "    to: 2017-04-30\n")
+    replace_once(new / "listings.yaml", "    to: 2017-03-28\n", "    to: 2017-04-30\n")
     diff = diff_rules(load_rules("old"), load_rules("new"))
     [change] = diff.changed
     assert (change.rule_id, change.kind, change.status) == (
@@ -67,13 +62,13 @@ def test_a_changed_date_is_one_key_change(dirs: tuple[Path, Path]) -> None:
 
 def test_added_and_removed_rules(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(
+    replace_once(
         new / "embargoes.yaml",
         "  - id: embargo-cuba\n",
         "  - id: embargo-belarus\n    kind: embargo\n    countries: [BY]\n    from: 2022-03-02\n"
         "    citation: example rule for a test\n\n  - id: embargo-cuba\n",
     )
-    _replace(new / "red-flags.yaml", "  - id: rf-end-use-terms\n", "  - id: rf-end-use-words\n")
+    replace_once(new / "red-flags.yaml", "  - id: rf-end-use-terms\n", "  - id: rf-end-use-words\n")
     diff = diff_rules(load_rules("old"), load_rules("new"))
     assert [(c.rule_id, c.kind, c.status) for c in diff.added] == [
         ("embargo-belarus", "embargo", "added"),
@@ -89,9 +84,9 @@ def test_added_and_removed_rules(dirs: tuple[Path, Path]) -> None:
 
 def test_list_entries_added_removed_and_changed(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(new / "embargoes.yaml", "countries: [IR]", "countries: [IR, BY]")
-    _replace(new / "red-flags.yaml", "hubs: [HK, AE, SG, MY, TR]", "hubs: [HK, SG, MY, TR]")
-    _replace(
+    replace_once(new / "embargoes.yaml", "countries: [IR]", "countries: [IR, BY]")
+    replace_once(new / "red-flags.yaml", "hubs: [HK, AE, SG, MY, TR]", "hubs: [HK, SG, MY, TR]")
+    replace_once(
         new / "country-groups.yaml",
         "      - country: SD\n        to: 2021-01-13\n",
         "      - country: SD\n        to: 2021-01-14\n",
@@ -105,7 +100,7 @@ def test_list_entries_added_removed_and_changed(dirs: tuple[Path, Path]) -> None
 
 def test_a_new_nested_entry_is_shown_whole(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(
+    replace_once(
         new / "country-groups.yaml",
         "      - country: CU\n        citation: 80 FR 43314 (July 22, 2015) kept",
         "      - country: VE\n        from: 2030-01-01\n"
@@ -128,7 +123,9 @@ def test_a_new_nested_entry_is_shown_whole(dirs: tuple[Path, Path]) -> None:
 
 def test_writing_a_default_out_is_not_a_change(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(new / "embargoes.yaml", "countries: [IR]\n", "countries: [IR]\n    outcome: block\n")
+    replace_once(
+        new / "embargoes.yaml", "countries: [IR]\n", "countries: [IR]\n    outcome: block\n"
+    )
     assert not diff_rules(load_rules("old"), load_rules("new"))
 
 
@@ -147,8 +144,8 @@ def test_a_rule_moved_to_another_file(dirs: tuple[Path, Path]) -> None:
 
 def test_header_changes(dirs: tuple[Path, Path]) -> None:
     _, new = dirs
-    _replace(new / "ruleset.yaml", '"2026.11.0"', '"2026.12.0"')
-    _replace(new / "ruleset.yaml", "possible: 0.82", "possible: 0.85")
+    replace_once(new / "ruleset.yaml", '"2026.11.0"', '"2026.12.0"')
+    replace_once(new / "ruleset.yaml", "possible: 0.82", "possible: 0.85")
     diff = diff_rules(load_rules("old"), load_rules("new"))
     assert [str(f) for f in diff.header] == [
         "version: '2026.11.0' → '2026.12.0'",

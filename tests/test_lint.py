@@ -11,6 +11,7 @@ from typing import get_args
 
 import pytest
 
+from ruleedit import replace_once
 from screening import RuleSet, bundled_rules_dir, load_rules
 from screening.lint import CODES, LintWarning, lint
 from screening.schema import LintCode
@@ -24,12 +25,6 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(BUNDLED, tmp_path / "rules")
     monkeypatch.chdir(tmp_path)
     return tmp_path / "rules"
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _append(path: Path, text: str) -> None:
@@ -82,8 +77,8 @@ def test_every_code_is_explained_and_matches_the_schema() -> None:
 
 
 def test_warnings_are_sorted_by_file_and_line(in_tmp: Path) -> None:
-    _replace(in_tmp / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
-    _replace(in_tmp / "embargoes.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(in_tmp / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(in_tmp / "embargoes.yaml", "    accept_warnings: [unverified-block]\n", "")
     warnings = lint(load_rules("rules"))
     keys = [(w.file, w.line) for w in warnings]
     assert keys == sorted(keys)
@@ -103,7 +98,7 @@ _EXTRA_ENTITY = """
 
 CASES: dict[str, tuple[Edit, list[str]]] = {
     "two listings of one party on one list overlap": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "listings.yaml",
             "    list: Denied Persons List\n    from: 2018-04-15\n",
             "    list: Entity List\n    from: 2017-03-01\n",
@@ -116,7 +111,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "two embargoes on one country overlap": (
-        lambda d: _replace(d / "embargoes.yaml", "from: 2017-01-17", "from: 2017-01-10"),
+        lambda d: replace_once(d / "embargoes.yaml", "from: 2017-01-17", "from: 2017-01-10"),
         [
             "rules/embargoes.yaml:{embargoes.yaml|from: 2017-01-10}: rule "
             "'embargo-sudan-general-licence' → from: in force from 2017-01-10 to 2017-01-16 "
@@ -125,7 +120,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "a country twice in one group": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "country-groups.yaml",
             "      - country: SY\n        from: 2025-07-01\n",
             "      - country: SY  # again\n        from: 2025-06-01\n",
@@ -137,7 +132,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an unverified rule that would block, not accepted": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", ""
         ),
         [
@@ -149,7 +144,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "a verified blocking rule whose note says UNVERIFIED": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "embargoes.yaml",
             "    countries: [CU]\n",
             "    countries: [CU]\n    note: The start date is UNVERIFIED.\n",
@@ -161,7 +156,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "a verified alias whose note says unverified": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "parties.yaml",
             "      - Zhongxing Telecommunications Equipment Corporation\n",
             "      - name: Zhongxing Telecommunications Equipment Corporation\n"
@@ -174,7 +169,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an entity without a citation": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "parties.yaml",
             "    country: IR\n    citation: BIS charging letter against Far East Cable "
             "(July 29, 2022)\n\n  - id: far-east-cable",
@@ -186,7 +181,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "a listing citing a placeholder": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "listings.yaml",
             "    citation: 82 FR 15458 (Mar. 29, 2017); 15 CFR 744.11\n",
             "    citation: TODO\n",
@@ -204,7 +199,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "a general licence outside its listings' windows": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "general-licences.yaml",
             "    listings: [el-zte-corporation, el-zte-kangxun]\n    from: 2017-02-24\n"
             "    to: 2017-03-29\n",
@@ -220,7 +215,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "two entities sharing a name": (
-        lambda d: _replace(d / "parties.yaml", "aliases: [Rightel]", "aliases: [Rightel, TCI]"),
+        lambda d: replace_once(d / "parties.yaml", "aliases: [Rightel]", "aliases: [Rightel, TCI]"),
         [
             "rules/parties.yaml:{parties.yaml|[Rightel, TCI]}: rule 'rightel' → aliases[1].name: "
             "'TCI' is also a name of entity 'telecommunication-company-of-iran': a match on it "
@@ -228,7 +223,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an item control for a reason nothing has": (
-        lambda d: _replace(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, CC]"),
+        lambda d: replace_once(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, CC]"),
         [
             "rules/item-controls.yaml:{item-controls.yaml|reasons: [EI, CC]}: rule "
             "'licence-encryption' → reasons[1]: no classification is controlled for 'CC', so "
@@ -247,7 +242,7 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an acceptance of a warning that does not fire": (
-        lambda d: _replace(
+        lambda d: replace_once(
             d / "embargoes.yaml",
             "    countries: [CU]\n",
             "    countries: [CU]\n    accept_warnings: [duplicate-name]\n",

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ruleedit import replace_once
 from screening import (
     Outcome,
     RuleError,
@@ -43,12 +44,6 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(BUNDLED, target)
     return target
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -115,7 +110,7 @@ def test_fingerprint_is_stable_across_loads(rules_copy: Path) -> None:
 
 def test_fingerprint_changes_when_a_rule_file_is_edited(rules_copy: Path) -> None:
     before = load_rules(rules_copy).fingerprint
-    _replace(rules_copy / "listings.yaml", "Presumption of denial", "Case-by-case review")
+    replace_once(rules_copy / "listings.yaml", "Presumption of denial", "Case-by-case review")
     after = load_rules(rules_copy).fingerprint
     assert re.fullmatch(r"[0-9a-f]{64}", after)
     assert after != before
@@ -171,7 +166,7 @@ class Broken:
 
 
 def _sub(file: str, old: str, new: str) -> Callable[[Path], None]:
-    return lambda d: _replace(d / file, old, new)
+    return lambda d: replace_once(d / file, old, new)
 
 
 def _write(file: str, text: str | bytes) -> Callable[[Path], None]:
@@ -495,7 +490,7 @@ def test_all_problems_in_a_directory_are_reported_together(in_tmp: Path) -> None
 def test_a_file_that_cannot_be_parsed_does_not_make_its_rules_missing(in_tmp: Path) -> None:
     """The listings file is unreadable; the general licences' references to its listings are
     not reported as dangling (they would vanish once the syntax is fixed)."""
-    _replace(in_tmp / "listings.yaml", "    entity: zte-kangxun\n", "  entity: zte-kangxun\n")
+    replace_once(in_tmp / "listings.yaml", "    entity: zte-kangxun\n", "  entity: zte-kangxun\n")
     [problem] = _refused(in_tmp).problems
     assert problem.file == "rules/listings.yaml"
     assert problem.message.startswith("YAML syntax error")

@@ -14,3 +14,8 @@ def zte_transactions() -> list[dict[str, Any]]:
     """The transactions of the 21 ZTE scenarios (files named from 01 on), in file order."""
     paths = sorted(EXAMPLES.glob("[0-9]*.yaml"))
     return [read_yaml(p).data["transaction"] for p in paths]
+
+
+def numbered(scenarios: list[dict[str, Any]], n: int, prefix: str = "tx") -> list[dict[str, Any]]:
+    """n transactions cycling through the given scenarios, with unique ids."""
+    return [{**scenarios[i % len(scenarios)], "id": f"{prefix}-{i:05d}"} for i in range(n)]
