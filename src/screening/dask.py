@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -47,14 +48,8 @@ RulesSpec = RuleSet | str | os.PathLike[str] | None
 def screen_bag(bag: db.Bag, rules: RulesSpec = None, *, as_of: dt.date | None = None) -> db.Bag:
     """Screen a Bag of transactions (dicts or `Transaction` models) into a Bag of `BatchResult`,
     one per element, in the bag's order."""
-    shipped = _ship(rules)
     parts = bag.to_delayed(optimize_graph=False)
-    offsets = _offsets(parts)
-    screened = [
-        dask.delayed(_screen_records, pure=True)(part, shipped, as_of, offset)
-        for part, offset in zip(parts, offsets, strict=True)
-    ]
-    return db.from_delayed(screened)
+    return db.from_delayed(_per_partition(_screen_records, parts, _ship(rules), as_of))
 
 
 def screen_dataframe(
@@ -66,13 +61,8 @@ def screen_dataframe(
 
     Raises `BatchError` at once for a column the layouts do not know."""
     check_columns([str(c) for c in frame.columns])
-    shipped = _ship(rules)
     parts = frame.to_delayed(optimize_graph=False)
-    offsets = _offsets(parts)
-    screened = [
-        dask.delayed(_screen_frame, pure=True)(part, shipped, as_of, offset)
-        for part, offset in zip(parts, offsets, strict=True)
-    ]
+    screened = _per_partition(_screen_frame, parts, _ship(rules), as_of)
     return dd.from_delayed(screened, meta=result_frame([]), divisions=frame.divisions)
 
 
@@ -127,6 +117,17 @@ def _client() -> Any:
     except ValueError:  # no client
         return None
     return client if dask.base.get_scheduler() == client.get else None
+
+
+def _per_partition(
+    fn: Callable[..., Any], parts: list[Any], shipped: Any, as_of: dt.date | None
+) -> list[Any]:
+    """``fn(part, shipped, as_of, offset)`` for each partition, lazily, with the offset of its
+    first record in the whole input."""
+    return [
+        dask.delayed(fn, pure=True)(part, shipped, as_of, offset)
+        for part, offset in zip(parts, _offsets(parts), strict=True)
+    ]
 
 
 def _offsets(parts: list[Any]) -> list[Any]:
