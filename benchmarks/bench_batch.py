@@ -54,8 +54,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from screening import RuleSet, load_rules, screen_many
-from screening.batch import usable_cpus
-from screening.batchjob import run_batch
+from screening.batch import run_batch, usable_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -215,7 +214,7 @@ def run_dask(
     import dask.bag as db
     import distributed
 
-    from screening.dask import screen_bag
+    from screening.batch.dask import screen_bag
 
     with (
         # The worker profiler samples stacks every 10 ms: about a fifth of the CPU of this
@@ -226,7 +225,7 @@ def run_dask(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        client.run(lambda: __import__("screening.dask"))  # imports are not the rule shipping
+        client.run(lambda: __import__("screening.batch.dask"))  # imports are not the rule shipping
         bag = db.from_sequence(txs, npartitions=workers * 8)
         before = sum(client.run(time.process_time).values())
         # Each partition's results come to the client as soon as they are ready, and leave the

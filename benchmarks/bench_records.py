@@ -19,11 +19,11 @@ from pathlib import Path
 from timing import best_of
 
 from screening import load_rules, parse_transaction, verify_record
-from screening.documents import read_document
+from screening._io.documents import read_document
+from screening.audit import record_line
+from screening.authoring import replay, scenario_files
 from screening.engine import evaluate
-from screening.records import record_line
 from screening.report import build_case, read_case, render_html, rule_snippets
-from screening.scenarios import replay, scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from timing import best_of
 
 from screening import RuleError, load_rules
+from screening._io.yamlfile import MAX_BYTES, parse_yaml
+from screening.authoring import lint, load_scenario, scenario_files
+from screening.changes import HistoryEntry, impact
 from screening.engine import evaluate
-from screening.impact import HistoryEntry, impact
-from screening.lint import lint
-from screening.scenarios import load_scenario, scenario_files
-from screening.yamlfile import MAX_BYTES, YamlProblem, parse_yaml
+from screening.errors import YamlProblem
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from timing import best_of
 
 from screening import Transaction, load_rules, screen
-from screening.documents import read_document
-from screening.scenarios import scenario_files
+from screening._io.documents import read_document
+from screening.authoring import scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clirun import cli
+from helpers.clirun import cli
+from helpers.strategies import SETTINGS, transactions
 from screening import Jurisdiction, Outcome, diff_decisions, load_rules, screen
-from screening.scenarios import replay
-from strategies import SETTINGS, transactions
+from screening.authoring import replay
 
 RULES = load_rules()
 CLEAR, REVIEW, BLOCK = Outcome.CLEAR, Outcome.REVIEW, Outcome.BLOCK

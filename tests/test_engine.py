@@ -18,16 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening import (
-    Decision,
-    Hit,
-    Jurisdiction,
-    Outcome,
-    bundled_rules_dir,
-    load_rules,
-    screen,
-)
-from strategies import ROLES, SETTINGS, dates, money, transactions
+from helpers.strategies import ROLES, SETTINGS, dates, money, transactions
+from screening import Decision, Hit, Jurisdiction, Outcome, bundled_rules_dir, load_rules, screen
 
 RULES = load_rules()
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
+from helpers.strategies import ROLES, SETTINGS, transactions
 from screening import (
     Outcome,
     ScreeningError,
@@ -20,7 +21,6 @@ from screening import (
     parse_transaction,
     screen,
 )
-from strategies import ROLES, SETTINGS, transactions
 
 RULES = load_rules()
 

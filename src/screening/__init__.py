@@ -8,20 +8,31 @@
 
 from ._version import __version__
 from .api import parse_transaction, screen
-from .audit import Cause, Verification, verify_log, verify_record
+from .audit import (
+    Cause,
+    DecisionDiff,
+    Verification,
+    canonical_json,
+    decision_record,
+    diff_decisions,
+    transaction_hash,
+    verify_log,
+    verify_record,
+)
 from .batch import BatchResult, screen_many
-from .diff import DecisionDiff, diff_decisions
 from .errors import (
     BatchError,
+    DocumentError,
     ListError,
     ListUpdateError,
+    LogError,
     Problem,
+    RecordError,
     RuleError,
+    ScenarioError,
     ScreeningError,
     TransactionError,
 )
-from .loading import bundled_rules_dir, load_rules
-from .logfile import LogError
 from .models import (
     Decision,
     Hit,
@@ -34,8 +45,7 @@ from .models import (
     Role,
     Transaction,
 )
-from .records import RecordError, canonical_json, decision_record, transaction_hash
-from .ruleset import RuleSet, SearchMatch
+from .rules import RuleSet, SearchMatch, bundled_rules_dir, load_rules
 
 __all__ = [
     "BatchError",
@@ -43,6 +53,7 @@ __all__ = [
     "Cause",
     "Decision",
     "DecisionDiff",
+    "DocumentError",
     "Hit",
     "Item",
     "ItemStatus",
@@ -58,6 +69,7 @@ __all__ = [
     "Role",
     "RuleError",
     "RuleSet",
+    "ScenarioError",
     "ScreeningError",
     "SearchMatch",
     "Transaction",

@@ -9,13 +9,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._io.yamlfile import Located
 from .engine import evaluate
-from .errors import Problem, TransactionError
-from .loading import load_rules
+from .errors import DocumentError, Problem, TransactionError
 from .models import Decision, Transaction
-from .ruleset import RuleSet
+from .rules import RuleSet, load_rules
 
-__all__ = ["parse_transaction", "screen"]
+__all__ = ["parse_transaction", "screen", "transaction_from"]
 
 
 def parse_transaction(data: Transaction | Mapping[str, Any]) -> Transaction:
@@ -86,3 +86,39 @@ def screen(
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     return evaluate(tx, ruleset, as_of or tx.date)
+
+
+def transaction_from(doc: Located, *, key: str | None = None) -> Transaction:
+    """Validate the transaction in ``doc`` (at top level, or under ``key``).
+
+    Raises `TransactionError` whose problems carry the file and, for YAML, the line.
+    """
+    data = doc.data
+    base: tuple[str, ...] = ()
+    if key is not None:
+        if not isinstance(data, Mapping) or key not in data:
+            raise DocumentError(f"{doc.file}: no '{key}:' in this file")
+        data, base = data[key], (key,)
+    try:
+        return parse_transaction(data)
+    except TransactionError as exc:
+        located = [
+            Problem(
+                p.message,
+                file=doc.file,
+                line=doc.line_of((*base, *_steps(p.path))) if doc.lines else None,
+                path=".".join((*base, p.path)) if p.path else key,
+            )
+            for p in exc.problems
+        ]
+        raise TransactionError(located, transaction_id=exc.transaction_id) from None
+
+
+def _steps(path: str | None) -> tuple[str | int, ...]:
+    """``items[1].unit_value`` -> ("items", 1, "unit_value")."""
+    out: list[str | int] = []
+    for part in (path or "").replace("[", ".[").split("."):
+        if not part:
+            continue
+        out.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(out)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from fractions import Fraction
 
-from .countries import country_name
+from ._io.countries import country_name
 from .models import Decision, Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from .names import NameMatch, address_similarity, fold_text
-from .ruleset import Membership, RuleSet
-from .schema import (
+from .rules import (
+    BaseRule,
     DestinationMismatch,
     Embargo,
     EndUse,
@@ -27,9 +27,10 @@ from .schema import (
     ItemScope,
     ListedListing,
     Listing,
+    Membership,
     MissingParty,
+    RuleSet,
     Transshipment,
-    _Rule,
 )
 
 __all__ = ["evaluate"]
@@ -102,7 +103,7 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
 
 def _hit(
     rules: RuleSet,
-    rule: _Rule,
+    rule: BaseRule,
     outcome: Outcome,
     message: str,
     *,

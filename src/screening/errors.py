@@ -8,12 +8,14 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     │   └── ListError        an official list file is unreadable, malformed or truncated
     │       └── ListUpdateError  a list download was rejected; the previous copy is kept
     ├── TransactionError     a transaction is malformed; lists every field at fault
-    ├── DocumentError        a transaction or scenario file cannot be parsed (documents.py)
-    ├── ScenarioError        a scenario or input file cannot be read (scenarios.py)
-    ├── RecordError          a decision record cannot be read back (records.py)
-    ├── LogError             a decision log cannot be read or appended to (logfile.py)
-    └── BatchError           a batch run cannot go on (its input or output file is unusable,
-                             or its worker processes keep dying); one bad record never raises it
+    ├── DocumentError        a transaction or scenario file cannot be read or parsed
+    ├── ScenarioError        a scenario, rule test or history file cannot be read
+    ├── RecordError          a decision record cannot be read back
+    ├── LogError             a decision log cannot be read or appended to
+    ├── BatchError           a batch run cannot go on (its input or output file is unusable,
+    │                        or its worker processes keep dying); one bad record never raises it
+    └── YamlProblem          internal: one located problem carried out of the YAML reader, always
+                             turned into one of the errors above before it reaches a caller
 """
 
 from __future__ import annotations
@@ -22,12 +24,17 @@ from dataclasses import dataclass
 
 __all__ = [
     "BatchError",
+    "DocumentError",
     "ListError",
     "ListUpdateError",
+    "LogError",
     "Problem",
+    "RecordError",
     "RuleError",
+    "ScenarioError",
     "ScreeningError",
     "TransactionError",
+    "YamlProblem",
 ]
 
 
@@ -126,3 +133,30 @@ class BatchError(ScreeningError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class DocumentError(ScreeningError):
+    """A transaction or scenario file could not be read or parsed: names file and line."""
+
+
+class ScenarioError(ScreeningError):
+    """A scenario, rule-test or history file could not be read: names the file and what is
+    wrong."""
+
+
+class RecordError(ScreeningError):
+    """A decision record could not be read: not a JSON object, an unknown record format, or a
+    missing, unknown or malformed key."""
+
+
+class LogError(ScreeningError):
+    """A decision log could not be read or written: names the file and the reason."""
+
+
+class YamlProblem(ScreeningError):
+    """Internal: carries one located problem out of the YAML reader; callers turn it into the
+    error of what was being read (`RuleError`, `DocumentError`, ...)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem

@@ -22,8 +22,8 @@ from pydantic import (
     field_validator,
 )
 
+from ._io.countries import Country
 from ._version import __version__
-from .countries import Country
 from .names import compact
 
 __all__ = [

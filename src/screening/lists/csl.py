@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..countries import is_country
+from .._io.countries import is_country
 from .model import ListEntry, derived_id, list_code
 from .reading import Collector, Records, Source, address_country, iso_date, split_list, unique
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..countries import is_country
+from .._io.countries import is_country
 from .model import ListEntry, derived_id
 from .reading import Collector, Records, Source, unique, us_date
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..countries import is_country
+from .._io.countries import is_country
 from ..errors import ListError, Problem
 
 __all__ = [

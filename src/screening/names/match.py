@@ -34,9 +34,9 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from .normalize import (
-    _resource,
     fold_text,
     misspelt_forms,
+    resource,
     short_factor,
     spellings,
     weak_words,
@@ -106,7 +106,7 @@ def _one_edit(a: str, b: str, la: int, lb: int) -> float:
 
 @lru_cache(maxsize=1)
 def _rewrites() -> tuple[tuple[str, str], ...]:
-    return tuple((str(a), str(b)) for a, b in _resource("romanisation.yaml")["rewrites"])
+    return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["rewrites"])
 
 
 @lru_cache(maxsize=65536)

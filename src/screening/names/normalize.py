@@ -53,14 +53,14 @@ _DROP = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
 use, surrogates and unassigned code points."""
 
 
-def _resource(name: str) -> Any:
+def resource(name: str) -> Any:
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
 @lru_cache(maxsize=1)
 def _homoglyphs() -> dict[str, str]:
-    data = _resource("homoglyphs.yaml")
+    data = resource("homoglyphs.yaml")
     table: dict[str, str] = {}
     for script in data.values():
         table.update({str(k): str(v) for k, v in script.items()})
@@ -69,7 +69,7 @@ def _homoglyphs() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _legal() -> dict[str, Any]:
-    data: dict[str, Any] = _resource("legal_forms.yaml")
+    data: dict[str, Any] = resource("legal_forms.yaml")
     return data
 
 
@@ -78,7 +78,7 @@ def _word_table() -> dict[str, tuple[str, ...]]:
     legal = _legal()
     table = {str(k): tuple(str(v).split()) for k, v in legal["forms"].items()}
     table.update({str(k): tuple(str(v).split()) for k, v in legal["words"].items()})
-    table.update({str(k): (str(v),) for k, v in _resource("number_words.yaml").items()})
+    table.update({str(k): (str(v),) for k, v in resource("number_words.yaml").items()})
     return table
 
 
@@ -107,7 +107,7 @@ def misspelt_forms() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _weights() -> dict[str, Any]:
-    data: dict[str, Any] = _resource("weights.yaml")
+    data: dict[str, Any] = resource("weights.yaml")
     return data
 
 

@@ -1,0 +1,351 @@
+"""Decision records: a decision and its input as canonical JSON, byte-identical on every run.
+
+A record is what an auditor keeps: the transaction itself (so it can be screened again), the
+sha256 of its canonical JSON, the as-of date, the rule set (name, version, fingerprint and the
+sha256 of each rule file), the library version, the outcome and every hit with its citation and
+rule source ``file:line``.
+
+Records do not depend on where the rules sit on disk: a hit's source is written as the rule
+file's name and line (``listings.yaml:8``), the same name that keys ``ruleset_files``.
+
+Canonical JSON (`canonical_json`): keys sorted, separators ``,`` and ``:`` with no spaces, UTF-8
+text (no ``\\u`` escapes except for control characters), no NaN or infinity. Nothing the library
+computes is written as a float: money and percentages are decimal strings in plain notation
+without trailing zeros (``"25000"``, ``"15.5"``) and name-match scores are integers in basis
+points (``score_bp``: 0.9567 is 9567). A float can only come from the caller's own ``metadata``,
+and is written as the shortest text that reads back to the same IEEE 754 double.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Problem, RecordError, TransactionError
+from ..models import Decision, Hit, ItemStatus, Transaction
+from ..rules import RuleSet
+
+__all__ = [
+    "DECISION_FIELDS",
+    "RECORD_FORMAT",
+    "RecordedDecision",
+    "canonical_data",
+    "canonical_json",
+    "decision_record",
+    "read_record",
+    "record_line",
+    "rule_source",
+    "transaction_data",
+    "transaction_hash",
+]
+
+RECORD_FORMAT = 1
+"""Version of the record layout; bumped whenever a key is added, removed or changes meaning."""
+
+DECISION_FIELDS = (
+    "as_of",
+    "hits",
+    "input_hash",
+    "items",
+    "outcome",
+    "transaction",
+    "transaction_id",
+)
+"""The keys of a record that hold the decision itself (what must reproduce); the others say
+which rules and which code made it."""
+
+_BASIS_POINTS = Decimal(10_000)
+
+_KEYS = frozenset(
+    {
+        *DECISION_FIELDS,
+        "library_version",
+        "lists",
+        "record_format",
+        "ruleset",
+        "ruleset_files",
+        "ruleset_fingerprint",
+        "ruleset_version",
+    }
+)
+
+
+def canonical_json(obj: Any) -> str:
+    """``obj`` as canonical JSON: sorted keys, compact separators, no NaN, no ASCII escaping.
+
+    Raises ``ValueError`` for data canonical JSON cannot hold (NaN, infinity, non-string keys,
+    text that is not valid Unicode) and ``TypeError`` for values that are not JSON data.
+    """
+    text = json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text is not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+def canonical_data(value: Any, path: str = "") -> Any:
+    """``value`` as plain JSON data in canonical form (see the module docstring).
+
+    Decimals become plain-notation strings, dates ISO strings, enums their values, tuples
+    lists. Raises `TransactionError` naming the path of anything that cannot be represented.
+    """
+    return _canonical(value, (path,) if path else ())
+
+
+Path_ = tuple[str | int, ...]
+
+
+def _canonical(value: Any, path: Path_) -> Any:
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            _check_text(value, path)
+        return value
+    if kind is dict or isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                _fail(path, f"key {key!r} is not a string")
+            if not key.isascii():
+                _check_text(key, path)
+            out[key] = _canonical(item, (*path, key))
+        return out
+    if kind is list or kind is tuple:
+        return [_canonical(v, (*path, i)) for i, v in enumerate(value)]
+    if value is None or kind is bool or kind is int:
+        return value
+    if isinstance(value, Enum):
+        return _canonical(value.value, path)
+    if isinstance(value, str):
+        return _canonical(str(value), path)
+    if isinstance(value, Decimal):
+        return decimal_text(value, _dotted(path))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            _fail(path, f"not a finite number ({value!r})")
+        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, dt.date):  # dt.datetime too
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_canonical(v, (*path, i)) for i, v in enumerate(value)]
+    _fail(path, f"a {type(value).__name__} is not JSON data")
+    raise AssertionError  # pragma: no cover - _fail always raises
+
+
+def decimal_text(value: Decimal, path: str = "") -> str:
+    """A decimal in plain notation without trailing zeros: ``25000``, ``15.5``, ``0``."""
+    if not value.is_finite():
+        raise TransactionError(
+            [Problem(f"cannot be recorded: not a finite number ({value})", path=path or None)]
+        )
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def _dotted(path: Path_) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _check_text(text: str, path: Path_) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        _fail(path, "text is not valid Unicode (a lone surrogate)")
+
+
+def _fail(path: Path_, message: str) -> None:
+    raise TransactionError([Problem(f"cannot be recorded: {message}", path=_dotted(path) or None)])
+
+
+def transaction_data(transaction: Transaction) -> dict[str, Any]:
+    """The validated transaction as canonical JSON data: what a record stores and hashes.
+
+    Two inputs that validate to the same transaction ("25000" and 25000.00, padded names) give
+    the same data; reading it back with `parse_transaction` gives the same transaction.
+    """
+    data: dict[str, Any] = canonical_data(transaction.model_dump(mode="python"))
+    return data
+
+
+def transaction_hash(transaction: Transaction) -> str:
+    """sha256 (hex) of the canonical JSON of the validated transaction."""
+    return _sha256(canonical_json(transaction_data(transaction)))
+
+
+def _score_bp(score: float | None) -> int | None:
+    if score is None:
+        return None
+    # Scores carry at most four decimals: repr gives them exactly, whatever the platform.
+    return int((Decimal(repr(score)) * _BASIS_POINTS).to_integral_value())
+
+
+def rule_source(source: str) -> str:
+    """A hit's ``file:line`` with the directory dropped: ``rules/listings.yaml:8`` and
+    ``/tmp/rules/listings.yaml:8`` are both ``listings.yaml:8``, the file as named in
+    ``ruleset_files``. Where the rules sit on disk is not part of a decision."""
+    path, sep, line = source.rpartition(":")
+    if not sep or not line.isdigit():
+        path, line = source, ""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}:{line}" if line else name
+
+
+def _hit(hit: Hit) -> dict[str, Any]:
+    data = hit.model_dump(mode="python", exclude={"score"})
+    data["score_bp"] = _score_bp(hit.score)
+    data["source"] = rule_source(hit.source)
+    out: dict[str, Any] = canonical_data(data, "hits")
+    return out
+
+
+def _item(status: ItemStatus) -> dict[str, Any]:
+    out: dict[str, Any] = canonical_data(status.model_dump(mode="python"), "items")
+    return out
+
+
+def decision_record(
+    decision: Decision, transaction: Transaction, *, rules: RuleSet | None = None
+) -> dict[str, Any]:
+    """The audit record of ``decision``, made for ``transaction``: canonical JSON data.
+
+    Pass the ``rules`` that made the decision to record the sha256 of each rule file, so a
+    later verification can say which file changed. Raises ``ValueError`` when the decision was
+    made for another transaction or another rule set, and `TransactionError` when the
+    transaction holds metadata that JSON cannot represent.
+    """
+    if decision.transaction_id != transaction.id:
+        raise ValueError(
+            f"decision is for transaction '{decision.transaction_id}', not '{transaction.id}'"
+        )
+    if rules is not None and rules.fingerprint != decision.ruleset_fingerprint:
+        raise ValueError(
+            f"decision was made with rule set {decision.ruleset_fingerprint[:12]}, "
+            f"not {rules.fingerprint[:12]}"
+        )
+    tx_data = transaction_data(transaction)
+    return {
+        "as_of": decision.as_of.isoformat(),
+        "hits": [_hit(h) for h in decision.hits],
+        "input_hash": _sha256(canonical_json(tx_data)),
+        "items": [_item(s) for s in decision.items],
+        "library_version": decision.library_version,
+        "lists": [v.model_dump(mode="json") for v in decision.lists],
+        "outcome": decision.outcome.value,
+        "record_format": RECORD_FORMAT,
+        "ruleset": decision.ruleset,
+        "ruleset_files": dict(rules.digests) if rules is not None else {},
+        "ruleset_fingerprint": decision.ruleset_fingerprint,
+        "ruleset_version": decision.ruleset_version,
+        "transaction": tx_data,
+        "transaction_id": decision.transaction_id,
+    }
+
+
+def record_line(
+    decision: Decision, transaction: Transaction, *, rules: RuleSet | None = None
+) -> str:
+    """The record of ``decision`` as one line of canonical JSON (no trailing newline)."""
+    return canonical_json(decision_record(decision, transaction, rules=rules))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedDecision:
+    """A decision record read back: the decision it holds, and the data to check it with."""
+
+    record: dict[str, Any]
+    """The record as read (JSON data)."""
+    decision: Decision
+    transaction: Any
+    """The recorded transaction as JSON data, not yet validated (it may have been altered)."""
+    input_hash: str
+    ruleset_files: dict[str, str]
+
+
+def read_record(data: Any) -> RecordedDecision:
+    """Read a decision record (parsed JSON) back into a `Decision`.
+
+    Raises `RecordError` saying what is wrong: not an object, another record format, a missing
+    or unknown key, or a value of the wrong type.
+    """
+    if not isinstance(data, dict):
+        raise RecordError(f"not a decision record (expected a JSON object, got {_json_type(data)})")
+    found = data.get("record_format")
+    if found != RECORD_FORMAT:
+        raise RecordError(f"unknown record format {found!r} (this version reads {RECORD_FORMAT})")
+    missing = sorted(_KEYS - set(data))
+    unknown = sorted(set(data) - _KEYS)
+    if missing or unknown:
+        parts = [f"missing key '{k}'" for k in missing] + [f"unknown key '{k}'" for k in unknown]
+        raise RecordError("; ".join(parts))
+    hits = data["hits"]
+    if not isinstance(hits, list) or not all(isinstance(h, dict) for h in hits):
+        raise RecordError("hits: expected a list of objects")
+    files = data["ruleset_files"]
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise RecordError("ruleset_files: expected an object of file name to sha256")
+    if not isinstance(data["input_hash"], str):
+        raise RecordError("input_hash: expected a string")
+    try:
+        decision = Decision.model_validate(
+            {
+                "transaction_id": data["transaction_id"],
+                "as_of": data["as_of"],
+                "outcome": data["outcome"],
+                "hits": [_recorded_hit(h) for h in hits],
+                "items": data["items"],
+                "ruleset": data["ruleset"],
+                "ruleset_version": data["ruleset_version"],
+                "ruleset_fingerprint": data["ruleset_fingerprint"],
+                "library_version": data["library_version"],
+                "lists": data["lists"],
+            }
+        )
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)
+        where = _dotted(tuple(first[0]["loc"])) if first else ""
+        message = first[0]["msg"] if first else str(exc)
+        more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
+        raise RecordError(f"{where}: {message}{more}") from None
+    return RecordedDecision(
+        record=data,
+        decision=decision,
+        transaction=data["transaction"],
+        input_hash=data["input_hash"],
+        ruleset_files=dict(files),
+    )
+
+
+def _recorded_hit(hit: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in hit.items() if k != "score_bp"}
+    if "score_bp" not in hit:
+        raise RecordError(f"hits: missing key 'score_bp' in hit {hit.get('rule_id')!r}")
+    bp = hit["score_bp"]
+    if bp is not None and (type(bp) is not int or not 0 <= bp <= _BASIS_POINTS):
+        raise RecordError(f"hits: score_bp must be an integer from 0 to 10000, got {bp!r}")
+    out["score"] = None if bp is None else float(Decimal(bp) / _BASIS_POINTS)
+    return out
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")

@@ -1,0 +1,415 @@
+"""Lint: things in a rule set that load fine but are probably not what the author meant.
+
+`lint` is a pure function over a loaded `RuleSet`: it returns located warnings and changes
+nothing. Warnings never stop a rule set from loading (`screening rules check` prints them and
+fails only with ``--strict``). A rule can accept a warning its author has looked at with
+``accept_warnings: [code]``; an accepted warning is still returned, marked ``accepted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar, get_args
+
+from ..errors import Problem
+from ..models import Outcome
+from ..names import normalize
+from ..rules import (
+    CountryGroup,
+    Dated,
+    DeMinimis,
+    Entity,
+    GeneralLicence,
+    ItemControl,
+    LintCode,
+    ListedEntity,
+    ListedListing,
+    Listing,
+    Rule,
+    RuleSet,
+)
+
+__all__ = ["CODES", "LintWarning", "lint"]
+
+CODES: dict[str, str] = {
+    "overlapping-windows": "two rules (or memberships) for the same thing are in force on the "
+    "same days: the same listed party on the same list, an embargo on the same country, two "
+    "classifications of one ECCN, or one country in one group twice",
+    "unverified-block": "a rule marked verified: false would block: screening gives at most "
+    "review from it, since unverified facts never block alone",
+    "unverified-text": "a rule marked verified (the default) whose citation, title or note says "
+    "UNVERIFIED: a block may rest on a fact nobody confirmed",
+    "no-citation": "a rule without a citation, or with a placeholder (TODO, TBD, ?) for one",
+    "entity-not-listed": "an entity no listing refers to: its names are never screened",
+    "licence-outside-listing": "a general licence naming a listing that is not in force on any "
+    "day the licence is",
+    "duplicate-name": "two entities share a name or alias: one match fires both",
+    "reason-not-classified": "an item control for a reason for control that no classification "
+    "has, so it never matches an ECCN",
+    "unused-group": "a country group that no de minimis or item-control rule uses",
+    "unused-acceptance": "accept_warnings names a warning the rule does not get",
+}
+"""Every warning code with what it means, in the words of the help and the README."""
+
+assert set(CODES) == set(get_args(LintCode)), "lint codes and the schema's LintCode differ"
+
+_PLACEHOLDER = re.compile(r"^\W*(todo|tbd|tba|fixme|xxx|none|n/?a|unknown|citation needed)?\W*$")
+_UNVERIFIED = re.compile(r"\bunverified\b", re.IGNORECASE)
+_TEXT_FIELDS = ("citation", "title", "note")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class LintWarning:
+    """One warning, located like a load-time problem, with its code."""
+
+    code: str
+    message: str
+    file: str
+    line: int
+    rule_id: str
+    path: str | None = None
+    accepted: bool = False
+    """True when the rule lists ``code`` under ``accept_warnings``."""
+
+    def __str__(self) -> str:
+        where = Problem(self.message, self.file, self.line, self.rule_id, self.path)
+        return f"{where} [{self.code}]"
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "rule_id": self.rule_id,
+            "path": self.path,
+            "accepted": self.accepted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    code: str
+    rule: Rule
+    path: tuple[str | int, ...]
+    message: str
+
+
+class _HandWritten:
+    """A view of a rule set without the entries of official lists: those are data, checked when
+    the list is read, and linting tens of thousands of them pairwise would take minutes."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules
+        self._own = tuple(r for r in rules if not isinstance(r, ListedEntity | ListedListing))
+        self.entities = {k: e for k, e in rules.entities.items() if not isinstance(e, ListedEntity)}
+        self.listings = {
+            k: tuple(x for x in v if not isinstance(x, ListedListing))
+            for k, v in rules.listings.items()
+            if k in self.entities
+        }
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._own)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rules, name)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+
+def lint(rules: RuleSet) -> tuple[LintWarning, ...]:
+    """Every warning for ``rules``, sorted by file, line and code. Only hand-written rules are
+    linted; the entries of official lists are checked when the lists are read."""
+    rules = _HandWritten(rules)  # type: ignore[assignment]
+    raw = [
+        *_overlaps(rules),
+        *_unverified(rules),
+        *_citations(rules),
+        *_unlisted(rules),
+        *_licences(rules),
+        *_duplicate_names(rules),
+        *_unclassified_reasons(rules),
+        *_unused_groups(rules),
+    ]
+    fired: set[tuple[str, str]] = {(w.rule.id, w.code) for w in raw}
+    for rule in rules:
+        for i, code in enumerate(rule.accept_warnings):
+            if (rule.id, code) not in fired:
+                raw.append(
+                    _Raw(
+                        "unused-acceptance",
+                        rule,
+                        ("accept_warnings", i),
+                        f"accepts '{code}', but this rule gets no such warning: remove it",
+                    )
+                )
+    out = []
+    for w in raw:
+        file, line = rules.where(w.rule.id, w.path)
+        out.append(
+            LintWarning(
+                code=w.code,
+                message=w.message,
+                file=file,
+                line=line,
+                rule_id=w.rule.id,
+                path=_dotted(w.path),
+                accepted=w.code in w.rule.accept_warnings,
+            )
+        )
+    return tuple(sorted(out, key=lambda w: (w.file, w.line, w.code, w.rule_id, w.message)))
+
+
+def _dotted(path: tuple[str | int, ...]) -> str | None:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or None
+
+
+# --- windows ---------------------------------------------------------------------------------
+
+_EARLIEST = dt.date.min
+_LATEST = dt.date.max
+
+
+def _overlap(a: Dated, b: Dated) -> tuple[dt.date, dt.date] | None:
+    """The days both windows share (first, last), or None."""
+    first = max(a.start or _EARLIEST, b.start or _EARLIEST)
+    last = min(a.end or _LATEST, b.end or _LATEST)
+    return (first, last) if first <= last else None
+
+
+def _window(first: dt.date, last: dt.date) -> str:
+    if first == _EARLIEST and last == _LATEST:
+        return "on every day"
+    if first == _EARLIEST:
+        return f"up to {last}"
+    if last == _LATEST:
+        return f"from {first} on"
+    return f"from {first} to {last}" if first != last else f"on {first}"
+
+
+def _start_path(rule: Dated) -> tuple[str, ...]:
+    return ("from",) if rule.start is not None else ()
+
+
+def _pairs(items: list[_T]) -> Iterator[tuple[_T, _T]]:
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            yield a, b
+
+
+def _overlaps(rules: RuleSet) -> Iterator[_Raw]:
+    code = "overlapping-windows"
+    listings = [r for r in rules if isinstance(r, Listing)]
+    for a, b in _pairs(listings):
+        if a.entity != b.entity or normalize(a.list) != normalize(b.list):
+            continue
+        days = _overlap(a, b)
+        if days is not None:
+            yield _Raw(
+                code,
+                b,
+                _start_path(b),
+                f"in force {_window(*days)} together with '{a.id}', for the same entity "
+                f"'{b.entity}' on the same list ({b.list}): one match gives two hits",
+            )
+    for ea, eb in _pairs(list(rules.embargoes)):
+        shared = sorted(set(ea.countries) & set(eb.countries))
+        if ea.region is not None and eb.region is not None and ea.region.name == eb.region.name:
+            shared.append(ea.region.name)
+        days = _overlap(ea, eb) if shared else None
+        if days is not None:
+            yield _Raw(
+                code,
+                eb,
+                _start_path(eb),
+                f"in force {_window(*days)} together with '{ea.id}', an embargo on the same "
+                f"place ({', '.join(shared)})",
+            )
+    # Overlapping classifications of one ECCN are a load error (loading.py), not a warning.
+    for group_name, groups in sorted(rules.groups.items()):
+        members = [(g, i, m) for g in groups for i, m in enumerate(g.members)]
+        for (ga, _, ma), (gb, ib, mb) in _pairs(members):
+            if ma.country != mb.country:
+                continue
+            days = _overlap(ma, mb)
+            both = _overlap(ga, gb)  # the groups' own windows bound their members'
+            if days is None or both is None:
+                continue
+            first, last = max(days[0], both[0]), min(days[1], both[1])
+            if first <= last:
+                also = f" (also in '{ga.id}')" if ga.id != gb.id else ""
+                yield _Raw(
+                    code,
+                    gb,
+                    ("members", ib, "country"),
+                    f"{mb.country} is a member of {group_name} twice {_window(first, last)}{also}",
+                )
+
+
+# --- unverified facts ------------------------------------------------------------------------
+
+
+def _own_outcome_blocks(rule: Rule) -> bool | None:
+    """Would this rule give a block (before the unverified downgrade)? None for kinds with
+    no outcome of their own (entities, classifications, de minimis levels, country groups):
+    they feed the decisions of blocking rules."""
+    if isinstance(rule, Listing):
+        return Outcome.BLOCK in (rule.outcome, rule.other_roles)
+    outcome = getattr(rule, "outcome", None)
+    return None if outcome is None else outcome is Outcome.BLOCK
+
+
+def _unverified(rules: RuleSet) -> Iterator[_Raw]:
+    for rule in rules:
+        blocks = _own_outcome_blocks(rule)
+        if not rule.verified and blocks:
+            yield _Raw(
+                "unverified-block",
+                rule,
+                ("verified",),
+                "marked verified: false with outcome block: screening gives at most review "
+                "from this rule; if that is intended, accept this warning, else confirm the fact",
+            )
+        if not rule.verified or blocks is False:
+            continue
+        for field in _TEXT_FIELDS:
+            text = getattr(rule, field, None)
+            if text and _UNVERIFIED.search(text):
+                yield _Raw(
+                    "unverified-text",
+                    rule,
+                    (field,),
+                    f"marked verified, but its {field} says UNVERIFIED: set verified: false if "
+                    "a block would rest on the unconfirmed fact",
+                )
+        parts: list[tuple[str, tuple[object, ...]]] = []
+        if isinstance(rule, CountryGroup):
+            parts.append(("members", rule.members))
+        if isinstance(rule, Entity):
+            parts.append(("aliases", rule.aliases))
+        for name, entries in parts:
+            for i, entry in enumerate(entries):
+                if not getattr(entry, "verified", True):
+                    continue
+                for field in ("citation", "note"):
+                    text = getattr(entry, field, None)
+                    if text and _UNVERIFIED.search(text):
+                        yield _Raw(
+                            "unverified-text",
+                            rule,
+                            (name, i, field),
+                            f"{name}[{i}] is marked verified, but its {field} says UNVERIFIED: "
+                            "set verified: false on it if the fact is unconfirmed",
+                        )
+
+
+# --- citations, listings, licences -----------------------------------------------------------
+
+
+def _citations(rules: RuleSet) -> Iterator[_Raw]:
+    for rule in rules:
+        citation = rule.citation
+        if citation is None:
+            yield _Raw(
+                "no-citation",
+                rule,
+                (),
+                f"no citation: say where this {rule.kind.replace('_', ' ')} comes from",
+            )
+        elif _PLACEHOLDER.match(citation.lower()):
+            yield _Raw(
+                "no-citation",
+                rule,
+                ("citation",),
+                f"citation '{citation}' is a placeholder: cite the source",
+            )
+
+
+def _unlisted(rules: RuleSet) -> Iterator[_Raw]:
+    for entity in rules.entities.values():
+        if entity.id not in rules.listings:
+            yield _Raw(
+                "entity-not-listed",
+                entity,
+                (),
+                "no listing refers to this entity, so its names are never screened",
+            )
+
+
+def _licences(rules: RuleSet) -> Iterator[_Raw]:
+    for rule in rules:
+        if not isinstance(rule, GeneralLicence):
+            continue
+        for i, listing_id in enumerate(rule.listings):
+            if listing_id not in rules:  # only a hand-built RuleSet can lack it
+                continue
+            listing = rules[listing_id]
+            if isinstance(listing, Listing) and _overlap(rule, listing) is None:
+                yield _Raw(
+                    "licence-outside-listing",
+                    rule,
+                    ("listings", i),
+                    f"listing '{listing_id}' is not in force on any day of this licence "
+                    f"({_window(rule.start or _EARLIEST, rule.end or _LATEST)}): it relaxes "
+                    "nothing",
+                )
+
+
+def _duplicate_names(rules: RuleSet) -> Iterator[_Raw]:
+    seen: dict[str, Entity] = {}
+    for entity in rules.entities.values():
+        names: list[tuple[tuple[str | int, ...], str]] = [(("name",), entity.name)]
+        names += [(("aliases", i, "name"), a.name) for i, a in enumerate(entity.aliases)]
+        for path, name in names:
+            key = normalize(name)
+            if not key:
+                continue
+            other = seen.setdefault(key, entity)
+            if other.id != entity.id:
+                yield _Raw(
+                    "duplicate-name",
+                    entity,
+                    path,
+                    f"'{name}' is also a name of entity '{other.id}': a match on it fires both",
+                )
+
+
+def _unclassified_reasons(rules: RuleSet) -> Iterator[_Raw]:
+    known = {r for entries in rules.classifications.values() for c in entries for r in c.reasons}
+    for rule in rules.item_controls:
+        for i, reason in enumerate(rule.reasons):
+            if reason not in known:
+                yield _Raw(
+                    "reason-not-classified",
+                    rule,
+                    ("reasons", i),
+                    f"no classification is controlled for '{reason}', so this never matches "
+                    "an ECCN",
+                )
+
+
+def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
+    used: set[str] = set()
+    for rule in rules:
+        if isinstance(rule, DeMinimis | ItemControl):
+            used.update(rule.destinations.groups)
+    for name, groups in sorted(rules.groups.items()):
+        if name not in used:
+            for group in groups:
+                yield _Raw(
+                    "unused-group",
+                    group,
+                    ("group",),
+                    f"no de minimis or item-control rule uses group {name}",
+                )

@@ -1,0 +1,45 @@
+"""Batch screening: many transactions in worker processes (`screen_many`), files in and out
+(JSON Lines, CSV, Parquet), the resumable `screening batch` job, and Dask
+(`screening.batch.dask`)."""
+
+from __future__ import annotations
+
+from ._core import (
+    BatchResult,
+    JsonLine,
+    Record,
+    Unreadable,
+    record_id,
+    screen_chunks,
+    screen_many,
+    screen_record,
+    usable_cpus,
+)
+from ._job import run_batch
+from ._tabular import (
+    check_columns,
+    flat_columns,
+    result_from_row,
+    result_to_row,
+    row_to_transaction,
+    transaction_to_row,
+)
+
+__all__ = [
+    "BatchResult",
+    "JsonLine",
+    "Record",
+    "Unreadable",
+    "check_columns",
+    "flat_columns",
+    "record_id",
+    "result_from_row",
+    "result_to_row",
+    "row_to_transaction",
+    "run_batch",
+    "screen_chunks",
+    "screen_many",
+    "screen_record",
+    "transaction_to_row",
+    "usable_cpus",
+]

@@ -1,0 +1,475 @@
+"""Screening many transactions: streamed, in input order, on one core or on many.
+
+`screen_many` reads its input lazily and yields one `BatchResult` per input record, in input
+order, keeping only a bounded window of chunks in flight, so memory does not grow with the input.
+A bad record gets an error result (its index, its id when it has one, and the reason), never an
+exception that ends the stream, and never silence: every record in gives exactly one result out.
+
+The rule set is compiled once, in the calling process, and handed to each worker process once,
+when the worker starts; never once per transaction:
+
+- on Linux the workers are forked, so each inherits the compiled rule set as it stands: nothing
+  is pickled or rebuilt, and its memory is shared copy-on-write (when the caller runs other
+  threads, forking is unsafe, so the fork server is used instead, as below);
+- elsewhere (macOS and Windows start fresh interpreters) the rule set is pickled once per worker
+  as its validated rules, and the worker rebuilds the indexes (see `RuleSet.__reduce__`).
+
+A worker process that dies (killed, out of memory) loses no record: every chunk that was in
+flight is screened again, one chunk at a time, until the chunk that kills a worker on its own is
+found; it is then screened record by record, and a record that kills its worker twice on its own
+gets an error result. A pool that keeps dying without screening anything raises `BatchError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.context import BaseContext
+from typing import Any, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ..api import screen
+from ..errors import BatchError, Problem, TransactionError
+from ..models import Decision, Outcome, Transaction
+from ..rules import RuleSet, load_rules
+
+__all__ = [
+    "BatchResult",
+    "JsonLine",
+    "Record",
+    "Unreadable",
+    "record_id",
+    "screen_chunks",
+    "screen_many",
+    "screen_record",
+    "usable_cpus",
+]
+
+T = TypeVar("T")
+
+DEFAULT_CHUNK_SIZE = 64
+"""Records per unit of work sent to a worker: large enough that inter-process overhead is small
+against screening (~1 ms a transaction), small enough that a lost chunk costs little."""
+
+_IN_FLIGHT_PER_WORKER = 2
+"""Chunks queued per worker: one being screened, one ready, so no worker waits on the parent."""
+
+_MAX_DEATHS_WITHOUT_PROGRESS = 8
+"""Worker deaths with no chunk screened in between that mean a broken environment (workers that
+cannot start), not a bad record: stop with `BatchError`. One record that kills its worker costs
+at most four deaths before it is set aside as an error result."""
+
+
+class BatchResult(BaseModel):
+    """What screening one record of a batch gave: a decision, or an error and its reason.
+
+    ``index`` is the record's 0-based position in the input; ``id`` the transaction id when the
+    record has a readable one. An error result's ``outcome`` is "review" (fail closed: a record
+    that could not be screened is never clear), and ``error`` says why.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    id: str | None
+    outcome: Outcome
+    decision: Decision | None = None
+    error: str | None = None
+    ruleset_fingerprint: str
+    """The rule set the record was screened with (also for an error result)."""
+
+    @model_validator(mode="after")
+    def _decision_or_error(self) -> Self:
+        if (self.decision is None) == (self.error is None):
+            raise ValueError("a batch result has either a decision or an error, not both")
+        if self.error is not None and self.outcome is Outcome.CLEAR:
+            raise ValueError("an error result cannot be clear")
+        return self
+
+    @property
+    def ok(self) -> bool:
+        """True when the record was screened (it has a decision), False for an error result."""
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, as written to a JSON Lines output by ``screening batch``."""
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A record that could not be read at all (invalid JSON, a malformed CSV row): it becomes an
+    error result with this reason instead of being dropped."""
+
+    reason: str
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """A record still as its line of JSON Lines, parsed where it is screened: in a worker
+    process, so that the process feeding the workers only moves bytes."""
+
+    line: bytes
+
+    def read(self) -> object:
+        """The parsed line, or an `Unreadable` saying why it cannot be parsed."""
+        try:
+            return json.loads(self.line)
+        except UnicodeDecodeError as exc:
+            return Unreadable(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        except json.JSONDecodeError as exc:
+            return Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})")
+        except ValueError as exc:  # a number of more than 4,300 digits, say
+            return Unreadable(f"invalid JSON: {exc}")
+        except RecursionError:
+            return Unreadable("invalid JSON: nested too deeply")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One input record: its 0-based position in the input, what was read, and where it was
+    read (e.g. ``line 7``), which prefixes the reason of an error result."""
+
+    index: int
+    payload: object
+    location: str | None = None
+
+
+def record_id(payload: object) -> str | None:
+    """The transaction id of a record as `screen` would read it (stripped), or None when it has
+    no usable one (not a mapping, no id, an id that is not text)."""
+    if isinstance(payload, Transaction):
+        return payload.id
+    if isinstance(payload, JsonLine):
+        payload = payload.read()
+    if isinstance(payload, Unreadable):
+        return payload.id
+    if not isinstance(payload, Mapping):
+        return None
+    try:
+        value = payload.get("id")
+    except Exception:  # a broken mapping: its error result says what went wrong
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: not text we could write back out
+        return None
+    return value.strip()
+
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on (what ``workers=0`` means)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # pragma: no cover - platforms without affinity
+
+
+def screen_many(
+    transactions: Iterable[Transaction | Mapping[str, Any]],
+    *,
+    rules: RuleSet | None = None,
+    workers: int = 1,
+    as_of: dt.date | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    start_method: str | None = None,
+) -> Iterator[BatchResult]:
+    """Screen transactions (models or plain dicts) and yield one `BatchResult` each, in order.
+
+    ``workers=1`` screens in this process; ``workers=N`` uses N worker processes and ``0`` one
+    per usable CPU. ``rules`` defaults to the bundled rule set; ``as_of`` as in `screen`.
+    ``start_method`` overrides how workers start ("fork", "forkserver", "spawn"); the default
+    forks on Linux and uses the platform's default elsewhere. The input is read lazily, and at
+    most ``2 * workers`` chunks of ``chunk_size`` records are held at once.
+
+    >>> for result in screen_many(rows, rules=rules, workers=2):   # doctest: +SKIP
+    ...     print(result.index, result.id, result.outcome, result.error)
+    """
+    ruleset = _check(rules, workers, as_of, chunk_size)
+    records = (Record(i, tx) for i, tx in enumerate(transactions))
+    chunks = screen_chunks(
+        records,
+        rules=ruleset,
+        workers=workers,
+        as_of=as_of,
+        chunk_size=chunk_size,
+        start_method=start_method,
+        render=_identity,
+    )
+    return (result for chunk in chunks for result in chunk)
+
+
+def screen_chunks(
+    records: Iterable[Record],
+    *,
+    rules: RuleSet,
+    workers: int,
+    as_of: dt.date | None,
+    chunk_size: int,
+    start_method: str | None,
+    render: Callable[[BatchResult], T],
+) -> Generator[list[T], None, None]:
+    """The engine behind `screen_many`: yields, in input order, one list per chunk of records,
+    each result passed through ``render`` (in the worker, so serialising a result for output is
+    done in parallel too). ``render`` must be a module-level function when ``workers > 1``."""
+    ruleset = _check(rules, workers, as_of, chunk_size)
+    count = usable_cpus() if workers == 0 else workers
+    if count == 1:
+        return _in_process(records, ruleset, as_of, chunk_size, render)
+    return _Pool(ruleset, count, as_of, chunk_size, start_method, render).run(records)
+
+
+def _check(rules: RuleSet | None, workers: int, as_of: dt.date | None, chunk_size: int) -> RuleSet:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise ValueError(f"workers must be a whole number >= 0, got {workers!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise TransactionError([Problem(f"as_of must be a date, got {as_of!r}", path="as_of")])
+    if rules is not None and not isinstance(rules, RuleSet):
+        raise TypeError(f"rules must be a RuleSet (from load_rules), got {type(rules).__name__}")
+    return rules if rules is not None else load_rules()
+
+
+def _identity(result: BatchResult) -> BatchResult:
+    return result
+
+
+def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
+    """Screen one record; never raises: anything that goes wrong becomes an error result."""
+    payload = record.payload
+    try:
+        if isinstance(payload, JsonLine):
+            payload = payload.read()
+        if isinstance(payload, Unreadable):
+            reason = payload.reason
+        else:
+            decision = screen(payload, rules=rules, as_of=as_of)  # type: ignore[arg-type]
+            return BatchResult(
+                index=record.index,
+                id=decision.transaction_id,
+                outcome=decision.outcome,
+                decision=decision,
+                ruleset_fingerprint=rules.fingerprint,
+            )
+    except TransactionError as exc:
+        reason = "; ".join(str(p) for p in exc.problems)
+    except Exception as exc:  # a bug must not end the stream nor clear the record
+        reason = f"internal error while screening: {type(exc).__name__}: {exc}"
+    return _error(record, reason, rules)
+
+
+def _error(record: Record, reason: str, rules: RuleSet) -> BatchResult:
+    if record.location:
+        reason = f"{record.location}: {reason}"
+    return BatchResult(
+        index=record.index,
+        id=record_id(record.payload),
+        outcome=Outcome.REVIEW,
+        error=" ".join(reason.split("\n")),  # one line: output rows stay one line each
+        ruleset_fingerprint=rules.fingerprint,
+    )
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _in_process(
+    records: Iterable[Record],
+    rules: RuleSet,
+    as_of: dt.date | None,
+    chunk_size: int,
+    render: Callable[[BatchResult], T],
+) -> Generator[list[T], None, None]:
+    for chunk in _chunks(records, chunk_size):
+        yield [render(screen_record(r, rules, as_of)) for r in chunk]
+
+
+# --- worker processes ------------------------------------------------------------------------
+
+_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any]] | None = None
+"""Set once per worker process by `_init_worker`: the compiled rules and how to screen."""
+
+
+def _init_worker(
+    rules: RuleSet, as_of: dt.date | None, render: Callable[[BatchResult], Any]
+) -> None:
+    global _WORKER
+    _WORKER = (rules, as_of, render)
+    # Everything the worker holds now (the rule set: some 500,000 objects) lives as long as it
+    # does. Out of the collector's reach, a full collection no longer walks it all, and a forked
+    # worker no longer writes to every page it shares with the parent (copy-on-write).
+    gc.freeze()
+    # Ctrl-C reaches the whole process group: the parent decides what to do, not the workers.
+    # SIGTERM gets its default back: a forked worker may inherit the parent's handler, and the
+    # pool terminates its workers with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _work(records: list[Record]) -> list[Any]:
+    assert _WORKER is not None, "worker not initialised"
+    rules, as_of, render = _WORKER
+    return [render(screen_record(r, rules, as_of)) for r in records]
+
+
+def _context(start_method: str | None) -> BaseContext:
+    if start_method is not None:
+        return multiprocessing.get_context(start_method)
+    if sys.platform.startswith("linux"):
+        # Forking shares the compiled rules for free, but is unsafe with other threads running.
+        return multiprocessing.get_context(
+            "fork" if threading.active_count() == 1 else "forkserver"
+        )
+    return multiprocessing.get_context()  # pragma: no cover - macOS / Windows: spawn
+
+
+class _Work(Generic[T]):
+    """A chunk on its way through the pool."""
+
+    __slots__ = ("alone_deaths", "future", "records", "results")
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.future: Future[list[T]] | None = None
+        self.results: list[T] | None = None
+        self.alone_deaths = 0
+        """How often a worker died while this chunk was the only one in flight."""
+
+
+class _Pool(Generic[T]):
+    """A process pool that yields chunk results in order and survives dying workers."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        workers: int,
+        as_of: dt.date | None,
+        chunk_size: int,
+        start_method: str | None,
+        render: Callable[[BatchResult], T],
+    ) -> None:
+        self.rules = rules
+        self.workers = workers
+        self.as_of = as_of
+        self.chunk_size = chunk_size
+        self.context = _context(start_method)
+        self.render = render
+        self.restarts = 0
+        """How many times the pool was rebuilt after a worker died (for tests and reports)."""
+
+    def _executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self.context,
+            initializer=_init_worker,
+            initargs=(self.rules, self.as_of, self.render),
+        )
+
+    def run(self, records: Iterable[Record]) -> Generator[list[T], None, None]:
+        source = _chunks(records, self.chunk_size)
+        window: deque[_Work[T]] = deque()
+        limit = _IN_FLIGHT_PER_WORKER * self.workers
+        pool = self._executor()
+        deaths = 0  # worker deaths since a chunk was last screened
+        try:
+            while True:
+                alone = False
+                try:
+                    suspect = any(w.future is None and w.results is None for w in window)
+                    while not suspect and len(window) < limit:
+                        chunk = next(source, None)
+                        if chunk is None:
+                            break
+                        work: _Work[T] = _Work(chunk)
+                        window.append(work)  # before submitting: a failed submit loses nothing
+                        work.future = pool.submit(_work, chunk)
+                    if not window:
+                        return
+                    head = window[0]
+                    if head.results is None:
+                        if head.future is None:  # after a death, suspects run one at a time
+                            alone = True
+                            head.future = pool.submit(_work, head.records)
+                        head.results = self._wait(head)
+                        deaths = 0
+                except BrokenProcessPool as exc:
+                    deaths += 1
+                    if deaths >= _MAX_DEATHS_WITHOUT_PROGRESS:
+                        raise BatchError(
+                            f"worker processes keep dying ({deaths} times without a chunk "
+                            f"screened): {exc}"
+                        ) from exc
+                    pool = self._restart(pool, window)
+                    if alone:
+                        self._blame(window, str(exc))
+                    continue
+                window.popleft()
+                yield head.results
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _wait(self, work: _Work[T]) -> list[T]:
+        assert work.future is not None
+        try:
+            return work.future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception:
+            # The chunk or its results could not cross the process boundary (an unpicklable
+            # record, say): screen it here rather than lose it.
+            return [self.render(screen_record(r, self.rules, self.as_of)) for r in work.records]
+
+    def _restart(self, pool: ProcessPoolExecutor, window: deque[_Work[T]]) -> ProcessPoolExecutor:
+        """A worker died: keep what finished, mark everything else to be screened again."""
+        for work in window:
+            future, work.future = work.future, None
+            if work.results is None and future is not None and _succeeded(future):
+                work.results = future.result()
+        pool.shutdown(wait=True, cancel_futures=True)
+        self.restarts += 1
+        return self._executor()
+
+    def _blame(self, window: deque[_Work[T]], reason: str) -> None:
+        """The head chunk killed a worker while alone in the pool: split it into single records;
+        a single record that does so twice gets an error result."""
+        head = window[0]
+        if len(head.records) > 1:
+            window.popleft()
+            window.extendleft(reversed([_Work([r]) for r in head.records]))
+            return
+        head.alone_deaths += 1
+        if head.alone_deaths >= 2:
+            record = head.records[0]
+            head.results = [
+                self.render(
+                    _error(
+                        record,
+                        f"the worker process screening this record died twice ({reason}); "
+                        "not screened",
+                        self.rules,
+                    )
+                )
+            ]
+
+
+def _succeeded(future: Future[Any]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None

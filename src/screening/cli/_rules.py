@@ -1,0 +1,369 @@
+"""The ``screening rules ...`` commands: check, schema, test and diff.
+
+Kept apart from `screening.cli` so the rule tooling can grow without touching the other
+commands. Library errors propagate: `screening.cli.main` turns a `RuleError` into exit 4 and a
+`ScenarioError` into exit 3, each with its located message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..authoring import (
+    CODES,
+    SCHEMA_FILE,
+    TESTS_DIR,
+    LintWarning,
+    Replay,
+    lint,
+    load_rule_tests,
+    replay,
+    rules_json_schema_text,
+    run_rule_tests,
+)
+from ..changes import Impact, RuleDiff, diff_rules, impact, read_history
+from ..errors import Problem, RuleError
+from ..rules import RuleSet, bundled_rules_dir, load_rules
+
+__all__ = ["add_commands", "run"]
+
+_RULES_HELP = "rules directory (default: the bundled rules)"
+_RAW = argparse.RawDescriptionHelpFormatter
+
+
+def add_commands(sub: Any) -> None:
+    """Add check, schema, test and diff to the ``rules`` subparsers ``sub``."""
+    c = sub.add_parser(
+        "check",
+        help="validate a rules directory and its tests; lint it for likely mistakes",
+        formatter_class=_RAW,
+        description=(
+            "Validate every rule file and test file (exit 4 listing every problem with file\n"
+            "and line), then print lint warnings: things that load but are probably not\n"
+            "meant. Warnings exit 0 unless --strict. A rule accepts a warning its author has\n"
+            "checked with `accept_warnings: [code]`.\n\n"
+            "warnings:\n"
+            + "".join(
+                textwrap.fill(f"{code}: {text}", 78, initial_indent="  ", subsequent_indent="    ")
+                + "\n"
+                for code, text in CODES.items()
+            )
+            + "\nexample:\n  screening rules check rules/ --strict"
+        ),
+    )
+    c.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 4)")
+    c.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    c.add_argument(
+        "--lists",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also load an official list file or directory with the rules (repeatable)",
+    )
+
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of rule files (for editor completion and checking)",
+        formatter_class=_RAW,
+        description=(
+            "Print a JSON Schema that every file of a rules directory satisfies (rule files,\n"
+            "ruleset.yaml and tests/*.yaml). Point your editor at it for completion and red\n"
+            "underlines; see rules/README.md.\n\n"
+            f"example:\n  screening rules schema > rules/{SCHEMA_FILE}"
+        ),
+    )
+    s.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE, not stdout")
+
+    t = sub.add_parser(
+        "test",
+        help="run the rule tests (DIR/tests/*.yaml) and print a table",
+        formatter_class=_RAW,
+        description=(
+            f"Screen every test case in DIR/{TESTS_DIR}/*.yaml (and, with --cases, every\n"
+            "scenario file in a directory such as examples/zte) and compare the outcome and\n"
+            "the exact set of fired rules with the case's `expect:`. Exit 0 when all pass,\n"
+            "1 when any fails or there is nothing to run.\n\n"
+            "example:\n  screening rules test rules/ --cases examples/zte"
+        ),
+    )
+    t.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
+    t.add_argument(
+        "--cases",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also run the scenario files in DIR (repeatable)",
+    )
+    t.add_argument("--json", action="store_true", help="print one JSON result per line")
+
+    d = sub.add_parser(
+        "diff",
+        help="list rule changes between two rules directories and the past decisions they change",
+        formatter_class=_RAW,
+        description=(
+            "List the rules added, removed and changed (key by key) from OLD_DIR to NEW_DIR.\n"
+            "With --against, screen each past transaction in a JSON Lines file (a line is a\n"
+            "transaction, or a record with a 'transaction' key) under both and list those\n"
+            "whose outcome or fired rules change. Exit 0 when nothing differs, 1 otherwise.\n\n"
+            "example:\n  screening rules diff rules-2026-10/ rules/ --against history.jsonl"
+        ),
+    )
+    d.add_argument("old", type=Path, metavar="OLD_DIR")
+    d.add_argument("new", type=Path, metavar="NEW_DIR")
+    d.add_argument("--against", type=Path, metavar="FILE", help="JSON Lines history to replay")
+    d.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the ``rules`` command named by ``args.rules_command``; returns the exit code."""
+    command = args.rules_command
+    if command == "check":
+        return _check(args.directory, args.strict, args.json, out, args.lists)
+    if command == "schema":
+        return _schema(args.output, out)
+    if command == "test":
+        return _test(args.directory, args.cases, args.json, out)
+    return _diff(args.old, args.new, args.against, args.json, out)
+
+
+def _dir(directory: Path | None) -> tuple[Path, str]:
+    """The directory to read and the name to show in messages."""
+    if directory is None:
+        return bundled_rules_dir(), "rules"
+    return directory, str(directory)
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def _check(
+    directory: Path | None, strict: bool, as_json: bool, out: TextIO, lists: list[Path]
+) -> int:
+    path, shown = _dir(directory)
+    problems: list[Problem] = []
+    rules: RuleSet | None = None
+    try:
+        rules = load_rules(directory, lists=lists)
+    except RuleError as exc:
+        problems += exc.problems
+    try:
+        tests = load_rule_tests(path, rules=rules, display_root=shown)
+    except RuleError as exc:
+        problems += exc.problems
+        tests = ()
+    if problems:
+        raise RuleError(problems)
+    assert rules is not None
+    warnings = lint(rules)
+    open_ = [w for w in warnings if not w.accepted]
+    accepted = len(warnings) - len(open_)
+    if strict and open_:
+        raise RuleError([_as_problem(w) for w in open_])
+    if as_json:
+        result = {
+            "ok": True,
+            "rules": len(rules),
+            "files": len(rules.files),
+            "tests": len(tests),
+            "ruleset": rules.name,
+            "version": rules.version,
+            "fingerprint": rules.fingerprint,
+            "warnings": [w.to_dict() for w in warnings],
+            "lists": [v.model_dump(mode="json") for v in rules.lists],
+        }
+        out.write(json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n")
+        return 0
+    for w in open_:
+        out.write(f"warning: {w}\n")
+    note = f"{len(open_)} warning{'s' if len(open_) != 1 else ''}"
+    if accepted:
+        note += f" ({accepted} accepted)"
+    out.write(
+        f"ok: {len(rules)} rules in {len(rules.files)} files, {len(tests)} tests; "
+        f"{rules.name} {rules.version}; fingerprint {rules.fingerprint}; {note}\n"
+    )
+    for version in rules.lists:
+        out.write(
+            f"list: {version.file}: {version.format}, {version.entries} entries, "
+            f"sha256 {version.sha256}\n"
+        )
+    return 0
+
+
+def _as_problem(w: LintWarning) -> Problem:
+    return Problem(f"{w.message} [{w.code}]", w.file, w.line, w.rule_id, w.path)
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def _schema(output: Path | None, out: TextIO) -> int:
+    text = rules_json_schema_text()
+    if output is None:
+        out.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return 0
+
+
+# --- test ------------------------------------------------------------------------------------
+
+
+def _test(directory: Path | None, cases: Sequence[Path], as_json: bool, out: TextIO) -> int:
+    path, shown = _dir(directory)
+    rules = load_rules(directory)
+    results = run_rule_tests(load_rule_tests(path, rules=rules, display_root=shown), rules)
+    for folder in cases:
+        results += replay(folder, rules)
+    if as_json:
+        for r in results:
+            out.write(json.dumps(_result(r), sort_keys=True, ensure_ascii=False) + "\n")
+    elif results:
+        out.write(_table(results, rules))
+    if not results:
+        where = f"{shown}/{TESTS_DIR}/*.yaml"
+        out.write(f"no test cases: write some in {where}, or pass --cases DIR\n")
+        return 1
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _result(r: Replay) -> dict[str, Any]:
+    return {
+        "id": r.scenario.id,
+        "file": r.scenario.file,
+        "as_of": r.decision.as_of.isoformat(),
+        "expected": r.scenario.expect.outcome.value,
+        "got": r.decision.outcome.value,
+        "missing": list(r.missing),
+        "unexpected": list(r.unexpected),
+        "ok": r.ok,
+    }
+
+
+def _table(results: list[Replay], rules: RuleSet) -> str:
+    width = max(len("test"), *(len(r.scenario.id) for r in results))
+    head = f"{'test':<{width}}  {'as of':<10}  {'expected':<8}  {'got':<8}  result"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(
+            f"{r.scenario.id:<{width}}  {r.decision.as_of!s:<10}  "
+            f"{r.scenario.expect.outcome.value:<8}  {r.decision.outcome.value:<8}  "
+            + ("ok" if r.ok else "FAIL")
+        )
+        if r.ok:
+            continue
+        pad = " " * (width + 4)
+        lines.append(f"{pad}at {r.scenario.file}")
+        if r.missing:
+            lines.append(f"{pad}expected but did not fire: {', '.join(r.missing)}")
+        if r.unexpected:
+            lines.append(f"{pad}fired but not expected: {', '.join(r.unexpected)}")
+    failed = sum(not r.ok for r in results)
+    lines += [
+        "",
+        f"{len(results) - failed} of {len(results)} tests passed, {failed} failed "
+        f"({rules.name} {rules.version}, fingerprint {rules.fingerprint[:12]})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+
+def _diff(old_dir: Path, new_dir: Path, against: Path | None, as_json: bool, out: TextIO) -> int:
+    old = _load_side(old_dir, "OLD_DIR")
+    new = _load_side(new_dir, "NEW_DIR")
+    changes = diff_rules(old, new)
+    history = read_history(against) if against is not None else None
+    impacts = impact(old, new, history) if history is not None else []
+    if as_json:
+        result: dict[str, Any] = {
+            "old": _side(old, old_dir),
+            "new": _side(new, new_dir),
+            **changes.to_dict(),
+        }
+        if history is not None:
+            result["impact"] = {
+                "history": str(against),
+                "transactions": len(history),
+                "changed": [i.to_dict() for i in impacts],
+            }
+        out.write(json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        out.write(_diff_text(changes, old, new, old_dir, new_dir))
+        if history is not None:
+            out.write(_impact_text(impacts, len(history), against))
+    return 1 if changes or impacts else 0
+
+
+def _load_side(directory: Path, label: str) -> RuleSet:
+    try:
+        return load_rules(directory)
+    except RuleError as exc:
+        heading = Problem(f"{label} {directory} does not load")
+        raise RuleError([heading, *exc.problems]) from None
+
+
+def _side(rules: RuleSet, directory: Path) -> dict[str, Any]:
+    return {
+        "directory": str(directory),
+        "ruleset": rules.name,
+        "version": rules.version,
+        "fingerprint": rules.fingerprint,
+    }
+
+
+def _diff_text(changes: RuleDiff, old: RuleSet, new: RuleSet, old_dir: Path, new_dir: Path) -> str:
+    lines = [
+        f"old: {old_dir} ({old.name} {old.version}, fingerprint {old.fingerprint[:12]})",
+        f"new: {new_dir} ({new.name} {new.version}, fingerprint {new.fingerprint[:12]})",
+        "",
+    ]
+    if not changes:
+        lines.append("no rule changed")
+    for field in changes.header:
+        lines.append(f"header   ruleset.{field}")
+    for c in changes.added:
+        lines.append(f"added    {c.rule_id} [{c.kind}]  {c.new_source}")
+    for c in changes.removed:
+        lines.append(f"removed  {c.rule_id} [{c.kind}]  {c.old_source}")
+    for c in changes.changed:
+        lines.append(f"changed  {c.rule_id} [{c.kind}]  {c.new_source}")
+        lines += [f"           {f}" for f in c.fields]
+    lines.append("")
+    lines.append(
+        f"{len(changes.added)} added, {len(changes.removed)} removed, "
+        f"{len(changes.changed)} changed" + (", header changed" if changes.header else "")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _impact_text(impacts: list[Impact], total: int, against: Path | None) -> str:
+    lines = ["", f"impact on {total} past transactions ({against}):"]
+    if impacts:
+        width = max(len("transaction"), *(len(i.entry.transaction.id) for i in impacts))
+        head = (
+            f"  {'line':>5}  {'transaction':<{width}}  {'as of':<10}  {'old':<7}  {'new':<7}  rules"
+        )
+        lines += [head, "  " + "-" * (len(head) - 2)]
+        for i in impacts:
+            fired = [f"+{r}" for r in i.rules_added] + [f"-{r}" for r in i.rules_removed]
+            lines.append(
+                f"  {i.entry.line:>5}  {i.entry.transaction.id:<{width}}  "
+                f"{i.entry.as_of!s:<10}  {i.old.outcome.value:<7}  {i.new.outcome.value:<7}  "
+                + " ".join(fired)
+            )
+    outcome = sum(i.outcome_changed for i in impacts)
+    lines.append(
+        f"outcome changed: {outcome}; fired rules changed (same outcome): "
+        f"{len(impacts) - outcome}; unchanged: {total - len(impacts)}"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,190 @@
+"""Turning list entries into rules: each entry becomes an entity and a listing under the
+`ListPolicy` for its source list, so the engine screens list entries like hand-written ones.
+
+An entry whose list has no policy (and no catch-all ``lists: ["*"]``) is a load error, never
+silently skipped. Ids are ``<family>-<list>-<entry id>`` (``csl-el-f7d0f4...``), the listing's;
+the entity's adds ``.party``. Each listing cites the entry's Federal Register notice (or the
+list and its address when there is none), then the policy's citation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from ..lists.model import ListEntry, ListFile
+from ..models import ListVersion
+from ._schema import ListedEntity, ListedListing, ListPolicy
+
+__all__ = ["ListRules", "list_rules", "rule_id"]
+
+_ID_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_MAX_ID = 72  # leaves room for ".party" within the 80 characters a rule id may have
+
+
+@dataclass(frozen=True, slots=True)
+class ListRules:
+    """The rules built from some list files, where each comes from, and the lists' versions."""
+
+    entities: tuple[ListedEntity, ...]
+    listings: tuple[ListedListing, ...]
+    sources: dict[str, str]
+    versions: tuple[ListVersion, ...]
+    problems: tuple[Problem, ...]
+
+
+def rule_id(family: str, entry: ListEntry) -> str:
+    """The rule id of an entry's listing: readable when the entry's id allows, hashed if not."""
+    text = f"{family}-{entry.list}-{entry.id}".lower()
+    if len(text) <= _MAX_ID and _ID_OK.match(text):
+        return text
+    digest = hashlib.sha256(entry.id.encode("utf-8")).hexdigest()[:24]
+    return f"{family}-{entry.list}-h{digest}".lower()[:_MAX_ID]
+
+
+def _citation(entry: ListEntry, policy: ListPolicy) -> str:
+    if entry.federal_register_notice:
+        return f"{entry.federal_register_notice}; {policy.citation}"
+    where = entry.source_url or policy.url
+    listed = f"{entry.list_name}" + (f", {where}" if where else "")
+    return f"{listed}; {policy.citation}"
+
+
+def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> ListRules:
+    """Entities and listings for every entry of ``files`` under ``policies``.
+
+    Problems (entries of a list without a policy, an entry loaded twice from two files) are
+    returned, not raised, so the caller can report them with every other load problem.
+    """
+    by_code = {code: p for p in policies for code in p.lists}
+    entities: list[ListedEntity] = []
+    listings: list[ListedListing] = []
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    shapes: dict[frozenset[str], set[str]] = {}
+    for listed in files:
+        uncovered: dict[str, tuple[ListEntry, int]] = {}
+        version = listed.sha256
+        for entry in listed.entries:
+            policy = by_code.get(entry.list) or by_code.get("*")
+            if policy is None:
+                first, count = uncovered.get(entry.list, (entry, 0))
+                uncovered[entry.list] = (first, count + 1)
+                continue
+            listing_id = rule_id(listed.family, entry)
+            where = f"{listed.primary}:{entry.row}"
+            if listing_id in owner:
+                problems.append(
+                    _problem(
+                        listed,
+                        entry,
+                        f"entry {entry.list} {entry.id} is also in {owner[listing_id]}: "
+                        "load one version of a list at a time",
+                    )
+                )
+                continue
+            owner[listing_id] = where
+            entity_id = f"{listing_id}.party"
+            citation = _citation(entry, policy)
+            try:
+                entity = ListedEntity.model_validate(
+                    {
+                        "id": entity_id,
+                        "kind": "entity",
+                        "name": entry.name,
+                        "aliases": entry.aliases,
+                        "addresses": entry.addresses,
+                        "country": entry.countries[0] if entry.countries else None,
+                        "countries": entry.countries,
+                        "citation": citation,
+                    }
+                )
+                listing = ListedListing.model_validate(
+                    {
+                        "id": listing_id,
+                        "kind": "listing",
+                        "entity": entity_id,
+                        "list": entry.list_name,
+                        "from": entry.start,
+                        "to": entry.end,
+                        "outcome": policy.outcome,
+                        "roles": policy.roles,
+                        "other_roles": policy.other_roles,
+                        "items": policy.items,
+                        "licence_requirement": entry.licence_requirement
+                        or policy.licence_requirement,
+                        "licence_policy": entry.licence_policy or policy.licence_policy,
+                        "citation": citation,
+                        "verified": policy.verified,
+                        "note": policy.note,
+                        "entry_id": entry.id,
+                        "list_code": entry.list,
+                        "list_file": listed.path,
+                        "list_version": version,
+                        "policy": policy.id,
+                        "federal_register_notice": entry.federal_register_notice,
+                    }
+                )
+            except ValidationError as exc:  # the parsers validate; this is a last guard
+                first_error = exc.errors(include_url=False)[0]
+                field = ".".join(str(p) for p in first_error["loc"])
+                problems.append(_problem(listed, entry, f"{field}: {first_error['msg']}"))
+                continue
+            _share_fields_set(entity, shapes)
+            _share_fields_set(listing, shapes)
+            entities.append(entity)
+            listings.append(listing)
+            sources[listing_id] = where
+            sources[entity_id] = where
+        for code, (first, count) in uncovered.items():  # in order of first appearance
+            problems.append(
+                _problem(
+                    listed,
+                    first,
+                    f"{count} {'entry' if count == 1 else 'entries'} of list '{code}' "
+                    f"({first.list_name}) without a list_policy "
+                    f"(this is the first): add a list_policy rule with lists: [{code}], or a "
+                    "catch-all with lists: ['*']",
+                )
+            )
+    versions = tuple(
+        ListVersion(
+            file=f.path,
+            format=f.format,
+            sha256=f.sha256,
+            entries=len(f.entries),
+            fetched_at=f.fetched_at,
+            url=f.url,
+        )
+        for f in files
+    )
+    return ListRules(
+        entities=tuple(entities),
+        listings=tuple(listings),
+        sources=sources,
+        versions=versions,
+        problems=tuple(problems),
+    )
+
+
+def _share_fields_set(model: BaseModel, shapes: dict[frozenset[str], set[str]]) -> None:
+    """Give a model (and its aliases) the one set of field names its shape shares with the
+    other entries. Pydantic gives every instance its own set: a hash table of some twenty
+    names, 2 KB a listing, 40 MB for the CSL. The models are frozen, so nothing adds to it
+    (a copy gets a copy of it)."""
+    own = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", shapes.setdefault(frozenset(own), own))
+    for alias in getattr(model, "aliases", ()):
+        _share_fields_set(alias, shapes)
+
+
+def _problem(listed: ListFile, entry: ListEntry, message: str) -> Problem:
+    if entry.row.isdigit():
+        return Problem(message, file=listed.primary, line=int(entry.row))
+    return Problem(message, file=listed.primary, path=entry.row or None)

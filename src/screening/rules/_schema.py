@@ -1,0 +1,519 @@
+"""The schema of rule files: one frozen pydantic model per rule ``kind``.
+
+A rule file is a mapping with an optional ``about:`` text and a ``rules:`` list; one file,
+``ruleset.yaml``, carries a ``ruleset:`` header instead (name, version, coverage, thresholds).
+Every rule has an ``id``, a ``kind``, a ``citation`` and optional ``from`` / ``to`` dates
+(inclusive: the first and the last day the rule is in force).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from .._io.countries import Country
+from ..models import Outcome, Role
+
+__all__ = [
+    "Alias",
+    "Classification",
+    "CountryGroup",
+    "DeMinimis",
+    "DestinationMismatch",
+    "Destinations",
+    "Embargo",
+    "EndUse",
+    "Entity",
+    "GeneralLicence",
+    "ItemControl",
+    "ItemScope",
+    "LintCode",
+    "ListPolicy",
+    "ListedEntity",
+    "ListedListing",
+    "Listing",
+    "Matching",
+    "Member",
+    "MissingParty",
+    "Region",
+    "Rule",
+    "RuleFile",
+    "RulesetHeader",
+    "Transshipment",
+]
+
+
+def _shaped(pattern: str, what: str, hint: str) -> Callable[[str], str]:
+    """A validator saying, in the reader's words, what a well-formed value looks like."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if compiled.fullmatch(value) is None:
+            raise ValueError(f"invalid {what} '{value}' ({hint})")
+        return value
+
+    return check
+
+
+_ID = r"[a-z0-9][a-z0-9._-]{0,79}"
+_GROUP = r"[A-E]:[0-9]"
+_ECCN = r"EAR99|[0-9][A-E][0-9]{3}"
+_REASON = r"[A-Z]{2,3}"
+
+RuleId = Annotated[
+    str,
+    AfterValidator(
+        _shaped(
+            _ID,
+            "id",
+            "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            "at most 80 characters",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_ID}$"}),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+GroupName = Annotated[
+    str,
+    AfterValidator(_shaped(_GROUP, "country group", "a letter A-E, ':' and a digit, e.g. 'E:1'")),
+    WithJsonSchema({"type": "string", "pattern": f"^{_GROUP}$"}),
+]
+Eccn = Annotated[
+    str,
+    AfterValidator(
+        _shaped(
+            _ECCN,
+            "ECCN",
+            "a digit, a letter A-E and three digits, e.g. '5A991', or 'EAR99'",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^({_ECCN})$"}),
+]
+Reason = Annotated[
+    str,
+    AfterValidator(
+        _shaped(_REASON, "reason for control", "two or three capital letters, e.g. 'AT' or 'NS'")
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_REASON}$"}),
+]
+
+Flag = Annotated[bool, Strict()]
+"""true or false, nothing else: the YAML reader keeps yes/no/on/off as text, and so do we."""
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(value: object) -> object:
+    """Dates are written YYYY-MM-DD; a number is not a date (pydantic would read 0 as 1970)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    shown = f"'{value}'" if isinstance(value, str) else str(value)
+    if isinstance(value, str) and _DAY.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"invalid date {shown} ({exc})") from None
+    raise ValueError(f"invalid date {shown} (write dates as YYYY-MM-DD, e.g. 2016-03-08)")
+
+
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_DAY.pattern}$"}),
+]
+"""A calendar day written YYYY-MM-DD."""
+
+
+class _Closed(BaseModel):
+    # Attribute docstrings become descriptions in the JSON Schema: editors show them on hover.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=False, use_attribute_docstrings=True
+    )
+
+
+class Dated(_Closed):
+    """Anything in force over an inclusive window of days."""
+
+    start: Day | None = Field(default=None, alias="from")
+    """First day in force (YYYY-MM-DD, inclusive); none: since always."""
+    end: Day | None = Field(default=None, alias="to")
+    """Last day in force (YYYY-MM-DD, inclusive); none: still in force."""
+    verified: Flag = True
+    """False marks a fact no primary source confirmed: it may raise a review, never a block."""
+    note: Text | None = None
+    """Free text for the reader: context, caveats, what is uncertain."""
+
+    @field_validator("end")
+    @classmethod
+    def _window_in_order(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"'to' ({end}) is before 'from' ({start})")
+        return end
+
+    def in_force(self, day: dt.date) -> bool:
+        """True when ``day`` falls inside the window."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+LintCode = Literal[
+    "overlapping-windows",
+    "unverified-block",
+    "unverified-text",
+    "no-citation",
+    "entity-not-listed",
+    "licence-outside-listing",
+    "duplicate-name",
+    "reason-not-classified",
+    "unused-group",
+    "unused-acceptance",
+]
+"""The warnings `screening rules check` gives (see `screening.lint`); a rule may accept some."""
+
+
+class BaseRule(Dated):
+    id: RuleId
+    """Unique across all rule files; quoted in every decision this rule takes part in."""
+    kind: str
+    """What sort of rule this is; decides which other keys it takes."""
+    title: Text | None = None
+    """A short human-readable name."""
+    citation: Text
+    """The legal source (Federal Register, CFR section, order), quoted in every hit."""
+    accept_warnings: tuple[LintCode, ...] = ()
+    """Lint warnings the author has looked at and accepts for this rule (no effect on screening)."""
+
+
+class ItemScope(StrEnum):
+    """Which items a rule reaches: only those subject to the EAR, or any item at all."""
+
+    SUBJECT_TO_EAR = "subject_to_ear"
+    ALL = "all"
+
+
+class Destinations(_Closed):
+    """A set of destinations named by country group and/or country; ``all: true`` for every one."""
+
+    groups: tuple[GroupName, ...] = ()
+    countries: tuple[Country, ...] = ()
+    all: Flag = False
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Destinations:
+        if not (self.groups or self.countries or self.all):
+            raise ValueError("name at least one of 'groups', 'countries' or 'all: true'")
+        return self
+
+
+class Member(Dated):
+    """A country's membership of a group over a window."""
+
+    country: Country
+    citation: Text | None = None
+
+
+class CountryGroup(BaseRule):
+    """A Country Group of Supp. No. 1 to 15 CFR part 740 (e.g. E:1), with dated membership."""
+
+    kind: Literal["country_group"]
+    group: GroupName
+    members: Annotated[tuple[Member, ...], Field(min_length=1)]
+
+
+class Region(_Closed):
+    """A sub-national region recognised from a party's address (e.g. Crimea)."""
+
+    name: Text
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)]
+    address_terms: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
+Check = Literal["destination", "route", "parties"]
+
+
+class Embargo(BaseRule):
+    """A comprehensive embargo on a country or region: fires on destination, route or a party."""
+
+    kind: Literal["embargo"]
+    countries: tuple[Country, ...] = ()
+    region: Region | None = None
+    outcome: Outcome = Outcome.BLOCK
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    checks: Annotated[tuple[Check, ...], Field(min_length=1)] = ("destination", "route", "parties")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Embargo:
+        if bool(self.countries) == (self.region is not None):
+            raise ValueError("give either 'countries' or 'region', not both or neither")
+        return self
+
+
+class DeMinimis(BaseRule):
+    """A de minimis level (15 CFR 734.4): foreign-made items above it are subject to the EAR."""
+
+    kind: Literal["de_minimis"]
+    percent: Annotated[Decimal, Field(ge=0, le=100)]
+    destinations: Destinations
+
+
+class Classification(BaseRule):
+    """An ECCN of the Commerce Control List with its reasons for control."""
+
+    kind: Literal["classification"]
+    eccn: Eccn
+    reasons: tuple[Reason, ...] = ()
+
+
+class ItemControl(BaseRule):
+    """A licence requirement for items controlled for given reasons to given destinations."""
+
+    kind: Literal["item_control"]
+    reasons: Annotated[tuple[Reason, ...], Field(min_length=1)]
+    destinations: Destinations
+    outcome: Outcome = Outcome.BLOCK
+
+
+class Alias(_Closed):
+    """Another name of an entity; an unverified alias can raise a review, never a block."""
+
+    name: Text
+    verified: Flag = True
+    note: Text | None = None
+
+
+def _alias(value: object) -> object:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Entity(BaseRule):
+    """Who a listed party is: name, aliases, addresses and country. Listings say what applies."""
+
+    kind: Literal["entity"]
+    name: Text
+    aliases: tuple[
+        Annotated[Alias, BeforeValidator(_alias, json_schema_input_type=Text | Alias)], ...
+    ] = ()
+    """Other names: plain text, or ``{name: ..., verified: false, note: ...}``."""
+    addresses: tuple[Text, ...] = ()
+    country: Country
+    citation: Text | None = None  # type: ignore[assignment]
+
+
+class Listing(BaseRule):
+    """An entity's place on a list (Entity List, denial order, ...) over a window."""
+
+    kind: Literal["listing"]
+    entity: RuleId
+    list: Text
+    outcome: Outcome = Outcome.BLOCK
+    roles: tuple[Role, ...] = tuple(Role)
+    """Roles in which a match gives ``outcome``; the listing reaches these parties."""
+    other_roles: Outcome | None = Outcome.REVIEW
+    """Outcome for a match in any other role (None: no hit)."""
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    licence_requirement: Text | None = None
+    licence_policy: Text | None = None
+
+
+ListCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^(\*|[A-Z0-9][A-Z0-9-]{0,39})$"
+    ),
+]
+"""A source list's short code as the list files name it (``EL``, ``SDN``, ``DPL``, ...), or
+``*`` for every list that has no policy of its own."""
+
+
+class ListPolicy(BaseRule):
+    """What a match on an official list means: the outcome, the roles and items it reaches.
+
+    Each entry of a loaded list file (``load_rules(lists=[...])``) becomes an entity and a
+    listing with this policy's outcome, roles and item scope; the entry brings its own names,
+    addresses, dates and Federal Register citation. Dates come from each entry, not the policy.
+    """
+
+    kind: Literal["list_policy"]
+    lists: Annotated[tuple[ListCode, ...], Field(min_length=1)]
+    """The source lists this policy governs, by code; ``*`` for any list without a policy."""
+    outcome: Outcome
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = tuple(Role)
+    other_roles: Outcome | None = Outcome.REVIEW
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    licence_requirement: Text | None = None
+    """Used when an entry gives none (e.g. SDN entries carry no licence requirement)."""
+    licence_policy: Text | None = None
+    url: Text | None = None
+    """Where the list is published; cited for entries without a Federal Register notice."""
+
+    @model_validator(mode="after")
+    def _no_window(self) -> ListPolicy:
+        if self.start is not None or self.end is not None:
+            raise ValueError(
+                "a list_policy takes no 'from' / 'to': each list entry brings its own dates"
+            )
+        return self
+
+
+class GeneralLicence(BaseRule):
+    """A general licence or authorisation that relaxes listings over a window (e.g. ZTE's TGL)."""
+
+    kind: Literal["general_licence"]
+    listings: Annotated[tuple[RuleId, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+    """What a match on a covered listing gives while this licence is in force."""
+
+
+class Transshipment(BaseRule):
+    """Red flag: goods for an embargoed destination routed or consigned via a transshipment hub."""
+
+    kind: Literal["transshipment"]
+    hubs: Annotated[tuple[Country, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+
+
+class DestinationMismatch(BaseRule):
+    """Red flag: a consignee or end user, or the route's end, is not in the declared destination."""
+
+    kind: Literal["destination_mismatch"]
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = (Role.CONSIGNEE, Role.END_USER)
+    outcome: Outcome = Outcome.REVIEW
+
+
+class MissingParty(BaseRule):
+    """Red flag: no party in a required role (e.g. no end user declared)."""
+
+    kind: Literal["missing_party"]
+    role: Role
+    outcome: Outcome = Outcome.REVIEW
+
+
+class EndUse(BaseRule):
+    """Red flag: the stated end use mentions a term of concern (military, nuclear, ...)."""
+
+    kind: Literal["end_use"]
+    terms: Annotated[tuple[Text, ...], Field(min_length=1)]
+    outcome: Outcome = Outcome.REVIEW
+
+
+Rule = Annotated[
+    CountryGroup
+    | Embargo
+    | DeMinimis
+    | Classification
+    | ItemControl
+    | Entity
+    | Listing
+    | ListPolicy
+    | GeneralLicence
+    | Transshipment
+    | DestinationMismatch
+    | MissingParty
+    | EndUse,
+    Field(discriminator="kind"),
+]
+
+KINDS = (
+    "country_group",
+    "embargo",
+    "de_minimis",
+    "classification",
+    "item_control",
+    "entity",
+    "listing",
+    "list_policy",
+    "general_licence",
+    "transshipment",
+    "destination_mismatch",
+    "missing_party",
+    "end_use",
+)
+
+
+class RuleFile(_Closed):
+    """One file of rules; ``lists:`` names official list files, relative to the rules directory."""
+
+    about: Text | None = None
+    lists: tuple[Text, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+
+# --- rules built from official list files (never written by hand) ------------------------------
+
+
+class ListedEntity(Entity):
+    """An entity built from an official list entry. Unlike a hand-written entity it may have
+    no country (vessels, many SDN entries): the list is the authority, not the rule writer."""
+
+    country: Country | None = None  # type: ignore[assignment]
+    countries: tuple[Country, ...] = ()
+
+
+class ListedListing(Listing):
+    """A listing built from an official list entry under a `ListPolicy`, citing the entry."""
+
+    entry_id: Text
+    """The entry's own id on its source list (e.g. the CSL ``_id`` or the OFAC ``ent_num``)."""
+    list_code: Text
+    list_file: Text
+    list_version: Text
+    """sha256 of the list file (set): the version every hit from this listing cites."""
+    policy: RuleId
+    federal_register_notice: Text | None = None
+
+
+class Matching(_Closed):
+    """Name-matching thresholds: at or above ``match`` a hit counts as a match (the listing's
+    outcome); at or above ``possible`` it is a possible match (review)."""
+
+    match: Annotated[float, Field(gt=0, le=1)] = 0.92
+    possible: Annotated[float, Field(gt=0, le=1)] = 0.82
+
+    @field_validator("possible")
+    @classmethod
+    def _ordered(cls, possible: float, info: ValidationInfo) -> float:
+        match = info.data.get("match")
+        if match is not None and possible > match:
+            raise ValueError(f"'possible' ({possible}) is above 'match' ({match})")
+        return possible
+
+
+class Coverage(_Closed):
+    """The period the rule set was written and checked for; earlier dates get a review."""
+
+    start: Day = Field(alias="from")
+
+
+class RulesetHeader(_Closed):
+    """The ``ruleset:`` header of ``ruleset.yaml``."""
+
+    name: Text
+    version: Text
+    description: Text | None = None
+    covers: Coverage
+    matching: Matching = Matching()
+
+
+class HeaderFile(_Closed):
+    """The file that carries the header."""
+
+    about: Text | None = None
+    ruleset: RulesetHeader
