@@ -13,7 +13,7 @@ DASH = "\u2013"  # en dash, for ranges of dates
 def visible(text: str) -> str:
     """Invisible characters (zero-width spaces, direction marks, controls) written as
     ``⟨U+200B⟩``, so a reader sees what the screening saw in an evasive spelling."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # no control, format or private-use character: nothing to show
         return text
     return "".join(
         f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cf", "Cc", "Co") and c not in "\n\t"
