@@ -1,9 +1,16 @@
 """Reports: a replayed case as one self-contained HTML page or Markdown, with a timeline of the
-rules that decided it."""
+rules that decided it.
+
+Inside: ``_case`` gathers the inputs, ``_timeline`` derives the case's timeline from the rules,
+``_svg`` lays out the charts, ``_render`` fills the jinja2 templates in ``templates/`` (with the
+style sheet ``report.css`` inlined).
+"""
 
 from __future__ import annotations
 
-from ._report import build_case, read_case, render_html, render_markdown, rule_snippets, visible
+from ._case import build_case, read_case, rule_snippets
+from ._render import render_html, render_markdown
+from ._text import visible
 from ._timeline import case_timeline
 
 __all__ = [
