@@ -21,6 +21,7 @@ from ..rules import (
     CountryGroup,
     Dated,
     DeMinimis,
+    Embargo,
     Entity,
     GeneralLicence,
     ItemControl,
@@ -223,7 +224,7 @@ def _overlaps(rules: RuleSet) -> Iterator[_Raw]:
                 f"in force {_window(*days)} together with '{a.id}', for the same entity "
                 f"'{b.entity}' on the same list ({b.list}): one match gives two hits",
             )
-    for ea, eb in _pairs(list(rules.embargoes)):
+    for ea, eb in _pairs(list(rules.of_kind(Embargo))):
         shared = sorted(set(ea.countries) & set(eb.countries))
         if ea.region is not None and eb.region is not None and ea.region.name == eb.region.name:
             shared.append(ea.region.name)
@@ -387,7 +388,7 @@ def _duplicate_names(rules: RuleSet) -> Iterator[_Raw]:
 
 def _unclassified_reasons(rules: RuleSet) -> Iterator[_Raw]:
     known = {r for entries in rules.classifications.values() for c in entries for r in c.reasons}
-    for rule in rules.item_controls:
+    for rule in rules.of_kind(ItemControl):
         for i, reason in enumerate(rule.reasons):
             if reason not in known:
                 yield _Raw(
