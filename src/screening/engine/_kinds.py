@@ -27,12 +27,12 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "destination_mismatch": destination_mismatch,
         "missing_party": missing_party,
         "end_use": end_use,
-        # Kinds that give no hits of their own: other kinds' evaluators read them.
+        # Kinds with no evaluator of their own: other kinds' evaluators read them.
         "country_group": None,  # destinations by group (RuleSet.membership): item controls, levels
         "de_minimis": None,  # each item's jurisdiction (_jurisdiction.py), before any evaluator
         "classification": None,  # an item's reasons for control, for item controls
         "entity": None,  # the names that listings are matched by
-        "general_licence": None,  # relaxes a listing's hits (_listing.py)
+        "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
         "list_policy": None,  # applied at load: turns list entries into entities and listings
     }
 )
