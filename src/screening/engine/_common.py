@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from .._io.countries import country_name
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from ..names import fold_text
-from ..rules import (
-    BaseRule,
-    ItemScope,
-    RuleSet,
-)
+from ..rules import BaseRule, ItemScope, RuleSet
 
 RECEIVING = (Role.BUYER, Role.CONSIGNEE, Role.INTERMEDIATE_CONSIGNEE, Role.END_USER)
 """Roles whose country is a destination of the goods (for de minimis and licence checks)."""

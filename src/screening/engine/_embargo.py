@@ -6,10 +6,7 @@ import datetime as dt
 
 from ..models import Hit, Outcome, Transaction
 from ..names import fold_text
-from ..rules import (
-    Embargo,
-    RuleSet,
-)
+from ..rules import Embargo, RuleSet
 from ._common import (
     RECEIVING,
     Context,
@@ -88,8 +85,7 @@ def _region_unknowns(tx: Transaction, rule: Embargo) -> list[Place]:
 def embargoes(ctx: Context) -> list[Hit]:
     """Embargoes: a destination, a country on the route or a party's country (or address, for
     a region) that an embargo in force names."""
-    tx, rules, statuses = ctx.tx, ctx.rules, ctx.statuses
-    day = ctx.day
+    tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
     hits = []
     for rule in rules.of_kind(Embargo):
         if not rule.in_force(day):

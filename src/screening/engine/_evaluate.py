@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Decision, Hit, Outcome, Transaction
-from ..rules import (
-    RuleSet,
-)
+from ..rules import RuleSet
 from ._common import Context, Evaluator
 from ._jurisdiction import jurisdiction
 from ._kinds import EVALUATORS

@@ -6,11 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
-from ..rules import (
-    ItemControl,
-    Membership,
-    RuleSet,
-)
+from ..rules import ItemControl, Membership, RuleSet
 from ._common import Context, Place, hit_for, receiving_countries
 
 

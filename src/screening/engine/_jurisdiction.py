@@ -10,10 +10,7 @@ from decimal import Context as DecimalContext
 from fractions import Fraction
 
 from ..models import ItemStatus, Jurisdiction, Role, Transaction
-from ..rules import (
-    DeMinimis,
-    RuleSet,
-)
+from ..rules import DeMinimis, RuleSet
 from ._common import Place, place_name, receiving_countries
 
 
@@ -30,6 +27,7 @@ def _percent(share: Fraction, level: Decimal | None = None) -> Decimal:
 
 
 def jurisdiction(tx: Transaction, rules: RuleSet, day: dt.date) -> tuple[ItemStatus, ...]:
+    """Each item's status: subject to the EAR, not subject, or unknown (and why)."""
     return tuple(_item_status(tx, i, rules, day) for i in range(len(tx.items)))
 
 

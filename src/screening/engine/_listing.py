@@ -7,12 +7,7 @@ import datetime as dt
 
 from ..models import Hit, ItemStatus, Outcome, Party, Transaction
 from ..names import NameMatch, address_similarity
-from ..rules import (
-    Entity,
-    ListedListing,
-    Listing,
-    RuleSet,
-)
+from ..rules import Entity, ListedListing, Listing, RuleSet
 from ._common import Context, cap, hit_for, party_label, reach_of
 
 _ADDRESS_CORROBORATES = 0.90

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from ..models import Hit, Role, Transaction
 from ..names import fold_text
-from ..rules import (
-    DestinationMismatch,
-    EndUse,
-    MissingParty,
-    RuleSet,
-    Transshipment,
-)
+from ..rules import DestinationMismatch, EndUse, MissingParty, RuleSet, Transshipment
 from ._common import Context, Place, contains_term, hit_for, party_label, place_name
 from ._embargo import embargoed_places
 
