@@ -4,7 +4,7 @@ and the JSON Schema that editors validate rule files with."""
 from __future__ import annotations
 
 from ._jsonschema import SCHEMA_FILE, rules_json_schema, rules_json_schema_text
-from ._lint import CODES, LintWarning, lint
+from ._lint import CODES, LINT_CHECKS, LintWarning, lint
 from ._ruletests import (
     TESTS_DIR,
     RuleTestCase,
@@ -17,6 +17,7 @@ from ._scenarios import Replay, Scenario, load_scenario, replay, scenario_files
 
 __all__ = [
     "CODES",
+    "LINT_CHECKS",
     "SCHEMA_FILE",
     "TESTS_DIR",
     "LintWarning",

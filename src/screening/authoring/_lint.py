@@ -4,14 +4,18 @@
 nothing. Warnings never stop a rule set from loading (`screening rules check` prints them and
 fails only with ``--strict``). A rule can accept a warning its author has looked at with
 ``accept_warnings: [code]``; an accepted warning is still returned, marked ``accepted``.
+
+The checks are the lint column of the rule-kind registry: `LINT_CHECKS` lists each kind's own
+checks, by kind; a few checks (verification, citations) read every rule whatever its kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVar, get_args
 
 from ..errors import Problem
@@ -21,6 +25,7 @@ from ..rules import (
     CountryGroup,
     Dated,
     DeMinimis,
+    Embargo,
     Entity,
     GeneralLicence,
     ItemControl,
@@ -32,7 +37,7 @@ from ..rules import (
     RuleSet,
 )
 
-__all__ = ["CODES", "LintWarning", "lint"]
+__all__ = ["CODES", "LINT_CHECKS", "LintWarning", "lint"]
 
 CODES: dict[str, str] = {
     "overlapping-windows": "two rules (or memberships) for the same thing are in force on the "
@@ -131,16 +136,8 @@ def lint(rules: RuleSet) -> tuple[LintWarning, ...]:
     """Every warning for ``rules``, sorted by file, line and code. Only hand-written rules are
     linted; the entries of official lists are checked when the lists are read."""
     rules = _HandWritten(rules)  # type: ignore[assignment]
-    raw = [
-        *_overlaps(rules),
-        *_unverified(rules),
-        *_citations(rules),
-        *_unlisted(rules),
-        *_licences(rules),
-        *_duplicate_names(rules),
-        *_unclassified_reasons(rules),
-        *_unused_groups(rules),
-    ]
+    checks = (*_EVERY_KIND, *(check for kind in LINT_CHECKS.values() for check in kind))
+    raw = [warning for check in checks for warning in check(rules)]
     fired: set[tuple[str, str]] = {(w.rule.id, w.code) for w in raw}
     for rule in rules:
         for i, code in enumerate(rule.accept_warnings):
@@ -208,8 +205,11 @@ def _pairs(items: list[_T]) -> Iterator[tuple[_T, _T]]:
             yield a, b
 
 
-def _overlaps(rules: RuleSet) -> Iterator[_Raw]:
-    code = "overlapping-windows"
+_OVERLAP = "overlapping-windows"
+
+
+def _listing_overlaps(rules: RuleSet) -> Iterator[_Raw]:
+    """Two listings of one entity on one list in force on the same days."""
     listings = [r for r in rules if isinstance(r, Listing)]
     for a, b in _pairs(listings):
         if a.entity != b.entity or normalize(a.list) != normalize(b.list):
@@ -217,26 +217,33 @@ def _overlaps(rules: RuleSet) -> Iterator[_Raw]:
         days = _overlap(a, b)
         if days is not None:
             yield _Raw(
-                code,
+                _OVERLAP,
                 b,
                 _start_path(b),
                 f"in force {_window(*days)} together with '{a.id}', for the same entity "
                 f"'{b.entity}' on the same list ({b.list}): one match gives two hits",
             )
-    for ea, eb in _pairs(list(rules.embargoes)):
+
+
+def _embargo_overlaps(rules: RuleSet) -> Iterator[_Raw]:
+    """Two embargoes on one country or region in force on the same days."""
+    for ea, eb in _pairs(list(rules.of_kind(Embargo))):
         shared = sorted(set(ea.countries) & set(eb.countries))
         if ea.region is not None and eb.region is not None and ea.region.name == eb.region.name:
             shared.append(ea.region.name)
         days = _overlap(ea, eb) if shared else None
         if days is not None:
             yield _Raw(
-                code,
+                _OVERLAP,
                 eb,
                 _start_path(eb),
                 f"in force {_window(*days)} together with '{ea.id}', an embargo on the same "
                 f"place ({', '.join(shared)})",
             )
-    # Overlapping classifications of one ECCN are a load error (loading.py), not a warning.
+
+
+def _member_overlaps(rules: RuleSet) -> Iterator[_Raw]:
+    """One country in one country group twice on the same days."""
     for group_name, groups in sorted(rules.groups.items()):
         members = [(g, i, m) for g in groups for i, m in enumerate(g.members)]
         for (ga, _, ma), (gb, ib, mb) in _pairs(members):
@@ -250,7 +257,7 @@ def _overlaps(rules: RuleSet) -> Iterator[_Raw]:
             if first <= last:
                 also = f" (also in '{ga.id}')" if ga.id != gb.id else ""
                 yield _Raw(
-                    code,
+                    _OVERLAP,
                     gb,
                     ("members", ib, "country"),
                     f"{mb.country} is a member of {group_name} twice {_window(first, last)}{also}",
@@ -387,7 +394,7 @@ def _duplicate_names(rules: RuleSet) -> Iterator[_Raw]:
 
 def _unclassified_reasons(rules: RuleSet) -> Iterator[_Raw]:
     known = {r for entries in rules.classifications.values() for c in entries for r in c.reasons}
-    for rule in rules.item_controls:
+    for rule in rules.of_kind(ItemControl):
         for i, reason in enumerate(rule.reasons):
             if reason not in known:
                 yield _Raw(
@@ -413,3 +420,32 @@ def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
                     ("group",),
                     f"no de minimis or item-control rule uses group {name}",
                 )
+
+
+# --- the lint column of the rule-kind registry ---------------------------------------------
+
+_Check = Callable[[RuleSet], Iterator[_Raw]]
+
+_EVERY_KIND: tuple[_Check, ...] = (_unverified, _citations)
+"""Checks that read every rule, whatever its kind."""
+
+LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
+    {
+        "country_group": (_member_overlaps, _unused_groups),
+        "embargo": (_embargo_overlaps,),
+        "de_minimis": (),
+        # Overlapping classifications of one ECCN are a load error (loading.py), not a warning.
+        "classification": (),
+        "item_control": (_unclassified_reasons,),
+        "entity": (_unlisted, _duplicate_names),
+        "listing": (_listing_overlaps,),
+        "list_policy": (),
+        "general_licence": (_licences,),
+        "transshipment": (),
+        "destination_mismatch": (),
+        "missing_party": (),
+        "end_use": (),
+    }
+)
+"""Each rule kind's own lint checks, by kind (every kind has a row, maybe empty); the checks in
+``_EVERY_KIND`` (verification, citations) run over every rule on top of these."""

@@ -8,6 +8,7 @@ from ._locate import located_problems, suggest
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
     KINDS,
+    MODELS,
     BaseRule,
     CountryGroup,
     Dated,
@@ -34,6 +35,7 @@ from ._schema import (
 
 __all__ = [
     "KINDS",
+    "MODELS",
     "BaseRule",
     "CountryGroup",
     "Dated",

@@ -11,31 +11,28 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..models import ListVersion
 from ..names import NameCandidate, NameIndex
 from ..names.normalize import Readings
 from ._schema import (
+    KINDS,
+    MODELS,
+    BaseRule,
     Classification,
     CountryGroup,
-    DeMinimis,
-    DestinationMismatch,
     Destinations,
-    Embargo,
-    EndUse,
     Entity,
     GeneralLicence,
-    ItemControl,
     Listing,
-    ListPolicy,
     Matching,
-    MissingParty,
     Rule,
-    Transshipment,
 )
 
 __all__ = ["Membership", "RuleSet", "SearchMatch"]
+
+_R = TypeVar("_R", bound=BaseRule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,25 +120,27 @@ class RuleSet:
             dict(positions or {})
         )
 
-        def of(kind: type) -> tuple:  # type: ignore[type-arg]
-            return tuple(r for r in rules if isinstance(r, kind))
-
-        self.embargoes: tuple[Embargo, ...] = of(Embargo)
-        self.de_minimis: tuple[DeMinimis, ...] = of(DeMinimis)
-        self.item_controls: tuple[ItemControl, ...] = of(ItemControl)
-        self.transshipment: tuple[Transshipment, ...] = of(Transshipment)
-        self.destination_mismatch: tuple[DestinationMismatch, ...] = of(DestinationMismatch)
-        self.missing_party: tuple[MissingParty, ...] = of(MissingParty)
-        self.end_use: tuple[EndUse, ...] = of(EndUse)
-        self.list_policies: tuple[ListPolicy, ...] = of(ListPolicy)
-        self.groups: Mapping[str, tuple[CountryGroup, ...]] = _by(of(CountryGroup), "group")
-        self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
-            of(Classification), "eccn"
+        # Rules by kind, derived from the kinds registry (`MODELS`): no attribute per kind.
+        by_kind: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
+        for rule in rules:
+            by_kind[rule.kind].append(rule)
+        self._of_kind: Mapping[type[BaseRule], tuple[Rule, ...]] = MappingProxyType(
+            {MODELS[kind]: tuple(found) for kind, found in by_kind.items()}
         )
-        self.entities: Mapping[str, Entity] = MappingProxyType({e.id: e for e in of(Entity)})
-        self.listings: Mapping[str, tuple[Listing, ...]] = _by(of(Listing), "entity")
+
+        # Indexes the engine, the linter and the reports look rules up by.
+        self.groups: Mapping[str, tuple[CountryGroup, ...]] = _by(
+            self.of_kind(CountryGroup), "group"
+        )
+        self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
+            self.of_kind(Classification), "eccn"
+        )
+        self.entities: Mapping[str, Entity] = MappingProxyType(
+            {e.id: e for e in self.of_kind(Entity)}
+        )
+        self.listings: Mapping[str, tuple[Listing, ...]] = _by(self.of_kind(Listing), "entity")
         licences: dict[str, list[GeneralLicence]] = {}
-        for lic in of(GeneralLicence):
+        for lic in self.of_kind(GeneralLicence):
             for listing_id in lic.listings:
                 licences.setdefault(listing_id, []).append(lic)
         self.licences: Mapping[str, tuple[GeneralLicence, ...]] = MappingProxyType(
@@ -176,6 +175,12 @@ class RuleSet:
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self._rules[rule_id]
+
+    def of_kind(self, model: type[_R]) -> tuple[_R, ...]:
+        """The rules of ``model``'s kind (a model of `MODELS`, e.g. ``Embargo``), in the order
+        they were loaded; official list entries are included (a ``ListedListing`` is a
+        ``listing``). One dict lookup: the engine calls it once per kind and transaction."""
+        return self._of_kind[model]  # type: ignore[return-value]
 
     def source(self, rule_id: str) -> str:
         """Where a rule is written, as ``file:line``."""

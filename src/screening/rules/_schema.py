@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from types import MappingProxyType
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +34,8 @@ from .._io.countries import Country
 from ..models import Outcome, Role
 
 __all__ = [
+    "KINDS",
+    "MODELS",
     "Alias",
     "Classification",
     "CountryGroup",
@@ -431,21 +434,19 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 
-KINDS = (
-    "country_group",
-    "embargo",
-    "de_minimis",
-    "classification",
-    "item_control",
-    "entity",
-    "listing",
-    "list_policy",
-    "general_licence",
-    "transshipment",
-    "destination_mismatch",
-    "missing_party",
-    "end_use",
+MODELS: Mapping[str, type[BaseRule]] = MappingProxyType(
+    {
+        model.model_fields["kind"].annotation.__args__[0]: model
+        for model in get_args(get_args(Rule)[0])
+    }
 )
+"""The registry of rule kinds, layer by layer: each kind's schema model, in the order of the
+`Rule` union (which is also the order of the JSON Schema). The engine's evaluators
+(`screening.engine`) and the lint checks (`screening.authoring`) are tables keyed by these
+kinds; tests check that every kind has its row in each."""
+
+KINDS: tuple[str, ...] = tuple(MODELS)
+"""Every rule kind, as written after ``kind:`` in a rule file."""
 
 
 class RuleFile(_Closed):

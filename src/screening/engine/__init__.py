@@ -1,0 +1,17 @@
+"""Evaluating one transaction against a rule set, as of one day: a pure function.
+
+No I/O, no clock, no global state: the same transaction, rule set and day always give the same
+`Decision`, hits in the same order. Unknowns never clear: when a fact the rules need is missing
+(an item's origin, its US content, its ECCN) the engine reports a review saying what is missing.
+
+One private module per rule kind (or group of kinds that are evaluated together), each with an
+evaluator of the signature `Evaluator`; `EVALUATORS` maps every kind to its evaluator.
+"""
+
+from __future__ import annotations
+
+from ._common import Context, Evaluator
+from ._evaluate import evaluate
+from ._kinds import EVALUATORS
+
+__all__ = ["EVALUATORS", "Context", "Evaluator", "evaluate"]

@@ -1,0 +1,67 @@
+"""`evaluate`: the jurisdiction of each item, then every kind's evaluator from the registry
+(`EVALUATORS`), then one hit per rule and party or field, most severe first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models import Decision, Hit, Outcome, Transaction
+from ..rules import RuleSet
+from ._common import Context, Evaluator
+from ._jurisdiction import jurisdiction
+from ._kinds import EVALUATORS
+
+_RUNS: tuple[Evaluator, ...] = tuple(run for run in EVALUATORS.values() if run is not None)
+"""The evaluators to run, in the registry's order (the order hits are found in; the decision
+sorts them, so it does not depend on it)."""
+
+
+def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
+    """Screen a validated transaction against ``rules`` as they stood on ``day``."""
+    statuses = jurisdiction(tx, rules, day)
+    hits: list[Hit] = []
+    if day < rules.covers_from:
+        hits.append(
+            Hit(
+                rule_id="ruleset.covers",
+                kind="coverage",
+                outcome=Outcome.REVIEW,
+                citation=f"rule set {rules.name} {rules.version}",
+                message=(
+                    f"The rule set covers dates from {rules.covers_from}; {day} is earlier, so "
+                    "rules then in force may be missing. Screen against an appropriate rule set."
+                ),
+                source=rules.covers_source,
+            )
+        )
+    context = Context(tx, rules, day, statuses)
+    for run in _RUNS:
+        hits += run(context)
+    hits = _dedupe(hits)
+    hits.sort(key=lambda h: (-h.outcome.rank, h.rule_id, h.field or "", h.listed_name or ""))
+    outcome = max((h.outcome for h in hits), key=lambda o: o.rank, default=Outcome.CLEAR)
+    return Decision(
+        transaction_id=tx.id,
+        as_of=day,
+        outcome=outcome,
+        hits=tuple(hits),
+        items=statuses,
+        ruleset=rules.name,
+        ruleset_version=rules.version,
+        ruleset_fingerprint=rules.fingerprint,
+        lists=rules.lists,
+    )
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One hit per rule and party or field: keep the most severe, then the best scored."""
+    best: dict[tuple[str, str], Hit] = {}
+    for hit in hits:
+        key = (hit.rule_id, hit.party or hit.item or hit.field or "")
+        prev = best.get(key)
+        if prev is None or (hit.outcome.rank, hit.score or 0.0) > (
+            prev.outcome.rank,
+            prev.score or 0.0,
+        ):
+            best[key] = hit
+    return list(best.values())

@@ -1,0 +1,39 @@
+"""The engine's column of the rule-kind registry: each kind's evaluator, by kind.
+
+Like packaging's ``_operators`` table: `evaluate` runs the evaluators in this order, and a kind
+that gives no hits of its own maps to None, with the evaluator that reads it named beside it.
+Every kind of `screening.rules.KINDS` has exactly one row (tests/engine/test_kinds.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from ._common import Evaluator
+from ._embargo import embargoes
+from ._item_control import item_controls
+from ._listing import listed_parties
+from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
+
+__all__ = ["EVALUATORS"]
+
+EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
+    {
+        "embargo": embargoes,
+        "listing": listed_parties,
+        "item_control": item_controls,
+        "transshipment": transshipment,
+        "destination_mismatch": destination_mismatch,
+        "missing_party": missing_party,
+        "end_use": end_use,
+        # Kinds with no evaluator of their own: other kinds' evaluators read them.
+        "country_group": None,  # destinations by group (RuleSet.membership): item controls, levels
+        "de_minimis": None,  # each item's jurisdiction (_jurisdiction.py), before any evaluator
+        "classification": None,  # an item's reasons for control, for item controls
+        "entity": None,  # the names that listings are matched by
+        "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
+        "list_policy": None,  # applied at load: turns list entries into entities and listings
+    }
+)
+"""Each rule kind's evaluator (None: read by another kind's), in the order they run."""
