@@ -214,7 +214,9 @@ def _entry(draft: _Draft, problems: Collector) -> ListEntry | None:
         birth_dates=unique(draft.births),
         identifiers=unique(draft.documents),
         programs=programmes,
-        regime=f"{basis + ', ' if basis else ''}{where}",
+        regime=", ".join(
+            p for p in (basis, draft.reference or f"logical id {draft.logical_id}") if p
+        ),
         type=_TYPES.get((draft.subject or "").lower()),
         start=min(draft.published, default=None),
         remarks=draft.remark,

@@ -23,7 +23,11 @@ __all__ = ["MAX_DEPTH", "XmlDoc", "local", "parse_xml", "root_name"]
 MAX_DEPTH = 64
 """Deepest element nesting accepted; the official lists nest five or six deep."""
 
-_PROLOG = re.compile(r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.DOTALL)
+_PROLOG = re.compile(
+    r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
+    r"<([A-Za-z_][\w.:-]*)",
+    re.DOTALL,
+)
 
 
 def root_name(text: str) -> str | None:
