@@ -133,5 +133,6 @@ def test_a_truncated_snapshot_is_refused_at_its_line(tmp_path: Path) -> None:
         read_list(cut)
     (problem,) = err.value.problems
     assert problem.file == str(cut)
-    assert problem.line is not None and problem.line > 1000
-    assert "malformed XML" in problem.message
+    # where the text stops: expat reports the unclosed element at the end of the cut
+    assert problem.line == text[: len(text) // 2].count(b"\n") + 1
+    assert problem.message.startswith("malformed XML (")
