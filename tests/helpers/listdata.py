@@ -32,6 +32,8 @@ EU_XML = TEST_DATA / "eu_fsf_sample.xml"
 """Built from the FSF XML 1.1 layout, not a real release (no snapshot could be found)."""
 EU_CSV = TEST_DATA / "eu_fsf_sample.csv"
 """Built from the FSF CSV 1.1 layout (one row per fact, ``;``), not a real release."""
+UK_XML = TEST_DATA / "uk_sanctions_list_sample.xml"
+"""Built from the FCDO UK Sanctions List XML layout, not a real release."""
 FTM = TEST_DATA / "opensanctions_sample.ftm.json"
 """Built from the FollowTheMoney entity layout, not a real OpenSanctions export."""
 

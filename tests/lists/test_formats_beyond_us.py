@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.listdata import API_JSON, DPL, EU_CSV, EU_XML, FTM, UN, needs_data
+from helpers.listdata import API_JSON, DPL, EU_CSV, EU_XML, FTM, UK_XML, UN, needs_data
 from screening import ListError
 from screening.lists import FORMATS, ListEntry, read_list
 
@@ -138,13 +138,49 @@ def test_ftm_bad_lines_are_named(tmp_path: Path) -> None:
     assert problems[1].startswith("e.ftm.json:3: not a JSON object (")
 
 
+# --- UK Sanctions List XML -------------------------------------------------------------------
+
+
+def test_uk_xml_mapping() -> None:
+    listed = read_list(UK_XML)
+    assert (listed.format, listed.layout, listed.family, listed.rows) == ("uk-xml", "xml", "uk", 3)
+    person, company, ship = listed.entries
+    assert (person.id, person.type, person.row) == ("RUS9001", "Individual", "8")
+    assert person.name == "Ivan Petrovich TESTOV"  # Name1, Name2, Name6; Name3 empty
+    assert person.aliases == ("Ivan TESTOFF", "Иван Петрович ТЕСТОВ")  # noqa: RUF001
+    assert person.weak_aliases == ("Vanya",)  # AliasStrength "Low quality"
+    assert person.birth_dates == ("1965", "1961-05-12")  # dd/mm/1965: the year only
+    assert (person.nationalities, person.countries) == (("RU",), ("RU",))
+    assert person.addresses == ("Tverskaya 1, Moscow, 125009, Russia",)
+    assert person.identifiers == ("Passport 7200123456",)
+    assert person.start == dt.date(2022, 3, 15)
+    assert (person.programs, person.regime) == (("Russia",), "Russia regime, RUS9001")
+    assert company.regime == "Democratic People's Republic of Korea regime, DPR9001, UN KPe.901"
+    assert company.countries == ("KP",)
+    assert (ship.type, ship.identifiers, ship.addresses) == ("Vessel", ("IMO 9999999",), ())
+
+
+def test_uk_xml_bad_designations_are_named(tmp_path: Path) -> None:
+    text = UK_XML.read_text("utf-8")
+    text = text.replace("<UniqueID>DPR9001</UniqueID>", "")
+    text = text.replace(
+        "<DateDesignated>09/05/2023</DateDesignated>", "<DateDesignated>2023-05-09</DateDesignated>"
+    )
+    path = tmp_path / "uk.xml"
+    path.write_text(text, "utf-8")
+    assert _problems(path) == [
+        "uk.xml:70: UniqueID: a designation without a UniqueID",
+        "uk.xml:95: DateDesignated: RUS9002: invalid date '2023-05-09' (expected dd/mm/yyyy)",
+    ]
+
+
 # --- recognising the formats ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("path", "fmt"),
-    [(EU_XML, "eu-xml"), (EU_CSV, "eu-csv"), (FTM, "ftm-json"), (UN, "un-xml")],
-    ids=["eu-xml", "eu-csv", "ftm-json", "un-xml"],
+    [(EU_XML, "eu-xml"), (EU_CSV, "eu-csv"), (FTM, "ftm-json"), (UN, "un-xml"), (UK_XML, "uk-xml")],
+    ids=["eu-xml", "eu-csv", "ftm-json", "un-xml", "uk-xml"],
 )
 def test_each_format_is_recognised_by_content(tmp_path: Path, path: Path, fmt: str) -> None:
     if not path.exists():
@@ -159,10 +195,11 @@ def test_each_format_is_recognised_by_content(tmp_path: Path, path: Path, fmt: s
 
 def test_other_xml_is_refused_naming_its_root(tmp_path: Path) -> None:
     path = tmp_path / "x.xml"
-    path.write_text('<?xml version="1.0"?>\n<!-- a comment -->\n<Designations><x/></Designations>')
+    path.write_text('<?xml version="1.0"?>\n<!-- OFAC XML -->\n<sdnList><x/></sdnList>')
     assert _problems(path) == [
-        "x.xml:1: XML with the root element <Designations>: not a list this library reads "
-        "(the UN list's root is <CONSOLIDATED_LIST>, the EU FSF's <export>)"
+        "x.xml:1: XML with the root element <sdnList>: not a list this library reads "
+        "(the UN list's root is <CONSOLIDATED_LIST>, the EU FSF's <export>, the UK list's "
+        "<Designations>)"
     ]
 
 

@@ -415,6 +415,8 @@ def test_the_official_addresses_of_the_lists_beyond_the_us() -> None:
     assert SOURCES["eu"].format == "eu-xml"
     assert SOURCES["eu-csv"].format == "eu-csv"
     assert SOURCES["opensanctions"].format == "ftm-json"
+    assert SOURCES["uk"].urls == ("https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.xml",)
+    assert SOURCES["uk"].format == "uk-xml"
 
 
 @needs_data

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from helpers.listdata import EU_XML, FTM, UN, needs_data
+from helpers.listdata import EU_XML, FTM, UK_XML, UN, needs_data
 from helpers.ruleedit import replace_once
 from screening import Outcome, RuleError, RuleSet, bundled_rules_dir, load_rules, screen
 from screening.lists import read_list
@@ -170,3 +170,18 @@ def test_opensanctions_entries_are_reviews() -> None:
     (hit,) = [h for h in decision.hits if h.list_entry is not None]
     assert (hit.outcome, hit.list_entry) == (Outcome.REVIEW, "NK-testperson1")
     assert "(eu_fsf, gb_hmt_sanctions, NK-testperson1)" in hit.citation
+
+
+def test_a_uk_listing_is_a_review_citing_the_regime_and_the_un_reference() -> None:
+    decision = screen(tx("Test Trading Corporation"), rules=load_rules(lists=[UK_XML]))
+    (hit,) = [h for h in decision.hits if h.list_entry is not None]
+    assert (hit.outcome, hit.rule_id, hit.list) == (
+        Outcome.REVIEW,
+        "uk-uk-dpr9001",
+        "UK Sanctions List (FCDO)",
+    )
+    assert hit.citation.startswith(
+        "UK Sanctions List (FCDO) (Democratic People's Republic of Korea regime, DPR9001, "
+        "UN KPe.901), https://www.gov.uk/government/publications/the-uk-sanctions-list; "
+        "Sanctions and Anti-Money Laundering Act 2018"
+    )

@@ -9,6 +9,7 @@
 | ``ofac-nonsdn`` | the same layout in a file named ``cons_*`` (nothing else tells them apart) |
 | ``un-xml``    | XML whose root element is ``<CONSOLIDATED_LIST>`` (UN Security Council) |
 | ``eu-xml``    | XML whose root element is ``<export>`` (EU Financial Sanctions Files) |
+| ``uk-xml``    | XML whose root element is ``<Designations>`` (UK Sanctions List)     |
 | ``eu-csv``    | a semicolon-separated header with ``Entity_LogicalId`` (EU FSF CSV)  |
 | ``ftm-json``  | JSON Lines, the first an object with ``schema`` and ``properties``  |
 
@@ -31,6 +32,7 @@ from .manifest import MANIFEST, read_manifest
 from .model import ListEntry, ListFile, ListPart
 from .ofac import companion_role, is_nonsdn, ofac_layout, read_ofac
 from .reading import Collector, Source, csv_rows, read_source
+from .uk import UK_ROOT, parse_uk
 from .un import UN_ROOT, parse_un
 from .xmldoc import root_name
 
@@ -46,8 +48,9 @@ FORMATS = (
     "eu-xml",
     "eu-csv",
     "ftm-json",
+    "uk-xml",
 )
-_XML_ROOTS = {UN_ROOT: "un-xml", EU_ROOT: "eu-xml"}
+_XML_ROOTS = {UN_ROOT: "un-xml", EU_ROOT: "eu-xml", UK_ROOT: "uk-xml"}
 _PRIMARIES = ("sdn.csv", "cons_prim.csv")
 
 
@@ -68,7 +71,8 @@ def sniff(source: Source, path: Path) -> str:
             [
                 Problem(
                     f"XML with the root element <{root or '?'}>: not a list this library reads "
-                    f"(the UN list's root is <{UN_ROOT}>, the EU FSF's <{EU_ROOT}>)",
+                    f"(the UN list's root is <{UN_ROOT}>, the EU FSF's <{EU_ROOT}>, the UK "
+                    f"list's <{UK_ROOT}>)",
                     file=source.display,
                     line=1,
                 )
@@ -105,7 +109,7 @@ def sniff(source: Source, path: Path) -> str:
         [
             Problem(
                 "not a list format this library reads (a CSL CSV or JSON, an OFAC legacy CSV, "
-                "a BIS DPL file, UN or EU XML, an EU CSV or OpenSanctions FtM JSON Lines); "
+                "a BIS DPL file, UN, EU or UK XML, an EU CSV or OpenSanctions FtM JSON Lines); "
                 f"it begins {shown!r}",
                 file=source.display,
                 line=1,
@@ -144,6 +148,9 @@ def _read_file(path: Path, display: str) -> ListFile:
     elif fmt == "eu-xml":
         entries, rows = parse_eu_xml(source, problems)
         layout, family = "xml-1.1", "eu"
+    elif fmt == "uk-xml":
+        entries, rows = parse_uk(source, problems)
+        layout, family = "xml", "uk"
     elif fmt == "eu-csv":
         entries, rows = parse_eu_csv(source, problems)
         layout, family = "csv-1.1", "eu"

@@ -136,6 +136,13 @@ SOURCES: dict[str, ListSource] = {
             "csvFullSanctionsList_1_1.csv",
         ),
         ListSource(
+            "uk",
+            "UK Sanctions List (FCDO), XML",
+            ("https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.xml",),
+            "uk-xml",
+            "UK-Sanctions-List.xml",
+        ),
+        ListSource(
             "opensanctions",
             "OpenSanctions sanctions collection, FollowTheMoney JSON Lines",
             ("https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json",),
