@@ -22,7 +22,9 @@ from helpers.listdata import (
     CSL_2025,
     DPL,
     EL,
+    FTM,
     OFAC_SET,
+    UN,
     csl_rows,
     needs_data,
     row,
@@ -398,3 +400,58 @@ def test_any_truncation_leaves_either_the_old_list_or_whole_entries(
     installed = read_list(dest / "csl").entries
     assert installed
     assert all(originals[e.key] == e.content() for e in installed)
+
+
+# --- the lists beyond the US ------------------------------------------------------------------
+
+
+def test_the_official_addresses_of_the_lists_beyond_the_us() -> None:
+    assert SOURCES["un"].urls == ("https://scsanctions.un.org/resources/xml/en/consolidated.xml",)
+    assert SOURCES["un"].format == "un-xml"
+    (eu,) = SOURCES["eu"].urls
+    assert eu.startswith(
+        "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token="
+    )
+    assert SOURCES["eu"].format == "eu-xml"
+    assert SOURCES["eu-csv"].format == "eu-csv"
+    assert SOURCES["opensanctions"].format == "ftm-json"
+    assert SOURCES["uk"].urls == ("https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.xml",)
+    assert SOURCES["uk"].format == "uk-xml"
+
+
+@needs_data
+def test_the_un_list_is_installed_from_its_official_address(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        return UN.read_bytes()
+
+    result = update_list("un", tmp_path / "lists", now=NOW, fetch=fetch)
+    assert asked == list(SOURCES["un"].urls)
+    assert (result.status, result.manifest.entries) == ("created", 1003)
+    assert visible(tmp_path / "lists" / "un") == ["consolidated.xml.gz", "manifest.json"]
+    listed = read_list(tmp_path / "lists" / "un")
+    assert (listed.format, len(listed.entries), listed.url) == ("un-xml", 1003, asked[0])
+    assert len(load_rules(lists=[tmp_path / "lists" / "un"]).listings) >= 1003
+
+
+@needs_data
+def test_a_shrunken_un_list_is_refused_and_the_copy_kept(tmp_path: Path) -> None:
+    dest = tmp_path / "lists"
+    update_list("un", dest, now=NOW, fetch=lambda url: UN.read_bytes())
+    before = snapshot(dest / "un")
+    text = gzip.decompress(UN.read_bytes()).decode("utf-8")
+    cut = text.index("<ENTITIES>")  # every entity gone: 273 of 1003 entries
+    small = text[:cut] + "<ENTITIES/></CONSOLIDATED_LIST>\n"
+    with pytest.raises(ListUpdateError) as err:
+        update_list("un", dest, now=LATER, fetch=lambda url: small.encode("utf-8"))
+    assert "730 entries, the current copy has 1003: a drop of 27%" in str(err.value)
+    assert snapshot(dest / "un") == before
+
+
+def test_another_format_offered_as_the_eu_list_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ListUpdateError) as err:
+        update_list("eu", tmp_path / "lists", now=NOW, fetch=lambda url: FTM.read_bytes())
+    assert "expected a eu-xml file, got ftm-json" in str(err.value)
+    assert not (tmp_path / "lists" / "eu").exists()

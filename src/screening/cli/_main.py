@@ -575,7 +575,8 @@ def _lists_option(p: argparse.ArgumentParser) -> None:
 
 
 _LISTS_HELP = """\
-Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL).
+Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL, UN XML, EU FSF XML/CSV,
+OpenSanctions FtM JSON Lines).
 
   update    download, validate and install lists with a manifest (old copy kept on failure)
   diff      entries added, removed and changed between two releases

@@ -67,7 +67,11 @@ def _listing_hit(
     outcome = base if is_match else cap(base, Outcome.REVIEW)
     grade = "matches" if is_match else "possibly matches"
     if not match.verified:
-        notes.append(f"The listed name '{match.name}' is an unverified alias.")
+        why = next((a.note for a in entity.aliases if a.name == match.name and a.note), None)
+        notes.append(
+            f"The listed name '{match.name}' is an unverified alias"
+            + (f" ({why.rstrip('.')})." if why else ".")
+        )
     if party.role not in listing.roles:
         notes.append(
             f"The listing reaches the roles {', '.join(r.value for r in listing.roles)}; "

@@ -1,7 +1,9 @@
 """Official screening lists: reading them, keeping them fresh, comparing releases.
 
-- `read_list(path)`: a CSL CSV (2019, 2022, 2025 layouts) or JSON, an OFAC legacy set or the
-  BIS Denied Persons List, recognised by content, into a `ListFile` of frozen `ListEntry`.
+- `read_list(path)`: a CSL CSV (2019, 2022, 2025 layouts) or JSON, an OFAC legacy set, the
+  BIS Denied Persons List, the UN Security Council Consolidated List (XML), the EU Financial
+  Sanctions Files (XML or CSV) or OpenSanctions FtM JSON Lines, recognised by content, into a
+  `ListFile` of frozen `ListEntry`.
 - `update_list(source, dest, now=...)`: download, validate and atomically install a list with
   a manifest (`SOURCES` names the official addresses).
 - `diff_lists(old, new)`: entries added, removed and changed.

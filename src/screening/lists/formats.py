@@ -7,6 +7,11 @@
 | ``bis-dpl``   | a tab-separated header with ``Name`` ... ``FR_Citation``        |
 | ``ofac-sdn``  | a headerless CSV whose first record is 12 fields, ``ent_num`` first |
 | ``ofac-nonsdn`` | the same layout in a file named ``cons_*`` (nothing else tells them apart) |
+| ``un-xml``    | XML whose root element is ``<CONSOLIDATED_LIST>`` (UN Security Council) |
+| ``eu-xml``    | XML whose root element is ``<export>`` (EU Financial Sanctions Files) |
+| ``uk-xml``    | XML whose root element is ``<Designations>`` (UK Sanctions List)     |
+| ``eu-csv``    | a semicolon-separated header with ``Entity_LogicalId`` (EU FSF CSV)  |
+| ``ftm-json``  | JSON Lines, the first an object with ``schema`` and ``properties``  |
 
 Gzip is recognised by its magic bytes. A directory is read through its ``manifest.json`` (as
 written by `screening lists update`), or as an OFAC set holding ``sdn.csv`` or ``cons_prim.csv``.
@@ -21,14 +26,31 @@ from pathlib import Path
 from ..errors import ListError, Problem
 from .csl import parse_csl_csv, parse_csl_json
 from .dpl import looks_like_dpl, parse_dpl
+from .eu import EU_ROOT, parse_eu_csv, parse_eu_xml
+from .ftm import looks_like_ftm, parse_ftm
 from .manifest import MANIFEST, read_manifest
 from .model import ListEntry, ListFile, ListPart
 from .ofac import companion_role, is_nonsdn, ofac_layout, read_ofac
 from .reading import Collector, Source, csv_rows, read_source
+from .uk import UK_ROOT, parse_uk
+from .un import UN_ROOT, parse_un
+from .xmldoc import root_name
 
 __all__ = ["FORMATS", "read_list", "sniff"]
 
-FORMATS = ("csl-csv", "csl-json", "ofac-sdn", "ofac-nonsdn", "bis-dpl")
+FORMATS = (
+    "csl-csv",
+    "csl-json",
+    "ofac-sdn",
+    "ofac-nonsdn",
+    "bis-dpl",
+    "un-xml",
+    "eu-xml",
+    "eu-csv",
+    "ftm-json",
+    "uk-xml",
+)
+_XML_ROOTS = {UN_ROOT: "un-xml", EU_ROOT: "eu-xml", UK_ROOT: "uk-xml"}
 _PRIMARIES = ("sdn.csv", "cons_prim.csv")
 
 
@@ -36,9 +58,28 @@ def sniff(source: Source, path: Path) -> str:
     """The format of a list file's text (one of `FORMATS`); raises `ListError` when it is none
     of them, or is an OFAC companion file that cannot be read on its own."""
     text = source.text.lstrip()
+    first_line = text.split("\n", 1)[0]
+    if text[:1] == "{" and len(first_line) < len(text) and looks_like_ftm(first_line):
+        return "ftm-json"
     if text[:1] in ("{", "["):
         return "csl-json"
-    first_line = text.split("\n", 1)[0]
+    if text[:1] == "<":
+        root = root_name(text)
+        if root in _XML_ROOTS:
+            return _XML_ROOTS[root]
+        raise ListError(
+            [
+                Problem(
+                    f"XML with the root element <{root or '?'}>: not a list this library reads "
+                    f"(the UN list's root is <{UN_ROOT}>, the EU FSF's <{EU_ROOT}>, the UK "
+                    f"list's <{UK_ROOT}>)",
+                    file=source.display,
+                    line=1,
+                )
+            ]
+        )
+    if ";" in first_line and "Entity_LogicalId" in first_line:
+        return "eu-csv"
     scratch = Collector(source.display)
     if "\t" in first_line:
         row = next(
@@ -67,8 +108,9 @@ def sniff(source: Source, path: Path) -> str:
     raise ListError(
         [
             Problem(
-                "not a list format this library reads (a CSL CSV or JSON, an OFAC legacy CSV "
-                f"or a BIS DPL file); it begins {shown!r}",
+                "not a list format this library reads (a CSL CSV or JSON, an OFAC legacy CSV, "
+                "a BIS DPL file, UN, EU or UK XML, an EU CSV or OpenSanctions FtM JSON Lines); "
+                f"it begins {shown!r}",
                 file=source.display,
                 line=1,
             )
@@ -99,7 +141,23 @@ def _read_file(path: Path, display: str) -> ListFile:
     problems = Collector(display)
     layout = ""
     entries: tuple[ListEntry, ...]
-    if fmt == "csl-csv":
+    notes: tuple[str, ...] = ()
+    if fmt == "un-xml":
+        entries, rows = parse_un(source, problems)
+        layout, family = "xml", "un"
+    elif fmt == "eu-xml":
+        entries, rows = parse_eu_xml(source, problems)
+        layout, family = "xml-1.1", "eu"
+    elif fmt == "uk-xml":
+        entries, rows = parse_uk(source, problems)
+        layout, family = "xml", "uk"
+    elif fmt == "eu-csv":
+        entries, rows = parse_eu_csv(source, problems)
+        layout, family = "csv-1.1", "eu"
+    elif fmt == "ftm-json":
+        entries, rows, notes = parse_ftm(source, problems)
+        layout, family = "jsonl", "os"
+    elif fmt == "csl-csv":
         layout, entries, rows = parse_csl_csv(source, problems)
         family = "csl"
     elif fmt == "csl-json":
@@ -120,6 +178,7 @@ def _read_file(path: Path, display: str) -> ListFile:
             family=family,
             parts=(ListPart(path.name, source.sha256, rows),),
             entries=entries,
+            notes=notes,
         )
     )
 

@@ -1,7 +1,8 @@
 """What an official list holds once read: entries (`ListEntry`) and the file they came from.
 
-Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL) is read into the same frozen shape,
-so loading into a rule set, diffing and re-screening never look at a format again.
+Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN and EU XML, EU CSV, OpenSanctions
+FtM JSON Lines) is read into the same frozen shape, so loading into a rule set, diffing and
+re-screening never look at a format again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ import re
 from dataclasses import dataclass, field, fields
 
 __all__ = ["ListEntry", "ListFile", "ListPart", "derived_id", "list_code"]
+
+_OPTIONAL = frozenset({"weak_aliases", "nationalities", "birth_dates", "identifiers", "regime"})
+"""Fields added for the lists beyond the US: left out of `ListEntry.to_dict` when empty, so the
+output for the US lists stays as it was."""
+_SETS = ("aliases", "addresses", "countries", "programs", "weak_aliases", "nationalities")
 
 _PAREN = re.compile(r"\(([^()]+)\)")
 _NOT_CODE = re.compile(r"[^A-Z0-9]+")
@@ -61,6 +67,18 @@ class ListEntry:
     source_url: str | None = None
     derived: bool = False
     """True when the source gives no id and ``id`` was derived from the entry's content."""
+    weak_aliases: tuple[str, ...] = ()
+    """Aliases the list itself rates weak (UN quality "Low", EU ``strong="false"``, FtM
+    ``weakAlias``): a match on one can raise a review, never a block on its own."""
+    nationalities: tuple[str, ...] = ()
+    """ISO 3166-1 alpha-2 codes of the nationalities or citizenships the list gives."""
+    birth_dates: tuple[str, ...] = ()
+    """Dates of birth as the list gives them: ``1971``, ``1960-05-12``, ``1954..1958``."""
+    identifiers: tuple[str, ...] = ()
+    """Documents and numbers, e.g. "Passport OB 0243318 (CD)"."""
+    regime: str | None = None
+    """The sanctions regime the entry is listed under and the list's reference for it, e.g.
+    "Al-Qaida regime, QDe.004"; cited in hits. None for the US lists (they cite a notice)."""
     row: str = field(default="", compare=False)
     """Where the entry is in its file: the line it starts on (CSV, text), or ``results[i]``
     (JSON). Hits cite ``file:row``."""
@@ -77,16 +95,19 @@ class ListEntry:
             if f.name == "row":
                 continue
             value = getattr(self, f.name)
-            if f.name in ("aliases", "addresses", "countries", "programs"):
+            if f.name in _SETS:
                 value = tuple(sorted(value))
             out[f.name] = value
         return out
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: dates as ISO strings, tuples as lists."""
+        """JSON-ready: dates as ISO strings, tuples as lists (fields of other lists' entries
+        only when set)."""
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name in _OPTIONAL and not value:
+                continue
             if isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
@@ -113,11 +134,12 @@ class ListFile:
     primary: str
     """The file the entries' rows are in (``primary:row`` is cited in hits)."""
     format: str
-    """``csl-csv``, ``csl-json``, ``ofac-sdn``, ``ofac-nonsdn`` or ``bis-dpl``."""
+    """One of `FORMATS`: ``csl-csv``, ``csl-json``, ``ofac-sdn``, ``bis-dpl``, ``un-xml``, ..."""
     layout: str
     """The layout within the format, e.g. ``2019`` (no ``_id``) or ``2022`` for CSL CSV."""
     family: str
-    """``csl``, ``ofac`` or ``dpl``: the prefix of rule ids built from the entries."""
+    """``csl``, ``ofac``, ``dpl``, ``un``, ``eu`` or ``os``: the prefix of rule ids built from
+    the entries."""
     parts: tuple[ListPart, ...]
     entries: tuple[ListEntry, ...]
     notes: tuple[str, ...] = ()

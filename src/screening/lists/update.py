@@ -65,6 +65,10 @@ class ListSource:
 
 
 _OFAC = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+_EU_FSF = "https://webgate.ec.europa.eu/fsd/fsf/public/files/"
+EU_TOKEN = "dG9rZW4tMjAxNw"
+"""The access token in the EU FSF download addresses (``?token=...``). The EU publishes it on
+the FSF page for anyone to use; if it changes, pass the new address with ``--url``."""
 _CSL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
 
 SOURCES: dict[str, ListSource] = {
@@ -109,6 +113,41 @@ SOURCES: dict[str, ListSource] = {
             ("https://media.bis.gov/dpl/dpl.txt", "https://www.bis.doc.gov/dpl/dpl.txt"),
             "bis-dpl",
             "dpl.txt",
+        ),
+        ListSource(
+            "un",
+            "UN Security Council Consolidated List, XML",
+            ("https://scsanctions.un.org/resources/xml/en/consolidated.xml",),
+            "un-xml",
+            "consolidated.xml",
+        ),
+        ListSource(
+            "eu",
+            "EU Financial Sanctions Files, full list XML 1.1 (?token=: see EU_TOKEN)",
+            (f"{_EU_FSF}xmlFullSanctionsList_1_1/content?token={EU_TOKEN}",),
+            "eu-xml",
+            "xmlFullSanctionsList_1_1.xml",
+        ),
+        ListSource(
+            "eu-csv",
+            "EU Financial Sanctions Files, full list CSV 1.1 (?token=: see EU_TOKEN)",
+            (f"{_EU_FSF}csvFullSanctionsList_1_1/content?token={EU_TOKEN}",),
+            "eu-csv",
+            "csvFullSanctionsList_1_1.csv",
+        ),
+        ListSource(
+            "uk",
+            "UK Sanctions List (FCDO), XML",
+            ("https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.xml",),
+            "uk-xml",
+            "UK-Sanctions-List.xml",
+        ),
+        ListSource(
+            "opensanctions",
+            "OpenSanctions sanctions collection, FollowTheMoney JSON Lines",
+            ("https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json",),
+            "ftm-json",
+            "entities.ftm.json",
         ),
     )
 }

@@ -51,8 +51,37 @@ def _citation(entry: ListEntry, policy: ListPolicy) -> str:
     if entry.federal_register_notice:
         return f"{entry.federal_register_notice}; {policy.citation}"
     where = entry.source_url or policy.url
-    listed = f"{entry.list_name}" + (f", {where}" if where else "")
+    listed = entry.list_name + (f" ({entry.regime})" if entry.regime else "")
+    listed += f", {where}" if where else ""
     return f"{listed}; {policy.citation}"
+
+
+class _Policies:
+    """The policy for an entry: one for its list and one of its regimes, else one for its list,
+    else the catch-all. Where an entry's regimes have different policies, the strictest wins
+    (fail closed)."""
+
+    def __init__(self, policies: Sequence[ListPolicy]) -> None:
+        self.by_code: dict[str, ListPolicy] = {}
+        self.by_regime: dict[tuple[str, str], ListPolicy] = {}
+        for p in policies:
+            for code in p.lists:
+                if p.regimes:
+                    for regime in p.regimes:
+                        self.by_regime[(code, regime.casefold())] = p
+                else:
+                    self.by_code[code] = p  # the last, as before regimes
+
+    def __call__(self, entry: ListEntry) -> ListPolicy | None:
+        if self.by_regime:
+            found = [
+                p
+                for regime in entry.programs
+                if (p := self.by_regime.get((entry.list, regime.casefold()))) is not None
+            ]
+            if found:
+                return max(found, key=lambda p: p.outcome.rank)
+        return self.by_code.get(entry.list) or self.by_code.get("*")
 
 
 def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> ListRules:
@@ -61,7 +90,7 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
     Problems (entries of a list without a policy, an entry loaded twice from two files) are
     returned, not raised, so the caller can report them with every other load problem.
     """
-    by_code = {code: p for p in policies for code in p.lists}
+    policy_for = _Policies(policies)
     entities: list[ListedEntity] = []
     listings: list[ListedListing] = []
     sources: dict[str, str] = {}
@@ -72,7 +101,7 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
         uncovered: dict[str, tuple[ListEntry, int]] = {}
         version = listed.sha256
         for entry in listed.entries:
-            policy = by_code.get(entry.list) or by_code.get("*")
+            policy = policy_for(entry)
             if policy is None:
                 first, count = uncovered.get(entry.list, (entry, 0))
                 uncovered[entry.list] = (first, count + 1)
@@ -98,7 +127,7 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
                         "id": entity_id,
                         "kind": "entity",
                         "name": entry.name,
-                        "aliases": entry.aliases,
+                        "aliases": _aliases(entry),
                         "addresses": entry.addresses,
                         "country": entry.countries[0] if entry.countries else None,
                         "countries": entry.countries,
@@ -171,6 +200,16 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
         versions=versions,
         problems=tuple(problems),
     )
+
+
+def _aliases(entry: ListEntry) -> tuple[str | dict[str, object], ...]:
+    """The entry's aliases; a weak one is marked unverified, so it can raise a review but
+    never a block on its own, and says why."""
+    if not entry.weak_aliases:
+        return entry.aliases
+    note = f"a weak alias: {entry.list_name} rates it of low quality"
+    weak = tuple({"name": a, "verified": False, "note": note} for a in entry.weak_aliases)
+    return (*entry.aliases, *weak)
 
 
 def _share_fields_set(model: BaseModel, shapes: dict[frozenset[str], set[str]]) -> None:

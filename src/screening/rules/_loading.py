@@ -54,8 +54,9 @@ def load_rules(
     """Load, validate and index every ``*.yaml`` file in a rules directory.
 
     With no ``path`` the bundled rules are loaded. ``lists`` names official list files (CSL
-    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``, a
-    directory written by ``screening lists update``, or a `ListFile` already read); each entry
+    CSV or JSON, OFAC ``sdn.csv`` / ``cons_prim.csv`` with their companions, BIS ``dpl.txt``,
+    UN or EU XML, an EU CSV, OpenSanctions FtM JSON Lines, a directory written by
+    ``screening lists update``, or a `ListFile` already read); each entry
     becomes a listing under the ``list_policy`` rule for its source list, as do the entries of
     the lists a rule file names under ``lists:``.
     Raises `RuleError` listing every problem found (file, line, rule id, key path), or

@@ -88,17 +88,20 @@ def check_references(
         others = sorted(r.id for r in rules if r.kind == kind)
         return f"no {kind} with id '{target_id}'{suggest(target_id, others)}"
 
-    policy_of: dict[str, str] = {}
+    policy_of: dict[tuple[str, str | None], str] = {}
     for rule in rules:
         if isinstance(rule, ListPolicy):
             for i, code in enumerate(rule.lists):
-                if code in policy_of:
-                    problem(
-                        rule,
-                        ("lists", i),
-                        f"list '{code}' already has a policy ('{policy_of[code]}')",
-                    )
-                policy_of.setdefault(code, rule.id)
+                for regime in rule.regimes or (None,):
+                    key = (code, None if regime is None else regime.casefold())
+                    if key in policy_of:
+                        what = f"list '{code}'" + (f" regime '{regime}'" if regime else "")
+                        problem(
+                            rule,
+                            ("lists", i),
+                            f"{what} already has a policy ('{policy_of[key]}')",
+                        )
+                    policy_of.setdefault(key, rule.id)
         if isinstance(rule, Listing):
             message = dangling(rule.entity, "entity")
             if message is not None:

@@ -357,6 +357,9 @@ class ListPolicy(BaseRule):
     kind: Literal["list_policy"]
     lists: Annotated[tuple[ListCode, ...], Field(min_length=1)]
     """The source lists this policy governs, by code; ``*`` for any list without a policy."""
+    regimes: tuple[Text, ...] = ()
+    """Only entries listed under these regimes (programmes: UN ``Al-Qaida``, EU ``RUS``, ...);
+    none: every regime. For an entry, a policy naming its regime wins over one naming none."""
     outcome: Outcome
     roles: Annotated[tuple[Role, ...], Field(min_length=1)] = tuple(Role)
     other_roles: Outcome | None = Outcome.REVIEW
