@@ -38,10 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, cast
 
+from .._io.canonical import canonical_json
 from ..errors import BatchError
 from ..models import Outcome
 from ._core import BatchResult, JsonLine, Record, Unreadable
-from ._tabular import RESULT_COLUMNS, check_columns, dumps, result_to_row, row_payload
+from ._tabular import RESULT_COLUMNS, check_columns, result_to_row, row_payload
 
 try:  # POSIX: refuse to have two runs append to one output
     import fcntl
@@ -237,8 +238,8 @@ def render_jsonl(result: BatchResult) -> Rendered:
     """One JSON line, as bytes."""
     data = result.to_dict()
     try:
-        line = (dumps(data) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates in the input: escape rather than fail
+        line = (canonical_json(data) + "\n").encode("utf-8")
+    except ValueError:  # lone surrogates in the input (an unreadable id): escape, not fail
         line = (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
     return Rendered(result.outcome.value, not result.ok, line)
 
