@@ -211,7 +211,7 @@ def test_atomic_write_keeps_the_usual_permissions(tmp_path: Path) -> None:
 
 def test_appends_from_two_processes_are_whole_and_in_order(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
-    writers = [python(APPEND, path, who, 200) for who in ("a", "b")]
+    writers = [python(APPEND, path, who, "200") for who in ("a", "b")]
     for writer in writers:
         writer.communicate(timeout=120)
         assert writer.returncode == 0
