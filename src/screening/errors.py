@@ -14,6 +14,8 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     ├── LogError             a decision log cannot be read or appended to
     ├── BatchError           a batch run cannot go on (its input or output file is unusable,
     │                        or its worker processes keep dying); one bad record never raises it
+    ├── LockUnavailableError a file cannot be locked on this platform or filesystem, so nothing
+    │                        is written to it (callers turn it into their own error)
     └── YamlProblem          internal: one located problem carried out of the YAML reader, always
                              turned into one of the errors above before it reaches a caller
 """
@@ -27,6 +29,7 @@ __all__ = [
     "DocumentError",
     "ListError",
     "ListUpdateError",
+    "LockUnavailableError",
     "LogError",
     "Problem",
     "RecordError",
@@ -151,6 +154,22 @@ class RecordError(ScreeningError):
 
 class LogError(ScreeningError):
     """A decision log could not be read or written: names the file and the reason."""
+
+
+class LockUnavailableError(ScreeningError):
+    """A file could not be locked because this platform or filesystem has no working lock (no
+    ``fcntl``, a network share without locks). Raised instead of writing unlocked, where two
+    processes could interleave; ``path`` names the file, ``reason`` what the system said."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {self.detail}")
+
+    @property
+    def detail(self) -> str:
+        """The message without the path (for errors that print the path themselves)."""
+        return f"cannot lock the file ({self.reason}); refusing to write without a lock"
 
 
 class YamlProblem(ScreeningError):

@@ -1,2 +1,4 @@
 """The lowest layer: files and formats at the edges. Strict YAML with positions, transaction
-documents, durable log files and ISO country codes. Private: imported by the layers above only."""
+documents, canonical JSON (`canonical`), JSON Lines (`jsonlines`), durable files with the one
+lock (`durable`), decision logs and ISO country codes. Private: imported by the layers above
+only."""

@@ -8,29 +8,21 @@ rule source ``file:line``.
 Records do not depend on where the rules sit on disk: a hit's source is written as the rule
 file's name and line (``listings.yaml:8``), the same name that keys ``ruleset_files``.
 
-Canonical JSON (`canonical_json`): keys sorted, separators ``,`` and ``:`` with no spaces, UTF-8
-text (no ``\\u`` escapes except for control characters), no NaN or infinity. Nothing the library
-computes is written as a float: money and percentages are decimal strings in plain notation
-without trailing zeros (``"25000"``, ``"15.5"``) and name-match scores are integers in basis
-points (``score_bp``: 0.9567 is 9567). A float can only come from the caller's own ``metadata``,
-and is written as the shortest text that reads back to the same IEEE 754 double.
+Records are written as canonical JSON (`screening._io.canonical`: sorted keys, no spaces,
+UTF-8, no NaN; decimals as plain strings, scores as integer basis points), re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Problem, RecordError, TransactionError
+from .._io.canonical import canonical_data, canonical_json, dotted_path
+from ..errors import RecordError
 from ..models import Decision, Hit, ItemStatus, Transaction
 from ..rules import RuleSet
 
@@ -77,100 +69,6 @@ _KEYS = frozenset(
         "ruleset_version",
     }
 )
-
-
-def canonical_json(obj: Any) -> str:
-    """``obj`` as canonical JSON: sorted keys, compact separators, no NaN, no ASCII escaping.
-
-    Raises ``ValueError`` for data canonical JSON cannot hold (NaN, infinity, non-string keys,
-    text that is not valid Unicode) and ``TypeError`` for values that are not JSON data.
-    """
-    text = json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("text is not valid Unicode (a lone surrogate)") from None
-    return text
-
-
-def canonical_data(value: Any, path: str = "") -> Any:
-    """``value`` as plain JSON data in canonical form (see the module docstring).
-
-    Decimals become plain-notation strings, dates ISO strings, enums their values, tuples
-    lists. Raises `TransactionError` naming the path of anything that cannot be represented.
-    """
-    return _canonical(value, (path,) if path else ())
-
-
-Path_ = tuple[str | int, ...]
-
-
-def _canonical(value: Any, path: Path_) -> Any:
-    kind = type(value)
-    if kind is str:
-        if not value.isascii():
-            _check_text(value, path)
-        return value
-    if kind is dict or isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if type(key) is not str:
-                _fail(path, f"key {key!r} is not a string")
-            if not key.isascii():
-                _check_text(key, path)
-            out[key] = _canonical(item, (*path, key))
-        return out
-    if kind is list or kind is tuple:
-        return [_canonical(v, (*path, i)) for i, v in enumerate(value)]
-    if value is None or kind is bool or kind is int:
-        return value
-    if isinstance(value, Enum):
-        return _canonical(value.value, path)
-    if isinstance(value, str):
-        return _canonical(str(value), path)
-    if isinstance(value, Decimal):
-        return decimal_text(value, _dotted(path))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            _fail(path, f"not a finite number ({value!r})")
-        return float(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, dt.date):  # dt.datetime too
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_canonical(v, (*path, i)) for i, v in enumerate(value)]
-    _fail(path, f"a {type(value).__name__} is not JSON data")
-    raise AssertionError  # pragma: no cover - _fail always raises
-
-
-def decimal_text(value: Decimal, path: str = "") -> str:
-    """A decimal in plain notation without trailing zeros: ``25000``, ``15.5``, ``0``."""
-    if not value.is_finite():
-        raise TransactionError(
-            [Problem(f"cannot be recorded: not a finite number ({value})", path=path or None)]
-        )
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
-
-
-def _dotted(path: Path_) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-def _check_text(text: str, path: Path_) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        _fail(path, "text is not valid Unicode (a lone surrogate)")
-
-
-def _fail(path: Path_, message: str) -> None:
-    raise TransactionError([Problem(f"cannot be recorded: {message}", path=_dotted(path) or None)])
 
 
 def transaction_data(transaction: Transaction) -> dict[str, Any]:
@@ -322,7 +220,7 @@ def read_record(data: Any) -> RecordedDecision:
         )
     except ValidationError as exc:
         first = exc.errors(include_url=False)
-        where = _dotted(tuple(first[0]["loc"])) if first else ""
+        where = dotted_path(tuple(first[0]["loc"])) if first else ""
         message = first[0]["msg"] if first else str(exc)
         more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
         raise RecordError(f"{where}: {message}{more}") from None

@@ -38,15 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, cast
 
-from ..errors import BatchError
+from .._io import durable
+from .._io.canonical import canonical_json
+from ..errors import BatchError, LockUnavailableError
 from ..models import Outcome
 from ._core import BatchResult, JsonLine, Record, Unreadable
-from ._tabular import RESULT_COLUMNS, check_columns, dumps, result_to_row, row_payload
-
-try:  # POSIX: refuse to have two runs append to one output
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+from ._tabular import RESULT_COLUMNS, check_columns, result_to_row, row_payload
 
 __all__ = [
     "FORMATS",
@@ -237,8 +234,8 @@ def render_jsonl(result: BatchResult) -> Rendered:
     """One JSON line, as bytes."""
     data = result.to_dict()
     try:
-        line = (dumps(data) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates in the input: escape rather than fail
+        line = (canonical_json(data) + "\n").encode("utf-8")
+    except ValueError:  # lone surrogates in the input (an unreadable id): escape, not fail
         line = (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
     return Rendered(result.outcome.value, not result.ok, line)
 
@@ -336,15 +333,15 @@ def open_output(path: str, fmt: str, fingerprint: str) -> Output:
 
 
 def _lock(handle: IO[Any], path: str) -> None:
-    if fcntl is None:  # pragma: no cover - Windows
-        return
+    """Refuse to have two runs write one output (the lock goes when ``handle`` is closed)."""
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        if durable.try_lock(handle.fileno(), path):
+            return
+    except LockUnavailableError as exc:
         handle.close()
-        raise BatchError(
-            "another 'screening batch' run is writing this output", path=path
-        ) from None
+        raise BatchError(exc.detail, path=path) from None
+    handle.close()
+    raise BatchError("another 'screening batch' run is writing this output", path=path)
 
 
 class _LinesOutput:
@@ -429,7 +426,7 @@ class _LinesOutput:
     def close(self, *, finish: bool = True) -> None:
         with contextlib.suppress(OSError):
             self.handle.flush()
-            os.fsync(self.handle.fileno())
+            os.fsync(self.handle.fileno())  # an append: the file itself is never replaced
         self.handle.close()
 
 
@@ -513,8 +510,7 @@ class _ParquetOutput:
         final = self.parts / f"part-{self.next_part:06d}.parquet"
         tmp = self.parts / f".tmp-{final.name}"
         self.pq.write_table(table, tmp)
-        _fsync(tmp)
-        os.replace(tmp, final)
+        durable.replace_file(tmp, final)
         self.next_part += 1
         self.buffer = []
 
@@ -546,12 +542,6 @@ class _ParquetOutput:
             if rows or not self.path.exists():
                 table = self.pa.Table.from_batches(pending, schema=self.schema)
                 writer.write_table(table, row_group_size=PARQUET_ROW_GROUP)
-        _fsync(self.tmp)
-        os.replace(self.tmp, self.path)
+        durable.replace_file(self.tmp, self.path)
         for part in self._part_files():
             part.unlink()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())

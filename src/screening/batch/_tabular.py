@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .._io.canonical import canonical_json
 from ..errors import BatchError, Problem, TransactionError
 from ..models import Decision, Transaction
 from ._core import BatchResult, Unreadable
@@ -41,7 +41,6 @@ __all__ = [
     "RESULT_COLUMNS",
     "TOP_FIELDS",
     "check_columns",
-    "dumps",
     "flat_columns",
     "is_nested",
     "result_from_row",
@@ -74,11 +73,6 @@ RESULT_COLUMNS = (
 none), block / review / clear, the error reason (empty when screened), the as-of date, the number
 of hits, the ids of the rules that fired (most severe first; ``;``-separated in CSV, a list in
 Parquet), the rule-set fingerprint and the whole decision as canonical JSON."""
-
-
-def dumps(data: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text (the form every output uses)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -259,7 +253,7 @@ def transaction_to_row(transaction: Transaction) -> dict[str, str]:
                 text = _SEPARATOR.join(value) if isinstance(value, list) else str(value)
                 row[f"{group}[{i}].{key}"] = text
     for key, value in data.get("metadata", {}).items():
-        row[f"metadata.{key}"] = value if isinstance(value, str) else dumps(value)
+        row[f"metadata.{key}"] = value if isinstance(value, str) else canonical_json(value)
     return row
 
 
@@ -281,7 +275,7 @@ def result_to_row(result: BatchResult) -> dict[str, Any]:
         "hits": len(decision.hits) if decision is not None else 0,
         "rule_ids": rule_ids,
         "ruleset_fingerprint": result.ruleset_fingerprint,
-        "decision": dumps(decision.to_dict()) if decision is not None else None,
+        "decision": canonical_json(decision.to_dict()) if decision is not None else None,
     }
 
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api import parse_transaction
 from ..engine import evaluate
 from ..errors import ScenarioError, TransactionError
 from ..models import Decision, Transaction
 from ..rules import RuleSet
+from ._history import BadLine, read_history_lines
 
 __all__ = [
     "ABSENT",
@@ -289,28 +289,25 @@ def read_history(path: Path) -> list[HistoryEntry]:
     record with the transaction under ``"transaction"`` (and optionally ``"as_of"``, or
     ``"decision": {"as_of": ...}``). Raises `ScenarioError` naming every bad line and field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        lines = read_history_lines(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot read file: {exc}") from None
     entries = []
     problems = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for line in lines:
+        where = f"{path}:{line.line}"
+        if isinstance(line, BadLine):
+            if line.error is not None:
+                problems.append(
+                    f"{where}: invalid JSON: {line.error.msg} (column {line.error.colno})"
+                )
+            else:
+                problems.append(f"{where}: expected a JSON object (a transaction or a record)")
             continue
-        where = f"{path}:{number}"
+        record = line.record
+        prefix = "transaction." if record is not None else ""
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
-            continue
-        if not isinstance(record, dict):
-            problems.append(f"{where}: expected a JSON object (a transaction or a record)")
-            continue
-        is_record = "transaction" in record
-        data = record["transaction"] if is_record else record
-        prefix = "transaction." if is_record else ""
-        try:
-            tx = parse_transaction(data)
+            tx = line.transaction()
         except TransactionError as exc:
             problems += [
                 f"{where}: {prefix}{p.path}: {p.message}" if p.path else f"{where}: {p.message}"
@@ -318,7 +315,7 @@ def read_history(path: Path) -> list[HistoryEntry]:
             ]
             continue
         as_of = tx.date
-        if is_record:
+        if record is not None:
             decision = record.get("decision")
             written = record.get("as_of") or (
                 decision.get("as_of") if isinstance(decision, dict) else None
@@ -329,7 +326,7 @@ def read_history(path: Path) -> list[HistoryEntry]:
                 except ValueError:
                     problems.append(f"{where}: as_of: invalid date '{written}'")
                     continue
-        entries.append(HistoryEntry(number, tx, as_of))
+        entries.append(HistoryEntry(line.line, tx, as_of))
     if problems:
         raise ScenarioError("\n".join(problems))
     return entries

@@ -11,19 +11,18 @@ no old lists, the decision recorded in the history.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api import parse_transaction
 from ..engine import evaluate
 from ..errors import Problem, TransactionError
 from ..lists.model import ListFile
 from ..models import Decision, Hit, Outcome, Transaction
 from ..names import NameCandidate, NameIndex
 from ..rules import RuleSet
+from ._history import BadLine, HistoryLine, read_history_lines
 
 __all__ = [
     "Change",
@@ -156,24 +155,20 @@ def _recorded(data: dict[str, Any], where: str) -> Recorded:
     return Recorded(result, tuple(sorted(refs)), day)
 
 
-def _item(line: int, obj: Any) -> HistoryItem:
-    if not isinstance(obj, dict):
-        raise ValueError(f"expected an object, got {type(obj).__name__}")
+def _item(line: HistoryLine) -> HistoryItem:
     recorded = None
-    if "transaction" in obj:
-        tx_data = obj["transaction"]
-        decision = obj.get("decision")
+    record = line.record
+    if record is not None:
+        decision = record.get("decision")
         if isinstance(decision, dict):
             recorded = _recorded(decision, "decision.")
-        elif "outcome" in obj:
-            recorded = _recorded(obj, "")
-    else:
-        tx_data = obj
+        elif "outcome" in record:
+            recorded = _recorded(record, "")
     try:
-        tx = parse_transaction(tx_data)
+        tx = line.transaction()
     except TransactionError as exc:
         raise ValueError(f"transaction: {exc}") from None
-    return HistoryItem(line, tx, recorded)
+    return HistoryItem(line.line, tx, recorded)
 
 
 def read_history_items(
@@ -185,18 +180,22 @@ def read_history_items(
     items: list[HistoryItem] = []
     problems: list[Problem] = []
     try:
-        text = path.read_text("utf-8")
+        lines = read_history_lines(path)
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(f"cannot read history: {exc}", file=shown)]
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for line in lines:
+        if isinstance(line, BadLine):
+            message = (
+                f"invalid JSON: {line.error.msg}"
+                if line.error is not None
+                else f"expected an object, got {line.found}"
+            )
+            problems.append(Problem(message, file=shown, line=line.line))
             continue
         try:
-            items.append(_item(number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"invalid JSON: {exc.msg}", file=shown, line=number))
+            items.append(_item(line))
         except ValueError as exc:
-            problems.append(Problem(str(exc), file=shown, line=number))
+            problems.append(Problem(str(exc), file=shown, line=line.line))
     return items, problems
 
 

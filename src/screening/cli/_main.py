@@ -732,10 +732,6 @@ def _lists_main(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_RULES
 
 
-def _dumps(data: object) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def _lists_check(args: argparse.Namespace, out: TextIO) -> int:
     from ..errors import ListError
     from ..lists import read_list
@@ -761,7 +757,7 @@ def _lists_check(args: argparse.Namespace, out: TextIO) -> int:
                 "fetched_at": listed.fetched_at,
                 "url": listed.url,
             }
-            out.write(_dumps(summary) + "\n")
+            out.write(canonical_json(summary) + "\n")
             continue
         counts = ", ".join(f"{k} {v}" for k, v in listed.counts().items())
         out.write(
@@ -796,7 +792,7 @@ def _lists_update(args: argparse.Namespace, out: TextIO) -> int:
             data = json.loads(m.to_json())
             data.update(status=result.status, directory=str(result.directory))
             data["notes"] = list(result.notes)
-            out.write(_dumps(data) + "\n")
+            out.write(canonical_json(data) + "\n")
             continue
         was = "" if result.previous_entries is None else f" (was {result.previous_entries})"
         out.write(
@@ -819,7 +815,7 @@ def _lists_diff(args: argparse.Namespace, out: TextIO) -> int:
     old, new = read_list(args.old), read_list(args.new)
     diff = diff_lists(old, new)
     if args.json:
-        out.write(_dumps(diff.to_dict()) + "\n")
+        out.write(canonical_json(diff.to_dict()) + "\n")
         return 1 if diff else 0
     out.write(
         f"old: {old.path} ({old.format}, {len(old.entries)} entries, sha256 {old.sha256[:12]})\n"
@@ -860,7 +856,7 @@ def _lists_rescreen(args: argparse.Namespace, out: TextIO) -> int:
     report = rescreen(items, new_rules, old=old_rules, as_of=args.as_of, only_near=near)
     for change in report.changes:
         if args.json:
-            out.write(_dumps(change.to_dict()) + "\n")
+            out.write(canonical_json(change.to_dict()) + "\n")
             continue
         out.write(
             f"line {change.line}: {change.transaction_id} as of {change.as_of}: "

@@ -25,8 +25,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .._io import durable
 from .._version import __version__
-from ..errors import ListError, ListUpdateError, Problem
+from ..errors import ListError, ListUpdateError, LockUnavailableError, Problem
 from .formats import read_list
 from .manifest import MANIFEST, Manifest, ManifestFile, read_manifest
 from .model import ListFile
@@ -212,38 +213,20 @@ def _stored_name(source: ListSource, data: bytes) -> str:
 @contextlib.contextmanager
 def _lock(dest: Path, name: str) -> Iterator[None]:
     """One update of a source at a time (an advisory lock, released if the process dies)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no lock
-        yield
-        return
-    with open(dest / f".{name}.lock", "a+b") as handle:
+    lock_path = dest / f".{name}.lock"
+    with open(lock_path, "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            held = durable.try_lock(handle.fileno(), lock_path)
+        except LockUnavailableError as exc:
+            raise ListUpdateError([Problem(exc.detail, file=str(lock_path))]) from None
+        if not held:
             raise ListUpdateError(
                 [Problem("another update of this list is running", file=str(dest / name))]
-            ) from None
+            )
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+            durable.unlock(handle.fileno())
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +297,7 @@ def _download(
     (rows filled in later), notes, and the primary's stored name."""
     data = fetch(url)
     primary = _stored_name(source, data)
-    _write(work / primary, data)
+    durable.write_synced(work / primary, data)
     files = [(primary, url, data)]
     notes = []
     for name, required in source.companions:
@@ -326,7 +309,7 @@ def _download(
                 raise
             notes.append(f"optional {name} not fetched ({exc.problems[0].message})")
             continue
-        _write(work / name, body)
+        durable.write_synced(work / name, body)
         files.append((name, companion, body))
     rows = [ManifestFile(name, u, hashlib.sha256(d).hexdigest(), len(d), 0) for name, u, d in files]
     return rows, notes, primary
@@ -431,12 +414,10 @@ def _install(
     if current.sha256 == listed.sha256 and (target / MANIFEST).is_file():
         installed = read_manifest(target / MANIFEST, str(target / MANIFEST))
         checked = replace(installed, checked_at=stamp)
-        scratch = target / f".{MANIFEST}.new"
-        _write(scratch, checked.to_json().encode("utf-8"))
-        os.replace(scratch, target / MANIFEST)
+        durable.atomic_write(target / MANIFEST, checked.to_json().encode("utf-8"))
         return UpdateResult(src.name, "unchanged", target, checked, current.entries, tuple(notes))
-    _write(work / MANIFEST, manifest.to_json().encode("utf-8"))
-    _fsync_dir(work)
+    durable.write_synced(work / MANIFEST, manifest.to_json().encode("utf-8"))
+    durable.fsync_directory(work)
     root = target.parent
     backup = root / f"{src.name}.previous"
     status = "created"
@@ -451,5 +432,5 @@ def _install(
         if status == "updated":
             os.replace(backup, target)  # put the current copy back
         raise
-    _fsync_dir(root)
+    durable.fsync_directory(root)
     return UpdateResult(src.name, status, target, manifest, current.entries, tuple(notes))

@@ -1,0 +1,189 @@
+"""Durable files: one exclusive lock, atomic replacement, and appends that survive a crash.
+
+Every file the library writes for keeps goes through here: decision logs (`append_lines`),
+batch outputs (the lock, `replace_file`) and installed official lists (`atomic_write`,
+`write_synced`, `fsync_directory`).
+
+The lock is the `filelock` package's native lock on an open descriptor (``flock`` on POSIX,
+``LockFileEx`` on Windows), so it is released when the process dies. Where the platform or
+filesystem cannot lock at all, `try_lock` and `locked` raise `LockUnavailableError` rather than
+going on unlocked, where two writers could interleave or overwrite each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ..errors import LockUnavailableError, LogError
+
+__all__ = [
+    "append_lines",
+    "atomic_write",
+    "fsync_directory",
+    "fsync_file",
+    "locked",
+    "replace_file",
+    "try_lock",
+    "unlock",
+    "write_synced",
+]
+
+_POLL_SECONDS = 0.01
+"""How often a waiting `locked` tries again (filelock polls a non-blocking lock)."""
+
+
+# --- the lock -------------------------------------------------------------------------------
+
+
+def _native_lock(fd: int, *, blocking: bool) -> bool:
+    """The lock factory: filelock's exclusive lock on ``fd``; False when held elsewhere and
+    ``blocking`` is off. Raises OSError when the platform cannot lock (imported late: the
+    package costs tens of milliseconds at start-up, and most commands never lock)."""
+    from filelock import lock_descriptor
+
+    return lock_descriptor(fd, blocking=blocking, poll_interval=_POLL_SECONDS)
+
+
+def try_lock(fd: int, path: str | Path, *, wait: bool = False) -> bool:
+    """Take the exclusive lock on the open descriptor ``fd`` (the file at ``path``).
+
+    Returns False when another process holds it (only without ``wait``). Raises
+    `LockUnavailableError` when this platform or filesystem cannot lock the file.
+    """
+    try:
+        return _native_lock(fd, blocking=wait)
+    except OSError as exc:
+        raise LockUnavailableError(str(path), exc.strerror or str(exc)) from None
+
+
+def unlock(fd: int) -> None:
+    """Release a lock taken by `try_lock` (closing ``fd`` releases it too)."""
+    from filelock import unlock_descriptor
+
+    with contextlib.suppress(OSError):  # the lock goes with the descriptor anyway
+        unlock_descriptor(fd)
+
+
+@contextlib.contextmanager
+def locked(fd: int, path: str | Path) -> Iterator[None]:
+    """Hold the exclusive lock on ``fd`` for the block, waiting for it if another process has
+    it. Raises `LockUnavailableError` when the file cannot be locked."""
+    try_lock(fd, path, wait=True)
+    try:
+        yield
+    finally:
+        unlock(fd)
+
+
+# --- fsync and atomic replacement -----------------------------------------------------------
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's data to disk (a file written by another library, such as pyarrow)."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the entries of ``directory`` durable (a file created or renamed in it).
+
+    POSIX only: where a directory cannot be opened (Windows) or fsynced, it does nothing.
+    """
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """Rename the finished file ``source`` over ``target``, durably: its data is fsynced first
+    and the directory after, so after a crash ``target`` is the old file or the new, whole."""
+    fsync_file(source)
+    os.replace(source, target)
+    fsync_directory(target.parent)
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` and fsync it (a new file, in a directory that is renamed into
+    place afterwards; use `atomic_write` to replace a file others may be reading)."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a reader, or a crash, only ever sees the old file
+    or the new one whole: written under a temporary name beside it, fsynced, renamed over.
+
+    Raises OSError when the file cannot be written; the old file is then untouched.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # O_EXCL: never write through a file someone else made; 0o666 minus the umask, as open.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with open(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)
+
+
+# --- appending ------------------------------------------------------------------------------
+
+
+def append_lines(path: Path, lines: Sequence[bytes]) -> int:
+    """Append whole lines (each ending in ``\\n``) to the log at ``path``; returns the count.
+
+    Under the lock, so concurrent writers never interleave: a line left unterminated by a
+    crash is closed with a newline first (it stays one unreadable line instead of corrupting the
+    next record), each line is one ``write`` call, and the file is fsynced before returning, so
+    a line reported written is on disk. Creating the file fsyncs its directory too.
+
+    Raises `LogError` when the log cannot be opened, locked or written; lines written before a
+    failure stay.
+    """
+    if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
+        raise ValueError("each line must end with its only newline")
+    created = not path.exists()
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LogError(f"{path}: cannot open the log for appending: {exc.strerror}") from None
+    try:
+        with locked(fd, path):
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                _write(fd, b"\n", path)  # close a line a crash left unterminated
+            for data in lines:
+                _write(fd, data, path)
+            os.fsync(fd)
+    except LockUnavailableError as exc:
+        raise LogError(str(exc)) from None
+    except OSError as exc:
+        raise LogError(f"{path}: cannot write the log: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if created:
+        fsync_directory(path.parent)
+    return len(lines)
+
+
+def _write(fd: int, data: bytes, path: Path) -> None:
+    written = os.write(fd, data)
+    if written != len(data):  # only on a full disk or a signal: never leave half a line quiet
+        raise LogError(f"{path}: short write ({written} of {len(data)} bytes); log line torn")
