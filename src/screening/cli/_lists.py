@@ -44,13 +44,9 @@ def _list_errors(command: F) -> F:
     short_help="official screening lists: update, diff, rescreen, check", no_args_is_help=False
 )
 def lists() -> None:
-    """Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL).
-
-    \b
-      update    download, validate and install lists with a manifest (old copy kept on failure)
-      diff      entries added, removed and changed between two releases
-      rescreen  which decisions of a history (JSON Lines) new lists would change
-      check     read list files and summarise them
+    """Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL): update
+    (download, validate and install with a manifest; the old copy is kept on failure), diff
+    two releases, rescreen a history (JSON Lines) with new lists, check list files.
 
     \b
     Examples:

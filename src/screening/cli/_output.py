@@ -65,6 +65,7 @@ def dumps(data: object) -> str:
 
 
 def verify_table(verdicts: list[Verification], rules: RuleSet) -> str:
+    """``audit verify``: a line per record, why it did not reproduce, then the totals."""
     lines = []
     shared: dict[str, int] = {}  # notes of reproduced records, said once with a count
     for v in verdicts:
@@ -91,6 +92,8 @@ def verify_table(verdicts: list[Verification], rules: RuleSet) -> str:
 
 
 def diff_dict(diff: DecisionDiff) -> dict[str, object]:
+    """``explain --json``: both sides and the hits that appeared, disappeared or changed."""
+
     def side(d: Decision) -> dict[str, object]:
         return {
             "as_of": d.as_of.isoformat(),
@@ -126,6 +129,8 @@ def diff_dict(diff: DecisionDiff) -> dict[str, object]:
 
 
 def diff_table(diff: DecisionDiff) -> str:
+    """``explain``: both sides, then each hit that appeared, disappeared or changed."""
+
     def side(label: str, d: Decision) -> str:
         return (
             f"  {label}: as of {d.as_of}, rules {d.ruleset} {d.ruleset_version} "
@@ -170,6 +175,7 @@ def diff_table(diff: DecisionDiff) -> str:
 
 
 def decision_table(decision: Decision) -> str:
+    """``screen``: the outcome, the lists used, every hit with its citation, each item."""
     lines = [
         f"{decision.transaction_id}  as of {decision.as_of}  {decision.outcome.value.upper()}"
         f"  ({decision.ruleset} {decision.ruleset_version}, {decision.ruleset_fingerprint[:12]})"
@@ -197,6 +203,7 @@ def decision_table(decision: Decision) -> str:
 
 
 def replay_table(results: list[Replay], rules: RuleSet) -> str:
+    """``replay``: expected and actual outcome per scenario, then the totals."""
     width = max(len(r.scenario.id) for r in results)
     head = f"{'scenario':<{width}}  {'as of':<10}  {'expected':<8}  {'got':<8}  result"
     lines = [head, "-" * len(head)]

@@ -55,7 +55,7 @@ _WARNINGS_EPILOG = "\b\nWarnings:\n" + "".join(
     short_help="validate a rules directory and its tests; lint it for likely mistakes",
     epilog=_WARNINGS_EPILOG,
 )
-@click.argument("directory", required=False, type=PATH, metavar="DIR")
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
 @click.option("--strict", is_flag=True, help="treat warnings as errors (exit 4)")
 @json_option("print the result as one JSON object")
 @lists_option("also load an official list file or directory with the rules (repeatable)")
@@ -89,7 +89,7 @@ def schema(output: Path | None) -> int:
 
 
 @rules.command(short_help="run the rule tests (DIR/tests/*.yaml) and print a table")
-@click.argument("directory", required=False, type=PATH, metavar="DIR")
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
 @click.option(
     "--cases",
     type=PATH,
