@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -25,6 +26,7 @@ def _paths(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str
 
 
 COMMANDS = list(_paths(app))
+SCENARIO = Path(__file__).parents[2] / "examples/zte/01-iran-2010-contract-via-8-star.yaml"
 
 
 def test_the_walk_finds_the_nested_commands() -> None:
@@ -93,3 +95,32 @@ def test_main_writes_to_the_stream_it_is_given(capsys: pytest.CaptureFixture[str
     assert main(["rules", "schema"], stdout=out) == 0
     assert out.getvalue().startswith("{")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "last_line"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (
+            RuntimeError("boom"),
+            6,
+            "error: internal error (a bug: please report it with the traceback)",
+        ),
+    ],
+    ids=["interrupt", "bug"],
+)
+def test_an_interrupt_or_a_bug_never_exits_as_an_outcome(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    raised: BaseException,
+    code: int,
+    last_line: str,
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr("screening.cli._screen.load_rules", explode)
+    assert cli("screen", SCENARIO) == (code, "")
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == last_line
+    assert ("Traceback" in err) is (code == 6)
