@@ -8,16 +8,15 @@ import sys
 from pathlib import Path
 
 import click
-from pydantic import TypeAdapter, ValidationError
 
 from .._io.documents import parse_document, read_document
 from .._io.logfile import append_lines
 from .._io.yamlfile import Located
-from ..api import transaction_from
 from ..audit import canonical_json, diff_decisions, record_line
 from ..authoring import replay as replay_scenarios
+from ..authoring import transaction_or_scenario
 from ..engine import evaluate
-from ..errors import DocumentError, ScenarioError
+from ..errors import DocumentError
 from ..models import Transaction
 from ..rules import load_rules
 from ._options import (
@@ -187,24 +186,6 @@ def _read(path: Path) -> Located:
     return read_document(path)
 
 
-_DATE = TypeAdapter(dt.date)
-
-
 def _load_input(path: Path) -> tuple[Transaction, dt.date | None]:
     """A transaction file, or a scenario file's transaction and its ``as_of`` (if any)."""
-    doc = _read(path)
-    data = doc.data
-    if isinstance(data, dict) and not data.keys() & {"transaction", "id", "date", "items"}:
-        raise ScenarioError(
-            f"{path}: not a transaction or a scenario (no 'id', 'date', 'items' or "
-            "'transaction:'; a case's _case.yaml is read by replay --report)"
-        )
-    as_of, key = None, None
-    if isinstance(data, dict) and "transaction" in data:
-        key = "transaction"
-        if data.get("as_of") is not None:  # a scenario file: screened as of its as_of
-            try:
-                as_of = _DATE.validate_python(data["as_of"])
-            except ValidationError:
-                raise ScenarioError(f"{path}: as_of: not a date: {data['as_of']!r}") from None
-    return transaction_from(doc, key=key), as_of
+    return transaction_or_scenario(_read(path), str(path))
