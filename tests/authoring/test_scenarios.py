@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from screening import Outcome, load_rules, screen
-from screening.authoring import load_scenario, replay, scenario_files
+from screening._io.documents import parse_document, read_document
+from screening.authoring import load_scenario, replay, scenario_files, transaction_or_scenario
+from screening.errors import ScenarioError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "zte"
 FILES = scenario_files(EXAMPLES)
@@ -44,3 +46,34 @@ def test_every_hit_is_explained() -> None:
             assert hit.citation, hit.rule_id
             assert hit.message, hit.rule_id
             assert hit.source.startswith("rules/"), hit.source
+
+
+# --- transaction_or_scenario: what `screening screen` and `explain` read ----------------------
+
+
+def test_a_scenario_document_gives_its_transaction_and_as_of() -> None:
+    path = EXAMPLES / "03-entity-list-before-tgl-2016-03.yaml"
+    scenario = load_scenario(path)
+    tx, as_of = transaction_or_scenario(read_document(path), str(path))
+    assert tx == scenario.transaction
+    assert as_of == scenario.as_of
+
+
+def test_a_transaction_document_has_no_as_of() -> None:
+    text = "id: t1\ndate: 2020-05-05\ndestination: DE\nitems: [{description: chairs}]\n"
+    doc = parse_document(text, "t.yaml")
+    tx, as_of = transaction_or_scenario(doc, "t.yaml")
+    assert (tx.id, tx.date.isoformat(), as_of) == ("t1", "2020-05-05", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: a case\n", "x.yaml: not a transaction or a scenario (no 'id', 'date', 'items'"),
+        ("as_of: 2016-13-01\ntransaction: {}\n", "x.yaml: as_of: not a date: '2016-13-01'"),
+    ],
+)
+def test_neither_a_transaction_nor_a_scenario(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        transaction_or_scenario(parse_document(text, "x.yaml"), "x.yaml")
+    assert str(info.value).startswith(message)

@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from helpers.listdata import EL, SDN, UVL, row, write_csl
 from helpers.strategies import SETTINGS, transactions
 from screening import Outcome, RuleSet, load_rules, parse_transaction, screen
-from screening.changes import HistoryItem, changed_names, read_history_items, rescreen
+from screening.changes import (
+    HistoryItem,
+    changed_names,
+    read_history_items,
+    rescreen,
+    rescreen_lists,
+)
+from screening.errors import ListError
 from screening.lists import read_list
 
 OLD_ROWS = [
@@ -185,3 +192,42 @@ def test_screening_only_what_can_change_finds_every_change(
     assert [c.to_dict() for c in fast.changes] == [c.to_dict() for c in full.changes]
     same = rescreen(items, old_rules, old=old_rules)
     assert same.changes == ()
+
+
+# --- rescreen_lists: from files, as `screening lists rescreen` uses it -------------------------
+
+
+def test_rescreen_lists_reads_the_files_and_matches_rescreen(
+    lists: dict[str, Any], tmp_path: Path
+) -> None:
+    old = write_csl(tmp_path / "old.csv", OLD_ROWS)
+    new = write_csl(tmp_path / "new.csv", NEW_ROWS)
+    path = write_history(
+        tmp_path / "h.jsonl",
+        [tx("a", "Tokyo Parts KK"), "not json", tx("b", "Muster Versicherung AG")],
+    )
+    report, problems = rescreen_lists(path, [new], [old])
+    items, _ = read_history_items(path)
+    expected = rescreen(items, lists["new_rules"], old=lists["old_rules"], only_near=lists["near"])
+    assert (
+        [(c.line, c.before, c.after) for c in report.changes]
+        == [(c.line, c.before, c.after) for c in expected.changes]
+        == [(1, Outcome.CLEAR, Outcome.BLOCK)]
+    )
+    assert (report.transactions, report.screened) == (2, 1)
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(2, "invalid JSON")]
+
+
+def test_rescreen_lists_without_old_needs_recorded_decisions(tmp_path: Path) -> None:
+    new = write_csl(tmp_path / "new.csv", NEW_ROWS)
+    path = write_history(tmp_path / "h.jsonl", [tx("a", "Acme Inc"), tx("b", "Acme Inc")])
+    with pytest.raises(ListError, match="lines 1, 2 hold no recorded decision to compare with"):
+        rescreen_lists(path, [new])
+
+
+def test_rescreen_lists_bad_list_is_a_list_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", "utf-8")
+    path = write_history(tmp_path / "h.jsonl", [tx("a", "Acme Inc")])
+    with pytest.raises(ListError, match="file is empty"):
+        rescreen_lists(path, [empty])

@@ -1,18 +1,20 @@
-"""Running the `screening` command in-process for tests."""
+"""Running the `screening` command in-process for tests, with click's `CliRunner`."""
 
 from __future__ import annotations
 
-import io
+import sys
 from pathlib import Path
 
-from screening.cli import main
+from click.testing import CliRunner
+
+from screening.cli import app
 
 
-def cli(*argv: str | Path) -> tuple[int, str]:
-    """Run the command; returns its exit code (a usage error's SystemExit too) and stdout."""
-    out = io.StringIO()
-    try:
-        code = main([str(a) for a in argv], stdout=out)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue()
+def cli(*argv: str | Path, input: str | bytes | None = None) -> tuple[int, str]:
+    """Run the command; returns its exit code and stdout.
+
+    Its stderr is passed on to ``sys.stderr``, where pytest's ``capsys`` reads it.
+    """
+    result = CliRunner().invoke(app, [str(a) for a in argv], input=input, catch_exceptions=False)
+    sys.stderr.write(result.stderr)
+    return result.exit_code, result.stdout

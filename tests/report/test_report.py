@@ -15,6 +15,7 @@ import pytest
 from helpers.clirun import cli
 from screening import bundled_rules_dir, load_rules
 from screening.authoring import load_scenario, replay, scenario_files
+from screening.errors import LogError
 from screening.report import (
     build_case,
     case_timeline,
@@ -23,6 +24,7 @@ from screening.report import (
     render_markdown,
     rule_snippets,
     visible,
+    write_report,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -336,3 +338,23 @@ def test_render_markdown_directly() -> None:
     md = render_markdown(case)
     assert md.startswith("# The ZTE case")
     assert "Rule text (its fields):" in md  # no snippets given: the rules' fields instead
+
+
+# --- write_report ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "start"), [("r.html", "<!DOCTYPE html>"), ("r.md", "# ")])
+def test_write_report_picks_the_format_by_suffix(tmp_path: Path, name: str, start: str) -> None:
+    results = replay(EXAMPLES, RULES)
+    path = tmp_path / name
+    write_report(path, EXAMPLES, results, RULES)
+    text = path.read_text("utf-8")
+    assert text.startswith(start)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no temporary file left
+
+
+def test_write_report_to_a_missing_folder_is_a_log_error(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "r.html"
+    with pytest.raises(LogError, match=f"^{re.escape(str(path))}: cannot write the report: "):
+        write_report(path, EXAMPLES, replay(EXAMPLES, RULES), RULES)
+    assert not path.parent.exists()

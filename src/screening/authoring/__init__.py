@@ -13,7 +13,14 @@ from ._ruletests import (
     rule_test_files,
     run_rule_tests,
 )
-from ._scenarios import Replay, Scenario, load_scenario, replay, scenario_files
+from ._scenarios import (
+    Replay,
+    Scenario,
+    load_scenario,
+    replay,
+    scenario_files,
+    transaction_or_scenario,
+)
 
 __all__ = [
     "CODES",
@@ -34,4 +41,5 @@ __all__ = [
     "rules_json_schema_text",
     "run_rule_tests",
     "scenario_files",
+    "transaction_or_scenario",
 ]

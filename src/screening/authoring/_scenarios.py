@@ -12,16 +12,24 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .._io.documents import read_document
+from .._io.yamlfile import Located
 from ..api import transaction_from
 from ..engine import evaluate
 from ..errors import Problem, ScenarioError, ScreeningError
 from ..models import Decision, Outcome, Transaction
 from ..rules import RuleSet
 
-__all__ = ["Replay", "Scenario", "load_scenario", "replay", "scenario_files"]
+__all__ = [
+    "Replay",
+    "Scenario",
+    "load_scenario",
+    "replay",
+    "scenario_files",
+    "transaction_or_scenario",
+]
 
 
 class Expectation(BaseModel):
@@ -130,3 +138,30 @@ def replay(directory: Path, rules: RuleSet) -> list[Replay]:
     if problems:
         raise ScenarioError("\n".join(str(p) for p in problems))
     return out
+
+
+_DATE = TypeAdapter(dt.date)
+
+
+def transaction_or_scenario(doc: Located, shown: str) -> tuple[Transaction, dt.date | None]:
+    """The transaction of a transaction document, or of a scenario document with its ``as_of``
+    (None when it has none), for screening either kind of file; ``shown`` names it in errors.
+
+    Raises `ScenarioError` for a document that is neither, or a scenario with a bad ``as_of``;
+    `TransactionError` for a bad transaction.
+    """
+    data = doc.data
+    if isinstance(data, dict) and not data.keys() & {"transaction", "id", "date", "items"}:
+        raise ScenarioError(
+            f"{shown}: not a transaction or a scenario (no 'id', 'date', 'items' or "
+            "'transaction:'; a case's _case.yaml is read by replay --report)"
+        )
+    as_of, key = None, None
+    if isinstance(data, dict) and "transaction" in data:
+        key = "transaction"
+        if data.get("as_of") is not None:  # a scenario file: screened as of its as_of
+            try:
+                as_of = _DATE.validate_python(data["as_of"])
+            except ValidationError:
+                raise ScenarioError(f"{shown}: as_of: not a date: {data['as_of']!r}") from None
+    return transaction_from(doc, key=key), as_of

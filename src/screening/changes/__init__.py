@@ -13,7 +13,14 @@ from ._impact import (
     impact,
     read_history,
 )
-from ._rescreen import HistoryItem, changed_names, read_history_items, rescreen
+from ._rescreen import (
+    HistoryItem,
+    RescreenReport,
+    changed_names,
+    read_history_items,
+    rescreen,
+    rescreen_lists,
+)
 
 __all__ = [
     "ABSENT",
@@ -21,6 +28,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryItem",
     "Impact",
+    "RescreenReport",
     "RuleDiff",
     "changed_names",
     "diff_rules",
@@ -28,4 +36,5 @@ __all__ = [
     "read_history",
     "read_history_items",
     "rescreen",
+    "rescreen_lists",
 ]

@@ -11,17 +11,18 @@ no old lists, the decision recorded in the history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..engine import evaluate
-from ..errors import Problem, TransactionError
+from ..errors import ListError, Problem, TransactionError
+from ..lists import read_list
 from ..lists.model import ListFile
 from ..models import Decision, Hit, Outcome, Transaction
 from ..names import NameCandidate, NameIndex
-from ..rules import RuleSet
+from ..rules import RuleSet, load_rules
 from ._history import BadLine, HistoryLine, read_history_lines
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "changed_names",
     "read_history_items",
     "rescreen",
+    "rescreen_lists",
 ]
 
 
@@ -293,3 +295,42 @@ def rescreen(
             )
         )
     return RescreenReport(tuple(changes), count, screened)
+
+
+def rescreen_lists(
+    history: Path,
+    new: Sequence[Path],
+    old: Sequence[Path] = (),
+    *,
+    rules: Path | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[RescreenReport, list[Problem]]:
+    """`rescreen` the JSON Lines ``history`` with the rules (``rules``, default bundled) loaded
+    with the ``new`` list files, against the same rules with the ``old`` ones or, without
+    ``old``, against each line's recorded decision.
+
+    Returns the report and a located problem per unreadable line (those lines are skipped).
+    Raises `ListError` for an unreadable list, or when, without ``old``, a line holds no
+    recorded decision to compare with; `RuleError` for bad rules.
+    """
+    items, problems = read_history_items(history)
+    new_files = [read_list(p) for p in new]
+    old_files = [read_list(p) for p in old]
+    new_rules = load_rules(rules, lists=new_files)
+    old_rules = load_rules(rules, lists=old_files) if old_files else None
+    if old_rules is None:
+        missing = [i.line for i in items if i.recorded is None]
+        if missing:
+            shown = ", ".join(str(n) for n in missing[:10])
+            raise ListError(
+                [
+                    Problem(
+                        f"lines {shown} hold no recorded decision to compare with: give the "
+                        "old lists with --old",
+                        file=str(history),
+                    )
+                ]
+            )
+    near = changed_names(old_files, new_files) if old_rules is not None else None
+    report = rescreen(items, new_rules, old=old_rules, as_of=as_of, only_near=near)
+    return report, problems

@@ -1,22 +1,21 @@
-"""The ``screening rules ...`` commands: check, schema, test and diff.
+"""``screening rules ...``: check, schema, test and diff.
 
-Kept apart from `screening.cli` so the rule tooling can grow without touching the other
-commands. Library errors propagate: `screening.cli.main` turns a `RuleError` into exit 4 and a
-`ScenarioError` into exit 3, each with its located message.
+Library errors propagate: the top group turns a `RuleError` into exit 4 and a `ScenarioError`
+into exit 3, each with its located message.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import click
+
 from ..authoring import (
     CODES,
-    SCHEMA_FILE,
     TESTS_DIR,
     LintWarning,
     Replay,
@@ -29,109 +28,107 @@ from ..authoring import (
 from ..changes import Impact, RuleDiff, diff_rules, impact, read_history
 from ..errors import Problem, RuleError
 from ..rules import RuleSet, bundled_rules_dir, load_rules
+from ._options import PATH, json_option, lists_option
+from ._output import stdout
 
-__all__ = ["add_commands", "run"]
-
-_RULES_HELP = "rules directory (default: the bundled rules)"
-_RAW = argparse.RawDescriptionHelpFormatter
-
-
-def add_commands(sub: Any) -> None:
-    """Add check, schema, test and diff to the ``rules`` subparsers ``sub``."""
-    c = sub.add_parser(
-        "check",
-        help="validate a rules directory and its tests; lint it for likely mistakes",
-        formatter_class=_RAW,
-        description=(
-            "Validate every rule file and test file (exit 4 listing every problem with file\n"
-            "and line), then print lint warnings: things that load but are probably not\n"
-            "meant. Warnings exit 0 unless --strict. A rule accepts a warning its author has\n"
-            "checked with `accept_warnings: [code]`.\n\n"
-            "warnings:\n"
-            + "".join(
-                textwrap.fill(f"{code}: {text}", 78, initial_indent="  ", subsequent_indent="    ")
-                + "\n"
-                for code, text in CODES.items()
-            )
-            + "\nexample:\n  screening rules check rules/ --strict"
-        ),
-    )
-    c.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
-    c.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 4)")
-    c.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    c.add_argument(
-        "--lists",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="also load an official list file or directory with the rules (repeatable)",
-    )
-
-    s = sub.add_parser(
-        "schema",
-        help="print the JSON Schema of rule files (for editor completion and checking)",
-        formatter_class=_RAW,
-        description=(
-            "Print a JSON Schema that every file of a rules directory satisfies (rule files,\n"
-            "ruleset.yaml and tests/*.yaml). Point your editor at it for completion and red\n"
-            "underlines; see rules/README.md.\n\n"
-            f"example:\n  screening rules schema > rules/{SCHEMA_FILE}"
-        ),
-    )
-    s.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE, not stdout")
-
-    t = sub.add_parser(
-        "test",
-        help="run the rule tests (DIR/tests/*.yaml) and print a table",
-        formatter_class=_RAW,
-        description=(
-            f"Screen every test case in DIR/{TESTS_DIR}/*.yaml (and, with --cases, every\n"
-            "scenario file in a directory such as examples/zte) and compare the outcome and\n"
-            "the exact set of fired rules with the case's `expect:`. Exit 0 when all pass,\n"
-            "1 when any fails or there is nothing to run.\n\n"
-            "example:\n  screening rules test rules/ --cases examples/zte"
-        ),
-    )
-    t.add_argument("directory", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
-    t.add_argument(
-        "--cases",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also run the scenario files in DIR (repeatable)",
-    )
-    t.add_argument("--json", action="store_true", help="print one JSON result per line")
-
-    d = sub.add_parser(
-        "diff",
-        help="list rule changes between two rules directories and the past decisions they change",
-        formatter_class=_RAW,
-        description=(
-            "List the rules added, removed and changed (key by key) from OLD_DIR to NEW_DIR.\n"
-            "With --against, screen each past transaction in a JSON Lines file (a line is a\n"
-            "transaction, or a record with a 'transaction' key) under both and list those\n"
-            "whose outcome or fired rules change. Exit 0 when nothing differs, 1 otherwise.\n\n"
-            "example:\n  screening rules diff rules-2026-10/ rules/ --against history.jsonl"
-        ),
-    )
-    d.add_argument("old", type=Path, metavar="OLD_DIR")
-    d.add_argument("new", type=Path, metavar="NEW_DIR")
-    d.add_argument("--against", type=Path, metavar="FILE", help="JSON Lines history to replay")
-    d.add_argument("--json", action="store_true", help="print the result as one JSON object")
+__all__ = ["rules"]
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run the ``rules`` command named by ``args.rules_command``; returns the exit code."""
-    command = args.rules_command
-    if command == "check":
-        return _check(args.directory, args.strict, args.json, out, args.lists)
-    if command == "schema":
-        return _schema(args.output, out)
-    if command == "test":
-        return _test(args.directory, args.cases, args.json, out)
-    return _diff(args.old, args.new, args.against, args.json, out)
+@click.group(short_help="work with rule files", no_args_is_help=False)
+def rules() -> None:
+    """Work with rule files: check (validate and lint), schema (JSON Schema for editors), test
+    (run rule tests), diff (changes and their impact).
+
+    \b
+    Example:
+      screening rules check rules/
+    """
+
+
+_WARNINGS_EPILOG = "\b\nWarnings:\n" + "".join(
+    textwrap.fill(f"{code}: {text}", 78, initial_indent="  ", subsequent_indent="    ") + "\n"
+    for code, text in CODES.items()
+)
+
+
+@rules.command(
+    short_help="validate a rules directory and its tests; lint it for likely mistakes",
+    epilog=_WARNINGS_EPILOG,
+)
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
+@click.option("--strict", is_flag=True, help="treat warnings as errors (exit 4)")
+@json_option("print the result as one JSON object")
+@lists_option("also load an official list file or directory with the rules (repeatable)")
+def check(directory: Path | None, strict: bool, as_json: bool, lists: tuple[Path, ...]) -> int:
+    """Validate every rule file and test file of DIR (default: the bundled rules; exit 4
+    listing every problem with file and line), then print lint warnings: things that load but
+    are probably not meant. Warnings exit 0 unless --strict. A rule accepts a warning its
+    author has checked with `accept_warnings: [code]`.
+
+    \b
+    Example:
+      screening rules check rules/ --strict
+    """
+    return _check(directory, strict, as_json, stdout(), list(lists))
+
+
+@rules.command(
+    short_help="print the JSON Schema of rule files (for editor completion and checking)"
+)
+@click.option("--output", "-o", type=PATH, metavar="FILE", help="write to FILE, not stdout")
+def schema(output: Path | None) -> int:
+    """Print a JSON Schema that every file of a rules directory satisfies (rule files,
+    ruleset.yaml and tests/*.yaml). Point your editor at it for completion and red
+    underlines; see rules/README.md.
+
+    \b
+    Example:
+      screening rules schema > rules/rules.schema.json
+    """
+    return _schema(output, stdout())
+
+
+@rules.command(short_help="run the rule tests (DIR/tests/*.yaml) and print a table")
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
+@click.option(
+    "--cases",
+    type=PATH,
+    multiple=True,
+    metavar="DIR",
+    help="also run the scenario files in DIR (repeatable)",
+)
+@json_option("print one JSON result per line")
+def test(directory: Path | None, cases: tuple[Path, ...], as_json: bool) -> int:
+    """Screen every test case in DIR/tests/*.yaml (DIR default: the bundled rules; and, with
+    --cases, every scenario file in a directory such as examples/zte) and compare the outcome
+    and the exact set of fired rules with the case's `expect:`. Exit 0 when all pass, 1 when
+    any fails or there is nothing to run.
+
+    \b
+    Example:
+      screening rules test rules/ --cases examples/zte
+    """
+    return _test(directory, cases, as_json, stdout())
+
+
+@rules.command(
+    short_help="list rule changes between two rules directories and the past decisions they change"
+)
+@click.argument("old", type=PATH, metavar="OLD_DIR")
+@click.argument("new", type=PATH, metavar="NEW_DIR")
+@click.option("--against", type=PATH, metavar="FILE", help="JSON Lines history to replay")
+@json_option("print the result as one JSON object")
+def diff(old: Path, new: Path, against: Path | None, as_json: bool) -> int:
+    """List the rules added, removed and changed (key by key) from OLD_DIR to NEW_DIR. With
+    --against, screen each past transaction in a JSON Lines file (a line is a transaction, or
+    a record with a 'transaction' key) under both and list those whose outcome or fired rules
+    change. Exit 0 when nothing differs, 1 otherwise.
+
+    \b
+    Example:
+      screening rules diff rules-2026-10/ rules/ --against history.jsonl
+    """
+    return _diff(old, new, against, as_json, stdout())
 
 
 def _dir(directory: Path | None) -> tuple[Path, str]:
