@@ -14,6 +14,7 @@ from helpers.listdata import EU_XML, FTM, UK_XML, UN, needs_data
 from helpers.ruleedit import replace_once
 from screening import Outcome, RuleError, RuleSet, bundled_rules_dir, load_rules, screen
 from screening.lists import read_list
+from screening.rules import ListPolicy
 
 KOMID = "KOREA MINING DEVELOPMENT TRADING CORPORATION"
 
@@ -68,7 +69,7 @@ def test_a_un_listed_entity_gives_its_regime_policy_citing_the_reference(
 
 @needs_data
 def test_every_un_regime_in_the_snapshot_has_its_own_policy(un_rules: RuleSet) -> None:
-    policies = {p.id: p for p in un_rules.list_policies}
+    policies = {p.id: p for p in un_rules.of_kind(ListPolicy)}
     regimes = {r for p in policies.values() if p.lists == ("UN",) for r in p.regimes}
     assert {p for e in read_list(UN).entries for p in e.programs} <= regimes
     listing = un_rules.listings["un-un-qde.004.party"][0]
