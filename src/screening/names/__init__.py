@@ -6,7 +6,7 @@
 - `NameIndex`: the listed names of a rule set, searchable by a query name without a full scan.
 """
 
-from .index import NameCandidate, NameIndex, NameMatch
+from .index import NameCandidate, NameIndex, NameMatch, SearchWork
 from .match import Aligned, Explanation, Weights, address_similarity, explain, similarity
 from .normalize import compact, fold_text, normalize, tokens
 from .transliterate import transliterate
@@ -17,6 +17,7 @@ __all__ = [
     "NameCandidate",
     "NameIndex",
     "NameMatch",
+    "SearchWork",
     "Weights",
     "address_similarity",
     "compact",
