@@ -7,11 +7,12 @@
 """
 
 from .index import NameCandidate, NameIndex, NameMatch, SearchWork
-from .match import Aligned, Explanation, Weights, address_similarity, explain, similarity
+from .match import MAX_WORDS, Aligned, Explanation, Weights, address_similarity, explain, similarity
 from .normalize import compact, fold_text, normalize, tokens
 from .transliterate import transliterate
 
 __all__ = [
+    "MAX_WORDS",
     "Aligned",
     "Explanation",
     "NameCandidate",
