@@ -65,12 +65,10 @@ _OPEN = frozenset("\u202a\u202b\u202d\u202e\u2066\u2067\u2068")
 _CLOSE = frozenset("\u202c\u2069")
 """Pop directional formatting and pop directional isolate: they close what the above open."""
 
-_CURATED_SCRIPTS = ("CYRILLIC", "GREEK")
-"""Scripts whose look-alikes come from ``data/homoglyphs.yaml`` alone: their letters are read
-as spoofs only where the curated table says (Cyrillic ``п`` is not ``n``)."""
 _NOT_LOOKALIKE = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "CYRILLIC", "GREEK")
 """Scripts the confusables data is not taken for: ideographs and syllables are words, not
-letters that imitate Latin ones; Cyrillic and Greek are curated (see above)."""
+letters that imitate Latin ones; Cyrillic and Greek look-alikes come from the curated table
+alone, so that real words read as before (Cyrillic ``п`` is not ``n``)."""
 
 
 def resource(name: str) -> Any:
