@@ -56,9 +56,22 @@ def _problems(exc: ValidationError) -> list[Problem]:
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             if kind not in ("value_error",) and "input" in error:
-                message += f" (got {error['input']!r})"
+                message += f" (got {_shown(error['input'])})"
         out.append(Problem(message, path=path or None))
     return out
+
+
+_SHOWN = 80
+"""Characters of a bad value an error message quotes: a 1 MB name is not repeated whole."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    if isinstance(value, str):
+        return f"{text[: _SHOWN - 20]}... ({len(value)} characters)"
+    return f"{text[: _SHOWN - 20]}..."
 
 
 def screen(

@@ -24,9 +24,10 @@ from pydantic import (
 
 from ._io.countries import Country
 from ._version import __version__
-from .names import compact
+from .names import MAX_WORDS, tokens
 
 __all__ = [
+    "LIMITS",
     "Decision",
     "Hit",
     "Item",
@@ -39,7 +40,40 @@ __all__ = [
     "Transaction",
 ]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_ID = 200
+"""Characters in a transaction id."""
+MAX_NAME = 500
+"""Characters in a party name or alias (the longest name on the CSL has 383)."""
+MAX_TEXT = 2000
+"""Characters in any other free-text field: an address, an item description, the end use, a
+metadata key or text value."""
+MAX_PARTIES = 100
+MAX_ALIASES = 50
+"""Aliases of one party."""
+MAX_ITEMS = 1000
+MAX_ROUTE = 50
+MAX_METADATA_DEPTH = 16
+"""Levels of lists and mappings in ``metadata`` (``{"a": 1}`` is one)."""
+MAX_METADATA_VALUES = 1000
+"""Keys and values in ``metadata``, counted at every level."""
+
+LIMITS: dict[str, int] = {
+    "id": MAX_ID,
+    "name": MAX_NAME,
+    "name_words": MAX_WORDS,
+    "text": MAX_TEXT,
+    "parties": MAX_PARTIES,
+    "aliases": MAX_ALIASES,
+    "items": MAX_ITEMS,
+    "route": MAX_ROUTE,
+    "metadata_depth": MAX_METADATA_DEPTH,
+    "metadata_values": MAX_METADATA_VALUES,
+}
+"""Every size limit of a transaction, by name (README.md, "Limits"): input past one is a
+`TransactionError` naming the field, never screened partly. Why: the work of screening grows
+with the input, and a limit refused up front is clearer than a slow or failed screening."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 
 
 class _Frozen(BaseModel):
@@ -79,12 +113,19 @@ def _lower(value: object) -> object:
 
 
 def _screenable(name: str) -> str:
-    if not compact(name):
+    words = tokens(name)
+    if not words:
         raise ValueError("a name needs at least one letter or digit to be screened")
+    if len(words) > MAX_WORDS:
+        raise ValueError(f"a name may have at most {MAX_WORDS} words, this one has {len(words)}")
     return name
 
 
-Name = Annotated[Text, AfterValidator(_screenable)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+    AfterValidator(_screenable),
+]
 
 
 class Party(_Frozen):
@@ -94,7 +135,7 @@ class Party(_Frozen):
     name: Name
     country: Country
     address: Text | None = None
-    aliases: tuple[Name, ...] = ()
+    aliases: Annotated[tuple[Name, ...], Field(max_length=MAX_ALIASES)] = ()
     """Other names the party is known by; each is screened like the name."""
 
 
@@ -130,23 +171,54 @@ class Item(_Frozen):
         return value
 
 
+def _bounded_metadata(value: object) -> object:
+    """Refuse metadata past its limits (depth, values, text sizes), walking it without
+    recursion: input nested a thousand levels deep must be an error, not a crash."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list | tuple):
+            if depth >= MAX_METADATA_DEPTH:
+                raise ValueError(f"nested more than {MAX_METADATA_DEPTH} levels deep")
+            count += len(node)
+            if count > MAX_METADATA_VALUES:
+                raise ValueError(f"more than {MAX_METADATA_VALUES} keys and values")
+            if isinstance(node, dict):
+                for key in node:
+                    _bounded_text(key, "a key")
+                stack.extend((v, depth + 1) for v in node.values())
+            else:
+                stack.extend((v, depth + 1) for v in node)
+        else:
+            _bounded_text(node, "a value")
+    return value
+
+
+def _bounded_text(node: object, what: str) -> None:
+    if isinstance(node, str) and len(node) > MAX_TEXT:
+        raise ValueError(f"{what} of {len(node)} characters; at most {MAX_TEXT}")
+
+
 class Transaction(_Frozen):
     """An export, reexport or transfer to screen, as of its date."""
 
-    id: Text
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID)]
     date: dt.date
     destination: Country
     """ISO code of the declared final destination."""
-    route: tuple[Country, ...] = ()
+    route: Annotated[tuple[Country, ...], Field(max_length=MAX_ROUTE)] = ()
     """Countries the goods pass through, in order (optional)."""
     ships_from: Country | None = None
     """Country the goods leave from; by default, US when an exporter is in the US. Items in
     or exported from the US are subject to the EAR whatever their origin."""
-    parties: tuple[Party, ...] = ()
-    items: Annotated[tuple[Item, ...], Field(min_length=1)]
+    parties: Annotated[tuple[Party, ...], Field(max_length=MAX_PARTIES)] = ()
+    items: Annotated[tuple[Item, ...], Field(min_length=1, max_length=MAX_ITEMS)]
     end_use: Text | None = None
     """The stated end use, free text (screened for red-flag terms)."""
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: Annotated[dict[str, Any], BeforeValidator(_bounded_metadata)] = Field(
+        default_factory=dict
+    )
     """Free-form data carried through untouched (order numbers, system ids)."""
 
 

@@ -6,17 +6,19 @@
 - `NameIndex`: the listed names of a rule set, searchable by a query name without a full scan.
 """
 
-from .index import NameCandidate, NameIndex, NameMatch
-from .match import Aligned, Explanation, Weights, address_similarity, explain, similarity
+from .index import NameCandidate, NameIndex, NameMatch, SearchWork
+from .match import MAX_WORDS, Aligned, Explanation, Weights, address_similarity, explain, similarity
 from .normalize import compact, fold_text, normalize, tokens
 from .transliterate import transliterate
 
 __all__ = [
+    "MAX_WORDS",
     "Aligned",
     "Explanation",
     "NameCandidate",
     "NameIndex",
     "NameMatch",
+    "SearchWork",
     "Weights",
     "address_similarity",
     "compact",

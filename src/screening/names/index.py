@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .match import (
+    MAX_FUZZY,
     MIN_FUZZY,
     Explanation,
     LookedUp,
@@ -48,10 +49,22 @@ from .match import (
 )
 from .normalize import Readings, written_readings
 
-__all__ = ["DEFAULT_CUTOFF", "NameCandidate", "NameIndex", "NameMatch"]
+__all__ = [
+    "DEFAULT_CUTOFF",
+    "MAX_CANDIDATES",
+    "NameCandidate",
+    "NameIndex",
+    "NameMatch",
+    "SearchWork",
+]
 
 DEFAULT_CUTOFF = 0.5
 """The lowest score an index finds every match for, unless built with another cutoff."""
+
+MAX_CANDIDATES = 5000
+"""The most listed names (readings) one reading of a query has scored. A realistic query
+blocks to a few dozen; past this, the names posted under the most query words are scored
+(ties by position), so that no query, whatever it is, scores the whole list."""
 
 _SIMILAR_CACHE = 1 << 14
 """How many query words' similar words an index keeps (each a few hundred bytes)."""
@@ -68,6 +81,17 @@ class NameCandidate:
     key: str
     name: str
     verified: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SearchWork:
+    """What a search costs, counted rather than timed: query words considered, spelling keys
+    looked up (each word and its one-letter deletions), and listed names scored, over all
+    readings of the query. Each is bounded (`MAX_WORDS`, `MAX_FUZZY`, `MAX_CANDIDATES`)."""
+
+    words: int
+    keys: int
+    candidates: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +271,7 @@ class NameIndex:
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
-        for q in self._readings(query):
-            similar = [self._similar(word) for word in q.words]
+        for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
                 for word, s in row:
@@ -257,7 +280,7 @@ class NameIndex:
             # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
             # the *query's* prefix words: a cheap test that skips most candidates of a long query.
             near = _Near(_prefix(q, self._beta), q, similar)
-            for nid in sorted(self._block(q, similar)):
+            for nid in blocked:
                 listed = names[nid]
                 if not near.reaches(listed):
                     continue
@@ -281,10 +304,29 @@ class NameIndex:
         """Positions (in iteration order) of the names the blocking hands to the scorer for a
         query: for tests and benchmarks of the blocking."""
         out: set[int] = set()
+        for _, _, blocked in self._plan(query):
+            out.update(self._owner[nid] for nid in blocked)
+        return frozenset(out)
+
+    def work(self, query: str) -> SearchWork:
+        """What `search` does for ``query``, counted (see `SearchWork`): for tests of its bounds."""
+        plan = self._plan(query)
+        return SearchWork(
+            words=sum(len(q.words) for q, _, _ in plan),
+            keys=sum(len(_keys(word)) for q, _, _ in plan for word in q.words),
+            candidates=sum(len(blocked) for _, _, blocked in plan),
+        )
+
+    def _plan(
+        self, query: str
+    ) -> list[tuple[Prepared, list[tuple[tuple[str, float], ...]], list[int]]]:
+        """Each reading of the query, its words' similar words and the names it will score
+        (at most `MAX_CANDIDATES`, in position order): the whole of a search but the scoring."""
+        plan = []
         for q in self._readings(query):
             similar = [self._similar(word) for word in q.words]
-            out.update(self._owner[nid] for nid in self._block(q, similar))
-        return frozenset(out)
+            plan.append((q, similar, _bounded(self._block(q, similar))))
+        return plan
 
     def _readings(self, query: str) -> list[Prepared]:
         return [
@@ -293,8 +335,9 @@ class NameIndex:
             if words
         ]
 
-    def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> set[int]:
-        found: set[int] = set()
+    def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> Counter[int]:
+        """The names posted under the query's words: each with how many words posted it."""
+        found: Counter[int] = Counter()
         single, joined = self._single, self._joined
         seen: set[str] = set()
         for word, row in zip(q.words, similar, strict=True):
@@ -316,8 +359,7 @@ class NameIndex:
         and the skeletons, never by comparing every word."""
         variants = self._variants
         hits: set[str] = set()
-        keys = (word, *deletions(word)) if len(word) >= MIN_FUZZY else (word,)
-        for key in keys:
+        for key in _keys(word):
             found = variants.get(key)
             if found is None:
                 continue
@@ -329,6 +371,21 @@ class NameIndex:
             hits.update(self._skeletons.get(skeleton(word), ()))
         scored = ((t, token_similarity(word, t)) for t in sorted(hits))
         return tuple((t, s) for t, s in scored if s > 0)
+
+
+def _keys(word: str) -> tuple[str, ...]:
+    """The spelling keys a query word is looked up under: itself and, when it may carry a
+    typing error (`MIN_FUZZY` to `MAX_FUZZY` letters), its one-letter deletions."""
+    return (word, *deletions(word)) if MIN_FUZZY <= len(word) <= MAX_FUZZY else (word,)
+
+
+def _bounded(blocked: Counter[int]) -> list[int]:
+    """The blocked names to score, in position order: all of them, or, past `MAX_CANDIDATES`,
+    those posted under the most query words (ties by position)."""
+    if len(blocked) <= MAX_CANDIDATES:
+        return sorted(blocked)
+    ranked = sorted(blocked, key=lambda nid: (-blocked[nid], nid))
+    return sorted(ranked[:MAX_CANDIDATES])
 
 
 def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:

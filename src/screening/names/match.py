@@ -44,6 +44,8 @@ from .normalize import (
 )
 
 __all__ = [
+    "MAX_FUZZY",
+    "MAX_WORDS",
     "Aligned",
     "Explanation",
     "Weights",
@@ -56,6 +58,17 @@ __all__ = [
 
 MIN_FUZZY = 3
 """Words shorter than this must be equal: one letter changes a short word into another."""
+
+MAX_FUZZY = 64
+"""Words longer than this must be equal too: no typing error or romanisation variant is looked
+for in them (the longest word of a name on the CSL has 24 letters). Why: the one-letter
+deletions of a word grow with the square of its length (a 10,000-letter word has 10,000
+deletions of 9,999 letters each), so the work spent on one word is bounded by this."""
+
+MAX_WORDS = 100
+"""The words of a name the matcher considers: the first this many (the longest name on the CSL
+has 56). Every word left unaligned lowers a score, so dropping the words past this can only
+raise the score of a longer query against a listed name: it fails towards a match."""
 
 WEAK = 0.5
 """A word weighing at most this is weak (a legal form, a generic word, a word the list repeats):
@@ -78,10 +91,12 @@ def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
     variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
     differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
-    the same digits; else 0."""
+    the same digits; else 0. Words longer than `MAX_FUZZY` are alike only when equal."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
+    if la > MAX_FUZZY or lb > MAX_FUZZY:
+        return 0.0
     if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
         return max(VARIANT, _one_edit(a, b, la, lb))
     return _one_edit(a, b, la, lb)
@@ -113,8 +128,8 @@ def _rewrites() -> tuple[tuple[str, str], ...]:
 def skeleton(word: str) -> str:
     """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
     collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri". Words with digits are
-    their own skeleton."""
-    if not word.isalpha():
+    their own skeleton, and so are words longer than `MAX_FUZZY`."""
+    if len(word) > MAX_FUZZY or not word.isalpha():
         return word
     for old, new in _rewrites():
         if old in word:
@@ -219,12 +234,18 @@ class Weights:
 
 def deletions(word: str) -> tuple[str, ...]:
     """The word with one character left out, at each position: two words one typing error
-    apart share one of these (or one is the other), as in SymSpell."""
+    apart share one of these (or one is the other), as in SymSpell. None for a word longer than
+    `MAX_FUZZY`, which is only ever matched exactly."""
+    if len(word) > MAX_FUZZY:
+        return ()
     return tuple(word[:i] + word[i + 1 :] for i in range(len(word)))
 
 
-DEFAULT_WEIGHTS = Weights()
-"""Weights without a list: weak-word factors only (what `similarity` uses)."""
+@lru_cache(maxsize=1)
+def default_weights() -> Weights:
+    """Weights without a list: weak-word factors only (what `similarity` uses). Built on first
+    use, not at import: importing the package reads no data file."""
+    return Weights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +265,10 @@ class Prepared:
     def of(
         cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
     ) -> Prepared:
+        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``."""
+        words = words[:MAX_WORDS]
+        if written is not None:
+            written = written[:MAX_WORDS]
         joined = tuple(words[i] + words[i + 1] for i in range(len(words) - 1))
         if written is None or written == words:
             written, written_joined = words, joined
@@ -523,7 +548,8 @@ def similarity(a: str, b: str) -> float:
     Symmetric and deterministic; uses the built-in weak-word weights (a rule set's `search`
     also weighs words by how rare they are on its list). `explain` says why.
     """
-    return score_prepared(Prepared.named(a, DEFAULT_WEIGHTS), Prepared.named(b, DEFAULT_WEIGHTS))
+    weights = default_weights()
+    return score_prepared(Prepared.named(a, weights), Prepared.named(b, weights))
 
 
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
@@ -542,7 +568,7 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
 def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
     words aligned, how alike they are, what each counts for, and what was left unmatched."""
-    w = weights or DEFAULT_WEIGHTS
+    w = weights or default_weights()
     pa, pb = Prepared.named(a, w), Prepared.named(b, w)
     if pa.key == pb.key:
         score = score_prepared(pa, pb)

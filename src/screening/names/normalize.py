@@ -3,11 +3,16 @@
 Each step undoes a known way of writing the same name differently:
 
 1. Unicode compatibility forms (full-width ``ＺＴＥ``, ligatures, mathematical letters): NFKC.
-2. Invisible characters (zero-width space / joiner, BOM, soft hyphen, bidi marks) and control
-   characters: dropped.
+2. Text in a right-to-left override (U+202E) is read in the order it is displayed, so a
+   reversed name that displays as the listed one reads as it (the order as stored is read too).
+   Then every default-ignorable code point (zero-width space / joiner, BOM, soft hyphen, bidi
+   controls, Hangul fillers, variation selectors, tags: ``data/default_ignorable.yaml``) and
+   every control character is dropped.
 3. Look-alike letters from other scripts in a Latin-script name (a Cyrillic ``В`` in
-   ``Вeijing``): folded to the Latin letter they imitate (``data/homoglyphs.yaml``). A name with
-   no Latin letter is a real foreign-script name and is transliterated instead (`transliterate`).
+   ``Вeijing``, a Cherokee ``Ꮓ`` in ``ᏃTE``): folded to the Latin letter they imitate
+   (``data/homoglyphs.yaml`` for Cyrillic, Greek and Armenian; the Unicode confusables data of
+   UTS #39, as shipped by ``confusable-homoglyphs``, for every other script). A name with no
+   Latin letter is a real foreign-script name and is transliterated too (`transliterate`).
 4. Case (full case folding) and diacritics; any letter left outside ASCII is transliterated.
 5. Punctuation and spacing: words split at punctuation (``8-Star`` is ``8 star``), apostrophes
    join (``Int'l``), runs of single letters join (``Z.T.E.`` is ``zte``).
@@ -21,6 +26,7 @@ aligns words rather than comparing strings.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -52,6 +58,18 @@ _DROP = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
 """Unicode categories removed: format (zero-width, BOM, soft hyphen, bidi), control, private
 use, surrogates and unassigned code points."""
 
+_OVERRIDES = frozenset("\u202d\u202e")
+"""Left-to-right and right-to-left override: they change the order text is displayed in."""
+_OPEN = frozenset("\u202a\u202b\u202d\u202e\u2066\u2067\u2068")
+"""Bidi controls that open an embedding, override or isolate."""
+_CLOSE = frozenset("\u202c\u2069")
+"""Pop directional formatting and pop directional isolate: they close what the above open."""
+
+_NOT_LOOKALIKE = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "CYRILLIC", "GREEK")
+"""Scripts the confusables data is not taken for: ideographs and syllables are words, not
+letters that imitate Latin ones; Cyrillic and Greek look-alikes come from the curated table
+alone, so that real words read as before (Cyrillic ``п`` is not ``n``)."""
+
 
 def resource(name: str) -> Any:
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
@@ -60,11 +78,37 @@ def resource(name: str) -> Any:
 
 @lru_cache(maxsize=1)
 def _homoglyphs() -> dict[str, str]:
-    data = resource("homoglyphs.yaml")
-    table: dict[str, str] = {}
-    for script in data.values():
+    """Look-alike letter -> the Latin letter it imitates: the curated table, then every letter
+    of another script that the Unicode confusables data (UTS #39) maps to one ASCII letter."""
+    table = _confusable_letters()
+    for script in resource("homoglyphs.yaml").values():
         table.update({str(k): str(v) for k, v in script.items()})
     return table
+
+
+def _confusable_letters() -> dict[str, str]:
+    """From ``confusable-homoglyphs``' copy of confusables.txt (each character with the
+    characters it is confusable with, both ways): each non-ASCII letter outside
+    `_NOT_LOOKALIKE` whose prototype is one ASCII letter ("Ꮓ" -> "Z", "օ" -> "o")."""
+    data = resources.files("confusable_homoglyphs").joinpath("confusables.json")
+    table: dict[str, str] = {}
+    for char, alike in json.loads(data.read_text(encoding="utf-8")).items():
+        if len(char) != 1 or char.isascii() or not char.isalpha():
+            continue
+        if unicodedata.name(char, "CJK").startswith(_NOT_LOOKALIKE):
+            continue
+        latin = sorted(a["c"] for a in alike if len(a["c"]) == 1 and a["c"].isascii())
+        latin = [c for c in latin if c.isalpha()]
+        if latin:
+            table[char] = latin[0]
+    return table
+
+
+@lru_cache(maxsize=1)
+def _ignorable() -> frozenset[str]:
+    """Every default-ignorable code point (``data/default_ignorable.yaml``)."""
+    ranges = resource("default_ignorable.yaml")["ranges"]
+    return frozenset(chr(c) for first, last in ranges for c in range(first, last + 1))
 
 
 @lru_cache(maxsize=1)
@@ -155,10 +199,41 @@ def _is_latin_letter(ch: str) -> bool:
 def _visible(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text  # the common case, and nothing to do
+    if not _OVERRIDES.isdisjoint(text):
+        text = _displayed(text)
+    ignorable = _ignorable()
+    text = "".join(ch for ch in text if ch not in ignorable)
+    # NFKC makes a Hangul filler of a halfwidth one (U+FFA0 -> U+1160): drop those after it too
     text = unicodedata.normalize("NFKC", text)
     return "".join(
-        " " if ch.isspace() else ch for ch in text if unicodedata.category(ch) not in _DROP
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch not in ignorable and unicodedata.category(ch) not in _DROP
     )
+
+
+def _displayed(text: str) -> str:
+    """Text in the order it is displayed where bidi overrides reorder it: what a right-to-left
+    override (U+202E) holds, up to its pop (U+202C) or the end, is displayed reversed, each
+    nested embedding, override or isolate inside it as one unit in its own order. The controls
+    themselves are kept (they are dropped as default-ignorable next)."""
+    stack: list[tuple[str, list[str]]] = [("", [])]
+    for ch in text:
+        if ch in _OPEN:
+            stack.append((ch, [ch]))
+        elif ch in _CLOSE and len(stack) > 1:
+            stack[-1][1].append(ch)
+            _close(stack)
+        else:
+            stack[-1][1].append(ch)
+    while len(stack) > 1:
+        _close(stack)
+    return "".join(stack[0][1])
+
+
+def _close(stack: list[tuple[str, list[str]]]) -> None:
+    opener, pieces = stack.pop()
+    stack[-1][1].append("".join(reversed(pieces) if opener == "\u202e" else pieces))
 
 
 def _ascii_fold(text: str) -> str:
@@ -426,7 +501,17 @@ def written_readings(name: str) -> Readings:
 
     ``written_readings.__wrapped__`` reads without caching: for the names of a list, read
     once when its index is built, which would otherwise fill the cache (some 20 MB for the
-    CSL) that queries, which repeat, are meant to use."""
+    CSL) that queries, which repeat, are meant to use.
+
+    A name with a bidi override is read as displayed and as stored, in that order."""
+    if _OVERRIDES.isdisjoint(name):
+        return _written_readings(name)
+    stored = "".join(ch for ch in name if ch not in _OVERRIDES)
+    found = dict.fromkeys((*_written_readings(name), *_written_readings(stored)))
+    return tuple(found)
+
+
+def _written_readings(name: str) -> Readings:
     folded = _fold(name, spoofs=True)
     first = _words_of(folded)
     if name.isascii():
