@@ -27,6 +27,7 @@ from ._version import __version__
 from .names import compact
 
 __all__ = [
+    "Component",
     "Decision",
     "Hit",
     "Item",
@@ -98,28 +99,60 @@ class Party(_Frozen):
     """Other names the party is known by; each is screened like the name."""
 
 
+ItemEccn = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$",
+    ),
+]
+"""An Export Control Classification Number, e.g. ``5A991``, ``9A515.Y`` or ``EAR99``."""
+
+
+def _hts(value: object) -> object:
+    """An HTS code: 6 to 10 digits, dots allowed between groups (``0402.10.50``); kept as digits."""
+    if not isinstance(value, str):
+        raise ValueError("an HTS code is written as text, e.g. '3004.90' or '300490'")
+    digits = value.strip().replace(".", "")
+    if not digits.isascii() or not digits.isdigit() or not 6 <= len(digits) <= 10:
+        raise ValueError(f"invalid HTS code '{value}' (6 to 10 digits, e.g. '3004.90.9190')")
+    return digits
+
+
+class Component(_Frozen):
+    """A part of an item, for de minimis per destination: what it is, its ECCN, where it was
+    made, and its value per unit of the item (in the item's money)."""
+
+    description: Text
+    eccn: ItemEccn | None = None
+    """None when unknown: the part then counts as controlled everywhere (fail closed)."""
+    origin: Country
+    value: Annotated[Decimal, Field(ge=0)]
+
+
 class Item(_Frozen):
     """One line of goods: what it is, where it was made, and what it is worth per unit."""
 
     description: Text
-    eccn: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True,
-                to_upper=True,
-                pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$",
-            ),
-        ]
-        | None
-    ) = None
+    eccn: ItemEccn | None = None
     """Export Control Classification Number, e.g. ``5A991`` or ``EAR99``; None when unknown."""
     origin: Country | None = None
     """Country where the item was made; ``US`` makes it subject to the EAR wherever it goes."""
     quantity: Annotated[Decimal, Field(gt=0)] = Decimal(1)
     unit_value: Annotated[Decimal, Field(ge=0)] | None = None
     us_content_value: Annotated[Decimal, Field(ge=0)] | None = None
-    """Per unit: value of controlled US-origin content incorporated in a foreign-made item."""
+    """Per unit: value of US-origin content incorporated in a foreign-made item. Without
+    ``components`` all of it counts as controlled, toward every destination (conservative)."""
+    components: tuple[Component, ...] | None = None
+    """Per unit: the parts, for de minimis per destination (Supp. No. 2 to part 734): only the
+    US-origin parts that would need a licence to a destination count toward it."""
+    direct_product_of: tuple[ItemEccn, ...] | None = None
+    """ECCNs of the US-origin technology, software or plant the item is a direct product of;
+    ``[]``: known to be none; absent: unknown (the foreign direct product rules then review)."""
+    hts: Annotated[str, BeforeValidator(_hts)] | None = None
+    """Harmonized Tariff Schedule code (6 to 10 digits); the only thing that can show an item
+    is food or medicine for an exemption (never the description)."""
 
     @field_validator("us_content_value")
     @classmethod
@@ -128,6 +161,18 @@ class Item(_Frozen):
         if value is not None and unit_value is not None and value > unit_value:
             raise ValueError(f"us_content_value {value} is above unit_value {unit_value}")
         return value
+
+    @field_validator("components")
+    @classmethod
+    def _components_within_value(
+        cls, parts: tuple[Component, ...] | None, info: ValidationInfo
+    ) -> tuple[Component, ...] | None:
+        unit_value = info.data.get("unit_value")
+        if parts is not None and unit_value is not None:
+            total = sum((p.value for p in parts), Decimal(0))
+            if total > unit_value:
+                raise ValueError(f"components add up to {total}, above unit_value {unit_value}")
+        return parts
 
 
 class Transaction(_Frozen):
