@@ -412,10 +412,9 @@ def _unclassified_reasons(rules: RuleSet) -> Iterator[_Raw]:
 def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
     used: set[str] = set()
     for rule in rules:
-        if isinstance(rule, DeMinimis | ItemControl | NoDeMinimis):
-            used.update(rule.destinations.groups)
-        elif isinstance(rule, DirectProduct) and rule.destinations is not None:
-            used.update(rule.destinations.groups)
+        destinations = getattr(rule, "destinations", None)
+        if isinstance(rule, DeMinimis | ItemControl | NoDeMinimis | DirectProduct) and destinations:
+            used.update(destinations.groups)
     for name, groups in sorted(rules.groups.items()):
         if name not in used:
             for group in groups:

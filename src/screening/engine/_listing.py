@@ -128,7 +128,7 @@ def _listing_hit(
         window += f" to {listing.end}" if listing.end else ""
     message = f"{party_label(party)} {grade} {listed}, on the {listing.list}{window}"
     if listing.licence_requirement:
-        message += f"; licence requirement: {listing.licence_requirement}"
+        message += f"; licence requirement: {listing.licence_requirement.rstrip('.')}"
     message += "."
     evidence = [f"score {match.score} against '{match.name}'"]
     if match.detail:
