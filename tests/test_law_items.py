@@ -28,6 +28,9 @@ from screening import (
 from screening.rules import read_requirement
 
 RULES = load_rules()
+EXTRACT = Path(__file__).parents[1] / "examples" / "law" / "lists" / "csl-2022-05-extract.csv"
+WITH_LISTS = load_rules(lists=[EXTRACT])  # Huawei (footnote 1) and Rosneft (§746.5) from the CSL
+ROSNEFT = "csl-el-f56ee19525ae8fb705652bf0e5fcdeae7d28dd68"
 MOSCOW = "26/1, Sofiyskaya Embankment, Moscow"  # an address that rules out Crimea
 CLEAR, REVIEW, BLOCK = Outcome.CLEAR, Outcome.REVIEW, Outcome.BLOCK
 SUBJECT, NOT_SUBJECT, UNKNOWN = Jurisdiction.SUBJECT, Jurisdiction.NOT_SUBJECT, Jurisdiction.UNKNOWN
@@ -185,7 +188,7 @@ def fdp(date: str, destination: str, made_of: list[str] | None, **extra: Any) ->
     fields: dict[str, Any] = {"origin": "TW", "us_content_value": "0"}
     if made_of is not None:
         fields["direct_product_of"] = made_of
-    return run(tx(date, destination, [item(**fields)], **extra))
+    return run(tx(date, destination, [item(**fields)], **extra), WITH_LISTS)
 
 
 @pytest.mark.parametrize(
@@ -329,9 +332,10 @@ def test_unreadable_requirements_never_narrow(text: str) -> None:
 def test_an_entry_exempting_ear99_food_reaches_other_items(tmp_path: Path) -> None:
     rules_dir = tmp_path / "rules"
     shutil.copytree(bundled_rules_dir(), rules_dir)
-    with (rules_dir / "entity-list-requirements.yaml").open("a", encoding="utf-8") as f:
+    with (rules_dir / "example-entries.yaml").open("w", encoding="utf-8") as f:
         f.write(
-            "\n  - id: example-military-plant\n    kind: entity\n    name: Example Military Plant\n"
+            "rules:\n  - id: example-military-plant\n    kind: entity\n"
+            "    name: Example Military Plant\n"
             "    country: RU\n    citation: example\n"
             "\n  - id: el-example-military-plant\n    kind: listing\n"
             "    entity: example-military-plant\n    list: Entity List\n    from: 2022-03-03\n"
@@ -364,7 +368,8 @@ def test_rosneft_entry_reaches_only_746_5_projects(end_use: str | None, outcome:
     ]
     pumps = {"description": "pumps", "eccn": "EAR99", "origin": "US"}
     extra = {"end_use": end_use} if end_use else {}
-    assert run(tx("2016-06-01", "RU", [pumps], parties=parties, **extra)).outcome is outcome
+    d = run(tx("2016-06-01", "RU", [pumps], parties=parties, **extra), WITH_LISTS)
+    assert d.outcome is outcome
 
 
 @pytest.mark.parametrize(("date", "listed"), [("2014-09-16", False), ("2014-09-17", True)])
@@ -374,5 +379,5 @@ def test_rosneft_listing_dates(date: str, listed: bool) -> None:
         {"role": "end_user", "name": "Rosneft", "country": "RU", "address": MOSCOW},
     ]
     pumps = {"description": "pumps", "eccn": "EAR99", "origin": "US"}
-    d = run(tx(date, "RU", [pumps], parties=parties, end_use="shale oil production"))
-    assert ("el-rosneft" in fired(d)) is listed
+    d = run(tx(date, "RU", [pumps], parties=parties, end_use="shale oil production"), WITH_LISTS)
+    assert (ROSNEFT in fired(d)) is listed
