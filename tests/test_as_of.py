@@ -90,6 +90,7 @@ def foreign_15pct(destination: str, end_user: str) -> Any:
             "origin": "CN",
             "unit_value": "100",
             "us_content_value": "15",
+            "direct_product_of": [],  # known: no FDP rule reaches it; de minimis decides
         }
         party = {"role": "end_user", "name": end_user, "country": destination}
         return tx(date, destination, [CN_EXPORTER, party], [item])

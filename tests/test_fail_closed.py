@@ -56,6 +56,7 @@ def cn_item(us_content: str, unit_value: str = "100", eccn: str = "5A991") -> di
         "origin": "CN",
         "unit_value": unit_value,
         "us_content_value": us_content,
+        "direct_product_of": [],  # known: not a foreign direct product
     }
 
 

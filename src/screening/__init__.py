@@ -34,6 +34,7 @@ from .errors import (
     TransactionError,
 )
 from .models import (
+    Component,
     Decision,
     Hit,
     Item,
@@ -51,6 +52,7 @@ __all__ = [
     "BatchError",
     "BatchResult",
     "Cause",
+    "Component",
     "Decision",
     "DecisionDiff",
     "DocumentError",

@@ -28,6 +28,7 @@ from .names import MAX_WORDS, tokens
 
 __all__ = [
     "LIMITS",
+    "Component",
     "Decision",
     "Hit",
     "Item",
@@ -52,6 +53,10 @@ MAX_ALIASES = 50
 """Aliases of one party."""
 MAX_ITEMS = 1000
 MAX_ROUTE = 50
+MAX_COMPONENTS = 200
+"""Components of one item (de minimis per destination)."""
+MAX_DIRECT_PRODUCT_OF = 50
+"""ECCNs an item is said to be a direct product of."""
 MAX_METADATA_DEPTH = 16
 """Levels of lists and mappings in ``metadata`` (``{"a": 1}`` is one)."""
 MAX_METADATA_VALUES = 1000
@@ -66,6 +71,8 @@ LIMITS: dict[str, int] = {
     "aliases": MAX_ALIASES,
     "items": MAX_ITEMS,
     "route": MAX_ROUTE,
+    "components": MAX_COMPONENTS,
+    "direct_product_of": MAX_DIRECT_PRODUCT_OF,
     "metadata_depth": MAX_METADATA_DEPTH,
     "metadata_values": MAX_METADATA_VALUES,
 }
@@ -139,28 +146,62 @@ class Party(_Frozen):
     """Other names the party is known by; each is screened like the name."""
 
 
+ItemEccn = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$",
+    ),
+]
+"""An Export Control Classification Number, e.g. ``5A991``, ``9A515.Y`` or ``EAR99``."""
+
+
+def _hts(value: object) -> object:
+    """An HTS code: 6 to 10 digits, dots allowed between groups (``0402.10.50``); kept as digits."""
+    if not isinstance(value, str):
+        raise ValueError("an HTS code is written as text, e.g. '3004.90' or '300490'")
+    digits = value.strip().replace(".", "")
+    if not digits.isascii() or not digits.isdigit() or not 6 <= len(digits) <= 10:
+        raise ValueError(f"invalid HTS code '{value}' (6 to 10 digits, e.g. '3004.90.9190')")
+    return digits
+
+
+class Component(_Frozen):
+    """A part of an item, for de minimis per destination: what it is, its ECCN, where it was
+    made, and its value per unit of the item (in the item's money)."""
+
+    description: Text
+    eccn: ItemEccn | None = None
+    """None when unknown: the part then counts as controlled everywhere (fail closed)."""
+    origin: Country
+    value: Annotated[Decimal, Field(ge=0)]
+
+
 class Item(_Frozen):
     """One line of goods: what it is, where it was made, and what it is worth per unit."""
 
     description: Text
-    eccn: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True,
-                to_upper=True,
-                pattern=r"^(EAR99|[0-9][A-E][0-9]{3}[A-Z0-9.]*)$",
-            ),
-        ]
-        | None
-    ) = None
+    eccn: ItemEccn | None = None
     """Export Control Classification Number, e.g. ``5A991`` or ``EAR99``; None when unknown."""
     origin: Country | None = None
     """Country where the item was made; ``US`` makes it subject to the EAR wherever it goes."""
     quantity: Annotated[Decimal, Field(gt=0)] = Decimal(1)
     unit_value: Annotated[Decimal, Field(ge=0)] | None = None
     us_content_value: Annotated[Decimal, Field(ge=0)] | None = None
-    """Per unit: value of controlled US-origin content incorporated in a foreign-made item."""
+    """Per unit: value of US-origin content incorporated in a foreign-made item. Without
+    ``components`` all of it counts as controlled, toward every destination (conservative)."""
+    components: Annotated[tuple[Component, ...], Field(max_length=MAX_COMPONENTS)] | None = None
+    """Per unit: the parts, for de minimis per destination (Supp. No. 2 to part 734): only the
+    US-origin parts that would need a licence to a destination count toward it."""
+    direct_product_of: (
+        Annotated[tuple[ItemEccn, ...], Field(max_length=MAX_DIRECT_PRODUCT_OF)] | None
+    ) = None
+    """ECCNs of the US-origin technology, software or plant the item is a direct product of;
+    ``[]``: known to be none; absent: unknown (the foreign direct product rules then review)."""
+    hts: Annotated[str, BeforeValidator(_hts)] | None = None
+    """Harmonized Tariff Schedule code (6 to 10 digits); the only thing that can show an item
+    is food or medicine for an exemption (never the description)."""
 
     @field_validator("us_content_value")
     @classmethod
@@ -169,6 +210,18 @@ class Item(_Frozen):
         if value is not None and unit_value is not None and value > unit_value:
             raise ValueError(f"us_content_value {value} is above unit_value {unit_value}")
         return value
+
+    @field_validator("components")
+    @classmethod
+    def _components_within_value(
+        cls, parts: tuple[Component, ...] | None, info: ValidationInfo
+    ) -> tuple[Component, ...] | None:
+        unit_value = info.data.get("unit_value")
+        if parts is not None and unit_value is not None:
+            total = sum((p.value for p in parts), Decimal(0))
+            if total > unit_value:
+                raise ValueError(f"components add up to {total}, above unit_value {unit_value}")
+        return parts
 
 
 def _bounded_metadata(value: object) -> object:

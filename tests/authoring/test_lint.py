@@ -57,6 +57,7 @@ def test_bundled_rules_have_only_accepted_warnings() -> None:
         ("de-minimis-north-korea", "unverified-text"),
         ("eccn-5a002", "unverified-text"),
         ("embargo-syria-after-2025", "unverified-block"),
+        ("itsr-foreign-made-goods-before-2012", "unverified-block"),
         ("licence-at-e1", "unverified-block"),
     ]
 
@@ -233,12 +234,12 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
     "a country group nothing uses": (
         lambda d: _append(
             d / "country-groups.yaml",
-            '\n  - id: group-d1\n    kind: country_group\n    group: "D:1"\n    citation: x\n'
+            '\n  - id: group-d3\n    kind: country_group\n    group: "D:3"\n    citation: x\n'
             "    members:\n      - country: KP\n",
         ),
         [
-            "rules/country-groups.yaml:{country-groups.yaml|D:1}: rule 'group-d1' → group: no de "
-            "minimis or item-control rule uses group D:1 [unused-group]"
+            "rules/country-groups.yaml:{country-groups.yaml|D:3}: rule 'group-d3' → group: no de "
+            "minimis, item-control or direct product rule uses group D:3 [unused-group]"
         ],
     ),
     "an acceptance of a warning that does not fire": (

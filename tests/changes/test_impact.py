@@ -224,12 +224,14 @@ def test_removing_the_general_licences_changes_exactly_the_cases_they_covered(
     assert [i.entry.transaction.id for i in changed] == [s.transaction.id for s in covered]
     for i, s in zip(changed, covered, strict=True):
         assert i.old.outcome is s.expect.outcome
-        assert i.new.outcome is Outcome.BLOCK
-        assert i.outcome_changed == (s.expect.outcome is not Outcome.BLOCK)
+        # Without the licence a case is at least as severe; it blocks unless something else
+        # caps it (dm-cuba-2016: ZTE is the exporter and the routers' FDP status is unknown).
+        assert i.new.outcome.rank >= i.old.outcome.rank
+        assert i.outcome_changed == (i.new.outcome is not i.old.outcome)
         assert set(i.rules_removed) == {r for r in s.expect.rules if r.startswith("tgl-")}
         assert i.rules_added == ()
-        assert i.to_dict()["new_outcome"] == "block"
-    assert any(i.outcome_changed for i in changed)
+        assert i.to_dict()["new_outcome"] == i.new.outcome.value
+    assert any(i.new.outcome is Outcome.BLOCK and i.outcome_changed for i in changed)
     assert not all(i.outcome_changed for i in changed)  # a blocked case only loses a hit
 
 

@@ -60,6 +60,7 @@ def tx(
     }
     if us_content is not None:
         item["us_content_value"] = us_content
+        item["direct_product_of"] = []  # known: not a foreign direct product
     # One party only: each party name is searched against every listed name, and the full
     # lists hold ~60k names (the index that makes this fast is the names module's business).
     parties = [{"role": role, "name": name, "country": country}]

@@ -339,7 +339,8 @@ BROKEN = {
     "de minimis names a group no country_group defines": Broken(
         _sub("de-minimis.yaml", '{groups: ["E:1"]}', '{groups: ["E:3"]}'),
         "rules/de-minimis.yaml:{de-minimis.yaml|E:3}: rule 'de-minimis-e1' → "
-        "destinations.groups[0]: no country_group defines group 'E:3' (defined: E:1, E:2)",
+        "destinations.groups[0]: no country_group defines group 'E:3' "
+        "(defined: D:1, D:5, E:1, E:2)",
     ),
     "malformed country group name": Broken(
         _sub("country-groups.yaml", 'group: "E:2"', 'group: "E2"'),

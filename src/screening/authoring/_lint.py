@@ -25,6 +25,7 @@ from ..rules import (
     CountryGroup,
     Dated,
     DeMinimis,
+    DirectProduct,
     Embargo,
     Entity,
     GeneralLicence,
@@ -33,6 +34,7 @@ from ..rules import (
     ListedEntity,
     ListedListing,
     Listing,
+    NoDeMinimis,
     Rule,
     RuleSet,
 )
@@ -54,7 +56,8 @@ CODES: dict[str, str] = {
     "duplicate-name": "two entities share a name or alias: one match fires both",
     "reason-not-classified": "an item control for a reason for control that no classification "
     "has, so it never matches an ECCN",
-    "unused-group": "a country group that no de minimis or item-control rule uses",
+    "unused-group": "a country group that no de minimis, item-control or foreign direct product "
+    "rule uses",
     "unused-acceptance": "accept_warnings names a warning the rule does not get",
 }
 """Every warning code with what it means, in the words of the help and the README."""
@@ -409,8 +412,9 @@ def _unclassified_reasons(rules: RuleSet) -> Iterator[_Raw]:
 def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
     used: set[str] = set()
     for rule in rules:
-        if isinstance(rule, DeMinimis | ItemControl):
-            used.update(rule.destinations.groups)
+        destinations = getattr(rule, "destinations", None)
+        if isinstance(rule, DeMinimis | ItemControl | NoDeMinimis | DirectProduct) and destinations:
+            used.update(destinations.groups)
     for name, groups in sorted(rules.groups.items()):
         if name not in used:
             for group in groups:
@@ -418,7 +422,7 @@ def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
                     "unused-group",
                     group,
                     ("group",),
-                    f"no de minimis or item-control rule uses group {name}",
+                    f"no de minimis, item-control or direct product rule uses group {name}",
                 )
 
 
@@ -434,6 +438,10 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "country_group": (_member_overlaps, _unused_groups),
         "embargo": (_embargo_overlaps,),
         "de_minimis": (),
+        "no_de_minimis": (),
+        "content_threshold": (),
+        "direct_product": (),
+        "category": (),
         # Overlapping classifications of one ECCN are a load error (loading.py), not a warning.
         "classification": (),
         "item_control": (_unclassified_reasons,),

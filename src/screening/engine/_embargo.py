@@ -19,6 +19,7 @@ from ._common import (
     place_name,
     reach_of,
 )
+from ._content import without_food_medicine
 
 
 def _embargo_places(tx: Transaction, rule: Embargo) -> list[Place]:
@@ -85,11 +86,16 @@ def _region_unknowns(tx: Transaction, rule: Embargo) -> list[Place]:
 def embargoes(ctx: Context) -> list[Hit]:
     """Embargoes: a destination, a country on the route or a party's country (or address, for
     a region) that an embargo in force names."""
-    tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
+    tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits = []
     for rule in rules.of_kind(Embargo):
         if not rule.in_force(day):
             continue
+        statuses, exempt = ctx.statuses, tuple[str, ...]()
+        if rule.except_food_medicine:
+            statuses, exempt = without_food_medicine(tx, rules, day, ctx.statuses)
+            if not statuses:
+                continue  # every item is exempt food or medicine
         places = _embargo_places(tx, rule)
         if not places:
             unknown = _region_unknowns(tx, rule)
@@ -129,7 +135,7 @@ def embargoes(ctx: Context) -> list[Hit]:
                 field=places[0].field,
                 verified=reach.verified,
                 evidence=tuple(f"{p.field}: {p.label}" for p in places),
-                notes=(reach.note,) if reach.note else (),
+                notes=((reach.note,) if reach.note else ()) + exempt,
             )
         )
     return hits

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ._common import Evaluator
+from ._content_threshold import content_thresholds
+from ._direct_product import direct_products
 from ._embargo import embargoes
 from ._item_control import item_controls
 from ._listing import listed_parties
@@ -27,9 +29,13 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "destination_mismatch": destination_mismatch,
         "missing_party": missing_party,
         "end_use": end_use,
+        "content_threshold": content_thresholds,
+        "direct_product": direct_products,
         # Kinds with no evaluator of their own: other kinds' evaluators read them.
         "country_group": None,  # destinations by group (RuleSet.membership): item controls, levels
         "de_minimis": None,  # each item's jurisdiction (_jurisdiction.py), before any evaluator
+        "no_de_minimis": None,  # each item's jurisdiction too (15 CFR 734.4(a))
+        "category": None,  # food / medicine by HTS, part 746.5 projects: embargoes and listings
         "classification": None,  # an item's reasons for control, for item controls
         "entity": None,  # the names that listings are matched by
         "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)

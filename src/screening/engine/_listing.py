@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Hit, ItemStatus, Outcome, Party, Transaction
-from ..names import NameMatch, address_similarity
-from ..rules import Entity, ListedListing, Listing, RuleSet
-from ._common import Context, cap, hit_for, party_label, reach_of
+from ..names import NameMatch, address_similarity, fold_text
+from ..rules import Category, Entity, ListedListing, Listing, RuleSet, read_requirement
+from ._common import Context, cap, contains_term, hit_for, party_label, reach_of
+from ._content import without_food_medicine
 
 _ADDRESS_CORROBORATES = 0.90
 
@@ -51,10 +52,28 @@ def _listing_hit(
     base = listing.outcome if party.role in listing.roles else listing.other_roles
     if base is None:
         return None
+    notes: list[str] = []
+    requirement = read_requirement(listing.licence_requirement)
+    if requirement.except_food_medicine:
+        statuses, exempt = without_food_medicine(tx, rules, day, statuses)
+        notes += exempt
+        if not statuses:
+            return None  # every item is exempt food or medicine
+    if requirement.projects_746_5:
+        projects = _for_746_5_projects(tx, rules, day)
+        if projects is False:
+            return None  # the stated end use is not a project the requirement names
+        if projects is None:
+            base = cap(base, Outcome.REVIEW)
+            notes.append(
+                "The entry's licence requirement applies only to items for projects specified "
+                "in 15 CFR 746.5; the end use is not stated, so this is a review."
+            )
+    if requirement.note:
+        notes.append(requirement.note)
     reach = reach_of(statuses, listing.items)
     if reach is None:
         return None
-    notes: list[str] = []
     is_match = match.score >= rules.matching.match
     address_score = None
     if party.address and entity.addresses:
@@ -109,7 +128,7 @@ def _listing_hit(
         window += f" to {listing.end}" if listing.end else ""
     message = f"{party_label(party)} {grade} {listed}, on the {listing.list}{window}"
     if listing.licence_requirement:
-        message += f"; licence requirement: {listing.licence_requirement}"
+        message += f"; licence requirement: {listing.licence_requirement.rstrip('.')}"
     message += "."
     evidence = [f"score {match.score} against '{match.name}'"]
     if match.detail:
@@ -142,3 +161,18 @@ def _listing_hit(
         ),
         *extra,
     ]
+
+
+def _for_746_5_projects(tx: Transaction, rules: RuleSet, day: dt.date) -> bool | None:
+    """Does the stated end use name a project of 15 CFR 746.5 (by the terms of the
+    ``section-746-5-projects`` category)? None when the end use is not stated or no category
+    rule is in force to tell."""
+    rules_in_force = [
+        r
+        for r in rules.of_kind(Category)
+        if r.category == "section-746-5-projects" and r.in_force(day)
+    ]
+    if tx.end_use is None or not rules_in_force:
+        return None
+    folded = fold_text(tx.end_use)
+    return any(contains_term(folded, t) for r in rules_in_force for t in r.end_use_terms)

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from ._loading import bundled_rules_dir, load_rules
 from ._locate import located_problems, suggest
+from ._requirement import LicenceRequirement, read_requirement
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
     KINDS,
     MODELS,
     BaseRule,
+    Category,
+    ContentThreshold,
     CountryGroup,
     Dated,
     Day,
     DeMinimis,
     DestinationMismatch,
+    DirectProduct,
     Embargo,
     EndUse,
     Entity,
@@ -28,6 +32,7 @@ from ._schema import (
     Listing,
     ListPolicy,
     MissingParty,
+    NoDeMinimis,
     Rule,
     RuleFile,
     Text,
@@ -38,11 +43,14 @@ __all__ = [
     "KINDS",
     "MODELS",
     "BaseRule",
+    "Category",
+    "ContentThreshold",
     "CountryGroup",
     "Dated",
     "Day",
     "DeMinimis",
     "DestinationMismatch",
+    "DirectProduct",
     "Embargo",
     "EndUse",
     "Entity",
@@ -50,6 +58,7 @@ __all__ = [
     "HeaderFile",
     "ItemControl",
     "ItemScope",
+    "LicenceRequirement",
     "LintCode",
     "ListPolicy",
     "ListedEntity",
@@ -57,6 +66,7 @@ __all__ = [
     "Listing",
     "Membership",
     "MissingParty",
+    "NoDeMinimis",
     "Rule",
     "RuleFile",
     "RuleSet",
@@ -66,5 +76,6 @@ __all__ = [
     "bundled_rules_dir",
     "load_rules",
     "located_problems",
+    "read_requirement",
     "suggest",
 ]

@@ -37,11 +37,14 @@ __all__ = [
     "KINDS",
     "MODELS",
     "Alias",
+    "Category",
     "Classification",
+    "ContentThreshold",
     "CountryGroup",
     "DeMinimis",
     "DestinationMismatch",
     "Destinations",
+    "DirectProduct",
     "Embargo",
     "EndUse",
     "Entity",
@@ -56,6 +59,7 @@ __all__ = [
     "Matching",
     "Member",
     "MissingParty",
+    "NoDeMinimis",
     "Region",
     "Rule",
     "RuleFile",
@@ -261,6 +265,9 @@ class Embargo(BaseRule):
     outcome: Outcome = Outcome.BLOCK
     items: ItemScope = ItemScope.SUBJECT_TO_EAR
     checks: Annotated[tuple[Check, ...], Field(min_length=1)] = ("destination", "route", "parties")
+    except_food_medicine: Flag = False
+    """True when the embargo exempts food and medicine designated EAR99: items whose ``hts``
+    falls in a food or medicine category are then not reached (without ``hts``, they are)."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Embargo:
@@ -275,6 +282,80 @@ class DeMinimis(BaseRule):
     kind: Literal["de_minimis"]
     percent: Annotated[Decimal, Field(ge=0, le=100)]
     destinations: Destinations
+
+
+EccnPattern = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[0-9A-Z?*.\[\]-]{1,20}$"),
+]
+"""An ECCN or a pattern of ECCNs: ``?`` one character, ``*`` any, ``[A-X]`` a range
+(e.g. ``??515.[A-X]*`` for 9x515.a-.x, ``??6??.Y*`` for 600-series .y items)."""
+
+
+class NoDeMinimis(BaseRule):
+    """Content with no de minimis eligibility (15 CFR 734.4(a)): a foreign-made item with any
+    US-origin part of these ECCNs is subject to the EAR when it goes to these destinations."""
+
+    kind: Literal["no_de_minimis"]
+    eccns: Annotated[tuple[EccnPattern, ...], Field(min_length=1)]
+    destinations: Destinations
+
+
+class ContentThreshold(BaseRule):
+    """A sanctions programme's own US-content test (e.g. ITSR 31 CFR 560.205 with 560.420): a
+    foreign-made item going to ``countries`` whose US-origin content, all of it, is ``percent``
+    or more of its value is covered, whatever the EAR de minimis says."""
+
+    kind: Literal["content_threshold"]
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)]
+    percent: Annotated[Decimal, Field(gt=0, le=100)]
+    """Covered at this share of the item's value or more (``>=``)."""
+    ear99_verified: Flag = False
+    """Whether counting EAR99 content toward the share is confirmed by a primary source; if
+    not, a share reached only with EAR99 content gives a review."""
+    outcome: Outcome = Outcome.BLOCK
+
+
+class DirectProduct(BaseRule):
+    """A foreign direct product rule (15 CFR 736.2(b)(3) before 2022-02-03, 734.9 after): a
+    foreign-made item that is the direct product of US technology or software of these ECCNs is
+    subject to the EAR when it goes to ``destinations`` or to an Entity List party whose entry
+    carries ``footnote``."""
+
+    kind: Literal["direct_product"]
+    eccns: Annotated[tuple[EccnPattern, ...], Field(min_length=1)]
+    """The ECCNs of the US-origin technology / software the rule names (patterns allowed)."""
+    destinations: Destinations | None = None
+    footnote: Annotated[int, Field(ge=1, le=9)] | None = None
+    """The Entity List footnote the rule applies to (1: §736.2(b)(3)(vi), then §734.9(e))."""
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> DirectProduct:
+        if (self.destinations is None) == (self.footnote is None):
+            raise ValueError("give either 'destinations' or 'footnote', not both or neither")
+        return self
+
+
+CategoryName = Literal["food", "medicine", "section-746-5-projects"]
+
+
+class Category(BaseRule):
+    """What the engine may recognise as food or medicine (by HTS code, never by description),
+    or as a project of 15 CFR 746.5 (by terms of the stated end use), for exemptions and
+    licence requirements that name them."""
+
+    kind: Literal["category"]
+    category: CategoryName
+    hts: tuple[Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")], ...] = ()
+    """HTS prefixes (chapters ``30``, headings ``0402``, ...) that put an item in the category."""
+    end_use_terms: tuple[Text, ...] = ()
+    """Terms of the stated end use that put a transaction in the category."""
+
+    @model_validator(mode="after")
+    def _something(self) -> Category:
+        if not (self.hts or self.end_use_terms):
+            raise ValueError("give 'hts' prefixes or 'end_use_terms'")
+        return self
 
 
 class Classification(BaseRule):
@@ -424,6 +505,10 @@ Rule = Annotated[
     CountryGroup
     | Embargo
     | DeMinimis
+    | NoDeMinimis
+    | ContentThreshold
+    | DirectProduct
+    | Category
     | Classification
     | ItemControl
     | Entity
