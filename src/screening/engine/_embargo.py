@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..models import Hit, Outcome, Transaction
 from ..names import fold_text
-from ..rules import Embargo, RuleSet
+from ..rules import Embargo, RuleSet, UsPersonReach
 from ._common import (
     RECEIVING,
     Context,
@@ -15,13 +15,15 @@ from ._common import (
     contains_term,
     hit_for,
     items_label,
+    kept_notes,
     party_label,
     place_name,
     reach_of,
 )
 
 
-def _embargo_places(tx: Transaction, rule: Embargo) -> list[Place]:
+def embargo_places(tx: Transaction, rule: Embargo | UsPersonReach) -> list[Place]:
+    """The places of ``tx`` in the rule's countries or region (destination, route, parties)."""
     places: list[Place] = []
     if rule.region is not None:
         region = rule.region
@@ -90,7 +92,7 @@ def embargoes(ctx: Context) -> list[Hit]:
     for rule in rules.of_kind(Embargo):
         if not rule.in_force(day):
             continue
-        places = _embargo_places(tx, rule)
+        places = embargo_places(tx, rule)
         if not places:
             unknown = _region_unknowns(tx, rule)
             reach = reach_of(statuses, rule.items) if unknown else None
@@ -129,7 +131,7 @@ def embargoes(ctx: Context) -> list[Hit]:
                 field=places[0].field,
                 verified=reach.verified,
                 evidence=tuple(f"{p.field}: {p.label}" for p in places),
-                notes=(reach.note,) if reach.note else (),
+                notes=((reach.note,) if reach.note else ()) + kept_notes(rule, day),
             )
         )
     return hits
@@ -137,4 +139,4 @@ def embargoes(ctx: Context) -> list[Hit]:
 
 def embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Place]:
     """Every place the transaction touches that an embargo in force on ``day`` names."""
-    return [p for r in rules.of_kind(Embargo) if r.in_force(day) for p in _embargo_places(tx, r)]
+    return [p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r)]

@@ -41,7 +41,8 @@ class _Level:
     verified: bool
 
 
-def _ships_from(tx: Transaction) -> str | None:
+def ships_from(tx: Transaction) -> str | None:
+    """Where the goods leave from: as given, else US when an exporter is in the US."""
     if tx.ships_from is not None:
         return tx.ships_from
     exporters = {p.country for p in tx.parties if p.role is Role.EXPORTER}
@@ -55,7 +56,7 @@ def _item_status(tx: Transaction, index: int, rules: RuleSet, day: dt.date) -> I
     subject, unknown = Jurisdiction.SUBJECT, Jurisdiction.UNKNOWN
     if item.origin == "US":
         return ItemStatus(**base, jurisdiction=subject, reason="US-origin item")
-    if _ships_from(tx) == "US":
+    if ships_from(tx) == "US":
         reason = "item in or exported from the United States (15 CFR 734.3(a)(1))"
         return ItemStatus(**base, jurisdiction=subject, reason=reason)
     made_in = f"made in {item.origin}"

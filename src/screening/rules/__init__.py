@@ -32,6 +32,7 @@ from ._schema import (
     RuleFile,
     Text,
     Transshipment,
+    UsPersonReach,
 )
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "SearchMatch",
     "Text",
     "Transshipment",
+    "UsPersonReach",
     "bundled_rules_dir",
     "load_rules",
     "located_problems",
