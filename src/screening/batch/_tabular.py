@@ -12,8 +12,9 @@ messages use, so an error names its column::
 
 An empty cell is an absent field; ``route`` and ``aliases`` hold several values separated by
 ``;``; ``us_person`` is ``true`` or ``false``; ``owners`` holds the owners as JSON (a list of
-``{"name", "country", "share"}`` records, as in the JSON form); a party (or item) whose cells are all empty is absent, and slots fill from 0 up (a gap is
-an error, so a party never silently moves to another index). ``metadata.<key>`` columns become
+``{"name", "country", "share"}`` records, as in the JSON form); a party (or item) whose cells
+are all empty is absent, and slots fill from 0 up (a gap is an error, so a party never silently
+moves to another index). ``metadata.<key>`` columns become
 the transaction's metadata (as text). Any other column is an error for the whole file: a misspelt
 column is never ignored. Parquet and DataFrames may instead hold the *nested layout*: columns
 ``parties`` and ``items`` holding lists of records, as the JSON form has them.

@@ -197,9 +197,8 @@ def _licence_spans(rules: RuleSet, listing_ids: set[str]) -> list[Span]:
     previous: GeneralLicence | None = None
     extension = 0
     for i, lic in enumerate(_licences_for(rules, listing_ids)):
-        extends = (
-            previous is not None
-            and (previous.end is None or lic.start is None or lic.start <= previous.end + _DAY)
+        extends = previous is not None and (
+            previous.end is None or lic.start is None or lic.start <= previous.end + _DAY
         )
         extension = extension + 1 if extends else 0
         previous = lic
