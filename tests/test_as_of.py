@@ -111,7 +111,7 @@ TGL = "tgl-zte-2016"
 EXT = [f"tgl-zte-2016-ext{i}" for i in range(1, 5)]
 LICENCES = {TGL, *EXT}
 EL_ZTE = "el-zte-corporation"
-SUDAN, SUDAN_GL = "embargo-sudan", "embargo-sudan-general-licence"
+SUDAN, SUDAN_GL = "usp-sudan", "usp-sudan-general-licence"
 
 
 def only(*licences: str) -> tuple[set[str], set[str]]:

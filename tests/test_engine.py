@@ -53,7 +53,11 @@ def foreign(us_content: str, unit_value: str = "100", origin: str = "CN", **extr
 
 
 US_EXPORTER = party("exporter", "Acme Inc", "US")
-CN_EXPORTER = party("exporter", "Shenzhen Bright Future Electronics Co. Ltd.", "CN")
+CN_EXPORTER = party(
+    "exporter", "Shenzhen Bright Future Electronics Co. Ltd.", "CN", us_person=False, owners=[]
+)
+"""A Chinese exporter known not to be a US person nor owned by one (US-person reach aside)."""
+US_PARENT = {"name": "Acme Holdings Inc.", "country": "US", "share": 100}
 
 
 def tx(
@@ -240,10 +244,47 @@ def test_mainland_ukraine_address_is_not_crimea() -> None:
     assert d.outcome is CLEAR, describe(d)
 
 
-@pytest.mark.parametrize(("date", "embargoed"), [("2014-12-18", False), ("2014-12-19", True)])
-def test_crimea_embargo_starts_with_eo_13685(date: str, embargoed: bool) -> None:
+@pytest.mark.parametrize(
+    ("date", "ofac", "bis"),
+    [
+        ("2014-12-18", False, False),
+        ("2014-12-19", True, False),  # E.O. 13685: US persons and exports from the US only
+        ("2015-01-28", True, False),
+        ("2015-01-29", True, True),  # 80 FR 4776: 15 CFR 746.6
+    ],
+)
+def test_crimea_ofac_from_eo_13685_and_bis_from_80_fr_4776(
+    date: str, ofac: bool, bis: bool
+) -> None:
     d = run(crimea(date))
-    assert ("embargo-crimea" in fired(d)) is embargoed, describe(d)
+    assert ("usp-crimea" in fired(d)) is ofac, describe(d)
+    assert ("embargo-crimea" in fired(d)) is bis, describe(d)
+    assert d.outcome is (BLOCK if ofac else CLEAR), describe(d)
+
+
+@pytest.mark.parametrize("date", ["2014-12-19", "2015-01-28"])
+def test_crimea_reexport_by_a_non_us_person_in_the_ofac_only_window_is_not_an_ear_block(
+    date: str,
+) -> None:
+    d = run(
+        tx(
+            date,
+            "UA",
+            [CN_EXPORTER, party("end_user", "Krymtelecom", "UA", address=CRIMEA_ADDRESS)],
+            [foreign("50")],
+        )
+    )
+    assert not fired(d) & {"embargo-crimea", "usp-crimea"}, describe(d)
+    assert d.outcome is CLEAR, describe(d)
+    d = run(
+        tx(
+            "2015-01-29",
+            "UA",
+            [CN_EXPORTER, party("end_user", "Krymtelecom", "UA", address=CRIMEA_ADDRESS)],
+            [foreign("50")],
+        )
+    )
+    assert hits_of(d, "embargo-crimea")[0].outcome is BLOCK, describe(d)
 
 
 # --- dated windows: the day before, on and after -------------------------------------------------
@@ -330,16 +371,24 @@ WINDOWS = [
         sudan,
         "2017-01-16",
         BLOCK,
-        {"embargo-sudan"},
-        {"embargo-sudan-general-licence"},
+        {"usp-sudan"},
+        {"usp-sudan-general-licence"},
     ),
     (
         "Sudan general licence",
         sudan,
         "2017-01-17",
         REVIEW,
-        {"embargo-sudan-general-licence"},
-        {"embargo-sudan"},
+        {"usp-sudan-general-licence"},
+        {"usp-sudan"},
+    ),
+    (
+        "Sudan general licence last day",
+        sudan,
+        "2017-10-11",
+        REVIEW,
+        {"usp-sudan-general-licence"},
+        set(),
     ),
     (
         "Sudan sanctions revoked",
@@ -347,7 +396,7 @@ WINDOWS = [
         "2017-10-12",
         CLEAR,
         set(),
-        {"embargo-sudan", "embargo-sudan-general-licence"},
+        {"usp-sudan", "usp-sudan-general-licence"},
     ),
 ]
 
@@ -438,7 +487,9 @@ CUBA = [
     ("2016-06-01", "15", 25, False, CLEAR),
     ("2016-06-01", "26", 25, True, BLOCK),
     ("2019-10-17", "15", 25, False, CLEAR),
-    ("2019-10-21", "15", 10, True, BLOCK),  # 10% restored (Oct. 2019)
+    ("2019-10-20", "15", 25, False, CLEAR),  # the day before 84 FR 56117
+    ("2019-10-21", "15", 10, True, BLOCK),  # 84 FR 56117: 10% restored, effective Oct. 21, 2019
+    ("2019-10-22", "15", 10, True, BLOCK),
     ("2020-06-01", "15", 10, True, BLOCK),
 ]
 
@@ -454,15 +505,6 @@ def test_cuba_de_minimis_over_time(
     assert status.jurisdiction is (Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT)
     assert ("embargo-cuba" in fired(d)) is subject, describe(d)
     assert d.outcome is outcome, describe(d)
-
-
-def test_cuba_on_the_uncertain_days_of_october_2019_is_review_not_block() -> None:
-    """The 10% level on Oct. 18-20, 2019 is unverified: it may raise a review, never a block."""
-    d = run(cuba("2019-10-18", "15"))
-    assert d.items[0].jurisdiction is Jurisdiction.SUBJECT
-    assert d.items[0].verified is False
-    assert hits_of(d, "embargo-cuba")[0].outcome is REVIEW
-    assert d.outcome is REVIEW, describe(d)
 
 
 def sudan_foreign(date: str, us_content: str = "15") -> dict[str, Any]:
@@ -490,10 +532,36 @@ def test_sudan_de_minimis_over_time(date: str, level: int, subject: bool) -> Non
     assert status.jurisdiction is (Jurisdiction.SUBJECT if subject else Jurisdiction.NOT_SUBJECT)
 
 
-def test_sudan_2014_foreign_item_above_de_minimis_is_blocked() -> None:
+def test_sudan_2014_ear99_reexport_by_a_non_us_company_is_not_an_ear_block() -> None:
+    """Legal review B.9: 742.10 reached CCL items, not EAR99; the Sudanese Sanctions
+    Regulations bound US persons and exports from the US, not a Chinese company."""
     d = run(sudan_foreign("2014-06-01"))
-    assert d.outcome is BLOCK, describe(d)
-    assert "embargo-sudan" in fired(d)
+    assert d.items[0].jurisdiction is Jurisdiction.SUBJECT
+    assert not any(h.outcome is BLOCK for h in d.hits), describe(d)
+    assert d.outcome is CLEAR, describe(d)
+
+
+def test_sudan_2014_the_same_reexport_by_a_us_owned_company_is_not_reached_either() -> None:
+    """The SSR reached US persons, not (unlike 560.215 for Iran) their foreign subsidiaries."""
+    transaction = sudan_foreign("2014-06-01")
+    transaction["parties"][0] = {**CN_EXPORTER, "owners": [US_PARENT]}
+    assert run(transaction).outcome is CLEAR
+
+
+def test_sudan_2014_a_ccl_item_needs_a_licence_under_the_at_controls() -> None:
+    transaction = sudan_foreign("2014-06-01")
+    transaction["items"] = [foreign("15", eccn="5A991")]
+    d = run(transaction)
+    assert hits_of(d, "licence-at-e1")[0].outcome is BLOCK, describe(d)
+
+
+def test_sudan_2014_a_us_person_exporter_is_blocked_by_the_ssr() -> None:
+    transaction = sudan_foreign("2014-06-01")
+    transaction["parties"][0] = {**CN_EXPORTER, "us_person": True}
+    d = run(transaction)
+    [hit] = hits_of(d, "usp-sudan")
+    assert hit.outcome is BLOCK, describe(d)
+    assert "US person" in hit.message
 
 
 def test_sudan_2021_foreign_item_below_de_minimis_is_not_subject() -> None:
@@ -507,7 +575,7 @@ def iran_foreign(unit_value: str, us_content: str) -> dict[str, Any]:
         "2012-06-01",
         "IR",
         [
-            party("exporter", "Kowloon Logistics Ltd", "HK"),
+            party("exporter", "Kowloon Logistics Ltd", "HK", us_person=False, owners=[]),
             party("end_user", "Tehran Office Supplies", "IR"),
         ],
         [foreign(us_content, unit_value)],
@@ -640,19 +708,18 @@ def test_unverified_item_control_gives_review() -> None:
     assert d.outcome is REVIEW, describe(d)
 
 
-def test_unverified_embargo_gives_review() -> None:
-    """Syria after E.O. 14312 (July 2025): whether Part 746 controls continue is unverified."""
-    d = run(
-        tx(
-            "2025-08-01",
-            "SY",
-            [US_EXPORTER, party("end_user", "Damascus Trading", "SY")],
-            [item(description="office chairs", eccn="EAR99")],
-        )
-    )
-    [hit] = hits_of(d, "embargo-syria-after-2025")
+def dnr(date: str, address: str) -> dict[str, Any]:
+    return tx(date, "UA", [US_EXPORTER, party("end_user", "Vostok Trade", "UA", address=address)])
+
+
+def test_unverified_restriction_gives_review() -> None:
+    """E.O. 14065 (DNR / LNR, Feb. 21, 2022) is unverified: a review, never a block alone;
+    BIS's verified 746.6 amendment blocks only from Feb. 24, 2022."""
+    d = run(dnr("2022-02-23", "ul. Artema 1, Donetsk, DNR"))
+    [hit] = [h for h in hits_of(d, "usp-dnr-lnr") if h.party]
     assert hit.outcome is REVIEW
-    assert "embargo-syria" not in fired(d)
+    assert not hit.verified
+    assert "embargo-dnr-lnr" not in fired(d)
     assert d.outcome is REVIEW, describe(d)
 
 

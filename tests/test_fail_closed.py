@@ -43,7 +43,12 @@ def tx(
         "id": "t-1",
         "date": date,
         "destination": destination,
-        "parties": [{"role": "exporter", "name": "Acme Export", "country": exporter}, user],
+        "parties": [
+            # Not a US person, nor owned by one, unless in the US: US-person reach aside here.
+            {"role": "exporter", "name": "Acme Export", "country": exporter}
+            | ({} if exporter == "US" else {"us_person": False, "owners": []}),
+            user,
+        ],
         "items": items,
         **extra,
     }
@@ -63,15 +68,40 @@ def cn_item(us_content: str, unit_value: str = "100", eccn: str = "5A991") -> di
 # --- jurisdiction ----------------------------------------------------------------------------
 
 
-def test_above_the_verified_level_blocks_even_when_a_stricter_level_is_unverified() -> None:
-    # 2019-10-19 is one of the uncertain days of Cuba's return to 10%; 30% is above 25% anyway.
-    d = screen(tx("2019-10-19", "CU", [cn_item("30")]), rules=RULES)
+_UNSURE_LEVEL = """
+  - id: de-minimis-e2-unsure
+    kind: de_minimis
+    title: A stricter level nobody confirmed
+    percent: 10
+    destinations: {groups: ["E:2"]}
+    from: 2019-10-18
+    to: 2019-10-20
+    verified: false
+    citation: a test rule
+"""
+
+
+@pytest.fixture(scope="module")
+def unsure_rules(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bundled rules plus an unverified 10% level for Cuba on Oct. 18-20, 2019."""
+    directory = tmp_path_factory.mktemp("unsure") / "rules"
+    shutil.copytree(bundled_rules_dir(), directory)
+    path = directory / "de-minimis.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + _UNSURE_LEVEL, encoding="utf-8")
+    return load_rules(directory)
+
+
+def test_above_the_verified_level_blocks_even_when_a_stricter_level_is_unverified(
+    unsure_rules: Any,
+) -> None:
+    # 30% is above the verified 25% anyway.
+    d = screen(tx("2019-10-19", "CU", [cn_item("30")]), rules=unsure_rules)
     assert d.outcome is Outcome.BLOCK
     assert d.items[0].verified
 
 
-def test_between_the_levels_on_an_uncertain_day_reviews() -> None:
-    d = screen(tx("2019-10-19", "CU", [cn_item("15")]), rules=RULES)
+def test_between_the_levels_on_an_uncertain_day_reviews(unsure_rules: Any) -> None:
+    d = screen(tx("2019-10-19", "CU", [cn_item("15")]), rules=unsure_rules)
     assert d.outcome is Outcome.REVIEW
     assert not d.items[0].verified
 

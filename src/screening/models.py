@@ -36,6 +36,7 @@ __all__ = [
     "Jurisdiction",
     "ListVersion",
     "Outcome",
+    "Owner",
     "Party",
     "Role",
     "Transaction",
@@ -135,6 +136,31 @@ Name = Annotated[
 ]
 
 
+Share = Annotated[Decimal, Field(gt=0, le=100)]
+"""A share of ownership in percent: more than 0, at most 100."""
+
+
+def _shares_within_whole(owners: tuple[Owner, ...]) -> tuple[Owner, ...]:
+    total = sum((o.share for o in owners), Decimal(0))
+    if total > 100:
+        raise ValueError(f"the owners' shares add up to {total}%, more than 100%")
+    return owners
+
+
+class Owner(_Frozen):
+    """Who holds a share of a party (or of another owner): for the reach of US sanctions
+    programmes to companies owned or controlled by US persons (31 CFR 560.215, 515.329)."""
+
+    name: Name
+    country: Country
+    share: Share
+    """Percent of the equity (by vote or value) this owner holds."""
+    us_person: bool | None = None
+    """Whether this owner is a US person; absent: true when ``country`` is US, else unknown."""
+    owners: Annotated[tuple[Owner, ...], AfterValidator(_shares_within_whole)] = ()
+    """This owner's own owners, as far as they are known (shares multiply down the chain)."""
+
+
 class Party(_Frozen):
     """A person or organisation in the transaction."""
 
@@ -144,6 +170,13 @@ class Party(_Frozen):
     address: Text | None = None
     aliases: Annotated[tuple[Name, ...], Field(max_length=MAX_ALIASES)] = ()
     """Other names the party is known by; each is screened like the name."""
+    us_person: bool | None = None
+    """Whether the party is a US person (a US citizen or permanent resident, a company
+    organised in the US, anyone in the US); absent: true when ``country`` is US, else unknown."""
+    owners: Annotated[tuple[Owner, ...], AfterValidator(_shares_within_whole)] | None = None
+    """Who owns the party, with shares in percent; ``[]``: known to have no owners that
+    matter; absent: unknown. US persons' shares, multiplied down the chain, decide whether the
+    party is owned or controlled by US persons."""
 
 
 ItemEccn = Annotated[

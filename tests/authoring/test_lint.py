@@ -53,12 +53,11 @@ def test_bundled_rules_have_only_accepted_warnings() -> None:
     warnings = lint(load_rules())
     assert all(w.accepted for w in warnings), "\n".join(str(w) for w in warnings)
     assert sorted((w.rule_id, w.code) for w in warnings) == [
-        ("de-minimis-e2-2019", "unverified-text"),
         ("de-minimis-north-korea", "unverified-text"),
         ("eccn-5a002", "unverified-text"),
-        ("embargo-syria-after-2025", "unverified-block"),
         ("itsr-foreign-made-goods-before-2012", "unverified-block"),
-        ("licence-at-e1", "unverified-block"),
+        ("usp-cuba-owned-entities", "unverified-block"),
+        ("usp-dnr-lnr", "unverified-block"),
     ]
 
 
@@ -78,8 +77,12 @@ def test_every_code_is_explained_and_matches_the_schema() -> None:
 
 
 def test_warnings_are_sorted_by_file_and_line(in_tmp: Path) -> None:
-    replace_once(in_tmp / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
-    replace_once(in_tmp / "embargoes.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(in_tmp / "us-persons.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(
+        in_tmp / "embargoes.yaml",
+        "    outcome: review\n",
+        "    outcome: review\n    verified: false\n",
+    )
     warnings = lint(load_rules("rules"))
     keys = [(w.file, w.line) for w in warnings]
     assert keys == sorted(keys)
@@ -112,36 +115,64 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "two embargoes on one country overlap": (
-        lambda d: replace_once(d / "embargoes.yaml", "from: 2017-01-17", "from: 2017-01-10"),
+        lambda d: replace_once(d / "embargoes.yaml", "from: 2025-09-02", "from: 2025-08-25"),
         [
-            "rules/embargoes.yaml:{embargoes.yaml|from: 2017-01-10}: rule "
-            "'embargo-sudan-general-licence' → from: in force from 2017-01-10 to 2017-01-16 "
-            "together with 'embargo-sudan', an embargo on the same place (SD) "
+            "rules/embargoes.yaml:{embargoes.yaml|from: 2025-08-25}: rule "
+            "'embargo-syria-2025-09' → from: in force from 2025-08-25 to 2025-09-01 "
+            "together with 'embargo-syria', an embargo on the same place (SY) "
             "[overlapping-windows]"
         ],
     ),
     "a country twice in one group": (
         lambda d: replace_once(
             d / "country-groups.yaml",
-            "      - country: SY\n        from: 2025-07-01\n",
-            "      - country: SY  # again\n        from: 2025-06-01\n",
+            "      - country: SD\n        to: 2021-01-13\n",
+            "      - country: SY  # again\n        to: 2021-01-13\n",
         ),
         [
             "rules/country-groups.yaml:{country-groups.yaml|# again}: rule 'group-e1' → "
-            "members[2].country: SY is a member of E:1 twice from 2025-06-01 to 2025-06-30 "
+            "members[2].country: SY is a member of E:1 twice up to 2021-01-13 "
             "[overlapping-windows]"
         ],
     ),
     "an unverified rule that would block, not accepted": (
         lambda d: replace_once(
-            d / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", ""
+            d / "us-persons.yaml",
+            "    verified: false\n    # Intended: a review until 515.329's text is read.\n"
+            "    accept_warnings: [unverified-block]\n",
+            "    verified: false  # 515.329\n    # (not accepted)\n    accept_warnings: []\n",
         ),
         [
-            "rules/item-controls.yaml:{item-controls.yaml|verified: false  # Country}: "
-            "rule 'licence-at-e1' "
+            "rules/us-persons.yaml:{us-persons.yaml|verified: false  # 515.329}: "
+            "rule 'usp-cuba-owned-entities' "
             "→ verified: marked verified: false with outcome block: screening gives at most "
             "review from this rule; if that is intended, accept this warning, else confirm the "
             "fact [unverified-block]"
+        ],
+    ),
+    "an unverified end on a blocking rule": (
+        lambda d: replace_once(
+            d / "embargoes.yaml",
+            "    to: 2025-09-01\n",
+            "    to: 2025-09-01\n    to_verified: false\n",
+        ),
+        [
+            "rules/embargoes.yaml:{embargoes.yaml|to_verified: false}: rule 'embargo-syria' → "
+            "to_verified: its end (2025-09-01) is marked to_verified: false: screening keeps it "
+            "in force after that day, as last verified; confirm the end in a primary source "
+            "[unverified-end]"
+        ],
+    ),
+    "an unverified end of a group membership": (
+        lambda d: replace_once(
+            d / "country-groups.yaml",
+            "      - country: SD\n        to: 2021-01-13\n",
+            "      - country: SD\n        to: 2021-01-13\n        to_verified: false\n",
+        ),
+        [
+            "rules/country-groups.yaml:{country-groups.yaml|to_verified: false}: rule 'group-e1' "
+            "→ members[2].to_verified: members[2] (SD) has an end (2021-01-13) marked "
+            "to_verified: false: the membership is kept after that day [unverified-end]"
         ],
     ),
     "a verified blocking rule whose note says UNVERIFIED": (
@@ -275,23 +306,28 @@ def test_the_codes_of_the_cases_cover_every_code() -> None:
 
 def test_an_accepted_warning_is_returned_marked_accepted(in_tmp: Path) -> None:
     rules = load_rules("rules")
-    [warning] = [w for w in lint(rules) if w.rule_id == "licence-at-e1"]
+    [warning] = [w for w in lint(rules) if w.rule_id == "usp-dnr-lnr"]
     assert isinstance(warning, LintWarning)
     assert warning.accepted
     assert warning.to_dict() == {
         "code": "unverified-block",
         "message": warning.message,
-        "file": "rules/item-controls.yaml",
-        "line": _line_of(in_tmp / "item-controls.yaml", "verified: false  # Country"),
-        "rule_id": "licence-at-e1",
+        "file": "rules/us-persons.yaml",
+        "line": _line_of(in_tmp / "us-persons.yaml", "until E.O. 14065's text") - 1,
+        "rule_id": "usp-dnr-lnr",
         "path": "verified",
         "accepted": True,
     }
 
 
 def test_a_review_only_rule_may_say_unverified(in_tmp: Path) -> None:
-    """embargo-covered-regions-ukraine gives a review and its note says UNVERIFIED: fine."""
+    """usp-north-korea-owned-entities gives a review; its note saying UNVERIFIED is fine."""
+    replace_once(
+        in_tmp / "us-persons.yaml",
+        "    note: >-\n      E.O. 13722 binds US persons, not",
+        "    note: >-\n      UNVERIFIED. E.O. 13722 binds US persons, not",
+    )
     rules = load_rules("rules")
     assert isinstance(rules, RuleSet)
-    assert "UNVERIFIED" in (rules["embargo-covered-regions-ukraine"].note or "")
-    assert not [w for w in lint(rules) if w.rule_id == "embargo-covered-regions-ukraine"]
+    assert "UNVERIFIED" in (rules["usp-north-korea-owned-entities"].note or "")
+    assert not [w for w in lint(rules) if w.rule_id == "usp-north-korea-owned-entities"]

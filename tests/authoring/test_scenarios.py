@@ -28,6 +28,23 @@ def test_scenario_gets_its_expected_decision(path: Path) -> None:
     assert (decision.outcome, fired) == (scenario.expect.outcome, sorted(scenario.expect.rules))
 
 
+LAW_PARTIES = scenario_files(EXAMPLES.parent / "law-parties")
+"""The "law as written" scenarios (issue 12): who is bound, and when."""
+
+
+@pytest.mark.parametrize("path", LAW_PARTIES, ids=[p.stem for p in LAW_PARTIES])
+def test_law_parties_scenario_gets_its_expected_decision(path: Path) -> None:
+    scenario = load_scenario(path)
+    decision = screen(scenario.transaction, rules=load_rules(), as_of=scenario.as_of)
+    fired = sorted({h.rule_id for h in decision.hits})
+    assert (decision.outcome, fired) == (scenario.expect.outcome, sorted(scenario.expect.rules))
+
+
+def test_law_parties_scenarios_cover_every_outcome() -> None:
+    assert len(LAW_PARTIES) >= 8
+    assert {load_scenario(p).expect.outcome for p in LAW_PARTIES} == set(Outcome)
+
+
 def test_scenarios_cover_every_outcome() -> None:
     outcomes = {load_scenario(p).expect.outcome for p in FILES}
     assert outcomes == set(Outcome)

@@ -94,7 +94,7 @@ def test_list_entries_added_removed_and_changed(dirs: tuple[Path, Path]) -> None
     )
     assert _changes(load_rules("old"), load_rules("new")) == {
         "embargo-iran": ["countries[1]: added 'BY'"],
-        "group-e1": ["members[3].to: '2021-01-13' → '2021-01-14'"],
+        "group-e1": ["members[2].to: '2021-01-13' → '2021-01-14'"],
         "rf-transshipment-hub": ["hubs[1]: removed 'AE'"],
     }
 
@@ -116,6 +116,7 @@ def test_a_new_nested_entry_is_shown_whole(dirs: tuple[Path, Path]) -> None:
         "from": "2030-01-01",
         "to": None,
         "verified": True,
+        "to_verified": True,
         "note": None,
         "citation": None,
     }
@@ -187,6 +188,7 @@ def _rule_set(base: RuleSet, rules: list[Any]) -> RuleSet:
         name=base.name,
         version=base.version,
         covers_from=base.covers_from,
+        covers_to=base.covers_to,
         covers_source=base.covers_source,
         matching=base.matching,
         rules=rules,

@@ -41,32 +41,32 @@ def test_check_passes_on_the_bundled_rules() -> None:
     assert rc == 0
     assert out == (
         f"ok: {len(loaded)} rules in {len(loaded.files)} files, {len(tests)} tests; "
-        f"zte-case {loaded.version}; fingerprint {loaded.fingerprint}; 0 warnings (6 accepted)\n"
+        f"zte-case {loaded.version}; fingerprint {loaded.fingerprint}; 0 warnings (5 accepted)\n"
     )
     assert cli("rules", "check", "--strict") == (0, out)
 
 
 def test_check_prints_warnings_but_exits_0(rules: Path) -> None:
-    replace_once(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(rules / "us-persons.yaml", "    accept_warnings: [unverified-block]\n", "")
     rc, out = cli("rules", "check", "rules")
     assert rc == 0
     [warning, summary] = out.splitlines()
     assert re.fullmatch(
-        r"warning: rules/item-controls\.yaml:\d+: rule 'licence-at-e1' → verified: marked "
+        r"warning: rules/us-persons\.yaml:\d+: rule 'usp-cuba-owned-entities' → verified: marked "
         r"verified: false with outcome block: .* \[unverified-block\]",
         warning,
     )
     assert summary.startswith("ok: ")
-    assert summary.endswith("; 1 warning (5 accepted)")
+    assert summary.endswith("; 1 warning (4 accepted)")
 
 
 def test_check_strict_fails_on_warnings(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    replace_once(rules / "item-controls.yaml", "    accept_warnings: [unverified-block]\n", "")
+    replace_once(rules / "us-persons.yaml", "    accept_warnings: [unverified-block]\n", "")
     rc, out = cli("rules", "check", "rules", "--strict")
     assert (rc, out) == (4, "")
     err = capsys.readouterr().err
     assert re.fullmatch(
-        r"error: rules: rules/item-controls\.yaml:\d+: rule 'licence-at-e1' → verified: .*"
+        r"error: rules: rules/us-persons\.yaml:\d+: rule 'usp-cuba-owned-entities' → verified: .*"
         r" \[unverified-block\]\n",
         err,
     )
@@ -78,7 +78,7 @@ def test_check_json(rules: Path) -> None:
     result = json.loads(out)
     assert result["ok"] is True
     assert result["fingerprint"] == load_rules("rules").fingerprint
-    assert len(result["warnings"]) == 6
+    assert len(result["warnings"]) == 5
     assert all(w["accepted"] for w in result["warnings"])
 
 

@@ -133,6 +133,15 @@ def parties(draw: st.DrawFn) -> dict[str, Any]:
         "name": draw(st.sampled_from(_NAMES)),
         "country": draw(countries()),
     }
+    us_person = draw(st.none() | st.booleans())
+    if us_person is not None:
+        party["us_person"] = us_person
+    if draw(st.booleans()):
+        shares = draw(st.lists(st.integers(min_value=1, max_value=50), max_size=2))
+        party["owners"] = [
+            {"name": f"Owner {i}", "country": draw(countries()), "share": share}
+            for i, share in enumerate(shares)
+        ]
     return party
 
 

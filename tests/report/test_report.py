@@ -158,7 +158,7 @@ def test_timeline_pictures_the_case(tree: ET.Element) -> None:
     ):
         assert label in detail, label
     licences = [r for r in svgs[0].iter(f"{SVG}rect") if "licence" in r.get("class", "")]
-    assert len(licences) == 5  # the licence and its four extensions
+    assert len(licences) == 6  # the licence, its four extensions, the 2018 authorisation
     tips = " ".join(t.text or "" for t in svgs[0].iter(f"{SVG}title"))
     for window in (
         f"24 Mar 2016 {DASH} 30 Jun 2016",
@@ -168,6 +168,7 @@ def test_timeline_pictures_the_case(tree: ET.Element) -> None:
         f"24 Feb 2017 {DASH} 29 Mar 2017",
         f"8 Mar 2016 {DASH} 28 Mar 2017",
         f"15 Apr 2018 {DASH} 12 Jul 2018",
+        f"2 Jul 2018 {DASH} 1 Aug 2018",
     ):
         assert window in tips, window
     overview = list(svgs[1].iter(f"{SVG}a"))
@@ -205,7 +206,7 @@ def test_timeline_follows_the_rules(tmp_path: Path) -> None:
     timeline = case_timeline(rules)
     [zte] = [lane for lane in timeline.lanes if "zte-corporation" in lane.entity_ids]
     ends = [s.end for s in zte.spans if s.kind == "general_licence"]
-    assert str(ends[-2]) == "2017-02-25"
+    assert str(ends[-3]) == "2017-02-25"
     case = build_case(EXAMPLES, replay(EXAMPLES, rules), rules, rule_snippets(rules, rules_dir))
     html = render_html(case)
     assert f"18 Nov 2016 {DASH} 25 Feb 2017" in html

@@ -68,10 +68,13 @@ def test_general_licences_relay_on_alternating_rows(timeline: Timeline) -> None:
     licences = [s for s in zte.spans if s.kind == "general_licence"]
     assert [s.rule_ids[0] for s in licences] == [
         "tgl-zte-2016", "tgl-zte-2016-ext1", "tgl-zte-2016-ext2", "tgl-zte-2016-ext3",
-        "tgl-zte-2016-ext4",
+        "tgl-zte-2016-ext4", "auth-zte-2018-07",
     ]  # fmt: skip
-    assert [s.label for s in licences] == ["licence", "ext. 1", "ext. 2", "ext. 3", "ext. 4"]
-    assert [s.row for s in licences] == [1, 2, 1, 2, 1]
+    # The 2018 authorisation starts long after the TGL ended: a licence of its own.
+    assert [s.label for s in licences] == [
+        "licence", "ext. 1", "ext. 2", "ext. 3", "ext. 4", "licence",
+    ]  # fmt: skip
+    assert [s.row for s in licences] == [1, 2, 1, 2, 1, 2]
     assert zte.rows == 3
     for span in licences:
         licence = RULES[span.rule_ids[0]]
@@ -137,15 +140,16 @@ def test_a_milestone_repeated_is_shown_once() -> None:
 
 
 def test_dated_rules_behind_a_decision_are_events() -> None:
-    """The Syria embargo ended on 2025-06-30 (E.O. 14312): an event the day after, when asked."""
+    """Syria's 746.9 as it stood ended on 2025-09-01 (90 FR 42315 amended it): an event the
+    day after, when asked."""
     quiet = case_timeline(RULES)
     asked = case_timeline(RULES, rule_ids=["embargo-syria", "no-such-rule"])
     new = [e for e in asked.events if e not in quiet.events]
     assert [(e.day, e.kind, e.rule_ids) for e in new] == [
-        (D("2025-07-01"), "rule", ("embargo-syria",))
+        (D("2025-09-02"), "rule", ("embargo-syria",))
     ]
-    assert new[0].label == "Syria embargo: end"
-    assert "last day in force 2025-06-30" in new[0].detail
+    assert new[0].label == "Syria export controls: end"
+    assert "last day in force 2025-09-01" in new[0].detail
     assert new[0].source == RULES.source("embargo-syria")
 
 

@@ -276,16 +276,16 @@ BROKEN = {
     "misspelt required key (citaton)": Broken(
         _sub(
             "embargoes.yaml",
-            "    citation: 15 CFR 746.4; OFAC North Korea sanctions\n",
-            "    citaton: 15 CFR 746.4; OFAC North Korea sanctions\n",
+            "    citation: 15 CFR 746.2 (licence",
+            "    citaton: 15 CFR 746.2 (licence",
         ),
-        "rules/embargoes.yaml:{embargoes.yaml|citaton:}: rule 'embargo-north-korea' → citaton: "
+        "rules/embargoes.yaml:{embargoes.yaml|citaton:}: rule 'embargo-cuba' → citaton: "
         "unknown key 'citaton' (did you mean 'citation'?)",
     ),
     "unknown key nested in a list (contry)": Broken(
         _sub("country-groups.yaml", "- country: CU\n        to:", "- contry: CU\n        to:"),
         "rules/country-groups.yaml:{country-groups.yaml|contry: CU}: rule 'group-e1' → "
-        "members[4].contry: unknown key 'contry' (did you mean 'country'?)",
+        "members[3].contry: unknown key 'contry' (did you mean 'country'?)",
     ),
     "unknown top-level key": Broken(
         _sub("red-flags.yaml", "rules:\n", "rulez:\n"),
@@ -293,9 +293,14 @@ BROKEN = {
         "(did you mean 'rules'?)",
     ),
     "missing required key": Broken(
-        _sub("embargoes.yaml", "    citation: 15 CFR 746.4; OFAC North Korea sanctions\n", ""),
-        "rules/embargoes.yaml:{embargoes.yaml|id: embargo-north-korea}: rule "
-        "'embargo-north-korea' → citation: missing required key",
+        _sub(
+            "embargoes.yaml",
+            "    citation: 15 CFR 746.2 (licence required for all items subject to the EAR, incl. "
+            "EAR99); 31 CFR part 515\n",
+            "",
+        ),
+        "rules/embargoes.yaml:{embargoes.yaml|id: embargo-cuba}: rule "
+        "'embargo-cuba' → citation: missing required key",
     ),
     "duplicate key in the header": Broken(
         _sub("ruleset.yaml", '"2026.11.0"\n', '"2026.11.0"\n  version: "2"\n'),
@@ -398,7 +403,7 @@ BROKEN = {
     ),
     "yes is not a boolean": Broken(
         _sub("eccns.yaml", "    verified: false\n", "    verified: yes\n"),
-        "rules/eccns.yaml:{eccns.yaml|verified: yes}: rule 'eccn-4a994' → verified: must be "
+        "rules/eccns.yaml:{eccns.yaml|verified: yes}: rule 'eccn-5a004' → verified: must be "
         "true or false (got 'yes')",
     ),
     "an unquoted version number": Broken(

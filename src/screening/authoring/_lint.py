@@ -59,6 +59,8 @@ CODES: dict[str, str] = {
     "unused-group": "a country group that no de minimis, item-control or foreign direct product "
     "rule uses",
     "unused-acceptance": "accept_warnings names a warning the rule does not get",
+    "unverified-end": "a blocking rule (or group membership) whose end date is marked "
+    "to_verified: false: screening keeps it in force after that date, as last verified",
 }
 """Every warning code with what it means, in the words of the help and the README."""
 
@@ -430,7 +432,32 @@ def _unused_groups(rules: RuleSet) -> Iterator[_Raw]:
 
 _Check = Callable[[RuleSet], Iterator[_Raw]]
 
-_EVERY_KIND: tuple[_Check, ...] = (_unverified, _citations)
+
+def _unverified_ends(rules: RuleSet) -> Iterator[_Raw]:
+    """A blocking rule (or a member of a group) whose end is marked ``to_verified: false``:
+    screening keeps it in force after ``to``; the author should know, and confirm the end."""
+    for rule in rules:
+        if not rule.to_verified and _own_outcome_blocks(rule) is not False:
+            yield _Raw(
+                "unverified-end",
+                rule,
+                ("to_verified",),
+                f"its end ({rule.end}) is marked to_verified: false: screening keeps it in force "
+                "after that day, as last verified; confirm the end in a primary source",
+            )
+        if isinstance(rule, CountryGroup):
+            for i, member in enumerate(rule.members):
+                if not member.to_verified:
+                    yield _Raw(
+                        "unverified-end",
+                        rule,
+                        ("members", i, "to_verified"),
+                        f"members[{i}] ({member.country}) has an end ({member.end}) marked "
+                        "to_verified: false: the membership is kept after that day",
+                    )
+
+
+_EVERY_KIND: tuple[_Check, ...] = (_unverified, _unverified_ends, _citations)
 """Checks that read every rule, whatever its kind."""
 
 LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
@@ -453,6 +480,7 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "destination_mismatch": (),
         "missing_party": (),
         "end_use": (),
+        "us_person_reach": (),
     }
 )
 """Each rule kind's own lint checks, by kind (every kind has a row, maybe empty); the checks in

@@ -5,14 +5,16 @@ messages use, so an error names its column::
 
     id, date, destination, route, end_use,
     parties[0].role, parties[0].name, parties[0].country, parties[0].address, parties[0].aliases,
-    parties[1].role, ...,
+    parties[0].us_person, parties[0].owners, parties[1].role, ...,
     items[0].description, items[0].eccn, items[0].origin, items[0].quantity,
     items[0].unit_value, items[0].us_content_value, items[1].description, ...,
     metadata.<key>, ...
 
 An empty cell is an absent field; ``route`` and ``aliases`` hold several values separated by
-``;``; a party (or item) whose cells are all empty is absent, and slots fill from 0 up (a gap is
-an error, so a party never silently moves to another index). ``metadata.<key>`` columns become
+``;``; ``us_person`` is ``true`` or ``false``; ``owners`` holds the owners as JSON (a list of
+``{"name", "country", "share"}`` records, as in the JSON form); a party (or item) whose cells
+are all empty is absent, and slots fill from 0 up (a gap is an error, so a party never silently
+moves to another index). ``metadata.<key>`` columns become
 the transaction's metadata (as text). Any other column is an error for the whole file: a misspelt
 column is never ignored. Parquet and DataFrames may instead hold the *nested layout*: columns
 ``parties`` and ``items`` holding lists of records, as the JSON form has them.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,9 +54,10 @@ __all__ = [
 ]
 
 TOP_FIELDS = ("id", "date", "destination", "route", "end_use")
-PARTY_FIELDS = ("role", "name", "country", "address", "aliases")
+PARTY_FIELDS = ("role", "name", "country", "address", "aliases", "us_person", "owners")
 ITEM_FIELDS = ("description", "eccn", "origin", "quantity", "unit_value", "us_content_value")
 _LIST_FIELDS = frozenset({"route", "aliases"})
+_JSON_FIELDS = frozenset({"owners"})
 _SEPARATOR = ";"
 _SLOT = re.compile(r"^(parties|items)\[(0|[1-9][0-9]{0,3})\]\.([a-z_]+)$")
 _FIELDS = {"parties": PARTY_FIELDS, "items": ITEM_FIELDS}
@@ -171,6 +175,14 @@ def row_to_transaction(row: Mapping[str, object]) -> dict[str, Any]:
             tx[column] = _split(value) if column in _LIST_FIELDS else value
             continue
         group, index, field = slot.group(1), int(slot.group(2)), slot.group(3)
+        if field in _JSON_FIELDS:
+            try:
+                parsed: Any = json.loads(value)
+            except ValueError as exc:
+                problems.append(Problem(f"not JSON ({exc.args[0]})", path=column))
+                continue
+            slots[group].setdefault(index, {})[field] = parsed
+            continue
         slots[group].setdefault(index, {})[field] = (
             _split(value) if field in _LIST_FIELDS else value
         )
@@ -250,7 +262,12 @@ def transaction_to_row(transaction: Transaction) -> dict[str, str]:
     for group in ("parties", "items"):
         for i, entry in enumerate(data.get(group, [])):
             for key, value in entry.items():
-                text = _SEPARATOR.join(value) if isinstance(value, list) else str(value)
+                if key in _JSON_FIELDS:
+                    text = canonical_json(value)
+                elif isinstance(value, bool):
+                    text = "true" if value else "false"
+                else:
+                    text = _SEPARATOR.join(value) if isinstance(value, list) else str(value)
                 row[f"{group}[{i}].{key}"] = text
     for key, value in data.get("metadata", {}).items():
         row[f"metadata.{key}"] = value if isinstance(value, str) else canonical_json(value)

@@ -165,7 +165,10 @@ def _header(rules: RuleSet) -> dict[str, Any]:
     return {
         "name": rules.name,
         "version": rules.version,
-        "covers": {"from": rules.covers_from.isoformat()},
+        "covers": {
+            "from": rules.covers_from.isoformat(),
+            "to": rules.covers_to.isoformat() if rules.covers_to else None,
+        },
         "matching": rules.matching.model_dump(mode="json"),
     }
 

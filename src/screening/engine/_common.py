@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .._io.countries import country_name
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from ..names import fold_text
-from ..rules import BaseRule, ItemScope, RuleSet
+from ..rules import BaseRule, Dated, ItemScope, RuleSet
 
 RECEIVING = (Role.BUYER, Role.CONSIGNEE, Role.INTERMEDIATE_CONSIGNEE, Role.END_USER)
 """Roles whose country is a destination of the goods (for de minimis and licence checks)."""
@@ -151,3 +151,13 @@ def contains_term(folded_text: str, term: str) -> bool:
     if len(folded) >= 6:
         return folded in folded_text
     return re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", folded_text) is not None
+
+
+def kept_notes(rule: Dated, day: dt.date) -> tuple[str, ...]:
+    """A note when ``rule`` is in force on ``day`` only because its end is unverified."""
+    if rule.kept_past_end(day):
+        return (
+            f"Kept in force after {rule.end}: the end of this restriction is not confirmed by a "
+            "primary source, so its last verified state holds.",
+        )
+    return ()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..models import Hit, Outcome, Transaction
 from ..names import fold_text
-from ..rules import Embargo, RuleSet
+from ..rules import Embargo, RuleSet, UsPersonReach
 from ._common import (
     RECEIVING,
     Context,
@@ -15,6 +15,7 @@ from ._common import (
     contains_term,
     hit_for,
     items_label,
+    kept_notes,
     party_label,
     place_name,
     reach_of,
@@ -22,7 +23,8 @@ from ._common import (
 from ._content import without_food_medicine
 
 
-def _embargo_places(tx: Transaction, rule: Embargo) -> list[Place]:
+def embargo_places(tx: Transaction, rule: Embargo | UsPersonReach) -> list[Place]:
+    """The places of ``tx`` in the rule's countries or region (destination, route, parties)."""
     places: list[Place] = []
     if rule.region is not None:
         region = rule.region
@@ -96,7 +98,7 @@ def embargoes(ctx: Context) -> list[Hit]:
             statuses, exempt = without_food_medicine(tx, rules, day, ctx.statuses)
             if not statuses:
                 continue  # every item is exempt food or medicine
-        places = _embargo_places(tx, rule)
+        places = embargo_places(tx, rule)
         if not places:
             unknown = _region_unknowns(tx, rule)
             reach = reach_of(statuses, rule.items) if unknown else None
@@ -135,7 +137,7 @@ def embargoes(ctx: Context) -> list[Hit]:
                 field=places[0].field,
                 verified=reach.verified,
                 evidence=tuple(f"{p.field}: {p.label}" for p in places),
-                notes=((reach.note,) if reach.note else ()) + exempt,
+                notes=((reach.note,) if reach.note else ()) + exempt + kept_notes(rule, day),
             )
         )
     return hits
@@ -143,4 +145,4 @@ def embargoes(ctx: Context) -> list[Hit]:
 
 def embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Place]:
     """Every place the transaction touches that an embargo in force on ``day`` names."""
-    return [p for r in rules.of_kind(Embargo) if r.in_force(day) for p in _embargo_places(tx, r)]
+    return [p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r)]

@@ -20,7 +20,10 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
     """Screen a validated transaction against ``rules`` as they stood on ``day``."""
     statuses = jurisdiction(tx, rules, day)
     hits: list[Hit] = []
-    if day < rules.covers_from:
+    outside = day < rules.covers_from or (rules.covers_to is not None and day > rules.covers_to)
+    if outside:
+        period = f"from {rules.covers_from} to {rules.covers_to or 'no declared end'}"
+        side = "earlier" if day < rules.covers_from else "later"
         hits.append(
             Hit(
                 rule_id="ruleset.covers",
@@ -28,8 +31,9 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
                 outcome=Outcome.REVIEW,
                 citation=f"rule set {rules.name} {rules.version}",
                 message=(
-                    f"The rule set covers dates from {rules.covers_from}; {day} is earlier, so "
-                    "rules then in force may be missing. Screen against an appropriate rule set."
+                    f"{day} is outside the period this rule set covers ({period}): it is "
+                    f"{side}, so rules then in force may be missing or changed. Screen against "
+                    "a rule set that covers the date."
                 ),
                 source=rules.covers_source,
             )

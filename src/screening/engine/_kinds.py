@@ -17,12 +17,14 @@ from ._embargo import embargoes
 from ._item_control import item_controls
 from ._listing import listed_parties
 from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
+from ._us_person import us_person_reach
 
 __all__ = ["EVALUATORS"]
 
 EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
     {
         "embargo": embargoes,
+        "us_person_reach": us_person_reach,
         "listing": listed_parties,
         "item_control": item_controls,
         "transshipment": transshipment,

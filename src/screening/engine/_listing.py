@@ -7,8 +7,16 @@ import datetime as dt
 
 from ..models import Hit, ItemStatus, Outcome, Party, Transaction
 from ..names import NameMatch, address_similarity, fold_text
-from ..rules import Category, Entity, ListedListing, Listing, RuleSet, read_requirement
-from ._common import Context, cap, contains_term, hit_for, party_label, reach_of
+from ..rules import (
+    Category,
+    Entity,
+    GeneralLicence,
+    ListedListing,
+    Listing,
+    RuleSet,
+    read_requirement,
+)
+from ._common import Context, cap, contains_term, hit_for, kept_notes, party_label, reach_of
 from ._content import without_food_medicine
 
 _ADDRESS_CORROBORATES = 0.90
@@ -98,11 +106,18 @@ def _listing_hit(
         )
     if reach.note:
         notes.append(reach.note)
+    notes += kept_notes(listing, day)
     outcome = cap(outcome, reach.cap)
 
     licences = [lic for lic in rules.licences.get(listing.id, ()) if lic.in_force(day)]
     extra: list[Hit] = []
     for lic in licences:
+        outside = _outside_licence(tx, rules, day, lic)
+        if outside is not None:
+            notes.append(
+                f"General licence {lic.id} is in force but does not cover this: {outside}."
+            )
+            continue
         if lic.verified:
             outcome = cap(outcome, lic.outcome)
             notes.append(f"General licence {lic.id} in force ({lic.citation}).")
@@ -176,3 +191,24 @@ def _for_746_5_projects(tx: Transaction, rules: RuleSet, day: dt.date) -> bool |
         return None
     folded = fold_text(tx.end_use)
     return any(contains_term(folded, t) for r in rules_in_force for t in r.end_use_terms)
+
+
+def _outside_licence(
+    tx: Transaction, rules: RuleSet, day: dt.date, lic: GeneralLicence
+) -> str | None:
+    """Why ``lic`` does not cover ``tx`` (an excluded destination or party, an end use it does
+    not authorise), or None when it may. An unknown end use is not covered: fail closed."""
+    if lic.not_to is not None:
+        places = [("destination", tx.destination)] + [
+            (party_label(p), p.country) for p in tx.parties
+        ]
+        for label, code in places:
+            if rules.membership(lic.not_to, code, day).member:
+                return f"{label} ({code}) is in a destination it excludes"
+    if lic.end_use_terms:
+        if tx.end_use is None:
+            return "no end use is stated, and it covers only certain activities"
+        folded = fold_text(tx.end_use)
+        if not any(contains_term(folded, term) for term in lic.end_use_terms):
+            return f"the stated end use '{tx.end_use}' is not among the activities it covers"
+    return None

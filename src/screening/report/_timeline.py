@@ -178,6 +178,9 @@ def _window_order(
     return (window[1] or dt.date.min, window[0])
 
 
+_DAY = dt.timedelta(days=1)
+
+
 def _licences_for(rules: RuleSet, listing_ids: set[str]) -> list[GeneralLicence]:
     found: dict[str, GeneralLicence] = {}
     for listing_id in sorted(listing_ids):
@@ -187,15 +190,24 @@ def _licences_for(rules: RuleSet, listing_ids: set[str]) -> list[GeneralLicence]
 
 
 def _licence_spans(rules: RuleSet, listing_ids: set[str]) -> list[Span]:
-    """Licences in a relay, on alternating rows so each hand-over (and overlap) shows."""
+    """Licences in a relay, on alternating rows so each hand-over (and overlap) shows. A licence
+    that starts by the day after the previous one ends extends it ("ext. 1"); one that starts
+    later is a licence of its own (ZTE's 2018 authorisation after the 2016 TGL)."""
     spans = []
+    previous: GeneralLicence | None = None
+    extension = 0
     for i, lic in enumerate(_licences_for(rules, listing_ids)):
+        extends = previous is not None and (
+            previous.end is None or lic.start is None or lic.start <= previous.end + _DAY
+        )
+        extension = extension + 1 if extends else 0
+        previous = lic
         spans.append(
             Span(
                 start=lic.start or rules.covers_from,
                 end=lic.end,
                 kind="general_licence",
-                label="licence" if i == 0 else f"ext. {i}",
+                label=f"ext. {extension}" if extension else "licence",
                 title=lic.title or lic.id,
                 rule_ids=(lic.id,),
                 citation=lic.citation,

@@ -37,6 +37,7 @@ from ._schema import (
     RuleFile,
     Text,
     Transshipment,
+    UsPersonReach,
 )
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "SearchMatch",
     "Text",
     "Transshipment",
+    "UsPersonReach",
     "bundled_rules_dir",
     "load_rules",
     "located_problems",

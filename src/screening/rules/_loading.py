@@ -196,6 +196,7 @@ def _load(
         name=meta.name,
         version=meta.version,
         covers_from=meta.covers.start,
+        covers_to=meta.covers.end,
         covers_source=f"{header_file.file}:{header_file.line_of(('ruleset', 'covers'))}",
         matching=meta.matching,
         rules=rules,

@@ -95,6 +95,7 @@ class RuleSet:
         positions: Mapping[str, Mapping[tuple[str | int, ...], int]] | None = None,
         lists: tuple[ListVersion, ...] = (),
         name_readings: Mapping[str, Readings] | None = None,
+        covers_to: dt.date | None = None,
     ) -> None:
         """Built by `load_rules`. ``name_readings`` only saves work (see
         `NameIndex.foreign_readings`): the rule set is the same with or without it."""
@@ -104,6 +105,8 @@ class RuleSet:
         self.name = name
         self.version = version
         self.covers_from = covers_from
+        self.covers_to = covers_to
+        """The last day the rule set covers (None: no end declared)."""
         self.covers_source = covers_source
         """Where the coverage start is written, as ``file:line``."""
         self.matching = matching
@@ -240,6 +243,8 @@ class RuleSet:
     def membership(self, destinations: Destinations, country: str, day: dt.date) -> Membership:
         """Is ``country`` in ``destinations`` on ``day``? Direct naming beats group membership;
         among groups a verified membership beats an unverified one."""
+        if country in destinations.excluding:
+            return Membership(False)
         if destinations.all or country in destinations.countries:
             return Membership(True)
         found: Membership | None = None

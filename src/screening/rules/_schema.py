@@ -65,6 +65,7 @@ __all__ = [
     "RuleFile",
     "RulesetHeader",
     "Transshipment",
+    "UsPersonReach",
 ]
 
 
@@ -165,6 +166,9 @@ class Dated(_Closed):
     """Last day in force (YYYY-MM-DD, inclusive); none: still in force."""
     verified: Flag = True
     """False marks a fact no primary source confirmed: it may raise a review, never a block."""
+    to_verified: Flag = True
+    """False when the end (``to``) is not confirmed by a primary source: the restriction then
+    stays in force after it, as last verified (an unverified end never relaxes anything)."""
     note: Text | None = None
     """Free text for the reader: context, caveats, what is uncertain."""
 
@@ -176,9 +180,23 @@ class Dated(_Closed):
             raise ValueError(f"'to' ({end}) is before 'from' ({start})")
         return end
 
+    @model_validator(mode="after")
+    def _end_to_verify(self) -> Dated:
+        if not self.to_verified and self.end is None:
+            raise ValueError("'to_verified: false' needs a 'to' date to be about")
+        return self
+
     def in_force(self, day: dt.date) -> bool:
-        """True when ``day`` falls inside the window."""
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        """True when ``day`` falls inside the window; a restriction whose end is unverified
+        stays in force after it (fail closed: the last verified state holds)."""
+        if self.start is not None and day < self.start:
+            return False
+        return self.end is None or day <= self.end or not self.to_verified
+
+    def kept_past_end(self, day: dt.date) -> bool:
+        """True when ``day`` is after an unverified end, so the rule is in force only because
+        that end is not confirmed."""
+        return self.end is not None and day > self.end and not self.to_verified
 
 
 LintCode = Literal[
@@ -192,6 +210,7 @@ LintCode = Literal[
     "reason-not-classified",
     "unused-group",
     "unused-acceptance",
+    "unverified-end",
 ]
 """The warnings `screening rules check` gives (see `screening.lint`); a rule may accept some."""
 
@@ -222,6 +241,8 @@ class Destinations(_Closed):
     groups: tuple[GroupName, ...] = ()
     countries: tuple[Country, ...] = ()
     all: Flag = False
+    excluding: tuple[Country, ...] = ()
+    """Countries left out even when a group or ``all`` names them (e.g. Canada for EI)."""
 
     @model_validator(mode="after")
     def _not_empty(self) -> Destinations:
@@ -467,6 +488,48 @@ class GeneralLicence(BaseRule):
     listings: Annotated[tuple[RuleId, ...], Field(min_length=1)]
     outcome: Outcome = Outcome.REVIEW
     """What a match on a covered listing gives while this licence is in force."""
+    end_use_terms: tuple[Text, ...] = ()
+    """When given, the licence covers only transactions whose stated end use mentions one of
+    these terms (the activities it authorises); any other end use, or none, is not covered."""
+    not_to: Destinations | None = None
+    """Destinations the licence excludes: no relaxation when the destination or any party is
+    in them (e.g. Country Group E for ZTE's 2018 authorisation)."""
+
+    def in_force(self, day: dt.date) -> bool:
+        """A licence relaxes only inside its stated window: an unverified end never extends a
+        relaxation."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+Reach = Literal["us_persons", "owned_or_controlled"]
+
+
+class UsPersonReach(BaseRule):
+    """A sanctions programme that binds persons, whatever the goods' EAR status: US persons
+    (and, where the programme says so, foreign entities they own or control) dealing with a
+    country or region, and exports from the United States to it."""
+
+    kind: Literal["us_person_reach"]
+    countries: tuple[Country, ...] = ()
+    region: Region | None = None
+    checks: Annotated[tuple[Check, ...], Field(min_length=1)] = ("destination", "route", "parties")
+    """Where the transaction touches the country or region: as for an embargo."""
+    reaches: Annotated[tuple[Reach, ...], Field(min_length=1)] = ("us_persons",)
+    """Whom the programme binds: US persons, and/or entities owned or controlled by them (50% or
+    more, aggregated and multiplied down the chain; less than 50% gives a review)."""
+    exports_from_us: Flag = True
+    """Whether exports from the United States are reached whoever makes them."""
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = tuple(Role)
+    """The parties whose US-person status and ownership are checked."""
+    unknown_roles: tuple[Role, ...] = (Role.EXPORTER,)
+    """Roles in which an unknown US-person status or ownership gives a review that says so."""
+    outcome: Outcome = Outcome.BLOCK
+
+    @model_validator(mode="after")
+    def _one_target(self) -> UsPersonReach:
+        if bool(self.countries) == (self.region is not None):
+            raise ValueError("give either 'countries' or 'region', not both or neither")
+        return self
 
 
 class Transshipment(BaseRule):
@@ -518,7 +581,8 @@ Rule = Annotated[
     | Transshipment
     | DestinationMismatch
     | MissingParty
-    | EndUse,
+    | EndUse
+    | UsPersonReach,
     Field(discriminator="kind"),
 ]
 
@@ -586,9 +650,21 @@ class Matching(_Closed):
 
 
 class Coverage(_Closed):
-    """The period the rule set was written and checked for; earlier dates get a review."""
+    """The period the rule set was written and checked for; dates outside it get a review."""
 
     start: Day = Field(alias="from")
+    """The first day the rules were written for."""
+    end: Day | None = Field(default=None, alias="to")
+    """The last day the rules were checked for (the date of the last verified fact); later
+    dates get a review. None: no end declared (not for a bundled rule set)."""
+
+    @field_validator("end")
+    @classmethod
+    def _in_order(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"'to' ({end}) is before 'from' ({start})")
+        return end
 
 
 class RulesetHeader(_Closed):
