@@ -48,7 +48,15 @@ def item(**fields: Any) -> dict[str, Any]:
 
 def tx(date: str, destination: str, items: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     parties = extra.pop("parties", None) or [
-        {"role": "exporter", "name": "Example Maker Co.", "country": "CN"},
+        # Not a US person and not US-owned: these tests are about the goods, not about the
+        # sanctions programmes' reach over persons (tests/test_law_parties.py).
+        {
+            "role": "exporter",
+            "name": "Example Maker Co.",
+            "country": "CN",
+            "us_person": False,
+            "owners": [],
+        },
         {"role": "end_user", "name": "Example Operator", "country": destination},
     ]
     return {

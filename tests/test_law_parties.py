@@ -40,6 +40,9 @@ CHINESE_GOODS = {
     "origin": "CN",
     "unit_value": "1000",
     "us_content_value": "0",
+    # Made without US technology: these tests are about persons, not the foreign direct product
+    # rules (tests/test_law_items.py).
+    "direct_product_of": [],
 }
 
 
