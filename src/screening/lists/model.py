@@ -1,7 +1,7 @@
 """What an official list holds once read: entries (`ListEntry`) and the file they came from.
 
-Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN and EU XML, EU CSV, OpenSanctions
-FtM JSON Lines) is read into the same frozen shape, so loading into a rule set, diffing and
+Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN, EU and UK XML, EU, UK and OFSI
+CSV, OpenSanctions FtM JSON Lines) is read into the same frozen shape, so loading into a rule set, diffing and
 re-screening never look at a format again.
 """
 

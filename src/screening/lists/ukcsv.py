@@ -75,6 +75,21 @@ class _Layout:
     documents: tuple[tuple[str, str], ...]
     un_reference: str | None
 
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """The columns whose values are gathered from every row of a designation."""
+        documents = tuple(key for key, _ in self.documents)
+        return (
+            *self.start,
+            *self.birth,
+            *self.nationality,
+            *documents,
+            self.regime,
+            self.type,
+            *((self.un_reference,) if self.un_reference else ()),
+            "otherinformation",
+        )
+
 
 _UK = _Layout(
     format="uk-csv",
@@ -167,16 +182,19 @@ class _Draft:
     values: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, key: str, value: str | None) -> None:
+        """Keep a row's value of a column (none when empty)."""
         if value is not None:
             self.values.setdefault(key, []).append(value)
 
     def first(self, *keys: str) -> str | None:
+        """The first value kept of the first of ``keys`` that has one."""
         for key in keys:
             if self.values.get(key):
                 return self.values[key][0]
         return None
 
     def all(self, *keys: str) -> list[str]:
+        """Every value kept of ``keys``, in row order."""
         return [v for key in keys for v in self.values.get(key, [])]
 
 
@@ -247,9 +265,10 @@ def _parse(
             draft = drafts[ident] = _Draft(line, ident)
         _name(draft, layout, get)
         _address(draft, layout, get)
-        for key, value in row.items():
-            if key not in _NAME_KEYS:
-                draft.add(key, _clean(value))
+        for key in layout.kept:
+            value = get(key)
+            if value is not None and value not in draft.values.get(key, ()):
+                draft.add(key, value)
     if count == 0 and not problems:
         problems.add("no entries (a header row only)")
     entries = [e for d in drafts.values() if (e := _entry(d, layout, problems)) is not None]
