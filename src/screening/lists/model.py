@@ -1,8 +1,8 @@
 """What an official list holds once read: entries (`ListEntry`) and the file they came from.
 
 Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN, EU and UK XML, EU, UK and OFSI
-CSV, OpenSanctions FtM JSON Lines) is read into the same frozen shape, so loading into a rule set, diffing and
-re-screening never look at a format again.
+CSV, OpenSanctions FtM JSON Lines) is read into the same frozen shape, so loading into a rule
+set, diffing and re-screening never look at a format again.
 """
 
 from __future__ import annotations
@@ -146,12 +146,13 @@ class ListFile:
     primary: str
     """The file the entries' rows are in (``primary:row`` is cited in hits)."""
     format: str
-    """One of `FORMATS`: ``csl-csv``, ``csl-json``, ``ofac-sdn``, ``bis-dpl``, ``un-xml``, ..."""
+    """One of `FORMATS`: ``csl-csv``, ``csl-json``, ``ofac-sdn``, ``bis-dpl``, ``un-xml``, ...,
+    ``uk-csv``, ``ofsi-csv``."""
     layout: str
     """The layout within the format, e.g. ``2019`` (no ``_id``) or ``2022`` for CSL CSV."""
     family: str
-    """``csl``, ``ofac``, ``dpl``, ``un``, ``eu`` or ``os``: the prefix of rule ids built from
-    the entries."""
+    """``csl``, ``ofac``, ``dpl``, ``un``, ``eu``, ``uk`` or ``os``: the prefix of rule ids built
+    from the entries."""
     parts: tuple[ListPart, ...]
     entries: tuple[ListEntry, ...]
     notes: tuple[str, ...] = ()
