@@ -90,15 +90,41 @@ def test_a_denial_without_an_expiry_is_open(dpl: ListFile) -> None:
 
 @needs_data
 def test_an_empty_country_column_gives_no_country(dpl: ListFile) -> None:
-    """Villa's row has no country; Zadeh's Cyprus addresses have "CY" in the State column and
-    an empty Country: the reader does not guess a country from other columns."""
+    """Villa's row has no country, only a US state: the reader does not guess one."""
     (villa,) = named(dpl, "AARON ABRAHAM VILLA")
     assert villa.addresses == ("3415 RIVERA AVENUE, EL PASO, TX, 79905",)
     assert villa.countries == ()
+
+
+@needs_data
+def test_a_country_code_in_the_state_column_is_the_country(dpl: ListFile) -> None:
+    """Zadeh's Cyprus addresses have "CY" in the State column and an empty Country; Krutilin's
+    Stavropol address has "RS" there, the FIPS code of Russia (ISO's RS is Serbia)."""
     (zadeh,) = named(dpl, "MANSOUR MOGHTADERI ZADEH")
     assert len(zadeh.addresses) == 4
     assert zadeh.addresses[0] == "16 KYRAIKOU MATSI AVE, 3RD FLOOR, 1082 NICOSIA, CY"
-    assert zadeh.countries == ()
+    assert zadeh.countries == ("CY",)  # the fourth address is in North Carolina: no country
+    (krutilin,) = named(dpl, "ALEXEY KRUTILIN")
+    assert krutilin.addresses == (
+        "16 MELIORATOROV STREET, IVANOVSKOE VILLIAGE, STAVROPOL REGION, 357020, RU",
+    )
+    assert krutilin.countries == ("RU",)
+
+
+@pytest.mark.parametrize(
+    ("state", "country", "address", "countries"),
+    [("CY", "", "NICOSIA, CY", ("CY",)),
+     ("rs", "", "NICOSIA, RU", ("RU",)),
+     ("NC", "", "NICOSIA, NC", ()),
+     ("CY", "GR", "NICOSIA, CY, GR", ("GR",)),  # a Country wins; State stays text
+     ("ZZ", "", "NICOSIA, ZZ", ())],
+)  # fmt: skip
+def test_the_state_column_is_a_country_only_for_known_codes(
+    tmp_path: Path, state: str, country: str, address: str, countries: tuple[str, ...]
+) -> None:
+    path = write(tmp_path, dpl_row("ALPHA", City="NICOSIA", State=state, Country=country))
+    (entry,) = read_list(path).entries
+    assert (entry.addresses, entry.countries) == ((address,), countries)
 
 
 @needs_data

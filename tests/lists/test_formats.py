@@ -366,8 +366,8 @@ def test_header_without_the_needed_columns(tmp_path: Path) -> None:
     path.write_text("source,title\nEntity List (EL) - Bureau of Industry and Security,x\n")
     assert _problems(path, "l.csv") == [
         "l.csv:1: not a list format this library reads (a CSL CSV or JSON, an OFAC legacy CSV, "
-        "a BIS DPL file, UN, EU or UK XML, an EU CSV or OpenSanctions FtM JSON Lines); "
-        "it begins 'source,title'"
+        "a BIS DPL file, UN, EU or UK XML, an EU, UK or OFSI CSV or OpenSanctions FtM "
+        "JSON Lines); it begins 'source,title'"
     ]
 
 
@@ -376,8 +376,8 @@ def test_not_a_list(tmp_path: Path) -> None:
     path.write_text("ruleset:\n  name: x\n")
     assert _problems(path, "rules.yaml") == [
         "rules.yaml:1: not a list format this library reads (a CSL CSV or JSON, an OFAC legacy "
-        "CSV, a BIS DPL file, UN, EU or UK XML, an EU CSV or OpenSanctions FtM JSON Lines); "
-        "it begins 'ruleset:'"
+        "CSV, a BIS DPL file, UN, EU or UK XML, an EU, UK or OFSI CSV or OpenSanctions FtM "
+        "JSON Lines); it begins 'ruleset:'"
     ]
 
 

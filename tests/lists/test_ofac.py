@@ -115,6 +115,7 @@ def test_non_sdn_comments_continue_the_remarks(non_sdn: ListFile) -> None:
     assert bank.remarks is not None
     assert bank.remarks.startswith("SWIFT/BIC RUAGRUMM")
     assert bank.remarks.endswith("a.k.a. 'RUSAG'.")
+    assert "Registration Number 1027700342890 (Russia); For more" in bank.remarks
     assert bank.programs == ("UKRAINE-EO13662", "RUSSIA-EO14024")
     assert bank.countries == ("RU",)
     assert (bank.list, non_sdn.family, non_sdn.layout) == ("NON-SDN", "ofac", "legacy-csv")
@@ -176,6 +177,32 @@ def test_minus_zero_minus_is_empty(tmp_path: Path) -> None:
     assert (entry.remarks, entry.aliases) == (None, ())
     assert entry.addresses == ("Tehran, Iran",)
     assert entry.countries == ("IR",)
+
+
+@needs_data
+def test_comments_are_joined_where_ofac_cut_the_remarks(non_sdn: ListFile) -> None:
+    """OFAC cuts remarks at 1,000 characters and carries on in cons_comments.csv wherever the
+    cut falls: mid-word (17014, 17018), after a space (17250) or before one (17254)."""
+    remarks = {e.id: e.remarks or "" for e in non_sdn.entries}
+    assert "Registration Number 1027700342890 (Russia)" in remarks["17014"]
+    assert "(EO 14024 Directive 2): 24 Feb 2022" in remarks["17018"]
+    assert "Registration Number 1027700070518 (Russia); For more" in remarks["17250"]
+    assert "(Russia); Government Gazette Number 00044463" in remarks["17254"]
+
+
+@pytest.mark.parametrize(
+    ("remarks", "comment", "joined"),
+    [("Registration Numbe", "r 1027700342890.", "Registration Number 1027700342890."),
+     ("Tax ID No. 77 ", "(Russia).", "Tax ID No. 77 (Russia)."),
+     ("Tax ID No. 77", " (Russia).", "Tax ID No. 77 (Russia)."),
+     ("-0- ", "a.k.a. 'RUSAG'.", "a.k.a. 'RUSAG'.")],
+)  # fmt: skip
+def test_a_comment_continues_the_remarks_as_written(
+    tmp_path: Path, remarks: str, comment: str, joined: str
+) -> None:
+    path = _set(tmp_path, _primary(1, "ALPHA", remarks=remarks))
+    (tmp_path / "sdn_comments.csv").write_text(f'1,"{comment}"\n', "utf-8")
+    assert read_list(path).entries[0].remarks == joined
 
 
 def test_the_name_of_a_weak_aka_is_kept_once(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ from helpers.listdata import (
     EL,
     FTM,
     OFAC_SET,
+    OFSI_CSV,
+    UK_CSV,
     UN,
     csl_rows,
     needs_data,
@@ -32,6 +34,7 @@ from helpers.listdata import (
 )
 from helpers.strategies import SETTINGS
 from screening import ListError, ListUpdateError, load_rules
+from screening.errors import Problem
 from screening.lists import SOURCES, read_list, update_list
 from screening.lists.update import fetch_url
 
@@ -417,6 +420,41 @@ def test_the_official_addresses_of_the_lists_beyond_the_us() -> None:
     assert SOURCES["opensanctions"].format == "ftm-json"
     assert SOURCES["uk"].urls == ("https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.xml",)
     assert SOURCES["uk"].format == "uk-xml"
+    assert SOURCES["uk-csv"].urls == (
+        "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+        "https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+    )
+    assert SOURCES["uk-csv"].format == "uk-csv"
+    assert SOURCES["ofsi"].urls == (
+        "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+    )
+    assert SOURCES["ofsi"].format == "ofsi-csv"
+
+
+@pytest.mark.parametrize(
+    ("source", "sample", "entries"), [("uk-csv", UK_CSV, 4), ("ofsi", OFSI_CSV, 3)]
+)
+def test_the_uk_csv_lists_are_installed_from_their_addresses(
+    tmp_path: Path, source: str, sample: Path, entries: int
+) -> None:
+    """The first address fails (the FCDO has moved its files before): the next one is tried."""
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        if len(asked) == 1 and len(SOURCES[source].urls) > 1:
+            raise ListUpdateError([Problem("download failed: Not Found", file=url)])
+        return sample.read_bytes()
+
+    result = update_list(source, tmp_path / "lists", now=NOW, fetch=fetch)
+    assert asked == list(SOURCES[source].urls)
+    assert (result.status, result.manifest.entries) == ("created", entries)
+    listed = read_list(tmp_path / "lists" / source)
+    assert (listed.format, len(listed.entries), listed.url) == (
+        SOURCES[source].format,
+        entries,
+        asked[-1],
+    )
 
 
 @needs_data

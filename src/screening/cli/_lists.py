@@ -1,5 +1,5 @@
 """``screening lists ...``: official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS
-DPL): update, diff, rescreen, check.
+DPL, UN, EU, UK, OFSI, OpenSanctions): update, diff, rescreen, check.
 
 A `ListError` here is bad input (exit 3, ``error: ...``), not bad rules as it is for
 ``screen --lists``: `_list_errors` says so before the top group's mapping sees it.
@@ -45,9 +45,10 @@ def _list_errors(command: F) -> F:
     short_help="official screening lists: update, diff, rescreen, check", no_args_is_help=False
 )
 def lists() -> None:
-    """Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL): update
-    (download, validate and install with a manifest; the old copy is kept on failure), diff
-    two releases, rescreen a history (JSON Lines) with new lists, check list files.
+    """Official screening lists (CSL CSV/JSON, OFAC legacy CSV sets, BIS DPL, UN, EU, UK and
+    OFSI, OpenSanctions): update (download, validate and install with a manifest; the old copy
+    is kept on failure), diff two releases, rescreen a history (JSON Lines) with new lists,
+    check list files.
 
     \b
     Examples:
@@ -136,8 +137,10 @@ def update(
 @json_option("print the difference as one JSON object")
 @_list_errors
 def diff(old: Path, new: Path, as_json: bool) -> int:
-    """Compare two releases of a list (files or directories, any supported format). Exit
-    code: 0 no differences, 1 differences, 3 a list is unreadable.
+    """Compare two releases of a list (files or directories, any supported format), matching
+    entries on the list's own key (CSL _id, OFAC ent_num, UN reference number, EU logical id,
+    UK unique id, OFSI group id, OpenSanctions id). Exit code: 0 no differences, 1
+    differences, 3 a list is unreadable.
 
     \b
     Example:
@@ -167,7 +170,8 @@ def diff(old: Path, new: Path, as_json: bool) -> int:
 
 
 def _entry_line(mark: str, e: ListEntry) -> str:
-    extra = [x for x in (e.federal_register_notice, e.start and f"from {e.start}") if x]
+    cited = e.federal_register_notice or e.regime  # the lists beyond the US cite a regime
+    extra = [x for x in (cited, e.start and f"from {e.start}") if x]
     tail = f" ({'; '.join(str(x) for x in extra)})" if extra else ""
     return f"{mark} {e.list} {e.id}  {e.name}{tail}\n"
 

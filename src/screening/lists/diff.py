@@ -1,8 +1,10 @@
 """What changed between two releases of a list: entries added, removed and changed.
 
-Entries are matched by source list and id. An entry whose id changed but whose name did not
-(a release in another layout, or a derived id whose fields changed) is matched by name when
-exactly one removed and one added entry of the same list share it, and reported as changed.
+Entries are matched by source list and the list's most stable key (`ListEntry.release_key`):
+the CSL ``_id``, OFAC ``ent_num``, UN reference number, EU logical id, UK unique id, OFSI group
+id, FtM id. An entry whose key changed but whose name did not (a release in another layout, or
+a derived id whose fields changed) is matched by name when exactly one removed and one added
+entry of the same list share it, and reported as changed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class EntryChange:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the entry's list and id, and each changed field's old and new value."""
-        old, new = self.old.to_dict(), self.new.to_dict()
+        old, new = self.old.to_dict(every_field=True), self.new.to_dict(every_field=True)
         return {
             "list": self.new.list,
             "id": self.new.id,
@@ -84,8 +86,8 @@ def _differing(old: ListEntry, new: ListEntry) -> tuple[str, ...]:
 
 def diff_lists(old: ListFile, new: ListFile) -> ListDiff:
     """Entries added, removed and changed from ``old`` to ``new`` (any two supported lists)."""
-    old_by = {e.key: e for e in old.entries}
-    new_by = {e.key: e for e in new.entries}
+    old_by = {e.release_key: e for e in old.entries}
+    new_by = {e.release_key: e for e in new.entries}
     changed = []
     for key in sorted(old_by.keys() & new_by.keys()):
         fields = _differing(old_by[key], new_by[key])
@@ -107,7 +109,7 @@ def diff_lists(old: ListFile, new: ListFile) -> ListDiff:
             a, b = olds[0], news[0]
             changed.append(EntryChange(a, b, _differing(a, b)))
             paired.update((id(a), id(b)))
-    changed.sort(key=lambda c: c.new.key)
+    changed.sort(key=lambda c: c.new.release_key)
     return ListDiff(
         old=old,
         new=new,

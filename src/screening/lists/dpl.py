@@ -4,6 +4,11 @@ header, one row per person and address.
 Rows of one denial (same name, effective and expiration dates and Federal Register citation) are
 one entry with all its addresses, as the Consolidated Screening List groups them. The file
 gives no ids: an entry's id is derived from those four fields, so it is stable across releases.
+
+Some foreign addresses have their country code in the State column and an empty Country (the
+2022-09 file: Nicosia addresses with ``CY``, Stavropol ones with ``RS``, the FIPS 10-4 code of
+Russia, not ISO's Serbia). `STATE_AS_COUNTRY` reads those codes as the country; any other
+code in State is a US state or stays text of the address only.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from .._io.countries import is_country
 from .model import ListEntry, derived_id
 from .reading import Collector, Records, Source, unique, us_date
 
-__all__ = ["COLUMNS", "DPL_NAME", "looks_like_dpl", "parse_dpl"]
+__all__ = ["COLUMNS", "DPL_NAME", "STATE_AS_COUNTRY", "looks_like_dpl", "parse_dpl"]
 
 COLUMNS = (
     "Name",
@@ -33,6 +38,9 @@ COLUMNS = (
 )
 REQUIRED = ("Name", "Effective_Date", "Expiration_Date", "FR_Citation")
 DPL_NAME = "Denied Persons List (DPL) - Bureau of Industry and Security"
+STATE_AS_COUNTRY = {"CY": "CY", "RS": "RU"}
+"""Codes found in the State column of foreign addresses with no Country, and the ISO country
+they stand for there (checked against the addresses: Nicosia, Cyprus; Stavropol, Russia)."""
 
 
 @dataclass(slots=True)
@@ -80,7 +88,10 @@ def parse_dpl(source: Source, problems: Collector) -> tuple[tuple[ListEntry, ...
         draft = groups.setdefault(key, _Draft(line))
         dates[key] = (start, end)
         country = (v.get("Country") or "").upper() or None
-        parts = [v.get(c) for c in ("Street_Address", "City", "State", "Postal_Code")]
+        state = v.get("State")
+        if country is None and state is not None and state.upper() in STATE_AS_COUNTRY:
+            country, state = STATE_AS_COUNTRY[state.upper()], None
+        parts = [v.get("Street_Address"), v.get("City"), state, v.get("Postal_Code")]
         parts.append(country)
         text = ", ".join(p for p in parts if p)
         if text:

@@ -14,7 +14,8 @@ entity's columns (``Entity_LogicalId``, ``Entity_EU_ReferenceNumber``, ``Entity_
 repeated on each; rows are grouped by ``Entity_LogicalId``.
 
 The EU reference number (``EU.27.28``) is the entry's id when there is one, else the logical
-id. A name alias with ``strong="false"`` is a weak alias (review, never a block on its own).
+id; the logical id is the entry's ``stable_id`` either way (what diffs match releases on). A
+name alias with ``strong="false"`` is a weak alias (review, never a block on its own).
 The listing starts at the earliest publication date of the entry's regulations. Country code
 ``00`` means unknown.
 """
@@ -220,6 +221,7 @@ def _entry(draft: _Draft, problems: Collector) -> ListEntry | None:
         type=_TYPES.get((draft.subject or "").lower()),
         start=min(draft.published, default=None),
         remarks=draft.remark,
+        stable_id=f"logical-{draft.logical_id}" if draft.logical_id else None,
         row=str(draft.line),
     )
 

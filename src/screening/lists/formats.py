@@ -11,6 +11,8 @@
 | ``eu-xml``    | XML whose root element is ``<export>`` (EU Financial Sanctions Files) |
 | ``uk-xml``    | XML whose root element is ``<Designations>`` (UK Sanctions List)     |
 | ``eu-csv``    | a semicolon-separated header with ``Entity_LogicalId`` (EU FSF CSV)  |
+| ``uk-csv``    | a CSV header with ``Unique ID`` and ``Name 6`` (FCDO; after a date line) |
+| ``ofsi-csv``  | a CSV header with ``Group ID`` and ``Name 6`` (OFSI; after a date line) |
 | ``ftm-json``  | JSON Lines, the first an object with ``schema`` and ``properties``  |
 
 Gzip is recognised by its magic bytes. A directory is read through its ``manifest.json`` (as
@@ -33,6 +35,7 @@ from .model import ListEntry, ListFile, ListPart
 from .ofac import companion_role, is_nonsdn, ofac_layout, read_ofac
 from .reading import Collector, Source, csv_rows, read_source
 from .uk import UK_ROOT, parse_uk
+from .ukcsv import parse_ofsi_csv, parse_uk_csv, sniff_uk_csv
 from .un import UN_ROOT, parse_un
 from .xmldoc import root_name
 
@@ -49,6 +52,8 @@ FORMATS = (
     "eu-csv",
     "ftm-json",
     "uk-xml",
+    "uk-csv",
+    "ofsi-csv",
 )
 _XML_ROOTS = {UN_ROOT: "un-xml", EU_ROOT: "eu-xml", UK_ROOT: "uk-xml"}
 _PRIMARIES = ("sdn.csv", "cons_prim.csv")
@@ -80,6 +85,9 @@ def sniff(source: Source, path: Path) -> str:
         )
     if ";" in first_line and "Entity_LogicalId" in first_line:
         return "eu-csv"
+    uk_csv = sniff_uk_csv(source)
+    if uk_csv is not None:
+        return uk_csv
     scratch = Collector(source.display)
     if "\t" in first_line:
         row = next(
@@ -109,7 +117,8 @@ def sniff(source: Source, path: Path) -> str:
         [
             Problem(
                 "not a list format this library reads (a CSL CSV or JSON, an OFAC legacy CSV, "
-                "a BIS DPL file, UN, EU or UK XML, an EU CSV or OpenSanctions FtM JSON Lines); "
+                "a BIS DPL file, UN, EU or UK XML, an EU, UK or OFSI CSV or OpenSanctions FtM "
+                "JSON Lines); "
                 f"it begins {shown!r}",
                 file=source.display,
                 line=1,
@@ -151,6 +160,12 @@ def _read_file(path: Path, display: str) -> ListFile:
     elif fmt == "uk-xml":
         entries, rows = parse_uk(source, problems)
         layout, family = "xml", "uk"
+    elif fmt == "uk-csv":
+        entries, rows = parse_uk_csv(source, problems)
+        layout, family = "csv", "uk"
+    elif fmt == "ofsi-csv":
+        entries, rows = parse_ofsi_csv(source, problems)
+        layout, family = "csv-2022", "uk"
     elif fmt == "eu-csv":
         entries, rows = parse_eu_csv(source, problems)
         layout, family = "csv-1.1", "eu"

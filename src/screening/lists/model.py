@@ -1,8 +1,8 @@
 """What an official list holds once read: entries (`ListEntry`) and the file they came from.
 
-Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN and EU XML, EU CSV, OpenSanctions
-FtM JSON Lines) is read into the same frozen shape, so loading into a rule set, diffing and
-re-screening never look at a format again.
+Every format (CSL CSV and JSON, OFAC legacy CSV, BIS DPL, UN, EU and UK XML, EU, UK and OFSI
+CSV, OpenSanctions FtM JSON Lines) is read into the same frozen shape, so loading into a rule
+set, diffing and re-screening never look at a format again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, fields
 
 __all__ = ["ListEntry", "ListFile", "ListPart", "derived_id", "list_code"]
 
-_OPTIONAL = frozenset({"weak_aliases", "nationalities", "birth_dates", "identifiers", "regime"})
+_OPTIONAL = frozenset(
+    {"weak_aliases", "nationalities", "birth_dates", "identifiers", "regime", "stable_id"}
+)
 """Fields added for the lists beyond the US: left out of `ListEntry.to_dict` when empty, so the
 output for the US lists stays as it was."""
 _SETS = ("aliases", "addresses", "countries", "programs", "weak_aliases", "nationalities")
@@ -79,6 +81,10 @@ class ListEntry:
     regime: str | None = None
     """The sanctions regime the entry is listed under and the list's reference for it, e.g.
     "Al-Qaida regime, QDe.004"; cited in hits. None for the US lists (they cite a notice)."""
+    stable_id: str | None = None
+    """The list's own identifier when it outlives ``id`` across releases: the EU logical id
+    (an entry that gains an EU reference number keeps it). None when ``id`` is that already
+    (UN reference number, UK unique id, OFSI group id, FtM id, OFAC ent_num, CSL ``_id``)."""
     row: str = field(default="", compare=False)
     """Where the entry is in its file: the line it starts on (CSV, text), or ``results[i]``
     (JSON). Hits cite ``file:row``."""
@@ -87,6 +93,12 @@ class ListEntry:
     def key(self) -> tuple[str, str]:
         """What identifies the entry across releases: its list and its id."""
         return (self.list, self.id)
+
+    @property
+    def release_key(self) -> tuple[str, str]:
+        """What identifies the entry from one release of its list to the next (what `lists
+        diff` matches on): its list and ``stable_id``, or ``id`` when it has none."""
+        return (self.list, self.stable_id or self.id)
 
     def content(self) -> dict[str, object]:
         """The entry's fields that matter when comparing releases (not its line)."""
@@ -100,13 +112,13 @@ class ListEntry:
             out[f.name] = value
         return out
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, *, every_field: bool = False) -> dict[str, object]:
         """JSON-ready: dates as ISO strings, tuples as lists (fields of other lists' entries
-        only when set)."""
+        only when set, unless ``every_field``)."""
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in _OPTIONAL and not value:
+            if f.name in _OPTIONAL and not value and not every_field:
                 continue
             if isinstance(value, dt.date):
                 value = value.isoformat()
@@ -134,12 +146,13 @@ class ListFile:
     primary: str
     """The file the entries' rows are in (``primary:row`` is cited in hits)."""
     format: str
-    """One of `FORMATS`: ``csl-csv``, ``csl-json``, ``ofac-sdn``, ``bis-dpl``, ``un-xml``, ..."""
+    """One of `FORMATS`: ``csl-csv``, ``csl-json``, ``ofac-sdn``, ``bis-dpl``, ``un-xml``, ...,
+    ``uk-csv``, ``ofsi-csv``."""
     layout: str
     """The layout within the format, e.g. ``2019`` (no ``_id``) or ``2022`` for CSL CSV."""
     family: str
-    """``csl``, ``ofac``, ``dpl``, ``un``, ``eu`` or ``os``: the prefix of rule ids built from
-    the entries."""
+    """``csl``, ``ofac``, ``dpl``, ``un``, ``eu``, ``uk`` or ``os``: the prefix of rule ids built
+    from the entries."""
     parts: tuple[ListPart, ...]
     entries: tuple[ListEntry, ...]
     notes: tuple[str, ...] = ()

@@ -5,7 +5,8 @@ The files have no header; ``-0-`` marks an empty field; some end with a DOS end-
 Columns: primary ``ent_num, name, type, programs, title, call_sign, vessel_type, tonnage, GRT,
 vessel_flag, vessel_owner, remarks``; alternate names ``ent_num, alt_num, alt_type, alt_name,
 alt_remarks``; addresses ``ent_num, add_num, address, city_etc, country, add_remarks``;
-comments ``ent_num, remarks_extension``. The companions must be of the same release as the
+comments ``ent_num, remarks_extension`` (the rest of remarks OFAC cut at 1,000 characters,
+joined as written: the cut often falls mid-word). The companions must be of the same release as the
 primary file: when many of their ``ent_num`` are unknown to it, the set is refused. Weak
 a.k.a.s, which OFAC gives only in the remarks ("a.k.a. 'BNC'."), are kept as aliases too, as
 the Consolidated Screening List does.
@@ -62,6 +63,9 @@ class _Draft:
     type: str
     programs: tuple[str, ...]
     remarks: str | None
+    raw_remarks: str = ""
+    """The remarks field as written: the comments file continues it where OFAC cut it off at
+    1,000 characters, often mid-word ("Registration Numbe" + "r 1027700342890")."""
     aliases: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
@@ -187,6 +191,7 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
             draft.aliases.append(name)
             draft.programs = unique([*draft.programs, *programs])
             draft.remarks = " ".join(x for x in (draft.remarks, values[11]) if x) or None
+            draft.raw_remarks = draft.remarks or ""
             notes.append(
                 f"{primary.name}:{row.line}: ent_num {ent} repeats (first on line {draft.row}); "
                 "merged"
@@ -198,6 +203,7 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
             type="Entity" if kind is None else _TYPES.get(kind.lower(), kind),
             programs=programs,
             remarks=values[11],
+            raw_remarks=row.fields[11] if values[11] is not None else "",
         )
     if rows == 0 and not problems:
         problems.add("no entries")
@@ -212,7 +218,7 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
         count = 0
         orphans: set[int] = set()
         known: set[int] = set()
-        for _row, ent, values in _records(part, part_problems, width, role):
+        for row, ent, values in _records(part, part_problems, width, role):
             count += 1
             entry = entries.get(ent)
             if entry is None:
@@ -230,7 +236,9 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
                 if code is not None:
                     entry.countries.append(code)
             elif role == "comments" and values[1] is not None:
-                entry.remarks = " ".join(x for x in (entry.remarks, values[1]) if x)
+                # A continuation, joined as written: no space is added at the cut.
+                entry.raw_remarks += row.fields[1]
+                entry.remarks = _value(entry.raw_remarks)
         parts.append(ListPart(path.name, part.sha256, count))
         problems.problems += part_problems.all()
         seen = len(orphans) + len(known)

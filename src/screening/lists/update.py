@@ -144,6 +144,23 @@ SOURCES: dict[str, ListSource] = {
             "UK-Sanctions-List.xml",
         ),
         ListSource(
+            "uk-csv",
+            "UK Sanctions List (FCDO), CSV",
+            (
+                "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+                "https://docs.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+            ),
+            "uk-csv",
+            "UK-Sanctions-List.csv",
+        ),
+        ListSource(
+            "ofsi",
+            "OFSI Consolidated List of Financial Sanctions Targets, CSV (2022 format)",
+            ("https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",),
+            "ofsi-csv",
+            "ConList.csv",
+        ),
+        ListSource(
             "opensanctions",
             "OpenSanctions sanctions collection, FollowTheMoney JSON Lines",
             ("https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json",),
