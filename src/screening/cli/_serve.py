@@ -83,7 +83,8 @@ def serve(
     /openapi.json. Every request but health and readiness needs an API key with its scope.
     Without --keys or SCREENING_API_KEYS a key for this run is made and printed on stderr.
 
-    Exit code: 0 after a clean stop (Ctrl-C, SIGTERM), 3 unreadable keys, 4 bad rules.
+    Stops gracefully on Ctrl-C or SIGTERM (uvicorn then ends the process by that signal);
+    exits 3 on unreadable keys, 4 on bad rules or lists, before listening.
 
     \b
     Examples:

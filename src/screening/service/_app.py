@@ -544,9 +544,7 @@ def _reload(service: Service, *, fan_out: bool = True) -> tuple[dict[str, Any], 
 
 async def _reload_on_signal(service: Service) -> None:
     # A worker signalled on its own reloads on its own (its supervisor was not signalled).
-    body, status = await run_in_threadpool(functools.partial(_reload, service, fan_out=False))
-    if status != 200:
-        log.error("SIGHUP: %s", body["message"])
+    await run_in_threadpool(functools.partial(_reload, service, fan_out=False))  # logs itself
 
 
 def _install_sighup(loop: asyncio.AbstractEventLoop, handler: Callable[[], object]) -> bool:
