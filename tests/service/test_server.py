@@ -214,3 +214,28 @@ def test_two_workers_reload_together(tmp_path: Path) -> None:
             wait_for(all_new, 60, "every worker on the new rules")
     finally:
         assert stop(server) in (0, -signal.SIGTERM), server.log.read_text(errors="replace")
+
+
+def test_serve_starts_with_the_bundled_rules_and_nothing_else(tmp_path: Path) -> None:
+    """No rules, no lists, no keys: the bundled rules, and a key made for the run (on stderr)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "SCREENING_API_KEYS"}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "screening", "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, bundled_rules_dir(), "", log)
+    try:
+        wait_for(lambda: httpx.get(f"{server.url}/readyz").status_code == 200, 60, "readiness")
+        said = log.read_text(errors="replace")
+        server.key = said.split("with every scope: ", 1)[1].split()[0]
+        with server.client() as c:
+            assert c.get("/v1/rules").json()["fingerprint"] == load_rules().fingerprint
+        assert httpx.get(f"{server.url}/v1/rules").status_code == 401
+    finally:
+        assert stop(server) in (0, -signal.SIGTERM), log.read_text(errors="replace")

@@ -115,6 +115,7 @@ def serve(
         max_body=max_body,
         max_batch_body=max_batch_body,
         party_cache=party_cache,
+        freeze_heap=True,
     )
     if not len(config.keys()):
         key, line = make_key("local", SCOPES)

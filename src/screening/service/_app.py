@@ -74,6 +74,12 @@ CONFIG_ENV = "SCREENING_SERVE_CONFIG"
 _CHUNK = 64
 """Batch lines screened per step: one step's output is sent before the next is screened."""
 
+_INLINE_BODY = 16_384
+"""A transaction up to this size (a few parties: well under a millisecond) is screened on the
+event loop itself: handing it to a thread costs more than it saves, since screening holds the
+GIL anyway. A larger one (hundreds of aliases) goes to a thread, so that it cannot hold up the
+health checks for long."""
+
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -107,6 +113,9 @@ class ServiceConfig:
     """Largest body of ``POST /v1/screen/batch``, in bytes."""
     party_cache: int = DEFAULT_PARTY_CACHE
     """Parties whose name search each worker process remembers (0: none)."""
+    freeze_heap: bool = False
+    """Freeze the heap after each load (`gc.freeze`), as a long-running process should; off for
+    an application embedded in another process (tests), whose heap is not ours to freeze."""
     supervisor_pid: int | None = None
     """The process supervising several workers: ``POST /v1/admin/reload`` sends it SIGHUP so
     that every worker reloads, after checking here that the new rules load."""
@@ -223,7 +232,9 @@ def create_app(
     config = config or ServiceConfig()
     service = Service(
         config=config,
-        holder=RulesHolder(config.load, party_cache=config.party_cache),
+        holder=RulesHolder(
+            config.load, party_cache=config.party_cache, freeze_heap=config.freeze_heap
+        ),
         keys=keys if keys is not None else config.keys(),
     )
 
@@ -317,9 +328,11 @@ def _routes(service: Service) -> APIRouter:
         day = _as_of(as_of)
         loaded = service.loaded()
         body = await request.body()
-        line, outcome = await run_in_threadpool(
-            _screen_body, body, loaded.rules, day, service.holder.cache
-        )
+        work = (body, loaded.rules, day, service.holder.cache)
+        if len(body) <= _INLINE_BODY:
+            line, outcome = _screen_body(*work)
+        else:
+            line, outcome = await run_in_threadpool(_screen_body, *work)
         service.metrics.outcome(outcome)
         return Response(line, media_type="application/json")
 

@@ -10,6 +10,7 @@ raises the `RuleError` that says why.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ class RulesHolder:
     memory early).
     """
 
-    def __init__(self, load: Callable[[], RuleSet], *, party_cache: int) -> None:
+    def __init__(
+        self, load: Callable[[], RuleSet], *, party_cache: int, freeze_heap: bool = False
+    ) -> None:
         self._load = load
+        self._freeze = freeze_heap
         self._lock = threading.Lock()  # one reload at a time; requests never wait on it
         self.cache = PartyCache(party_cache)
         self.current: Loaded | None = None
@@ -47,6 +51,8 @@ class RulesHolder:
         """Load the rules (or take ``rules``, already loaded) as the first rule set."""
         with self._lock:
             self.current = Loaded(rules if rules is not None else self._load(), _now())
+            if self._freeze:
+                _settle()
             return self.current
 
     def reload(self) -> tuple[Loaded, Loaded]:
@@ -63,7 +69,18 @@ class RulesHolder:
             self.reloads["ok"] += 1
             if old is None or old.rules.fingerprint != new.rules.fingerprint:
                 self.cache.clear()
+            if self._freeze:
+                _settle()
             return (old or new), new
+
+
+def _settle() -> None:
+    """Freeze the heap with the rule set in it, as the README advises a long-running process:
+    the collector stops walking half a million objects that live as long as the rules. Thawed
+    first, so that a replaced rule set is collected rather than frozen for ever."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _now() -> str:
