@@ -20,9 +20,11 @@ from .audit import (
     verify_record,
 )
 from .batch import BatchResult, screen_many
+from .engine import PartyCache
 from .errors import (
     BatchError,
     DocumentError,
+    KeysError,
     ListError,
     ListUpdateError,
     LogError,
@@ -58,12 +60,14 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "KeysError",
     "ListError",
     "ListUpdateError",
     "ListVersion",
     "LogError",
     "Outcome",
     "Party",
+    "PartyCache",
     "Problem",
     "RecordError",
     "Role",
