@@ -24,7 +24,7 @@ from screening import RuleSet, bundled_rules_dir, load_rules, parse_transaction,
 from screening.audit import record_line
 from screening.batch import run_batch
 from screening.service import ServiceConfig, create_app, new_key, parse_keys
-from screening.service._app import SECURITY_HEADERS
+from screening.service._guard import SECURITY_HEADERS
 
 
 @pytest.fixture(scope="module")

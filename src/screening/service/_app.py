@@ -25,8 +25,6 @@ import json
 import logging
 import os
 import signal
-import time
-import traceback
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
@@ -39,7 +37,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._io.countries import is_country
 from .._version import __version__
@@ -49,9 +46,11 @@ from ..batch import JsonLine, Record, Rendered, Unreadable, render_jsonl, screen
 from ..engine import DEFAULT_PARTY_CACHE, PartyCache
 from ..errors import KeysError, Problem, RuleError, TransactionError
 from ..rules import RuleSet, load_rules
+from ._guard import Guard
 from ._keys import ApiKeys, Principal, parse_keys
 from ._metrics import Metrics
 from ._openapi import ERROR, RECORD, TRANSACTION_EXAMPLES, components
+from ._refusal import Refusal
 from ._state import Loaded, RulesHolder
 
 __all__ = [
@@ -79,19 +78,6 @@ _INLINE_BODY = 16_384
 event loop itself: handing it to a thread costs more than it saves, since screening holds the
 GIL anyway. A larger one (hundreds of aliases) goes to a thread, so that it cannot hold up the
 health checks for long."""
-
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cache-control", b"no-store"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
-    (b"strict-transport-security", b"max-age=31536000"),
-)
-"""Sent with every response. The API serves no page yet; when the review page lands it loosens
-``content-security-policy`` for its own styles only (no external CDN, no inline script)."""
 
 
 @dataclass(frozen=True)
@@ -147,31 +133,6 @@ class ServiceConfig:
         if self.extra_keys:
             keys |= parse_keys(self.extra_keys, "generated key")
         return keys
-
-
-class Refusal(Exception):
-    """A request refused with a status and a JSON body (`_openapi.ERROR`); never a trace."""
-
-    def __init__(
-        self,
-        status: int,
-        error: str,
-        message: str,
-        problems: Sequence[Problem] = (),
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error = error
-        self.message = message
-        self.problems = problems
-        self.headers = headers
-
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"error": self.error, "message": self.message}
-        if self.problems:
-            body["problems"] = [{"path": p.path, "message": p.message} for p in self.problems]
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
 @dataclass
@@ -262,7 +223,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    app.add_middleware(_Guard, service=service)
+    app.add_middleware(
+        Guard,
+        max_body=config.max_body,
+        max_batch_body=config.max_batch_body,
+        metrics=service.metrics,
+    )
     _handlers(app)
     app.include_router(_routes(service))
     for router in routers:
@@ -666,103 +632,3 @@ def _openapi_route(app: FastAPI, service: Service) -> None:
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(principal: Principal = any_key) -> JSONResponse:
         return JSONResponse(document())
-
-
-# --- the guard: limits, headers, metrics, no traces ------------------------------------------
-
-
-class _TooLarge(Exception):
-    pass
-
-
-_ROUTES = frozenset(
-    {
-        "/v1/screen",
-        "/v1/screen/batch",
-        "/v1/search",
-        "/v1/rules",
-        "/v1/admin/reload",
-        "/healthz",
-        "/readyz",
-        "/metrics",
-        "/openapi.json",
-    }
-)
-
-
-class _Guard:
-    """Pure ASGI middleware around every request: refuses a body over the limit (413, by its
-    Content-Length before reading, or while reading one sent in chunks), adds the security
-    headers, times the request for the metrics, and turns anything that escapes into a bare
-    500 (the trace goes to the log, never into a response)."""
-
-    def __init__(self, app: ASGIApp, service: Service) -> None:
-        self.app = app
-        self.service = service
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        path = scope["path"]
-        config = self.service.config
-        limit = config.max_batch_body if path == "/v1/screen/batch" else config.max_body
-        status = [0]
-
-        async def send_secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                route = path if path in _ROUTES else "other"
-                self.service.metrics.observe(
-                    scope["method"], route, status[0], time.perf_counter() - start
-                )
-
-        length = _content_length(scope)
-        if length is None or length > limit:
-            refusal = (
-                Refusal(400, "bad request", "Content-Length is not a whole number")
-                if length is None
-                else _too_large(limit)
-            )
-            await refusal.response()(scope, receive, send_secured)
-            return
-        received = [0]
-
-        async def receive_counted() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                received[0] += len(message.get("body", b""))
-                if received[0] > limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, receive_counted, send_secured)
-        except _TooLarge:
-            if status[0]:
-                raise
-            await _too_large(limit).response()(scope, receive, send_secured)
-        except Exception:
-            log.error("internal error on %s %s\n%s", scope["method"], path, traceback.format_exc())
-            if status[0]:
-                raise
-            await Refusal(500, "internal error", "internal error (logged)").response()(
-                scope, receive, send_secured
-            )
-
-
-def _too_large(limit: int) -> Refusal:
-    return Refusal(413, "too large", f"the request body is over the limit of {limit} bytes")
-
-
-def _content_length(scope: Scope) -> int | None:
-    """The declared body length (0 when none is declared), or None when it is not a number."""
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() else None
-    return 0
