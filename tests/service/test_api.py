@@ -52,7 +52,9 @@ def client(keys: dict[str, str]) -> Iterator[TestClient]:
     def explode() -> None:
         raise RuntimeError("secret detail of a bug")
 
-    app = create_app(ServiceConfig(), keys=parse_keys(keys["_lines"], "test"), routers=[boom])
+    app = create_app(
+        ServiceConfig(), keys=parse_keys(keys["_lines"], "test"), routers=[lambda service: boom]
+    )
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 

@@ -185,11 +185,12 @@ def create_app(
     *,
     rules: RuleSet | None = None,
     keys: ApiKeys | None = None,
-    routers: Sequence[APIRouter] = (),
+    routers: Sequence[Callable[[Service], APIRouter]] = (),
 ) -> FastAPI:
     """The service as an ASGI application. ``rules``: an already loaded rule set to start with
     (reloads read ``config`` again); ``keys``: instead of the configured ones; ``routers``:
-    more routes (the review desk), served under the same guard."""
+    more routes (the review desk), each made from the `Service` (its keys' scopes, the rules,
+    the metrics) and served under the same guard."""
     config = config or ServiceConfig()
     service = Service(
         config=config,
@@ -231,8 +232,8 @@ def create_app(
     )
     _handlers(app)
     app.include_router(_routes(service))
-    for router in routers:
-        app.include_router(router)
+    for make_router in routers:
+        app.include_router(make_router(service))
     _openapi_route(app, service)
     return app
 
