@@ -16,9 +16,12 @@ import jsonschema
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers.clirun import cli
 from helpers.ruleedit import replace_once
+from helpers.strategies import SETTINGS, json_values, transactions
 from helpers.zte import numbered, zte_transactions
 from screening import RuleSet, bundled_rules_dir, load_rules, parse_transaction, screen
 from screening.audit import record_line
@@ -414,3 +417,23 @@ def test_openapi_has_the_transaction_schema_and_examples_that_screen(
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"id": "x"}, schema)
     assert {"/v1/screen", "/v1/screen/batch", "/v1/search", "/v1/rules"} <= set(doc["paths"])
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        json_values(),
+        transactions().map(lambda tx: {**tx, "metadata": {"x": float("nan")}}),
+        st.tuples(transactions(), st.text(), json_values()).map(
+            lambda t: {**t[0], t[1]: t[2]}  # an extra key, or a known key with any value
+        ),
+    )
+)
+def test_no_body_gets_a_500(client: TestClient, keys: dict[str, str], data: Any) -> None:
+    """Whatever JSON arrives (NaN included, which Python's parser accepts), the answer is a
+    record or a 422 that says why."""
+    body = json.dumps(data)
+    response = client.post("/v1/screen", content=body, headers=_auth(keys["orders"]))
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["message"]
