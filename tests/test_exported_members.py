@@ -64,6 +64,7 @@ PACKAGES = [
     "screening.authoring",
     "screening.report",
     "screening.batch",
+    "screening.service",
     "screening.cli",
 ]
 """The public package and every face other code imports from (one per layer)."""

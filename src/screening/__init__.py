@@ -20,9 +20,11 @@ from .audit import (
     verify_record,
 )
 from .batch import BatchResult, screen_many
+from .engine import PartyCache
 from .errors import (
     BatchError,
     DocumentError,
+    KeysError,
     ListError,
     ListUpdateError,
     LogError,
@@ -61,6 +63,7 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Jurisdiction",
+    "KeysError",
     "ListError",
     "ListUpdateError",
     "ListVersion",
@@ -68,6 +71,7 @@ __all__ = [
     "Outcome",
     "Owner",
     "Party",
+    "PartyCache",
     "Problem",
     "RecordError",
     "Role",

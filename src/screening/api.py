@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._io.yamlfile import Located
-from .engine import evaluate
+from .engine import PartyCache, evaluate
 from .errors import DocumentError, Problem, TransactionError
 from .models import Decision, Transaction
 from .rules import RuleSet, load_rules
@@ -79,13 +79,15 @@ def screen(
     *,
     rules: RuleSet | str | Path | None = None,
     as_of: dt.date | None = None,
+    cache: PartyCache | None = None,
 ) -> Decision:
     """Screen one transaction and return an explainable `Decision`.
 
     ``rules`` is a loaded `RuleSet` (load once, reuse), a rules directory to load, or None for
     the bundled rule set (loaded once). The rules are evaluated as they
     stood on ``as_of``, by default the transaction's own date. Raises `TransactionError` for a
-    malformed transaction; never returns "clear" for one.
+    malformed transaction; never returns "clear" for one. ``cache``, a `PartyCache` kept across
+    calls, saves searching a party's names again; the decision is the same with or without it.
     """
     tx = parse_transaction(transaction)
     if rules is None or isinstance(rules, str | Path):
@@ -98,7 +100,7 @@ def screen(
         raise TransactionError([Problem(f"as_of must be a date, got {as_of!r}", path="as_of")])
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
-    return evaluate(tx, ruleset, as_of or tx.date)
+    return evaluate(tx, ruleset, as_of or tx.date, cache=cache)
 
 
 def transaction_from(doc: Located, *, key: str | None = None) -> Transaction:

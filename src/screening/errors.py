@@ -14,6 +14,7 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     ├── LogError             a decision log cannot be read or appended to
     ├── BatchError           a batch run cannot go on (its input or output file is unusable,
     │                        or its worker processes keep dying); one bad record never raises it
+    ├── KeysError            the service's API keys (a keys file or variable) cannot be read
     ├── LockUnavailableError a file cannot be locked on this platform or filesystem, so nothing
     │                        is written to it (callers turn it into their own error)
     └── YamlProblem          internal: one located problem carried out of the YAML reader, always
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 __all__ = [
     "BatchError",
     "DocumentError",
+    "KeysError",
     "ListError",
     "ListUpdateError",
     "LockUnavailableError",
@@ -154,6 +156,12 @@ class RecordError(ScreeningError):
 
 class LogError(ScreeningError):
     """A decision log could not be read or written: names the file and the reason."""
+
+
+class KeysError(ScreeningError):
+    """Raised when the API keys of `screening serve` cannot be read (a missing keys file, a
+    line that is not ``PRINCIPAL SCOPES sha256:HEX``, an unknown scope); the message names the
+    file (or variable) and line. The service does not start without readable keys."""
 
 
 class LockUnavailableError(ScreeningError):

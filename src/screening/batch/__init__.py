@@ -15,6 +15,7 @@ from ._core import (
     screen_record,
     usable_cpus,
 )
+from ._files import Rendered, render_jsonl
 from ._job import run_batch
 from ._tabular import (
     check_columns,
@@ -29,10 +30,12 @@ __all__ = [
     "BatchResult",
     "JsonLine",
     "Record",
+    "Rendered",
     "Unreadable",
     "check_columns",
     "flat_columns",
     "record_id",
+    "render_jsonl",
     "result_from_row",
     "result_to_row",
     "row_to_transaction",

@@ -42,6 +42,7 @@ from typing import Any, Generic, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..api import screen
+from ..engine import DEFAULT_PARTY_CACHE, PartyCache
 from ..errors import BatchError, Problem, TransactionError
 from ..models import Decision, Outcome, Transaction
 from ..rules import RuleSet, load_rules
@@ -188,6 +189,7 @@ def screen_many(
     as_of: dt.date | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start_method: str | None = None,
+    party_cache: int = DEFAULT_PARTY_CACHE,
 ) -> Iterator[BatchResult]:
     """Screen transactions (models or plain dicts) and yield one `BatchResult` each, in order.
 
@@ -195,7 +197,9 @@ def screen_many(
     per usable CPU. ``rules`` defaults to the bundled rule set; ``as_of`` as in `screen`.
     ``start_method`` overrides how workers start ("fork", "forkserver", "spawn"); the default
     forks on Linux and uses the platform's default elsewhere. The input is read lazily, and at
-    most ``2 * workers`` chunks of ``chunk_size`` records are held at once.
+    most ``2 * workers`` chunks of ``chunk_size`` records are held at once. Each process keeps
+    a `PartyCache` of ``party_cache`` parties (0: none): repeated counterparties are searched
+    once, with the same results.
 
     >>> for result in screen_many(rows, rules=rules, workers=2):   # doctest: +SKIP
     ...     print(result.index, result.id, result.outcome, result.error)
@@ -210,6 +214,7 @@ def screen_many(
         chunk_size=chunk_size,
         start_method=start_method,
         render=_identity,
+        party_cache=party_cache,
     )
     return (result for chunk in chunks for result in chunk)
 
@@ -223,15 +228,17 @@ def screen_chunks(
     chunk_size: int,
     start_method: str | None,
     render: Callable[[BatchResult], T],
+    party_cache: int = DEFAULT_PARTY_CACHE,
 ) -> Generator[list[T], None, None]:
     """The engine behind `screen_many`: yields, in input order, one list per chunk of records,
     each result passed through ``render`` (in the worker, so serialising a result for output is
     done in parallel too). ``render`` must be a module-level function when ``workers > 1``."""
     ruleset = _check(rules, workers, as_of, chunk_size)
+    cache = PartyCache(party_cache)  # checks the size; a worker gets its own, empty
     count = usable_cpus() if workers == 0 else workers
     if count == 1:
-        return _in_process(records, ruleset, as_of, chunk_size, render)
-    return _Pool(ruleset, count, as_of, chunk_size, start_method, render).run(records)
+        return _in_process(records, ruleset, as_of, chunk_size, render, cache)
+    return _Pool(ruleset, count, as_of, chunk_size, start_method, render, cache).run(records)
 
 
 def _check(rules: RuleSet | None, workers: int, as_of: dt.date | None, chunk_size: int) -> RuleSet:
@@ -250,8 +257,11 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
-def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
-    """Screen one record; never raises: anything that goes wrong becomes an error result."""
+def screen_record(
+    record: Record, rules: RuleSet, as_of: dt.date | None, cache: PartyCache | None = None
+) -> BatchResult:
+    """Screen one record; never raises: anything that goes wrong becomes an error result.
+    ``cache`` as in `screen`."""
     payload = record.payload
     try:
         if isinstance(payload, JsonLine):
@@ -259,7 +269,7 @@ def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> Batc
         if isinstance(payload, Unreadable):
             reason = payload.reason
         else:
-            decision = screen(payload, rules=rules, as_of=as_of)  # type: ignore[arg-type]
+            decision = screen(payload, rules=rules, as_of=as_of, cache=cache)  # type: ignore[arg-type]
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,
@@ -298,22 +308,26 @@ def _in_process(
     as_of: dt.date | None,
     chunk_size: int,
     render: Callable[[BatchResult], T],
+    cache: PartyCache,
 ) -> Generator[list[T], None, None]:
     for chunk in _chunks(records, chunk_size):
-        yield [render(screen_record(r, rules, as_of)) for r in chunk]
+        yield [render(screen_record(r, rules, as_of, cache)) for r in chunk]
 
 
 # --- worker processes ------------------------------------------------------------------------
 
-_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any]] | None = None
+_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any], PartyCache] | None = None
 """Set once per worker process by `_init_worker`: the compiled rules and how to screen."""
 
 
 def _init_worker(
-    rules: RuleSet, as_of: dt.date | None, render: Callable[[BatchResult], Any]
+    rules: RuleSet,
+    as_of: dt.date | None,
+    render: Callable[[BatchResult], Any],
+    cache: PartyCache,
 ) -> None:
     global _WORKER
-    _WORKER = (rules, as_of, render)
+    _WORKER = (rules, as_of, render, PartyCache(cache.maxsize))  # this worker's own, empty
     # Everything the worker holds now (the rule set: some 500,000 objects) lives as long as it
     # does. Out of the collector's reach, a full collection no longer walks it all, and a forked
     # worker no longer writes to every page it shares with the parent (copy-on-write).
@@ -327,8 +341,8 @@ def _init_worker(
 
 def _work(records: list[Record]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
-    rules, as_of, render = _WORKER
-    return [render(screen_record(r, rules, as_of)) for r in records]
+    rules, as_of, render, cache = _WORKER
+    return [render(screen_record(r, rules, as_of, cache)) for r in records]
 
 
 def _context(start_method: str | None) -> BaseContext:
@@ -366,7 +380,10 @@ class _Pool(Generic[T]):
         chunk_size: int,
         start_method: str | None,
         render: Callable[[BatchResult], T],
+        cache: PartyCache,
     ) -> None:
+        self.cache = cache
+        """The caller's cache: for chunks screened here when they cannot reach a worker."""
         self.rules = rules
         self.workers = workers
         self.as_of = as_of
@@ -381,7 +398,7 @@ class _Pool(Generic[T]):
             max_workers=self.workers,
             mp_context=self.context,
             initializer=_init_worker,
-            initargs=(self.rules, self.as_of, self.render),
+            initargs=(self.rules, self.as_of, self.render, self.cache),
         )
 
     def run(self, records: Iterable[Record]) -> Generator[list[T], None, None]:
@@ -436,7 +453,10 @@ class _Pool(Generic[T]):
         except Exception:
             # The chunk or its results could not cross the process boundary (an unpicklable
             # record, say): screen it here rather than lose it.
-            return [self.render(screen_record(r, self.rules, self.as_of)) for r in work.records]
+            return [
+                self.render(screen_record(r, self.rules, self.as_of, self.cache))
+                for r in work.records
+            ]
 
     def _restart(self, pool: ProcessPoolExecutor, window: deque[_Work[T]]) -> ProcessPoolExecutor:
         """A worker died: keep what finished, mark everything else to be screened again."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, TextIO
 
+from ..engine import DEFAULT_PARTY_CACHE
 from ..errors import BatchError
 from ..rules import RuleSet
 from ._core import Record, record_id, screen_chunks
@@ -80,11 +81,13 @@ def run_batch(
     chunk_size: int = 64,
     progress: bool | None = None,
     stderr: TextIO | None = None,
+    party_cache: int = DEFAULT_PARTY_CACHE,
 ) -> BatchSummary:
     """Screen every record of INPUT into OUTPUT, resuming what OUTPUT already holds.
 
     ``progress=None`` draws a progress bar when ``stderr`` is a terminal. Raises `BatchError`
     when a file is unusable as a whole; a bad record becomes an error record instead.
+    ``party_cache`` as in `screen_many`.
     """
     err = stderr or sys.stderr
     if input_path != "-" and _same_file(input_path, output_path):
@@ -113,6 +116,7 @@ def run_batch(
         chunk_size=chunk_size,
         start_method=None,
         render=RENDERERS[out_fmt],
+        party_cache=party_cache,
     )
     finished = complete = False
     screened = counted = 0

@@ -19,7 +19,7 @@ import click
 
 from .._version import __version__
 from ..errors import BatchError, RuleError, ScreeningError
-from . import _audit, _batch, _lists, _rules, _screen
+from . import _audit, _batch, _lists, _rules, _screen, _serve
 from ._output import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -133,6 +133,7 @@ for _command in (
     _rules.rules,
     _lists.lists,
     _batch.batch,
+    _serve.serve,
 ):
     app.add_command(_command)
 

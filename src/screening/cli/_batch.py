@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..engine import DEFAULT_PARTY_CACHE
 from ..models import Outcome
 from ..rules import load_rules
 from ._options import COUNT, as_of_option, rules_option, screen_lists_option
@@ -35,6 +36,14 @@ _FORMATS = click.Choice(["jsonl", "csv", "parquet"])
 @click.option("--input-format", type=_FORMATS, help="override")
 @click.option("--output-format", type=_FORMATS, help="override")
 @click.option("--chunk-size", type=COUNT, default=64, metavar="N", help="records per unit of work")
+@click.option(
+    "--party-cache",
+    type=COUNT,
+    default=DEFAULT_PARTY_CACHE,
+    metavar="N",
+    help=f"parties whose name search each process remembers (default {DEFAULT_PARTY_CACHE}; "
+    "0: none); decisions are the same either way",
+)
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
 def batch(
     input: str,
@@ -46,6 +55,7 @@ def batch(
     input_format: str | None,
     output_format: str | None,
     chunk_size: int,
+    party_cache: int,
     quiet: bool,
 ) -> int:
     """Screen every transaction in INPUT (- reads JSON Lines) and write one record per input
@@ -78,6 +88,7 @@ def batch(
             output_format=output_format,
             chunk_size=chunk_size,
             progress=False if quiet else None,
+            party_cache=party_cache,
         )
     except KeyboardInterrupt:
         error(

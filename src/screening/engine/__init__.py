@@ -6,12 +6,23 @@ No I/O, no clock, no global state: the same transaction, rule set and day always
 
 One private module per rule kind (or group of kinds that are evaluated together), each with an
 evaluator of the signature `Evaluator`; `EVALUATORS` maps every kind to its evaluator.
+`PartyCache` memoises the one costly pure step (a party's name search) across evaluations:
+callers that screen many transactions (batch, the service) pass one to `evaluate`.
 """
 
 from __future__ import annotations
 
+from ._cache import DEFAULT_PARTY_CACHE, PartyCache, PartyMatches
 from ._common import Context, Evaluator
 from ._evaluate import evaluate
 from ._kinds import EVALUATORS
 
-__all__ = ["EVALUATORS", "Context", "Evaluator", "evaluate"]
+__all__ = [
+    "DEFAULT_PARTY_CACHE",
+    "EVALUATORS",
+    "Context",
+    "Evaluator",
+    "PartyCache",
+    "PartyMatches",
+    "evaluate",
+]

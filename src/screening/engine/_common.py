@@ -6,11 +6,15 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .._io.countries import country_name
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Party, Role, Transaction
 from ..names import fold_text
 from ..rules import BaseRule, Dated, ItemScope, RuleSet
+
+if TYPE_CHECKING:
+    from ._cache import PartyCache
 
 RECEIVING = (Role.BUYER, Role.CONSIGNEE, Role.INTERMEDIATE_CONSIGNEE, Role.END_USER)
 """Roles whose country is a destination of the goods (for de minimis and licence checks)."""
@@ -44,6 +48,8 @@ class Context:
     rules: RuleSet
     day: dt.date
     statuses: tuple[ItemStatus, ...]
+    cache: PartyCache | None = None
+    """Where party name searches are memoised (`PartyCache`), or None to search every time."""
 
 
 Evaluator = Callable[[Context], list[Hit]]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..models import Decision, Hit, Outcome, Transaction
 from ..rules import RuleSet
+from ._cache import PartyCache
 from ._common import Context, Evaluator
 from ._jurisdiction import jurisdiction
 from ._kinds import EVALUATORS
@@ -16,8 +17,13 @@ _RUNS: tuple[Evaluator, ...] = tuple(run for run in EVALUATORS.values() if run i
 sorts them, so it does not depend on it)."""
 
 
-def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
-    """Screen a validated transaction against ``rules`` as they stood on ``day``."""
+def evaluate(
+    tx: Transaction, rules: RuleSet, day: dt.date, *, cache: PartyCache | None = None
+) -> Decision:
+    """Screen a validated transaction against ``rules`` as they stood on ``day``.
+
+    ``cache`` memoises party name searches across calls (`PartyCache`); the decision is the
+    same, byte for byte, with or without it."""
     statuses = jurisdiction(tx, rules, day)
     hits: list[Hit] = []
     outside = day < rules.covers_from or (rules.covers_to is not None and day > rules.covers_to)
@@ -38,7 +44,7 @@ def evaluate(tx: Transaction, rules: RuleSet, day: dt.date) -> Decision:
                 source=rules.covers_source,
             )
         )
-    context = Context(tx, rules, day, statuses)
+    context = Context(tx, rules, day, statuses, cache)
     for run in _RUNS:
         hits += run(context)
     hits = _dedupe(hits)

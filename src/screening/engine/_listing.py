@@ -16,6 +16,7 @@ from ..rules import (
     RuleSet,
     read_requirement,
 )
+from ._cache import PartyMatches
 from ._common import Context, cap, contains_term, hit_for, kept_notes, party_label, reach_of
 from ._content import without_food_medicine
 
@@ -27,12 +28,13 @@ def listed_parties(ctx: Context) -> list[Hit]:
     entity with a listing in force gives a hit, relaxed by any general licence in force."""
     tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
     hits: list[Hit] = []
-    thresholds = rules.matching
     for i, party in enumerate(tx.parties):
-        queries = [(f"parties[{i}].name", party.name)]
-        queries += [(f"parties[{i}].aliases[{j}]", a) for j, a in enumerate(party.aliases)]
-        for field, query in queries:
-            for match in rules.names.search(query, cutoff=thresholds.possible):
+        found = (
+            _search(rules, party) if ctx.cache is None else ctx.cache.matches(rules, party, _search)
+        )
+        for name_field, query, matches in found:
+            field = f"parties[{i}].{name_field}"
+            for match in matches:
                 entity = rules.entities[match.key]
                 for listing in rules.listings.get(entity.id, ()):
                     if not listing.in_force(day):
@@ -43,6 +45,13 @@ def listed_parties(ctx: Context) -> list[Hit]:
                     if hit is not None:
                         hits += hit
     return hits
+
+
+def _search(rules: RuleSet, party: Party) -> PartyMatches:
+    """The listed names each of the party's names matches: what `PartyCache` keeps."""
+    names = [("name", party.name), *((f"aliases[{j}]", a) for j, a in enumerate(party.aliases))]
+    cutoff = rules.matching.possible
+    return tuple((field, q, tuple(rules.names.search(q, cutoff=cutoff))) for field, q in names)
 
 
 def _listing_hit(

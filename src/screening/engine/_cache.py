@@ -1,0 +1,89 @@
+"""`PartyCache`: a bounded memo of what the name search found for a party.
+
+Searching a party's name and aliases in the listed names is most of what screening costs (some
+three quarters of a transaction against the full CSL), and order streams repeat their
+counterparties. The search is a pure function of the party's names and the rule set's name
+index, so its result can be kept and reused: the cache changes how fast a decision is made,
+never what it is (tests check decisions byte for byte against uncached screening).
+
+Keys hold the rule-set fingerprint and the sha256 of each list loaded (the fingerprint covers
+the lists too; naming them is belt and braces), so a reload or a list update can never be
+answered from another rule set's entry: it simply misses. The party part of the key is its name
+and aliases exactly as the validated `Party` holds them (already stripped and NFC by the model),
+not the name normaliser's output: two spellings that normalise alike still explain their match
+differently (the hit quotes the query), and decisions must stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from ..models import Party
+from ..names import NameMatch
+from ..rules import RuleSet
+
+__all__ = ["DEFAULT_PARTY_CACHE", "PartyCache", "PartyMatches"]
+
+DEFAULT_PARTY_CACHE = 10_000
+"""Parties kept by default: a few MB (an entry is the party's names and, rarely, a match)."""
+
+PartyMatches = tuple[tuple[str, str, tuple[NameMatch, ...]], ...]
+"""For each name of a party (its name, then each alias): the field, the name, and the listed
+names it matches at or above the rule set's ``possible`` threshold, best first."""
+
+_Key = tuple[str, tuple[str, ...], str, tuple[str, ...]]
+
+
+class PartyCache:
+    """A least-recently-used memo of party name searches, at most ``maxsize`` parties.
+
+    Safe to share between threads (one lock around the table; the search itself runs outside
+    it). A process pool gets one cache per worker: it pickles as an empty cache of the same
+    size. ``maxsize=0`` keeps nothing (every lookup searches).
+    """
+
+    def __init__(self, maxsize: int = DEFAULT_PARTY_CACHE) -> None:
+        if isinstance(maxsize, bool) or not isinstance(maxsize, int) or maxsize < 0:
+            raise ValueError(f"maxsize must be a whole number >= 0, got {maxsize!r}")
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._table: OrderedDict[_Key, PartyMatches] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[type[PartyCache], tuple[int]]:
+        return (PartyCache, (self.maxsize,))
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"<PartyCache {len(self)}/{self.maxsize} hits={self.hits} misses={self.misses}>"
+
+    def clear(self) -> None:
+        """Forget every entry (after a reload, to free the old rule set's entries early)."""
+        with self._lock:
+            self._table.clear()
+
+    def matches(
+        self, rules: RuleSet, party: Party, search: Callable[[RuleSet, Party], PartyMatches]
+    ) -> PartyMatches:
+        """``search(rules, party)``, from the table when this party was searched before with
+        the same rule set and lists."""
+        key = (rules.fingerprint, tuple(v.sha256 for v in rules.lists), party.name, party.aliases)
+        with self._lock:
+            found = self._table.get(key)
+            if found is not None:
+                self._table.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        found = search(rules, party)
+        if self.maxsize:
+            with self._lock:
+                self._table[key] = found
+                if len(self._table) > self.maxsize:
+                    self._table.popitem(last=False)
+        return found

@@ -1,0 +1,30 @@
+"""`screening serve`: the library as an HTTP service (FastAPI on uvicorn), with API keys, limits,
+metrics and atomic rule reloads. Needs the ``serve`` extra (``pip install 'screening[serve]'``).
+
+The layer above batch, reports and changes, below the command line. The review desk's routes
+(cases, dispositions; scope ``review``) join through ``create_app(routers=...)``.
+"""
+
+from __future__ import annotations
+
+from ._app import CONFIG_ENV, KEYS_ENV, Refusal, Service, ServiceConfig, app_from_env, create_app
+from ._keys import SCOPES, ApiKeys, Principal, hash_key, new_key, parse_keys
+from ._state import Loaded, RulesHolder
+
+__all__ = [
+    "CONFIG_ENV",
+    "KEYS_ENV",
+    "SCOPES",
+    "ApiKeys",
+    "Loaded",
+    "Principal",
+    "Refusal",
+    "RulesHolder",
+    "Service",
+    "ServiceConfig",
+    "app_from_env",
+    "create_app",
+    "hash_key",
+    "new_key",
+    "parse_keys",
+]
