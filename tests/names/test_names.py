@@ -133,6 +133,7 @@ built from pieces that exercise legal forms, split words, initials, look-alikes 
 @given(names)
 @example("Beijing 8-Star International Co.")
 @example("\u0432x-\u0436")  # a look-alike letter next to a non-look-alike across a hyphen
+@example("L:IMITEDLTD")  # a split legal form is re-joined after a glued one is split off
 def test_normalize_is_idempotent(name: str) -> None:
     once = normalize(name)
     assert normalize(once) == once

@@ -462,7 +462,9 @@ def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _words_of(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     table = _word_table()
-    words = _unglue(_rejoin(_join_initials(_split(folded))))
+    # Re-join once more after ungluing: "L:IMITEDLTD" unglues to "l imited ltd", whose "l imited"
+    # is then "limited", as normalising it again would make it (idempotence).
+    words = _rejoin(_unglue(_rejoin(_join_initials(_split(folded)))))
     canon: list[str] = []
     written: list[str] = []
     for w in words:
