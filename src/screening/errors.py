@@ -14,6 +14,9 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     ├── LogError             a decision log cannot be read or appended to
     ├── BatchError           a batch run cannot go on (its input or output file is unusable,
     │                        or its worker processes keep dying); one bad record never raises it
+    ├── StoreError           a review store cannot be opened, read or written, or a request to
+    │   │                    it is wrong (unknown case, a hit that cannot be disposed of)
+    │   └── ConflictError    someone else changed the case first: nothing was written
     ├── LockUnavailableError a file cannot be locked on this platform or filesystem, so nothing
     │                        is written to it (callers turn it into their own error)
     └── YamlProblem          internal: one located problem carried out of the YAML reader, always
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BatchError",
+    "ConflictError",
     "DocumentError",
     "ListError",
     "ListUpdateError",
@@ -36,6 +40,7 @@ __all__ = [
     "RuleError",
     "ScenarioError",
     "ScreeningError",
+    "StoreError",
     "TransactionError",
     "YamlProblem",
 ]
@@ -154,6 +159,17 @@ class RecordError(ScreeningError):
 
 class LogError(ScreeningError):
     """A decision log could not be read or written: names the file and the reason."""
+
+
+class StoreError(ScreeningError):
+    """A review store could not be used (bad URL, schema newer than this program, unreachable
+    database) or a request to it is wrong (unknown case or hit, a hit that cannot be disposed
+    of): names what and where."""
+
+
+class ConflictError(StoreError):
+    """Another reviewer changed the same case or disposition first; nothing was written, so
+    the caller can look again and retry."""
 
 
 class LockUnavailableError(ScreeningError):

@@ -11,7 +11,26 @@ evaluator of the signature `Evaluator`; `EVALUATORS` maps every kind to its eval
 from __future__ import annotations
 
 from ._common import Context, Evaluator
+from ._dispositions import (
+    apply_dispositions,
+    disposable,
+    entry_of,
+    hit_id,
+    party_key,
+    party_of,
+)
 from ._evaluate import evaluate
 from ._kinds import EVALUATORS
 
-__all__ = ["EVALUATORS", "Context", "Evaluator", "evaluate"]
+__all__ = [
+    "EVALUATORS",
+    "Context",
+    "Evaluator",
+    "apply_dispositions",
+    "disposable",
+    "entry_of",
+    "evaluate",
+    "hit_id",
+    "party_key",
+    "party_of",
+]
