@@ -31,6 +31,10 @@ class Database:
         """Run one statement and return its rows (none for a statement without)."""
         raise NotImplementedError
 
+    def has_table(self, name: str) -> bool:
+        """Whether the database holds a table of that name."""
+        raise NotImplementedError
+
     def write(self) -> Any:
         """A context manager: one write transaction, exclusive among writers, all or nothing."""
         raise NotImplementedError
@@ -62,6 +66,10 @@ class _Sqlite(Database):
             return list(self._conn.execute(sql, tuple(params)).fetchall())
         except sqlite3.Error as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
+
+    def has_table(self, name: str) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return bool(self.query(sql, (name,)))
 
     @contextmanager
     def write(self) -> Iterator[Database]:
@@ -103,6 +111,9 @@ class _Postgres(Database):
             return list(cur.fetchall()) if cur.description is not None else []
         except self._errors as exc:
             raise StoreError(f"{_redact(self.url)}: {exc}") from exc
+
+    def has_table(self, name: str) -> bool:
+        return self.query("SELECT to_regclass(?)", (name,))[0][0] is not None
 
     @contextmanager
     def write(self) -> Iterator[Database]:

@@ -34,10 +34,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def schema_version(db: Database) -> int:
     """The store's schema version: 0 for an empty database."""
-    try:
-        rows = db.query("SELECT value FROM meta WHERE key = 'schema_version'")
-    except StoreError:
+    if not db.has_table("meta"):
         return 0
+    rows = db.query("SELECT value FROM meta WHERE key = 'schema_version'")
     return int(rows[0][0]) if rows else 0
 
 
