@@ -19,7 +19,7 @@ import click
 
 from .._version import __version__
 from ..errors import BatchError, RuleError, ScreeningError
-from . import _audit, _batch, _lists, _rules, _screen
+from . import _audit, _batch, _lists, _review, _rules, _screen
 from ._output import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -133,6 +133,9 @@ for _command in (
     _rules.rules,
     _lists.lists,
     _batch.batch,
+    _review.review,
+    _review.store,
+    _review.watch,
 ):
     app.add_command(_command)
 
