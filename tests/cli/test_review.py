@@ -82,7 +82,7 @@ def test_exit_codes(setup: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) ->
     assert cli("review", "list")[0] == 5  # no store anywhere: usage
     monkeypatch.setenv("SCREENING_STORE", url)
     assert cli("screen", path)[0] == 1
-    code, out = cli("review", "list", "--json")
+    _, out = cli("review", "list", "--json")
     case = json.loads(out)
     other = next(h for h in case["hits"] if h["rule_id"] != "el-zte-kangxun")
     args = ["--reason", "x", "--reviewer", "a"]
