@@ -109,3 +109,21 @@ def test_tampered_history_fails_audit(setup: tuple[str, Path]) -> None:
     code, out = cli("audit", "verify", "--store", url)
     assert code == 1
     assert "event 1" in out
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_opens_one_case_per_transaction(tmp_path: Path, workers: str) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    rows = [{**TX, "id": f"b-{i % 3}"} for i in range(6)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, _ = cli(
+        "batch", source, "-o", tmp_path / "out.jsonl", "--workers", workers, "--store", url, "-q"
+    )
+    assert code == 1
+    _, out = cli("review", "list", "--store", url, "--json")
+    assert sorted(json.loads(line)["transaction_id"] for line in out.splitlines()) == [
+        "b-0",
+        "b-1",
+        "b-2",
+    ]

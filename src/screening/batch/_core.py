@@ -45,6 +45,7 @@ from ..api import screen
 from ..errors import BatchError, Problem, TransactionError
 from ..models import Decision, Outcome, Transaction
 from ..rules import RuleSet, load_rules
+from ..store import Store, open_store
 
 __all__ = [
     "BatchResult",
@@ -223,15 +224,17 @@ def screen_chunks(
     chunk_size: int,
     start_method: str | None,
     render: Callable[[BatchResult], T],
+    store: str | None = None,
 ) -> Generator[list[T], None, None]:
     """The engine behind `screen_many`: yields, in input order, one list per chunk of records,
     each result passed through ``render`` (in the worker, so serialising a result for output is
-    done in parallel too). ``render`` must be a module-level function when ``workers > 1``."""
+    done in parallel too). ``render`` must be a module-level function when ``workers > 1``.
+    ``store`` is a review store URL: each process opens it once and screens with it."""
     ruleset = _check(rules, workers, as_of, chunk_size)
     count = usable_cpus() if workers == 0 else workers
     if count == 1:
-        return _in_process(records, ruleset, as_of, chunk_size, render)
-    return _Pool(ruleset, count, as_of, chunk_size, start_method, render).run(records)
+        return _in_process(records, ruleset, as_of, chunk_size, render, store)
+    return _Pool(ruleset, count, as_of, chunk_size, start_method, render, store).run(records)
 
 
 def _check(rules: RuleSet | None, workers: int, as_of: dt.date | None, chunk_size: int) -> RuleSet:
@@ -250,8 +253,23 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
-def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> BatchResult:
-    """Screen one record; never raises: anything that goes wrong becomes an error result."""
+_STORES: dict[str, Store] = {}
+"""The review stores this process opened, by URL: one connection per process."""
+
+
+def _store(url: str | None) -> Store | None:
+    if url is None:
+        return None
+    if url not in _STORES:
+        _STORES[url] = open_store(url)
+    return _STORES[url]
+
+
+def screen_record(
+    record: Record, rules: RuleSet, as_of: dt.date | None, store: str | None = None
+) -> BatchResult:
+    """Screen one record; never raises: anything that goes wrong becomes an error result.
+    With a ``store`` URL, dispositions apply and review decisions open cases there."""
     payload = record.payload
     try:
         if isinstance(payload, JsonLine):
@@ -259,7 +277,12 @@ def screen_record(record: Record, rules: RuleSet, as_of: dt.date | None) -> Batc
         if isinstance(payload, Unreadable):
             reason = payload.reason
         else:
-            decision = screen(payload, rules=rules, as_of=as_of)  # type: ignore[arg-type]
+            decision = screen(
+                payload,  # type: ignore[arg-type]
+                rules=rules,
+                as_of=as_of,
+                store=_store(store),
+            )
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,
@@ -298,22 +321,27 @@ def _in_process(
     as_of: dt.date | None,
     chunk_size: int,
     render: Callable[[BatchResult], T],
+    store: str | None = None,
 ) -> Generator[list[T], None, None]:
     for chunk in _chunks(records, chunk_size):
-        yield [render(screen_record(r, rules, as_of)) for r in chunk]
+        yield [render(screen_record(r, rules, as_of, store)) for r in chunk]
 
 
 # --- worker processes ------------------------------------------------------------------------
 
-_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any]] | None = None
+_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any], str | None] | None = None
 """Set once per worker process by `_init_worker`: the compiled rules and how to screen."""
 
 
 def _init_worker(
-    rules: RuleSet, as_of: dt.date | None, render: Callable[[BatchResult], Any]
+    rules: RuleSet,
+    as_of: dt.date | None,
+    render: Callable[[BatchResult], Any],
+    store: str | None = None,
 ) -> None:
     global _WORKER
-    _WORKER = (rules, as_of, render)
+    _WORKER = (rules, as_of, render, store)
+    _STORES.clear()  # a forked worker must not share its parent's connection
     # Everything the worker holds now (the rule set: some 500,000 objects) lives as long as it
     # does. Out of the collector's reach, a full collection no longer walks it all, and a forked
     # worker no longer writes to every page it shares with the parent (copy-on-write).
@@ -327,8 +355,8 @@ def _init_worker(
 
 def _work(records: list[Record]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
-    rules, as_of, render = _WORKER
-    return [render(screen_record(r, rules, as_of)) for r in records]
+    rules, as_of, render, store = _WORKER
+    return [render(screen_record(r, rules, as_of, store)) for r in records]
 
 
 def _context(start_method: str | None) -> BaseContext:
@@ -366,7 +394,9 @@ class _Pool(Generic[T]):
         chunk_size: int,
         start_method: str | None,
         render: Callable[[BatchResult], T],
+        store: str | None = None,
     ) -> None:
+        self.store = store
         self.rules = rules
         self.workers = workers
         self.as_of = as_of
@@ -381,7 +411,7 @@ class _Pool(Generic[T]):
             max_workers=self.workers,
             mp_context=self.context,
             initializer=_init_worker,
-            initargs=(self.rules, self.as_of, self.render),
+            initargs=(self.rules, self.as_of, self.render, self.store),
         )
 
     def run(self, records: Iterable[Record]) -> Generator[list[T], None, None]:

@@ -80,11 +80,13 @@ def run_batch(
     chunk_size: int = 64,
     progress: bool | None = None,
     stderr: TextIO | None = None,
+    store: str | None = None,
 ) -> BatchSummary:
     """Screen every record of INPUT into OUTPUT, resuming what OUTPUT already holds.
 
     ``progress=None`` draws a progress bar when ``stderr`` is a terminal. Raises `BatchError`
     when a file is unusable as a whole; a bad record becomes an error record instead.
+    With a ``store`` URL, dispositions apply and each review opens or updates its case.
     """
     err = stderr or sys.stderr
     if input_path != "-" and _same_file(input_path, output_path):
@@ -113,6 +115,7 @@ def run_batch(
         chunk_size=chunk_size,
         start_method=None,
         render=RENDERERS[out_fmt],
+        store=store,
     )
     finished = complete = False
     screened = counted = 0
