@@ -4,12 +4,13 @@ review desk over a store (``--store URL`` or ``SCREENING_STORE``)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
 from ..audit import canonical_json
 from ..errors import StoreError
-from ._options import DATE, json_option, store_option
+from ._options import DATE, PATH, as_of_option, json_option, rules_option, store_option
 from ._output import stdout
 
 __all__ = ["review", "store", "watch"]
@@ -214,3 +215,65 @@ def add(name: str, country: str, role: str, store: str) -> int:
             raise StoreError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
     stdout().write(("watching" if added else "already watched:") + f" {name} ({country})\n")
     return 0
+
+
+@watch.command("rescreen", short_help="re-screen watched counterparties after a list update")
+@click.option(
+    "--new",
+    "new",
+    type=PATH,
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="the updated list files (e.g. lists/csl)",
+)
+@click.option(
+    "--old",
+    "old",
+    type=PATH,
+    multiple=True,
+    metavar="PATH",
+    help="the list files before the update (default: each --new's .previous copy)",
+)
+@rules_option
+@as_of_option
+@store_option(required=True)
+def rescreen(
+    new: tuple[Path, ...],
+    old: tuple[Path, ...],
+    rules: Path | None,
+    as_of: dt.date | None,
+    store: str,
+) -> int:
+    """Re-screen the watched counterparties near an entry that changed between the old and
+    the new lists, open cases for new review hits, and print each change as a JSON line
+    (new_hit, hit_gone, disposition_invalidated, outcome_changed). Exit code 0 when nothing
+    changed, 1 when something did.
+
+    \b
+    Example:
+      screening lists update csl --dest lists
+      screening watch rescreen --new lists/csl --store sqlite:///screening.db
+    """
+    from ..changes import changed_names
+    from ..lists import read_list
+    from ..rules import load_rules
+    from ..store import open_store, rescreen_watched
+
+    olds = old or tuple(p.with_name(p.name + ".previous") for p in new)
+    missing = [str(p) for p in olds if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no old lists at {', '.join(missing)}: give them with --old")
+    new_files = [read_list(p) for p in new]
+    old_files = [read_list(p) for p in olds]
+    new_rules = load_rules(rules, lists=new_files)
+    old_rules = load_rules(rules, lists=old_files)
+    near = changed_names(old_files, new_files)
+    day = as_of or dt.datetime.now(dt.UTC).date()
+    out = stdout()
+    changed = 0
+    with open_store(store) as opened:
+        for change in rescreen_watched(opened, new_rules, old_rules, near, day):
+            out.write(canonical_json(change) + "\n")
+            changed += 1
+    return 1 if changed else 0

@@ -15,10 +15,12 @@ from __future__ import annotations
 from ._export import EXPORT_FORMATS, export_cases
 from ._migrations import SCHEMA_VERSION
 from ._store import Case, CaseHit, Event, Store, case_id_of, open_store, upgrade_store
+from ._watch import WATCH_PREFIX, rescreen_watched, watch_transaction
 
 __all__ = [
     "EXPORT_FORMATS",
     "SCHEMA_VERSION",
+    "WATCH_PREFIX",
     "Case",
     "CaseHit",
     "Event",
@@ -26,5 +28,7 @@ __all__ = [
     "case_id_of",
     "export_cases",
     "open_store",
+    "rescreen_watched",
     "upgrade_store",
+    "watch_transaction",
 ]

@@ -248,6 +248,10 @@ class Store:
             hits=tuple(CaseHit.model_validate(h) for h in json.loads(hits)),
         )
 
+    def has_case(self, case_id: str) -> bool:
+        """Whether a case of that id exists."""
+        return bool(self.db.query("SELECT 1 FROM cases WHERE id = ?", (case_id,)))
+
     def get_disposition(self, disposition_id: str) -> Disposition:
         """One disposition by id; `StoreError` if there is none."""
         rows = self.db.query("SELECT body FROM dispositions WHERE id = ?", (disposition_id,))
