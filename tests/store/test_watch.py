@@ -8,7 +8,6 @@ from pathlib import Path
 
 from helpers.clirun import cli
 from helpers.listdata import EL, row, write_csl
-
 from screening import load_rules, screen
 from screening.lists import read_list
 from screening.store import open_store
