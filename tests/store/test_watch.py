@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers.clirun import cli
 from helpers.listdata import EL, row, write_csl
 from screening import load_rules, screen
@@ -78,3 +80,20 @@ def test_watch_rescreen(store_url: str, tmp_path: Path) -> None:
         store_url,
     )
     assert (code, out) == (0, "")
+
+
+def test_near_parties_is_the_same_in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening.models import Party
+    from screening.names import NameCandidate, NameIndex
+    from screening.store import _watch, near_parties
+
+    index = NameIndex([NameCandidate("g", "Gamma Works")], cutoff=0.82)
+    parties = [
+        Party(role="buyer", name=n, country="CN")  # type: ignore[arg-type]
+        for n in ["Gamma Works", "Acme", "Gamma Work", "Zeta", "Gama Works Ltd"] * 3
+    ]
+    alone = near_parties(parties, index, 0.82)
+    monkeypatch.setattr(_watch, "_PARALLEL_FROM", 1)
+    assert near_parties(parties, index, 0.82) == alone
+    assert {p.name for p in alone} >= {"Gamma Works", "Gamma Work"}
+    assert "Acme" not in {p.name for p in alone}

@@ -100,7 +100,7 @@ def _apply(
     rules: RuleSet,
     offered: tuple[Disposition, ...],
 ) -> Hit:
-    if not disposable(hit):
+    if not disposable(hit) or not any(d.rule_id == hit.rule_id for d in offered):
         return hit
     party = party_of(tx, hit)
     entry = entry_of(rules, hit)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ._export import EXPORT_FORMATS, export_cases
 from ._migrations import SCHEMA_VERSION
 from ._store import Case, CaseHit, Event, Store, case_id_of, open_store, upgrade_store
-from ._watch import WATCH_PREFIX, rescreen_watched, watch_transaction
+from ._watch import WATCH_PREFIX, near_parties, rescreen_watched, watch_transaction
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -27,6 +27,7 @@ __all__ = [
     "Store",
     "case_id_of",
     "export_cases",
+    "near_parties",
     "open_store",
     "rescreen_watched",
     "upgrade_store",

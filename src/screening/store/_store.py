@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -21,7 +21,7 @@ from .._io.canonical import canonical_json
 from ..audit import transaction_hash
 from ..engine import disposable, entry_of, hit_id, party_key, party_of
 from ..errors import ConflictError, StoreError
-from ..models import Decision, Disposition, Finding, Outcome, Party, Transaction
+from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
 from ..names import compact
 from ..rules import RuleSet
 from ._db import Database, connect
@@ -118,6 +118,21 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.url = db.url
+        self._entries: dict[tuple[str, str], tuple[str, str] | None] = {}
+        """Entry ids and content hashes by rule set fingerprint and rule id: computed once."""
+        self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
+        self._watched: set[str] = set()
+        """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+
+    def _entry(self, rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
+        key = (rules.fingerprint, hit.rule_id)
+        if key not in self._entries:
+            if len(self._entries) > 100_000:
+                self._entries.clear()
+            self._entries[key] = entry_of(rules, hit)
+        found = self._entries[key]
+        # a hand-written entity's entry is its id; a list entry's is on the hit
+        return None if found is None else (hit.list_entry or found[0], found[1])
 
     def __enter__(self) -> Store:
         return self
@@ -133,32 +148,47 @@ class Store:
 
     def dispositions_for(self, transaction: Transaction) -> list[Disposition]:
         """The dispositions keyed to any of the transaction's parties or decided on it."""
-        names = sorted({compact(p.name) for p in transaction.parties})
-        if not names:
-            return []
+        names = sorted({compact(p.name) for p in transaction.parties}) or [""]
         marks = ",".join("?" * len(names))
+        # One statement for both reads of a screening (each statement is a read transaction,
+        # a good part of the store's cost per transaction): the dispositions, and the case
+        # `screened` will compare with, kept for it.
+        cid = case_id_of(transaction.id)
         rows = self.db.query(
-            f"SELECT body FROM dispositions WHERE party_name IN ({marks}) OR transaction_id = ?",
-            (*names, transaction.id),
+            "SELECT 'd', body, NULL, NULL FROM dispositions"
+            f" WHERE party_name IN ({marks}) OR transaction_id = ?"
+            " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
+            (*names, transaction.id, cid),
         )
-        return [Disposition.model_validate_json(r[0]) for r in rows]
+        self._case_row = (cid, [r[1:] for r in rows if r[0] == "c"])
+        return [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
         """Watch the transaction's parties; open or update its case when the outcome is
         review (a case no longer under review is closed, with an event saying so)."""
         cid = case_id_of(transaction.id)
-        row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
+        if self._case_row is not None and self._case_row[0] == cid:
+            row = self._case_row[1]  # read with the dispositions, just before evaluating
+        else:
+            row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
+        self._case_row = None
         keys = [_watch_key(p) for p in transaction.parties]
-        watched = set()
-        if keys:
-            marks = ",".join("?" * len(keys))
-            watched = {
-                r[0] for r in self.db.query(f"SELECT key FROM watched WHERE key IN ({marks})", keys)
-            }
+        watched = {k for k in keys if k in self._watched}
+        unknown = [k for k in keys if k not in watched]
+        if unknown:  # a watched party stays watched: each is looked up once per connection
+            marks = ",".join("?" * len(unknown))
+            found = self.db.query(f"SELECT key FROM watched WHERE key IN ({marks})", unknown)
+            watched |= {r[0] for r in found}
+            self._watched |= {r[0] for r in found}
+        all_watched = watched == set(keys)
         review = decision.outcome is Outcome.REVIEW
-        if not row and not review and watched == set(keys):
+        if not review and all_watched and (not row or row[0][2] == "closed"):
             return  # nothing to write: the common case stays a read
-        hits = _case_hits(transaction, decision, rules)
+        hits = _case_hits(transaction, decision, rules, self._entry)
+        hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
+        status = _status(decision.outcome, hits)
+        if all_watched and row and row[0] == (hits_json, decision.outcome.value, status):
+            return  # the case already says this: screening again changes nothing
         with self.db.write():
             for party, key in zip(transaction.parties, keys, strict=True):
                 if key not in watched:
@@ -166,8 +196,6 @@ class Store:
             row = self.db.query(
                 "SELECT hits, outcome, status, version FROM cases WHERE id = ?", (cid,)
             )
-            hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
-            status = _status(decision.outcome, hits)
             now = _now()
             body = {
                 "transaction_id": transaction.id,
@@ -197,6 +225,8 @@ class Store:
                 return
             old_hits, old_outcome, old_status, version = row[0]
             if (old_hits, old_outcome, old_status) == (hits_json, decision.outcome.value, status):
+                return
+            if old_status == "closed" and not review:
                 return
             self.db.query(
                 "UPDATE cases SET status = ?, outcome = ?, version = ?, updated_at = ?, hits = ?,"
@@ -498,7 +528,12 @@ def _status(outcome: Outcome, hits: Sequence[CaseHit]) -> str:
     return "open" if pending else "decided"
 
 
-def _case_hits(tx: Transaction, decision: Decision, rules: RuleSet) -> list[CaseHit]:
+def _case_hits(
+    tx: Transaction,
+    decision: Decision,
+    rules: RuleSet,
+    entry_of: Callable[[RuleSet, Hit], tuple[str, str] | None],
+) -> list[CaseHit]:
     out = []
     for hit in decision.hits:
         can = disposable(hit)

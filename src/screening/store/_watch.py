@@ -5,7 +5,11 @@ again, each against the old and the new rules, with the store's dispositions app
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from ..engine import apply_dispositions, evaluate, hit_id
@@ -14,7 +18,7 @@ from ..names import NameIndex
 from ..rules import RuleSet
 from ._store import Store, case_id_of
 
-__all__ = ["WATCH_PREFIX", "rescreen_watched", "watch_transaction"]
+__all__ = ["WATCH_PREFIX", "near_parties", "rescreen_watched", "watch_transaction"]
 
 WATCH_PREFIX = "watch:"
 """Transaction ids of the re-screenings of watched counterparties start with this."""
@@ -35,6 +39,41 @@ def watch_transaction(party: Party, day: dt.date) -> Transaction:
     )
 
 
+_NEAR: tuple[NameIndex, float] | None = None
+"""The changed names and cutoff, set before forking the processes that search them."""
+_PARALLEL_FROM = 5_000
+"""Fewer watched names than this are searched in this process: forking would cost more."""
+
+
+def _is_near(names: list[str]) -> list[bool]:
+    assert _NEAR is not None
+    index, cutoff = _NEAR
+    return [bool(index.search(n, cutoff=cutoff)) for n in names]
+
+
+def near_parties(parties: list[Party], near: NameIndex, cutoff: float) -> list[Party]:
+    """The parties with a name near a changed entry, in order. Searching 100,000 names is
+    the bulk of a re-screening, so it is shared among the usable CPUs (forked processes that
+    inherit the index) when there are many."""
+    global _NEAR
+    names = [p.name for p in parties]
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = max(1, cpus or 1)
+    _NEAR = (near, cutoff)
+    try:
+        if workers == 1 or len(names) < _PARALLEL_FROM or sys.platform != "linux":
+            flags = _is_near(names)
+        else:
+            size = -(-len(names) // (workers * 4))
+            chunks = [names[i : i + size] for i in range(0, len(names), size)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                flags = [f for chunk in pool.map(_is_near, chunks) for f in chunk]
+    finally:
+        _NEAR = None
+    return [p for p, f in zip(parties, flags, strict=True) if f]
+
+
 def _listings(decision: Decision) -> dict[str, Hit]:
     return {h.rule_id: h for h in decision.hits if h.kind == "listing"}
 
@@ -46,10 +85,7 @@ def rescreen_watched(
     hit, a hit gone, a disposition no longer applying because its entry changed. A changed
     counterparty whose decision is now a review gets (or updates) its case."""
     cutoff = min(new.matching.possible, old.matching.possible)
-    for party in store.watched():
-        queries = (party.name, *party.aliases)
-        if not any(near.search(q, cutoff=cutoff) for q in queries):
-            continue
+    for party in near_parties(store.watched(), near, cutoff):
         tx = watch_transaction(party, day)
         offered = tuple(store.dispositions_for(tx))
         before = apply_dispositions(evaluate(tx, old, day), tx, old, offered)
