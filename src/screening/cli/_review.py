@@ -252,7 +252,7 @@ def rescreen(
 
     \b
     Example:
-      screening lists update csl --dest lists
+      screening lists update --source csl --dest lists
       screening watch rescreen --new lists/csl --store sqlite:///screening.db
     """
     from ..changes import changed_names
