@@ -33,7 +33,12 @@ def review() -> None:
 @json_option("one JSON object per case: id, transaction_id, outcome, hits")
 @click.option("--all", "every", is_flag=True, help="every case, not only the open ones")
 def list_cases(store: str, as_json: bool, every: bool) -> int:
-    """List the open cases (those with a review hit nobody decided), oldest first."""
+    """List the open cases (those with a review hit nobody decided), oldest first.
+
+    \b
+    Example:
+      screening review list --store sqlite:///screening.db --json
+    """
     from ..store import open_store
 
     with open_store(store) as opened:
@@ -55,9 +60,14 @@ def list_cases(store: str, as_json: bool, every: bool) -> int:
 @review.command("show", short_help="one case and its hits")
 @click.argument("case_id", metavar="CASE_ID")
 @store_option(required=True)
-@json_option()
+@json_option("print the case as one JSON line")
 def show(case_id: str, store: str, as_json: bool) -> int:
-    """Show one case: each hit with its id, rule, party, listed name, score and disposition."""
+    """Show one case: each hit with its id, rule, party, listed name, score and disposition.
+
+    \b
+    Example:
+      screening review show case-36d80625f5bc --store sqlite:///screening.db
+    """
     from ..store import open_store
 
     with open_store(store) as opened:
@@ -90,7 +100,7 @@ def show(case_id: str, store: str, as_json: bool) -> int:
 @click.option("--reviewer", required=True, metavar="NAME", help="who decided")
 @click.option("--expires", type=DATE, metavar="DATE", help="last day it applies (YYYY-MM-DD)")
 @store_option(required=True)
-@json_option()
+@json_option("print the disposition (with its hash) as one JSON line")
 def decide(
     case_id: str,
     hit_id: str,
@@ -103,7 +113,13 @@ def decide(
 ) -> int:
     """Record that HIT_ID of CASE_ID is a false positive (later screenings clear exactly that
     hit, still showing it) or a true match (they block). Exit code 3 when the hit cannot be
-    decided (not a name match, unknown) or someone decided it first (a conflict)."""
+    decided (not a name match, unknown) or someone decided it first (a conflict).
+
+    \b
+    Example:
+      screening review decide case-36d80625f5bc 04b1966bcfb0 --decision false_positive \\
+          --reason "other company" --reviewer alice --store sqlite:///screening.db
+    """
     from ..store import open_store
 
     with open_store(store) as opened:
@@ -124,7 +140,12 @@ def decide(
 @click.option("--reviewer", required=True, metavar="NAME", help="the second reviewer")
 @store_option(required=True)
 def approve(disposition_id: str, reviewer: str, store: str) -> int:
-    """Approve a disposition that needs a second reviewer; the first cannot approve it."""
+    """Approve a disposition that needs a second reviewer; the first cannot approve it.
+
+    \b
+    Example:
+      screening review approve disp-0123456789abcdef --reviewer bob --store sqlite:///s.db
+    """
     from ..store import open_store
 
     with open_store(store) as opened:
@@ -136,9 +157,14 @@ def approve(disposition_id: str, reviewer: str, store: str) -> int:
 @review.command("history", short_help="the store's history, or a case's")
 @click.argument("subject", metavar="[CASE_ID]", required=False)
 @store_option(required=True)
-@json_option()
+@json_option("print one JSON line per event, with its hash and the previous one's")
 def history(subject: str | None, store: str, as_json: bool) -> int:
-    """Every event (case opened, updated, closed; disposition decided, approved), in order."""
+    """Every event (case opened, updated, closed; disposition decided, approved), in order.
+
+    \b
+    Example:
+      screening review history case-36d80625f5bc --store sqlite:///screening.db
+    """
     from ..store import open_store
 
     with open_store(store) as opened:
@@ -158,7 +184,12 @@ def history(subject: str | None, store: str, as_json: bool) -> int:
 @click.option("--all", "every", is_flag=True, help="every case, not only the open ones")
 @click.option("-o", "--output", metavar="FILE", default="-", help="where to write (- stdout)")
 def export(store: str, fmt: str, every: bool, output: str) -> int:
-    """Write the cases for other tools: CSV (one row per hit) or JSON Lines (one per case)."""
+    """Write the cases for other tools: CSV (one row per hit) or JSON Lines (one per case).
+
+    \b
+    Example:
+      screening review export --format csv -o cases.csv --store sqlite:///screening.db
+    """
     from ..store import export_cases, open_store
 
     with open_store(store) as opened:
@@ -176,14 +207,24 @@ def export(store: str, fmt: str, every: bool, output: str) -> int:
 
 @click.group("store", short_help="manage the review store")
 def store() -> None:
-    """Create or upgrade a review store's schema."""
+    """Create or upgrade a review store's schema.
+
+    \b
+    Example:
+      screening store upgrade --store sqlite:///screening.db
+    """
 
 
 @store.command("upgrade", short_help="apply the schema migrations a store lacks")
 @store_option(required=True)
 def upgrade(store: str) -> int:
     """Create the schema of an empty store, or bring an older one up to date, each migration
-    all or nothing. A store newer than this program is refused (exit 3)."""
+    all or nothing. A store newer than this program is refused (exit 3).
+
+    \b
+    Example:
+      screening store upgrade --store postgresql://review@db.example/screening
+    """
     from ..store import upgrade_store
 
     before, after = upgrade_store(store)
@@ -193,7 +234,12 @@ def upgrade(store: str) -> int:
 
 @click.group("watch", short_help="watched counterparties")
 def watch() -> None:
-    """Counterparties re-screened when the lists change (every screened party is watched)."""
+    """Counterparties re-screened when the lists change (every screened party is watched).
+
+    \b
+    Example:
+      screening watch add "Gamma Works" --country CN --store sqlite:///screening.db
+    """
 
 
 @watch.command("add", short_help="watch a counterparty by hand")
@@ -202,7 +248,12 @@ def watch() -> None:
 @click.option("--role", default="buyer", show_default=True, help="the party's role")
 @store_option(required=True)
 def add(name: str, country: str, role: str, store: str) -> int:
-    """Watch NAME in --country."""
+    """Watch NAME in --country.
+
+    \b
+    Example:
+      screening watch add "Gamma Works" --country CN --store sqlite:///screening.db
+    """
     from pydantic import ValidationError
 
     from ..store import open_store
@@ -252,8 +303,8 @@ def rescreen(
 
     \b
     Example:
-      screening lists update --source csl --dest lists
       screening watch rescreen --new lists/csl --store sqlite:///screening.db
+      (after: screening lists update --source csl --dest lists)
     """
     from ..changes import changed_names
     from ..lists import read_list
