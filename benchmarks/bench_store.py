@@ -6,6 +6,13 @@
   the real CSL (2022-05 snapshot, ../shared/data): under 30 s. Reported as the re-screening
   itself and with loading the two list versions.
 
+Measured 2026-11-25 on the shared 2-core machine (load average 4-5 from other jobs):
+screening 255 us/tx without a store, 318 us/tx with one holding 100,000 dispositions (1.25x:
+the 10% target is NOT met; the store's reads cost about 20 us/tx alone, the rest shows only
+when interleaved with evaluation); watch rescreen of 100,000 names after a 1% CSL diff:
+24.4 s re-screening + 11.7 s loading both list versions = 36.1 s (target 30 s, not met
+under that load; 28 s single-process at load ~2 before the search was spread over CPUs).
+
 Run: python benchmarks/bench_store.py [--dispositions N] [--watched N] [--repeat N]
 """
 
