@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from ._io.yamlfile import Located
-from .engine import PartyCache, evaluate
+from .engine import PartyCache, apply_dispositions, evaluate
 from .errors import DocumentError, Problem, TransactionError
-from .models import Decision, Transaction
+from .models import Decision, Disposition, Transaction
 from .rules import RuleSet, load_rules
 
-__all__ = ["parse_transaction", "screen", "transaction_from"]
+__all__ = ["ReviewStore", "parse_transaction", "screen", "transaction_from"]
+
+
+class ReviewStore(Protocol):
+    """What `screen` needs of a review store (`screening.store.Store` is one): the reviewers'
+    dispositions for a transaction's parties before, and the decision after, to open or update
+    its case. A protocol here so the store sits above the API in the layers."""
+
+    def dispositions_for(self, transaction: Transaction) -> Sequence[Disposition]:
+        """The dispositions keyed to any of the transaction's parties (or decided on it)."""
+        ...
+
+    def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
+        """Record a decision: open or update the transaction's case, watch its parties."""
+        ...
 
 
 def parse_transaction(data: Transaction | Mapping[str, Any]) -> Transaction:
@@ -80,6 +94,7 @@ def screen(
     rules: RuleSet | str | Path | None = None,
     as_of: dt.date | None = None,
     cache: PartyCache | None = None,
+    store: ReviewStore | None = None,
 ) -> Decision:
     """Screen one transaction and return an explainable `Decision`.
 
@@ -88,6 +103,10 @@ def screen(
     stood on ``as_of``, by default the transaction's own date. Raises `TransactionError` for a
     malformed transaction; never returns "clear" for one. ``cache``, a `PartyCache` kept across
     calls, saves searching a party's names again; the decision is the same with or without it.
+
+    With a ``store`` (see `screening.store.open_store`), the reviewers' dispositions it holds
+    are applied to the name-match hits, and a decision whose outcome is review opens (or
+    updates) the transaction's case there.
     """
     tx = parse_transaction(transaction)
     if rules is None or isinstance(rules, str | Path):
@@ -100,7 +119,11 @@ def screen(
         raise TransactionError([Problem(f"as_of must be a date, got {as_of!r}", path="as_of")])
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
-    return evaluate(tx, ruleset, as_of or tx.date, cache=cache)
+    decision = evaluate(tx, ruleset, as_of or tx.date, cache=cache)
+    if store is not None:
+        decision = apply_dispositions(decision, tx, ruleset, tuple(store.dispositions_for(tx)))
+        store.screened(tx, decision, ruleset)
+    return decision
 
 
 def transaction_from(doc: Located, *, key: str | None = None) -> Transaction:

@@ -15,6 +15,9 @@ class, so callers can tell "the rules are broken" from "this input is broken"::
     ├── BatchError           a batch run cannot go on (its input or output file is unusable,
     │                        or its worker processes keep dying); one bad record never raises it
     ├── KeysError            the service's API keys (a keys file or variable) cannot be read
+    ├── StoreError           a review store cannot be opened, read or written, or a request to
+    │   │                    it is wrong (unknown case, a hit that cannot be disposed of)
+    │   └── ConflictError    someone else changed the case first: nothing was written
     ├── LockUnavailableError a file cannot be locked on this platform or filesystem, so nothing
     │                        is written to it (callers turn it into their own error)
     └── YamlProblem          internal: one located problem carried out of the YAML reader, always
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BatchError",
+    "ConflictError",
     "DocumentError",
     "KeysError",
     "ListError",
@@ -38,6 +42,7 @@ __all__ = [
     "RuleError",
     "ScenarioError",
     "ScreeningError",
+    "StoreError",
     "TransactionError",
     "YamlProblem",
 ]
@@ -162,6 +167,17 @@ class KeysError(ScreeningError):
     """Raised when the API keys of `screening serve` cannot be read (a missing keys file, a
     line that is not ``PRINCIPAL SCOPES sha256:HEX``, an unknown scope); the message names the
     file (or variable) and line. The service does not start without readable keys."""
+
+
+class StoreError(ScreeningError):
+    """A review store could not be used (bad URL, schema newer than this program, unreachable
+    database) or a request to it is wrong (unknown case or hit, a hit that cannot be disposed
+    of): names what and where."""
+
+
+class ConflictError(StoreError):
+    """Another reviewer changed the same case or disposition first; nothing was written, so
+    the caller can look again and retry."""
 
 
 class LockUnavailableError(ScreeningError):

@@ -7,6 +7,7 @@ unnoticed. Money is `Decimal`, so arithmetic and output are exact and platform-i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from ._io.canonical import canonical_json
 from ._io.countries import Country
 from ._version import __version__
 from .names import MAX_WORDS, tokens
@@ -30,6 +32,8 @@ __all__ = [
     "LIMITS",
     "Component",
     "Decision",
+    "Disposition",
+    "Finding",
     "Hit",
     "Item",
     "ItemStatus",
@@ -330,6 +334,53 @@ class ItemStatus(_Frozen):
     verified: bool = True
 
 
+class Finding(StrEnum):
+    """What a reviewer found about one name-match hit."""
+
+    FALSE_POSITIVE = "false_positive"
+    """This party is not that list entry: later screenings suppress exactly this hit."""
+    TRUE_MATCH = "true_match"
+    """It is: later screenings block on this hit."""
+
+
+class Disposition(_Frozen):
+    """A reviewer's decision on one name-match hit, keyed to exactly what was decided: the
+    party (normalised name and country), the list entry and a hash of its content, the rule.
+
+    Frozen data: the store keeps it, the engine applies it (`apply_dispositions`), a decision
+    record carries it so an audit can apply it again."""
+
+    id: Text
+    finding: Finding
+    rule_id: Text
+    party_name: Text
+    """The party's name in its canonical compact form (`screening.names.compact`)."""
+    party_country: Country
+    list_entry: Text
+    """The entry's id on its source list, or the entity rule id for a hand-written entity."""
+    entry_hash: Text
+    """sha256 of the entry's content when decided: any change to the entry voids this."""
+    reviewer: Text
+    reason: Text
+    decided_at: Text
+    """When it was decided (ISO 8601, UTC), as the store's clock said."""
+    expires: dt.date | None = None
+    """Last day it applies (inclusive); None: until the entry or the party changes."""
+    case_id: Text | None = None
+    transaction_id: Text | None = None
+    """The transaction it was decided on: lets a later screening of that transaction say the
+    disposition stopped applying because the party's name changed."""
+    needs_approval: bool = False
+    """Four-eyes: the rule set asks a second reviewer to approve it before it applies."""
+    approved_by: Text | None = None
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the disposition's canonical JSON: what a decision record names."""
+        text = canonical_json(self.model_dump(mode="json"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class Hit(_Frozen):
     """One reason a rule fired, with everything needed to explain and audit it."""
 
@@ -356,6 +407,9 @@ class Hit(_Frozen):
     """False when the rule rests on a fact not confirmed by a primary source."""
     evidence: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    disposition: Disposition | None = None
+    """The reviewer's disposition applied to this hit, when one was: a false positive shows
+    the hit with outcome clear, a true match with outcome block."""
 
 
 class ListVersion(_Frozen):
@@ -388,6 +442,9 @@ class Decision(_Frozen):
     """The version of this library that made the decision (``screening.__version__``)."""
     lists: tuple[ListVersion, ...] = ()
     """The official list files of the rule set, with their versions (empty when none)."""
+    dispositions: tuple[Disposition, ...] = ()
+    """The dispositions a review store offered for this transaction's hits, applied or not:
+    what an audit needs to reproduce the decision (empty without a store)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, decimals as strings, enums as values)."""

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from .._io.canonical import canonical_data, canonical_json, dotted_path
 from ..errors import RecordError
-from ..models import Decision, Hit, ItemStatus, Transaction
+from ..models import Decision, Disposition, Hit, ItemStatus, Transaction
 from ..rules import RuleSet
 
 __all__ = [
@@ -105,7 +105,9 @@ def rule_source(source: str) -> str:
 
 
 def _hit(hit: Hit) -> dict[str, Any]:
-    data = hit.model_dump(mode="python", exclude={"score"})
+    # A hit without a disposition is written as before dispositions existed: same bytes.
+    exclude = {"score"} if hit.disposition is not None else {"score", "disposition"}
+    data = hit.model_dump(mode="python", exclude=exclude)
     data["score_bp"] = _score_bp(hit.score)
     data["source"] = rule_source(hit.source)
     out: dict[str, Any] = canonical_data(data, "hits")
@@ -137,7 +139,14 @@ def decision_record(
             f"not {rules.fingerprint[:12]}"
         )
     tx_data = transaction_data(transaction)
+    extra: dict[str, Any] = {}
+    if decision.dispositions:  # only with a review store: records without one are unchanged
+        extra["dispositions"] = [
+            {**canonical_data(d.model_dump(mode="json")), "hash": d.digest}
+            for d in decision.dispositions
+        ]
     return {
+        **extra,
         "as_of": decision.as_of.isoformat(),
         "hits": [_hit(h) for h in decision.hits],
         "input_hash": _sha256(canonical_json(tx_data)),
@@ -191,7 +200,7 @@ def read_record(data: Any) -> RecordedDecision:
     if found != RECORD_FORMAT:
         raise RecordError(f"unknown record format {found!r} (this version reads {RECORD_FORMAT})")
     missing = sorted(_KEYS - set(data))
-    unknown = sorted(set(data) - _KEYS)
+    unknown = sorted(set(data) - _KEYS - {"dispositions"})
     if missing or unknown:
         parts = [f"missing key '{k}'" for k in missing] + [f"unknown key '{k}'" for k in unknown]
         raise RecordError("; ".join(parts))
@@ -203,6 +212,7 @@ def read_record(data: Any) -> RecordedDecision:
         raise RecordError("ruleset_files: expected an object of file name to sha256")
     if not isinstance(data["input_hash"], str):
         raise RecordError("input_hash: expected a string")
+    offered = _recorded_dispositions(data.get("dispositions", []))
     try:
         decision = Decision.model_validate(
             {
@@ -216,6 +226,7 @@ def read_record(data: Any) -> RecordedDecision:
                 "ruleset_fingerprint": data["ruleset_fingerprint"],
                 "library_version": data["library_version"],
                 "lists": data["lists"],
+                "dispositions": offered,
             }
         )
     except ValidationError as exc:
@@ -231,6 +242,29 @@ def read_record(data: Any) -> RecordedDecision:
         input_hash=data["input_hash"],
         ruleset_files=dict(files),
     )
+
+
+def _recorded_dispositions(data: Any) -> list[Disposition]:
+    """The dispositions a record names, each checked against the hash it was recorded with."""
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise RecordError("dispositions: expected a list of objects")
+    out = []
+    for i, item in enumerate(data):
+        body = {k: v for k, v in item.items() if k != "hash"}
+        try:
+            disposition = Disposition.model_validate(body)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise RecordError(
+                f"dispositions[{i}].{dotted_path(tuple(first['loc']))}: {first['msg']}"
+            ) from None
+        if item.get("hash") != disposition.digest:
+            raise RecordError(
+                f"dispositions[{i}]: disposition {disposition.id} does not match its hash "
+                "(it was altered after the decision)"
+            )
+        out.append(disposition)
+    return out
 
 
 def _recorded_hit(hit: dict[str, Any]) -> dict[str, Any]:

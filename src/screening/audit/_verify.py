@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .._io.logfile import read_lines
 from ..api import parse_transaction
-from ..engine import evaluate
+from ..engine import apply_dispositions, evaluate
 from ..errors import RecordError, TransactionError
 from ..models import Decision, Hit
 from ..rules import RuleSet
@@ -140,7 +140,8 @@ def _verify(
     if tx.id != old.transaction_id:
         causes.append(Cause.INPUT)
         details.append(f"the record is for transaction '{old.transaction_id}' but holds '{tx.id}'")
-    new = evaluate(tx, rules, old.as_of)
+    # The reviewers' dispositions the record names (hash-checked on reading) apply again.
+    new = apply_dispositions(evaluate(tx, rules, old.as_of), tx, rules, old.dispositions)
     fresh = decision_record(new, tx, rules=rules)
     new = new.model_copy(  # compared as recorded: rule sources without their directory
         update={

@@ -46,6 +46,7 @@ from ..engine import DEFAULT_PARTY_CACHE, PartyCache
 from ..errors import BatchError, Problem, TransactionError
 from ..models import Decision, Outcome, Transaction
 from ..rules import RuleSet, load_rules
+from ..store import Store, open_store
 
 __all__ = [
     "BatchResult",
@@ -229,16 +230,18 @@ def screen_chunks(
     start_method: str | None,
     render: Callable[[BatchResult], T],
     party_cache: int = DEFAULT_PARTY_CACHE,
+    store: str | None = None,
 ) -> Generator[list[T], None, None]:
     """The engine behind `screen_many`: yields, in input order, one list per chunk of records,
     each result passed through ``render`` (in the worker, so serialising a result for output is
-    done in parallel too). ``render`` must be a module-level function when ``workers > 1``."""
+    done in parallel too). ``render`` must be a module-level function when ``workers > 1``.
+    ``store`` is a review store URL: each process opens it once and screens with it."""
     ruleset = _check(rules, workers, as_of, chunk_size)
     cache = PartyCache(party_cache)  # checks the size; a worker gets its own, empty
     count = usable_cpus() if workers == 0 else workers
     if count == 1:
-        return _in_process(records, ruleset, as_of, chunk_size, render, cache)
-    return _Pool(ruleset, count, as_of, chunk_size, start_method, render, cache).run(records)
+        return _in_process(records, ruleset, as_of, chunk_size, render, cache, store)
+    return _Pool(ruleset, count, as_of, chunk_size, start_method, render, cache, store).run(records)
 
 
 def _check(rules: RuleSet | None, workers: int, as_of: dt.date | None, chunk_size: int) -> RuleSet:
@@ -257,11 +260,28 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
+_STORES: dict[str, Store] = {}
+"""The review stores this process opened, by URL: one connection per process."""
+
+
+def _store(url: str | None) -> Store | None:
+    if url is None:
+        return None
+    if url not in _STORES:
+        _STORES[url] = open_store(url)
+    return _STORES[url]
+
+
 def screen_record(
-    record: Record, rules: RuleSet, as_of: dt.date | None, cache: PartyCache | None = None
+    record: Record,
+    rules: RuleSet,
+    as_of: dt.date | None,
+    cache: PartyCache | None = None,
+    store: str | None = None,
 ) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result.
-    ``cache`` as in `screen`."""
+    ``cache`` as in `screen`. With a ``store`` URL, dispositions apply and review decisions
+    open cases there."""
     payload = record.payload
     try:
         if isinstance(payload, JsonLine):
@@ -269,7 +289,13 @@ def screen_record(
         if isinstance(payload, Unreadable):
             reason = payload.reason
         else:
-            decision = screen(payload, rules=rules, as_of=as_of, cache=cache)  # type: ignore[arg-type]
+            decision = screen(
+                payload,  # type: ignore[arg-type]
+                rules=rules,
+                as_of=as_of,
+                cache=cache,
+                store=_store(store),
+            )
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,
@@ -309,14 +335,17 @@ def _in_process(
     chunk_size: int,
     render: Callable[[BatchResult], T],
     cache: PartyCache,
+    store: str | None = None,
 ) -> Generator[list[T], None, None]:
     for chunk in _chunks(records, chunk_size):
-        yield [render(screen_record(r, rules, as_of, cache)) for r in chunk]
+        yield [render(screen_record(r, rules, as_of, cache, store)) for r in chunk]
 
 
 # --- worker processes ------------------------------------------------------------------------
 
-_WORKER: tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any], PartyCache] | None = None
+_WORKER: (
+    tuple[RuleSet, dt.date | None, Callable[[BatchResult], Any], PartyCache, str | None] | None
+) = None
 """Set once per worker process by `_init_worker`: the compiled rules and how to screen."""
 
 
@@ -325,9 +354,11 @@ def _init_worker(
     as_of: dt.date | None,
     render: Callable[[BatchResult], Any],
     cache: PartyCache,
+    store: str | None = None,
 ) -> None:
     global _WORKER
-    _WORKER = (rules, as_of, render, PartyCache(cache.maxsize))  # this worker's own, empty
+    _WORKER = (rules, as_of, render, PartyCache(cache.maxsize), store)  # this worker's own cache
+    _STORES.clear()  # a forked worker must not share its parent's connection
     # Everything the worker holds now (the rule set: some 500,000 objects) lives as long as it
     # does. Out of the collector's reach, a full collection no longer walks it all, and a forked
     # worker no longer writes to every page it shares with the parent (copy-on-write).
@@ -341,8 +372,8 @@ def _init_worker(
 
 def _work(records: list[Record]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
-    rules, as_of, render, cache = _WORKER
-    return [render(screen_record(r, rules, as_of, cache)) for r in records]
+    rules, as_of, render, cache, store = _WORKER
+    return [render(screen_record(r, rules, as_of, cache, store)) for r in records]
 
 
 def _context(start_method: str | None) -> BaseContext:
@@ -381,9 +412,11 @@ class _Pool(Generic[T]):
         start_method: str | None,
         render: Callable[[BatchResult], T],
         cache: PartyCache,
+        store: str | None = None,
     ) -> None:
         self.cache = cache
         """The caller's cache: for chunks screened here when they cannot reach a worker."""
+        self.store = store
         self.rules = rules
         self.workers = workers
         self.as_of = as_of
@@ -398,7 +431,7 @@ class _Pool(Generic[T]):
             max_workers=self.workers,
             mp_context=self.context,
             initializer=_init_worker,
-            initargs=(self.rules, self.as_of, self.render, self.cache),
+            initargs=(self.rules, self.as_of, self.render, self.cache, self.store),
         )
 
     def run(self, records: Iterable[Record]) -> Generator[list[T], None, None]:
@@ -454,7 +487,7 @@ class _Pool(Generic[T]):
             # The chunk or its results could not cross the process boundary (an unpicklable
             # record, say): screen it here rather than lose it.
             return [
-                self.render(screen_record(r, self.rules, self.as_of, self.cache))
+                self.render(screen_record(r, self.rules, self.as_of, self.cache, self.store))
                 for r in work.records
             ]
 

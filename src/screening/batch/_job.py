@@ -82,12 +82,14 @@ def run_batch(
     progress: bool | None = None,
     stderr: TextIO | None = None,
     party_cache: int = DEFAULT_PARTY_CACHE,
+    store: str | None = None,
 ) -> BatchSummary:
     """Screen every record of INPUT into OUTPUT, resuming what OUTPUT already holds.
 
     ``progress=None`` draws a progress bar when ``stderr`` is a terminal. Raises `BatchError`
     when a file is unusable as a whole; a bad record becomes an error record instead.
-    ``party_cache`` as in `screen_many`.
+    ``party_cache`` as in `screen_many`. With a ``store`` URL, dispositions apply and each
+    review opens or updates its case.
     """
     err = stderr or sys.stderr
     if input_path != "-" and _same_file(input_path, output_path):
@@ -117,6 +119,7 @@ def run_batch(
         start_method=None,
         render=RENDERERS[out_fmt],
         party_cache=party_cache,
+        store=store,
     )
     finished = complete = False
     screened = counted = 0

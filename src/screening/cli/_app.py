@@ -19,7 +19,7 @@ import click
 
 from .._version import __version__
 from ..errors import BatchError, RuleError, ScreeningError
-from . import _audit, _batch, _lists, _rules, _screen, _serve
+from . import _audit, _batch, _lists, _review, _rules, _screen, _serve
 from ._output import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -134,6 +134,9 @@ for _command in (
     _lists.lists,
     _batch.batch,
     _serve.serve,
+    _review.review,
+    _review.store,
+    _review.watch,
 ):
     app.add_command(_command)
 

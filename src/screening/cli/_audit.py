@@ -27,10 +27,16 @@ def audit() -> None:
 @audit.command(
     short_help="screen every logged record again and report those that no longer reproduce"
 )
-@click.argument("log", type=PATH, metavar="LOG")
+@click.argument("log", type=PATH, metavar="LOG", required=False)
 @rules_option
 @json_option("print one JSON verdict per record")
-def verify(log: Path, rules: Path | None, as_json: bool) -> int:
+@click.option(
+    "--store",
+    metavar="URL",
+    help="check the review store's hash-chained history (cases, "
+    "dispositions, approvals) for edited, deleted or reordered events",
+)
+def verify(log: Path | None, rules: Path | None, as_json: bool, store: str | None) -> int:
     """Screen the transaction of every record in LOG (a JSON Lines decision log) again, as of
     the record's date, and report each record whose decision no longer reproduces and why:
     input tampering (hash mismatch), rule change or list change (other rules, other
@@ -41,12 +47,32 @@ def verify(log: Path, rules: Path | None, as_json: bool) -> int:
     Examples:
       screening audit verify decisions.jsonl
       screening audit verify decisions.jsonl --rules rules-2027/
+      screening audit verify --store sqlite:///screening.db
     """
+    if log is None and store is None:
+        raise click.UsageError("give a LOG, --store URL, or both")
+    ok = True
+    out = stdout()
+    if store is not None:
+        from ..store import open_store
+
+        with open_store(store, create=False) as opened:
+            problems = opened.verify()
+        for problem in problems:
+            out.write(
+                canonical_json({"store": store, "problem": problem}) + "\n"
+                if as_json
+                else f"store history: {problem}\n"
+            )
+        if not problems and not as_json:
+            out.write("store history: every event intact and in order\n")
+        ok = not problems
+    if log is None:
+        return 0 if ok else 1
     rule_set = load_rules(rules)
     verdicts = verify_log(log, rule_set)
-    out = stdout()
     if as_json:
         out.writelines(canonical_json(v.to_dict()) + "\n" for v in verdicts)
     else:
         out.write(verify_table(verdicts, rule_set))
-    return 0 if all(v.reproduced for v in verdicts) else 1
+    return 0 if ok and all(v.reproduced for v in verdicts) else 1

@@ -10,7 +10,7 @@ import click
 from ..engine import DEFAULT_PARTY_CACHE
 from ..models import Outcome
 from ..rules import load_rules
-from ._options import COUNT, as_of_option, rules_option, screen_lists_option
+from ._options import COUNT, as_of_option, rules_option, screen_lists_option, store_option
 from ._output import EXIT, EXIT_INTERRUPTED, EXIT_USAGE, error
 
 __all__ = ["batch"]
@@ -45,6 +45,7 @@ _FORMATS = click.Choice(["jsonl", "csv", "parquet"])
     "0: none); decisions are the same either way",
 )
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
+@store_option()
 def batch(
     input: str,
     output: str,
@@ -57,12 +58,14 @@ def batch(
     chunk_size: int,
     party_cache: int,
     quiet: bool,
+    store: str | None,
 ) -> int:
     """Screen every transaction in INPUT (- reads JSON Lines) and write one record per input
     record to OUTPUT, in input order: the decision, or an error with its reason for a bad
     record. Formats by extension: .jsonl/.ndjson, .csv, .parquet (.jsonl.gz and .csv.gz too).
     Resumable: run the same command again and the records OUTPUT holds are skipped. Ctrl-C
-    stops after the current chunk, leaving OUTPUT valid.
+    stops after the current chunk, leaving OUTPUT valid. With --store, reviewers'
+    dispositions apply and each review opens (or updates) its transaction's case.
 
     Exit code: 0 all clear, 1 any review or error record, 2 any block, 3 unusable file, 4 bad
     rules, 130 interrupted.
@@ -74,6 +77,10 @@ def batch(
     from ..batch import run_batch
 
     rule_set = load_rules(rules, lists=lists)
+    if store is not None:  # an unusable store stops the run before anything is screened
+        from ..store import open_store
+
+        open_store(store).close()
     if chunk_size < 1:
         error("screening batch: error: --chunk-size must be at least 1")
         return EXIT_USAGE
@@ -89,6 +96,7 @@ def batch(
             chunk_size=chunk_size,
             progress=False if quiet else None,
             party_cache=party_cache,
+            store=store,
         )
     except KeyboardInterrupt:
         error(

@@ -121,3 +121,15 @@ def log_option(function: F) -> F:
         metavar="LOG",
         help="append the decision records to this JSON Lines log (never rewritten)",
     )(function)
+
+
+STORE_HELP = (
+    "the review store: sqlite:///path/screening.db or postgresql://... (env SCREENING_STORE)"
+)
+
+
+def store_option(required: bool = False) -> Callable[[F], F]:
+    """``--store URL``, from ``SCREENING_STORE`` when not given."""
+    return click.option(
+        "--store", envvar="SCREENING_STORE", required=required, metavar="URL", help=STORE_HELP
+    )

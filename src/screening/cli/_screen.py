@@ -28,6 +28,7 @@ from ._options import (
     log_option,
     rules_option,
     screen_lists_option,
+    store_option,
 )
 from ._output import EXIT, decision_table, diff_dict, diff_table, replay_table, stdout
 
@@ -41,6 +42,7 @@ __all__ = ["explain", "replay", "screen"]
 @log_option
 @rules_option
 @screen_lists_option
+@store_option()
 def screen(
     files: tuple[Path, ...],
     as_of: dt.date | None,
@@ -48,12 +50,14 @@ def screen(
     log: Path | None,
     rules: Path | None,
     lists: tuple[Path, ...],
+    store: str | None,
 ) -> int:
     """Screen one or more transaction files (YAML or JSON; a scenario file works too; - for
     stdin).
 
     Exit code: 0 clear, 1 review, 2 block (the most severe), 3+ errors. A scenario file is
-    screened as of its `as_of:`, if it has one, else its date.
+    screened as of its `as_of:`, if it has one, else its date. With --store, reviewers'
+    dispositions apply and a review opens (or updates) the transaction's case.
 
     \b
     Examples:
@@ -64,7 +68,17 @@ def screen(
     rule_set = load_rules(rules, lists=lists)
     # Read every input first: a bad file stops the run before anything is screened or logged.
     inputs = [_load_input(path) for path in files]
-    decisions = [evaluate(tx, rule_set, as_of or own or tx.date) for tx, own in inputs]
+    if store is None:
+        decisions = [evaluate(tx, rule_set, as_of or own or tx.date) for tx, own in inputs]
+    else:
+        from ..api import screen as screen_one
+        from ..store import open_store
+
+        with open_store(store) as opened:
+            decisions = [
+                screen_one(tx, rules=rule_set, as_of=as_of or own or tx.date, store=opened)
+                for tx, own in inputs
+            ]
     pairs = [(d, tx) for d, (tx, _) in zip(decisions, inputs, strict=True)]
     lines = [record_line(d, tx, rules=rule_set) for d, tx in pairs] if as_json or log else []
     if log is not None:

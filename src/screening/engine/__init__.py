@@ -14,6 +14,14 @@ from __future__ import annotations
 
 from ._cache import DEFAULT_PARTY_CACHE, PartyCache, PartyMatches
 from ._common import Context, Evaluator
+from ._dispositions import (
+    apply_dispositions,
+    disposable,
+    entry_of,
+    hit_id,
+    party_key,
+    party_of,
+)
 from ._evaluate import evaluate
 from ._kinds import EVALUATORS
 
@@ -24,5 +32,11 @@ __all__ = [
     "Evaluator",
     "PartyCache",
     "PartyMatches",
+    "apply_dispositions",
+    "disposable",
+    "entry_of",
     "evaluate",
+    "hit_id",
+    "party_key",
+    "party_of",
 ]

@@ -639,6 +639,9 @@ class Matching(_Closed):
 
     match: Annotated[float, Field(gt=0, le=1)] = 0.92
     possible: Annotated[float, Field(gt=0, le=1)] = 0.82
+    four_eyes: Flag = False
+    """Four-eyes review: a reviewer's disposition of a hit scored at or above ``match`` applies
+    only once a second reviewer approves it (`screening.store`)."""
 
     @field_validator("possible")
     @classmethod

@@ -1,0 +1,148 @@
+"""One small database interface over SQLite (stdlib ``sqlite3``) and PostgreSQL (psycopg 3):
+statements written once with ``?`` placeholders, a write transaction that serialises writers,
+and nothing else. Chosen over SQLAlchemy Core: the store needs a dozen plain statements, and
+two thin adapters are less to learn, install and keep working than an ORM toolkit."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import StoreError
+
+__all__ = ["Database", "connect"]
+
+Row = tuple[Any, ...]
+
+
+class Database:
+    """A connection to a SQLite file or a PostgreSQL database, with the same methods."""
+
+    dialect: str = ""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement and return its rows (none for a statement without)."""
+        raise NotImplementedError
+
+    def has_table(self, name: str) -> bool:
+        """Whether the database holds a table of that name."""
+        raise NotImplementedError
+
+    def write(self) -> Any:
+        """A context manager: one write transaction, exclusive among writers, all or nothing."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the connection."""
+        raise NotImplementedError
+
+
+class _Sqlite(Database):
+    dialect = "sqlite"
+
+    def __init__(self, url: str, path: str) -> None:
+        super().__init__(url)
+        if path != ":memory:" and not Path(path).parent.is_dir():
+            raise StoreError(f"{url}: no such directory {Path(path).parent}")
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+            # WAL: readers never wait for the writer; NORMAL sync is crash-safe in WAL mode
+            # (a killed process loses nothing committed; only power loss may lose the last).
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{url}: cannot open the store ({exc})") from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            return list(self._conn.execute(sql, tuple(params)).fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.url}: {exc}") from exc
+
+    def has_table(self, name: str) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return bool(self.query(sql, (name,)))
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: writers queue
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.url}: cannot start a write ({exc})") from None
+        try:
+            yield self
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Postgres(Database):
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - psycopg is a dependency
+            raise StoreError(
+                "PostgreSQL stores need psycopg: pip install 'psycopg[binary]'"
+            ) from None
+        self._errors = psycopg.Error
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(f"{_redact(url)}: cannot connect ({exc})".strip()) from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            cur = self._conn.execute(sql.replace("?", "%s"), tuple(params))
+            return list(cur.fetchall()) if cur.description is not None else []
+        except self._errors as exc:
+            raise StoreError(f"{_redact(self.url)}: {exc}") from exc
+
+    def has_table(self, name: str) -> bool:
+        return self.query("SELECT to_regclass(?)", (name,))[0][0] is not None
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        with self._conn.transaction():
+            # One writer at a time, as SQLite's BEGIN IMMEDIATE: the event chain stays a chain.
+            self._conn.execute("SELECT pg_advisory_xact_lock(14014014)")
+            yield self
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def connect(url: str) -> Database:
+    """Open ``sqlite:///path/file.db`` (or ``sqlite:///:memory:``) or ``postgresql://...``.
+
+    Raises `StoreError` naming the URL for any other scheme or an unusable database."""
+    if not isinstance(url, str) or not url.strip():
+        raise StoreError("no store given: pass --store URL or set SCREENING_STORE")
+    if url.startswith("sqlite:///"):
+        return _Sqlite(url, url.removeprefix("sqlite:///") or ":memory:")
+    if url.startswith(("postgresql://", "postgres://")):
+        return _Postgres(url)
+    raise StoreError(
+        f"{_redact(url)}: unknown store URL (expected sqlite:///path/file.db or postgresql://...)"
+    )

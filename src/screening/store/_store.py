@@ -1,0 +1,603 @@
+"""The review store: cases opened by screening, reviewers' dispositions, approvals, watched
+counterparties, and an append-only, hash-chained log of every change to them.
+
+The tables ``cases``, ``dispositions`` and ``watched`` hold the current state; ``events`` holds
+the history, each event carrying the hash of the one before, so `Store.verify` finds an edited,
+deleted or reordered event. Every change is one write transaction: a killed process leaves the
+store as it was before the change or after it, never between."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .._io.canonical import canonical_json
+from ..audit import transaction_hash
+from ..engine import disposable, entry_of, hit_id, party_key, party_of
+from ..errors import ConflictError, StoreError
+from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
+from ..names import compact
+from ..rules import RuleSet
+from ._db import Database, connect
+from ._migrations import SCHEMA_VERSION, schema_version, upgrade
+
+__all__ = ["Case", "CaseHit", "Event", "Store", "open_store"]
+
+_GENESIS = "0" * 64
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CaseHit(_Frozen):
+    """One hit of a case as the reviewer sees it, with what a disposition would be keyed to."""
+
+    hit_id: str
+    rule_id: str
+    kind: str
+    outcome: Outcome
+    message: str
+    party: str | None = None
+    field: str | None = None
+    listed_name: str | None = None
+    list_entry: str | None = None
+    score: float | None = None
+    disposable: bool = False
+    """Only name-match hits can be disposed of."""
+    entry_hash: str | None = None
+    party_name: str | None = None
+    party_country: str | None = None
+    needs_approval: bool = False
+    disposition: str | None = None
+    """The id of the disposition that settles this hit, if one does."""
+    notes: tuple[str, ...] = ()
+
+
+class Case(_Frozen):
+    """A transaction whose decision needed review, and its hits."""
+
+    id: str
+    transaction_id: str
+    status: str
+    """``open`` while a review hit is undecided, ``decided`` once all are, ``closed`` when a
+    later screening no longer gives review."""
+    outcome: Outcome
+    version: int
+    """Bumped by every change: a reviewer may pass the version seen to detect a conflict."""
+    opened_at: str
+    updated_at: str
+    hits: tuple[CaseHit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the public form of ``review list --json``."""
+        return self.model_dump(mode="json")
+
+
+class Event(_Frozen):
+    """One entry of the store's history: what happened to which case or disposition."""
+
+    seq: int
+    at: str
+    kind: str
+    subject: str
+    body: dict[str, Any]
+    prev: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return self.model_dump(mode="json")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _event_hash(seq: int, at: str, kind: str, subject: str, body: str, prev: str) -> str:
+    text = canonical_json(
+        {"seq": seq, "at": at, "kind": kind, "subject": subject, "body": body, "prev": prev}
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def case_id_of(transaction_id: str) -> str:
+    """A transaction's case id: derived from its id, so it never gets two cases."""
+    return "case-" + hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()[:12]
+
+
+class Store:
+    """A review store over SQLite or PostgreSQL. Open with `open_store`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.url = db.url
+        self._entries: dict[tuple[str, str], tuple[str, str] | None] = {}
+        """Entry ids and content hashes by rule set fingerprint and rule id: computed once."""
+        self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
+        self._watched: set[str] = set()
+        """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+
+    def _entry(self, rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
+        key = (rules.fingerprint, hit.rule_id)
+        if key not in self._entries:
+            if len(self._entries) > 100_000:
+                self._entries.clear()
+            self._entries[key] = entry_of(rules, hit)
+        found = self._entries[key]
+        # a hand-written entity's entry is its id; a list entry's is on the hit
+        return None if found is None else (hit.list_entry or found[0], found[1])
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # --- screening ------------------------------------------------------------------------
+
+    def dispositions_for(self, transaction: Transaction) -> list[Disposition]:
+        """The dispositions keyed to any of the transaction's parties or decided on it."""
+        names = sorted({compact(p.name) for p in transaction.parties}) or [""]
+        marks = ",".join("?" * len(names))
+        # One statement for both reads of a screening (each statement is a read transaction,
+        # a good part of the store's cost per transaction): the dispositions, and the case
+        # `screened` will compare with, kept for it.
+        cid = case_id_of(transaction.id)
+        rows = self.db.query(
+            "SELECT 'd', body, NULL, NULL FROM dispositions"
+            f" WHERE party_name IN ({marks}) OR transaction_id = ?"
+            " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
+            (*names, transaction.id, cid),
+        )
+        self._case_row = (cid, [r[1:] for r in rows if r[0] == "c"])
+        return [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
+
+    def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
+        """Watch the transaction's parties; open or update its case when the outcome is
+        review (a case no longer under review is closed, with an event saying so)."""
+        cid = case_id_of(transaction.id)
+        if self._case_row is not None and self._case_row[0] == cid:
+            row = self._case_row[1]  # read with the dispositions, just before evaluating
+        else:
+            row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
+        self._case_row = None
+        keys = [_watch_key(p) for p in transaction.parties]
+        watched = {k for k in keys if k in self._watched}
+        unknown = [k for k in keys if k not in watched]
+        if unknown:  # a watched party stays watched: each is looked up once per connection
+            marks = ",".join("?" * len(unknown))
+            found = self.db.query(f"SELECT key FROM watched WHERE key IN ({marks})", unknown)
+            watched |= {r[0] for r in found}
+            self._watched |= {r[0] for r in found}
+        all_watched = watched == set(keys)
+        review = decision.outcome is Outcome.REVIEW
+        if not review and all_watched and (not row or row[0][2] == "closed"):
+            return  # nothing to write: the common case stays a read
+        hits = _case_hits(transaction, decision, rules, self._entry)
+        hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
+        status = _status(decision.outcome, hits)
+        if all_watched and row and row[0] == (hits_json, decision.outcome.value, status):
+            return  # the case already says this: screening again changes nothing
+        with self.db.write():
+            for party, key in zip(transaction.parties, keys, strict=True):
+                if key not in watched:
+                    self._watch(party, transaction.id)
+            row = self.db.query(
+                "SELECT hits, outcome, status, version FROM cases WHERE id = ?", (cid,)
+            )
+            now = _now()
+            body = {
+                "transaction_id": transaction.id,
+                "input_hash": transaction_hash(transaction),
+                "outcome": decision.outcome.value,
+                "status": status,
+                "hits": [h.hit_id for h in hits],
+            }
+            if not row:
+                if not review:
+                    return
+                self.db.query(
+                    "INSERT INTO cases (id, transaction_id, status, outcome, version, opened_at,"
+                    " updated_at, hits, tx) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                    (
+                        cid,
+                        transaction.id,
+                        status,
+                        decision.outcome.value,
+                        now,
+                        now,
+                        hits_json,
+                        transaction.model_dump_json(),
+                    ),
+                )
+                self._append("case.opened", cid, body)
+                return
+            old_hits, old_outcome, old_status, version = row[0]
+            if (old_hits, old_outcome, old_status) == (hits_json, decision.outcome.value, status):
+                return
+            if old_status == "closed" and not review:
+                return
+            self.db.query(
+                "UPDATE cases SET status = ?, outcome = ?, version = ?, updated_at = ?, hits = ?,"
+                " tx = ? WHERE id = ?",
+                (
+                    status,
+                    decision.outcome.value,
+                    version + 1,
+                    now,
+                    hits_json,
+                    transaction.model_dump_json(),
+                    cid,
+                ),
+            )
+            self._append("case.closed" if status == "closed" else "case.updated", cid, body)
+
+    # --- reviewing ------------------------------------------------------------------------
+
+    def list_cases(self, *, status: str | None = "open", limit: int | None = None) -> list[Case]:
+        """Cases, oldest first; by default the open ones (``status=None``: all)."""
+        sql = "SELECT id FROM cases"
+        params: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(status)
+        sql += " ORDER BY opened_at, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self.get_case(r[0]) for r in self.db.query(sql, params)]
+
+    def get_case(self, case_id: str) -> Case:
+        """One case by id; `StoreError` if there is none."""
+        rows = self.db.query(
+            "SELECT id, transaction_id, status, outcome, version, opened_at, updated_at, hits"
+            " FROM cases WHERE id = ?",
+            (case_id,),
+        )
+        if not rows:
+            raise StoreError(f"{self.url}: no case '{case_id}'")
+        cid, tx_id, status, outcome, version, opened, updated, hits = rows[0]
+        return Case(
+            id=cid,
+            transaction_id=tx_id,
+            status=status,
+            outcome=Outcome(outcome),
+            version=version,
+            opened_at=opened,
+            updated_at=updated,
+            hits=tuple(CaseHit.model_validate(h) for h in json.loads(hits)),
+        )
+
+    def has_case(self, case_id: str) -> bool:
+        """Whether a case of that id exists."""
+        return bool(self.db.query("SELECT 1 FROM cases WHERE id = ?", (case_id,)))
+
+    def get_disposition(self, disposition_id: str) -> Disposition:
+        """One disposition by id; `StoreError` if there is none."""
+        rows = self.db.query("SELECT body FROM dispositions WHERE id = ?", (disposition_id,))
+        if not rows:
+            raise StoreError(f"{self.url}: no disposition '{disposition_id}'")
+        return Disposition.model_validate_json(rows[0][0])
+
+    def decide(
+        self,
+        case_id: str,
+        hit_id: str,
+        *,
+        decision: Finding | str,
+        reason: str,
+        reviewer: str,
+        expires: dt.date | None = None,
+        expected_version: int | None = None,
+    ) -> Disposition:
+        """Record a reviewer's disposition of one name-match hit of a case.
+
+        Raises `ConflictError` when someone decided that hit first (or the case changed since
+        ``expected_version``), `StoreError` for an unknown case or hit, a hit that is not a
+        name match, or a missing reviewer or reason."""
+        try:
+            finding = Finding(decision)
+        except ValueError:
+            raise StoreError(
+                f"decision must be false_positive or true_match, not {decision!r}"
+            ) from None
+        if not reviewer or not reviewer.strip():
+            raise StoreError("a disposition needs a reviewer")
+        if not reason or not reason.strip():
+            raise StoreError("a disposition needs a reason")
+        with self.db.write():
+            case = self.get_case(case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError(
+                    f"case {case_id} changed (version {case.version}, you saw "
+                    f"{expected_version}): look again before deciding"
+                )
+            hits = list(case.hits)
+            index = next((i for i, h in enumerate(hits) if h.hit_id == hit_id), None)
+            if index is None:
+                raise StoreError(f"case {case_id} has no hit '{hit_id}'")
+            hit = hits[index]
+            if not hit.disposable:
+                raise StoreError(
+                    f"hit {hit_id} of case {case_id} is a {hit.kind} hit ({hit.rule_id}): only "
+                    "name-match hits can be disposed of"
+                )
+            if hit.disposition is not None:
+                by = self.get_disposition(hit.disposition)
+                raise ConflictError(
+                    f"hit {hit_id} of case {case_id} was already decided by {by.reviewer} "
+                    f"(disposition {by.id}, {by.finding.value}): nothing written"
+                )
+            if not (hit.entry_hash and hit.party_name and hit.party_country and hit.list_entry):
+                raise StoreError(f"hit {hit_id} of case {case_id} lacks its list entry")
+            now = _now()
+            disposition = Disposition(
+                id="disp-" + uuid.uuid4().hex[:16],
+                finding=finding,
+                rule_id=hit.rule_id,
+                party_name=hit.party_name,
+                party_country=hit.party_country,
+                list_entry=hit.list_entry,
+                entry_hash=hit.entry_hash,
+                reviewer=reviewer.strip(),
+                reason=reason.strip(),
+                decided_at=now,
+                expires=expires,
+                case_id=case_id,
+                transaction_id=case.transaction_id,
+                needs_approval=hit.needs_approval,
+            )
+            self.db.query(
+                "INSERT INTO dispositions (id, party_name, transaction_id, rule_id, list_entry,"
+                " body) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    disposition.id,
+                    disposition.party_name,
+                    disposition.transaction_id,
+                    disposition.rule_id,
+                    disposition.list_entry,
+                    disposition.model_dump_json(),
+                ),
+            )
+            hits[index] = hit.model_copy(update={"disposition": disposition.id})
+            self._update_case(case, hits, now)
+            self._append(
+                "disposition.decided",
+                disposition.id,
+                {"case": case_id, "hit": hit_id, **disposition.model_dump(mode="json")},
+            )
+        return disposition
+
+    def approve(self, disposition_id: str, *, reviewer: str) -> Disposition:
+        """A second reviewer approves a disposition that needs it (four-eyes)."""
+        if not reviewer or not reviewer.strip():
+            raise StoreError("an approval needs a reviewer")
+        with self.db.write():
+            d = self.get_disposition(disposition_id)
+            if not d.needs_approval:
+                raise StoreError(f"disposition {d.id} needs no approval")
+            if d.approved_by is not None:
+                raise ConflictError(f"disposition {d.id} was already approved by {d.approved_by}")
+            if reviewer.strip() == d.reviewer:
+                raise StoreError(
+                    f"disposition {d.id} was decided by {d.reviewer}: a second reviewer must "
+                    "approve it"
+                )
+            approved = d.model_copy(update={"approved_by": reviewer.strip()})
+            self.db.query(
+                "UPDATE dispositions SET body = ? WHERE id = ?",
+                (approved.model_dump_json(), d.id),
+            )
+            self._append(
+                "disposition.approved",
+                d.id,
+                {"reviewer": reviewer.strip(), "hash": approved.digest, "was": d.digest},
+            )
+        return approved
+
+    def history(self, subject: str | None = None) -> list[Event]:
+        """The events, in order; only those about ``subject`` (a case or disposition id, or a
+        case's disposition events) when given."""
+        events = [self._event(r) for r in self.db.query(_EVENTS + " ORDER BY seq")]
+        if subject is None:
+            return events
+        return [e for e in events if subject in (e.subject, e.body.get("case"))]
+
+    def dispositions(self) -> Iterator[Disposition]:
+        """Every disposition, by id."""
+        for (body,) in self.db.query("SELECT body FROM dispositions ORDER BY id"):
+            yield Disposition.model_validate_json(body)
+
+    # --- watching ---------------------------------------------------------------------------
+
+    def watch(self, name: str, country: str, *, role: str = "buyer") -> bool:
+        """Watch a counterparty by hand; False if it was watched already."""
+        party = Party.model_validate({"role": role, "name": name, "country": country})
+        with self.db.write():
+            if self.db.query("SELECT 1 FROM watched WHERE key = ?", (_watch_key(party),)):
+                return False
+            self._watch(party, None)
+        return True
+
+    def watched(self) -> list[Party]:
+        """Every watched counterparty."""
+        rows = self.db.query("SELECT name, country, role FROM watched ORDER BY key")
+        return [Party(role=r, name=n, country=c) for n, c, r in rows]
+
+    # --- integrity --------------------------------------------------------------------------
+
+    def verify(self) -> list[str]:
+        """Check the event chain; one sentence per event edited, deleted or reordered."""
+        problems = []
+        prev = _GENESIS
+        expected = 1
+        for row in self.db.query(_EVENTS + " ORDER BY seq"):
+            seq, at, kind, subject, body, stored_prev, stored = row
+            if seq != expected:
+                problems.append(
+                    f"event {expected}"
+                    + (f" to {seq - 1}" if seq - 1 > expected else "")
+                    + " missing: deleted from the history"
+                )
+            if stored_prev != prev:
+                problems.append(
+                    f"event {seq} ({kind} {subject}) does not follow the event before it: "
+                    "events were deleted or reordered"
+                )
+            if _event_hash(seq, at, kind, subject, body, stored_prev) != stored:
+                problems.append(f"event {seq} ({kind} {subject}) was edited: its hash differs")
+            prev, expected = stored, seq + 1
+        return problems
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _watch(self, party: Party, transaction_id: str | None) -> None:
+        self.db.query(
+            "INSERT INTO watched (key, name, country, role, transaction_id, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (
+                _watch_key(party),
+                party.name,
+                party.country,
+                party.role.value,
+                transaction_id,
+                _now(),
+            ),
+        )
+
+    def _update_case(self, case: Case, hits: Sequence[CaseHit], now: str) -> None:
+        status = _status(case.outcome, hits)
+        self.db.query(
+            "UPDATE cases SET hits = ?, status = ?, version = ?, updated_at = ? WHERE id = ?",
+            (
+                json.dumps([h.model_dump(mode="json") for h in hits]),
+                status,
+                case.version + 1,
+                now,
+                case.id,
+            ),
+        )
+
+    def _append(self, kind: str, subject: str, body: dict[str, Any]) -> None:
+        last = self.db.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        seq, prev = (last[0][0] + 1, last[0][1]) if last else (1, _GENESIS)
+        at = _now()
+        text = canonical_json(body)
+        self.db.query(
+            "INSERT INTO events (seq, at, kind, subject, body, prev, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (seq, at, kind, subject, text, prev, _event_hash(seq, at, kind, subject, text, prev)),
+        )
+
+    @staticmethod
+    def _event(row: tuple[Any, ...]) -> Event:
+        seq, at, kind, subject, body, prev, digest = row
+        return Event(
+            seq=seq,
+            at=at,
+            kind=kind,
+            subject=subject,
+            body=json.loads(body),
+            prev=prev,
+            hash=digest,
+        )
+
+
+_EVENTS = "SELECT seq, at, kind, subject, body, prev, hash FROM events"
+
+
+def _watch_key(party: Party) -> str:
+    name, country = party_key(party)
+    return f"{name}|{country}"
+
+
+def _status(outcome: Outcome, hits: Sequence[CaseHit]) -> str:
+    if outcome is not Outcome.REVIEW:
+        return "closed"
+    pending = [h for h in hits if h.outcome is Outcome.REVIEW and h.disposition is None]
+    return "open" if pending else "decided"
+
+
+def _case_hits(
+    tx: Transaction,
+    decision: Decision,
+    rules: RuleSet,
+    entry_of: Callable[[RuleSet, Hit], tuple[str, str] | None],
+) -> list[CaseHit]:
+    out = []
+    for hit in decision.hits:
+        can = disposable(hit)
+        entry = entry_of(rules, hit) if can else None
+        party = party_of(tx, hit) if can else None
+        name, country = party_key(party) if party is not None else (None, None)
+        can = can and entry is not None and party is not None
+        four_eyes = rules.matching.four_eyes and (hit.score or 0.0) >= rules.matching.match
+        out.append(
+            CaseHit(
+                hit_id=hit_id(hit),
+                rule_id=hit.rule_id,
+                kind=hit.kind,
+                outcome=hit.outcome,
+                message=hit.message,
+                party=hit.party,
+                field=hit.field,
+                listed_name=hit.listed_name,
+                list_entry=entry[0] if entry else hit.list_entry,
+                score=hit.score,
+                disposable=can,
+                entry_hash=entry[1] if entry else None,
+                party_name=name,
+                party_country=country,
+                needs_approval=can and four_eyes,
+                disposition=hit.disposition.id if hit.disposition is not None else None,
+                notes=hit.notes,
+            )
+        )
+    return out
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open the store at ``url`` (``sqlite:///path/file.db`` or ``postgresql://...``).
+
+    An empty database gets the schema when ``create``; one with an older schema must be
+    upgraded first (`upgrade_store`, ``screening store upgrade``); one with a newer schema is
+    refused. Raises `StoreError` naming the URL."""
+    db = connect(url)
+    version = schema_version(db)
+    if version == 0 and create:
+        upgrade(db)
+    elif version == 0:
+        db.close()
+        raise StoreError(f"{url}: not a screening store (run: screening store upgrade)")
+    elif version < SCHEMA_VERSION:
+        db.close()
+        raise StoreError(
+            f"{url}: the store's schema is version {version}; this program needs "
+            f"{SCHEMA_VERSION} (run: screening store upgrade)"
+        )
+    elif version > SCHEMA_VERSION:
+        db.close()
+        raise StoreError(
+            f"{url}: the store's schema is version {version}, newer than this program knows "
+            f"({SCHEMA_VERSION}): upgrade screening"
+        )
+    return Store(db)
+
+
+def upgrade_store(url: str) -> tuple[int, int]:
+    """Apply the migrations the store at ``url`` lacks, all or nothing; returns (from, to)."""
+    db = connect(url)
+    try:
+        return upgrade(db)
+    finally:
+        db.close()

@@ -1,0 +1,124 @@
+"""Re-screening the watched counterparties after a list update: only the names near an entry
+that changed between the old and the new lists (`screening.changes.changed_names`) are scored
+again, each against the old and the new rules, with the store's dispositions applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from ..engine import apply_dispositions, evaluate, hit_id
+from ..models import Decision, Hit, Party, Transaction
+from ..names import NameIndex
+from ..rules import RuleSet
+from ._store import Store, case_id_of
+
+__all__ = ["WATCH_PREFIX", "near_parties", "rescreen_watched", "watch_transaction"]
+
+WATCH_PREFIX = "watch:"
+"""Transaction ids of the re-screenings of watched counterparties start with this."""
+
+
+def watch_transaction(party: Party, day: dt.date) -> Transaction:
+    """The transaction a watched counterparty is re-screened as: the party alone, receiving a
+    US-origin EAR99 item, so every listing that reaches its role can apply."""
+    return Transaction.model_validate(
+        {
+            "id": f"{WATCH_PREFIX}{party.name}|{party.country}",
+            "date": day,
+            "destination": party.country,
+            "ships_from": "US",
+            "parties": [party.model_dump(mode="json")],
+            "items": [{"description": "watched counterparty", "eccn": "EAR99", "origin": "US"}],
+        }
+    )
+
+
+_NEAR: tuple[NameIndex, float] | None = None
+"""The changed names and cutoff, set before forking the processes that search them."""
+_PARALLEL_FROM = 5_000
+"""Fewer watched names than this are searched in this process: forking would cost more."""
+
+
+def _is_near(names: list[str]) -> list[bool]:
+    assert _NEAR is not None
+    index, cutoff = _NEAR
+    return [bool(index.search(n, cutoff=cutoff)) for n in names]
+
+
+def near_parties(parties: list[Party], near: NameIndex, cutoff: float) -> list[Party]:
+    """The parties with a name near a changed entry, in order. Searching 100,000 names is
+    the bulk of a re-screening, so it is shared among the usable CPUs (forked processes that
+    inherit the index) when there are many."""
+    global _NEAR
+    names = [p.name for p in parties]
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = max(1, cpus or 1)
+    _NEAR = (near, cutoff)
+    try:
+        if workers == 1 or len(names) < _PARALLEL_FROM or sys.platform != "linux":
+            flags = _is_near(names)
+        else:
+            size = -(-len(names) // (workers * 4))
+            chunks = [names[i : i + size] for i in range(0, len(names), size)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                flags = [f for chunk in pool.map(_is_near, chunks) for f in chunk]
+    finally:
+        _NEAR = None
+    return [p for p, f in zip(parties, flags, strict=True) if f]
+
+
+def _listings(decision: Decision) -> dict[str, Hit]:
+    return {h.rule_id: h for h in decision.hits if h.kind == "listing"}
+
+
+def rescreen_watched(
+    store: Store, new: RuleSet, old: RuleSet, near: NameIndex, day: dt.date
+) -> Iterator[dict[str, Any]]:
+    """Each change the new lists make for a watched counterparty, as JSON-ready data: a new
+    hit, a hit gone, a disposition no longer applying because its entry changed. A changed
+    counterparty whose decision is now a review gets (or updates) its case."""
+    cutoff = min(new.matching.possible, old.matching.possible)
+    for party in near_parties(store.watched(), near, cutoff):
+        tx = watch_transaction(party, day)
+        offered = tuple(store.dispositions_for(tx))
+        before = apply_dispositions(evaluate(tx, old, day), tx, old, offered)
+        after = apply_dispositions(evaluate(tx, new, day), tx, new, offered)
+        was, now = _listings(before), _listings(after)
+        changes: list[tuple[str, Hit, str | None]] = []
+        for rule_id in sorted(was.keys() | now.keys()):
+            a, b = was.get(rule_id), now.get(rule_id)
+            if a is None and b is not None:
+                changes.append(("new_hit", b, None))
+            elif b is None and a is not None:
+                changes.append(("hit_gone", a, None))
+            elif a is not None and b is not None:
+                if a.disposition is not None and b.disposition is None:
+                    changes.append(("disposition_invalidated", b, a.disposition.id))
+                elif a.outcome is not b.outcome:
+                    changes.append(("outcome_changed", b, None))
+        if not changes:
+            continue
+        store.screened(tx, after, new)
+        case = case_id_of(tx.id) if store.has_case(case_id_of(tx.id)) else None
+        for change, hit, disposition in changes:
+            yield {
+                "change": change,
+                "party": party.name,
+                "country": party.country,
+                "rule_id": hit.rule_id,
+                "hit_id": hit_id(hit),
+                "listed_name": hit.listed_name,
+                "list_entry": hit.list_entry,
+                "score": hit.score,
+                "outcome": hit.outcome.value if change != "hit_gone" else None,
+                "decision": after.outcome.value,
+                "case": case,
+                "disposition": disposition,
+            }
