@@ -149,6 +149,23 @@ def test_a_us_part_without_an_eccn_leaves_eligibility_unknown_where_it_matters()
     assert "cannot be ruled out" in d.items[0].reason
 
 
+@pytest.mark.parametrize("eccn", ["5A002", "5A002.A.1", "5A004", "5B002", "5D002"])
+def test_us_encryption_content_is_never_de_minimis_without_a_look(eccn: str) -> None:
+    """734.4(b) (unverified): US encryption content, even a 1% part, leaves the item subject
+    (unverified) wherever it goes, so an embargoed destination gets a review, not a clear."""
+    parts = [part(eccn, "1")]
+    d = run(tx("2016-06-01", "SY", [item(components=parts, direct_product_of=[])]))
+    [status] = d.items
+    assert status.jurisdiction is SUBJECT and not status.verified, status.reason
+    assert "no-de-minimis-encryption-unassessed" in status.reason
+    assert d.outcome is REVIEW, fired(d)
+
+
+def test_other_us_content_of_one_percent_stays_de_minimis_for_syria() -> None:
+    d = run(tx("2016-06-01", "SY", [item(components=[part("5A991", "1")], direct_product_of=[])]))
+    assert d.items[0].jurisdiction is NOT_SUBJECT, d.items[0].reason
+
+
 # --- ITSR 560.205 / 560.420 ------------------------------------------------------------------
 
 
