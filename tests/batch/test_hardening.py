@@ -1,0 +1,102 @@
+"""Batch hardening (issue 13, item 5): a duplicate key is refused, a changed record is not
+skipped on resume, and workers die with their parent so its lock does not outlive it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers.strategies import SETTINGS
+from helpers.zte import numbered, zte_transactions
+from screening import Outcome, RuleSet, load_rules
+from screening.batch import JsonLine, Record, Unreadable, screen_record
+from screening.cli import main
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+def _write(path: Path, txs: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(tx, default=str) + "\n" for tx in txs), encoding="utf-8")
+    return path
+
+
+# --- duplicate keys ----------------------------------------------------------------------------
+
+
+def test_a_duplicate_key_is_an_error_record_not_the_last_value(rules: RuleSet) -> None:
+    tx = zte_transactions()[0]
+    line = json.dumps({**tx, "destination": "IR"})
+    line = line.replace('"destination": "IR"', '"destination": "IR", "destination": "DE"')
+    result = screen_record(Record(0, JsonLine(line.encode()), "line 1"), rules, None)
+    assert result.outcome is Outcome.REVIEW
+    assert result.error == "line 1: invalid JSON: duplicate key 'destination'"
+
+
+@SETTINGS
+@given(
+    key=st.text(min_size=1, max_size=8),
+    values=st.lists(st.integers() | st.text(max_size=5), min_size=2, max_size=3),
+    depth=st.integers(0, 3),
+)
+def test_any_repeated_key_at_any_depth_makes_the_line_unreadable(
+    key: str, values: list[object], depth: int
+) -> None:
+    inner = "{" + ",".join(f"{json.dumps(key)}:{json.dumps(v)}" for v in values) + "}"
+    for _ in range(depth):
+        inner = '{"metadata":' + inner + "}"
+    read = JsonLine(inner.encode()).read()
+    assert read == Unreadable(f"invalid JSON: duplicate key '{key}'")
+
+
+# --- resume compares input_hash ----------------------------------------------------------------
+
+
+def test_resume_refuses_a_record_that_changed_since(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    txs = numbered(zte_transactions(), 3)
+    out = tmp_path / "out.jsonl"
+    monday = [{**tx, "destination": "DE"} if i == 0 else tx for i, tx in enumerate(txs)]
+    assert main(["batch", str(_write(tmp_path / "mon.jsonl", monday)), "-o", str(out), "-q"]) != 3
+    before = out.read_bytes()
+    capsys.readouterr()
+    tuesday = [{**tx, "destination": "IR"} if i == 0 else tx for i, tx in enumerate(txs)]
+    assert main(["batch", str(_write(tmp_path / "tue.jsonl", tuesday)), "-o", str(out), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert f"record '{txs[0]['id']}' changed since OUTPUT screened it" in err
+    assert out.read_bytes() == before
+
+
+def test_resume_skips_a_record_rewritten_with_other_spacing_and_key_order(tmp_path: Path) -> None:
+    txs = numbered(zte_transactions(), 3)
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(_write(tmp_path / "a.jsonl", txs[:2])), "-o", str(out), "-q"]) != 3
+    again = tmp_path / "b.jsonl"
+    again.write_text(
+        "".join(json.dumps(dict(reversed(tx.items())), indent=None) + "\n" for tx in txs)
+    )
+    assert main(["batch", str(again), "-o", str(out), "-q"]) != 3
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        tx["id"] for tx in txs
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_resume_compares_input_hash_in_every_output_format(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    txs = numbered(zte_transactions(), 2)
+    out = tmp_path / f"out.{fmt}"
+    assert main(["batch", str(_write(tmp_path / "a.jsonl", txs)), "-o", str(out), "-q"]) != 3
+    changed = [{**txs[0], "end_use": "nuclear"}, txs[1]]
+    capsys.readouterr()
+    assert main(["batch", str(_write(tmp_path / "b.jsonl", changed)), "-o", str(out), "-q"]) == 3
+    assert "changed since OUTPUT screened it" in capsys.readouterr().err
