@@ -4,6 +4,11 @@ skipped on resume, and workers die with their parent so its lock does not outliv
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +105,56 @@ def test_resume_compares_input_hash_in_every_output_format(
     capsys.readouterr()
     assert main(["batch", str(_write(tmp_path / "b.jsonl", changed)), "-o", str(out), "-q"]) == 3
     assert "changed since OUTPUT screened it" in capsys.readouterr().err
+
+
+# --- workers die with their parent, and its lock with it ----------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_after_kill_9_of_the_parent_workers_die_and_resume_is_not_refused(tmp_path: Path) -> None:
+    txs = numbered(zte_transactions(), 4000)
+    source = _write(tmp_path / "in.jsonl", txs)
+    out = tmp_path / "out.jsonl"
+    argv = [sys.executable, "-m", "screening", "batch", str(source), "-o", str(out), "-q"]
+    parent = subprocess.Popen([*argv, "--workers", "2"], env={**os.environ})
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not (out.exists() and out.read_bytes().count(b"\n") >= 64):
+            assert parent.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        workers = _children(parent.pid)
+        assert len(workers) >= 2
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers):
+            assert time.monotonic() < deadline, "workers outlived their parent"
+            time.sleep(0.05)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for worker in workers:  # on failure: the orphans this test made
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)
+    resumed = subprocess.run(
+        [*argv, "--workers", "1"], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert resumed.returncode == 2, resumed.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        tx["id"] for tx in txs
+    ]

@@ -48,24 +48,56 @@ def _native_lock(fd: int, *, blocking: bool) -> bool:
     return lock_descriptor(fd, blocking=blocking, poll_interval=_POLL_SECONDS)
 
 
+_HELD: set[int] = set()
+"""Descriptors this process holds a lock on: a forked child lets go of them (`_let_go`)."""
+
+
 def try_lock(fd: int, path: str | Path, *, wait: bool = False) -> bool:
     """Take the exclusive lock on the open descriptor ``fd`` (the file at ``path``).
 
     Returns False when another process holds it (only without ``wait``). Raises
     `LockUnavailableError` when this platform or filesystem cannot lock the file.
+    The lock is the taking process's alone: a child forked while it is held (a batch worker)
+    does not share it, so it goes when the taker dies, whatever its children do.
     """
     try:
-        return _native_lock(fd, blocking=wait)
+        taken = _native_lock(fd, blocking=wait)
     except OSError as exc:
         raise LockUnavailableError(str(path), exc.strerror or str(exc)) from None
+    if taken:
+        _HELD.add(fd)
+    return taken
 
 
 def unlock(fd: int) -> None:
     """Release a lock taken by `try_lock` (closing ``fd`` releases it too)."""
     from filelock import unlock_descriptor
 
+    _HELD.discard(fd)
     with contextlib.suppress(OSError):  # the lock goes with the descriptor anyway
         unlock_descriptor(fd)
+
+
+def _let_go() -> None:
+    """In a forked child: drop the child's references to the locked files (``flock`` is held by
+    the open file, which fork shares), so a child that outlives its parent (``kill -9`` of a
+    batch run) cannot keep the output locked. Each descriptor is pointed at the null device
+    rather than closed, so it never names another file the child opens later; never unlocked,
+    which would release the parent's lock too."""
+    if not _HELD:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in _HELD:
+            with contextlib.suppress(OSError):
+                os.dup2(null, fd, inheritable=False)
+    finally:
+        os.close(null)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork, so nothing to share
+    os.register_at_fork(after_in_child=_let_go)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ gets an error result. A pool that keeps dying without screening anything raises 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import hashlib
@@ -32,6 +33,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -376,6 +378,31 @@ def _init_worker(
     # pool terminates its workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_SECONDS = 0.5
+
+
+def _die_with_parent() -> None:
+    """End this worker when the process that started it dies (``kill -9`` of a batch run), so
+    no orphan goes on screening for nobody: the kernel's parent-death signal on Linux, and a
+    thread watching the parent's pid everywhere (and in case the signal cannot be set)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # pragma: no cover - the parent died before the signal was set
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)  # pragma: no cover - in a worker whose parent died
 
 
 def _work(records: list[Record]) -> list[Any]:
