@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import LockUnavailableError, LogError
@@ -178,7 +178,12 @@ def atomic_write(path: Path, data: bytes) -> None:
 # --- appending ------------------------------------------------------------------------------
 
 
-def append_lines(path: Path, lines: Sequence[bytes]) -> int:
+def append_lines(
+    path: Path,
+    lines: Sequence[bytes],
+    *,
+    chain: Callable[[bytes | None], Sequence[bytes]] | None = None,
+) -> int:
     """Append whole lines (each ending in ``\\n``) to the log at ``path``; returns the count.
 
     Under the lock, so concurrent writers never interleave: a line left unterminated by a
@@ -186,11 +191,14 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     next record), each line is one ``write`` call, and the file is fsynced before returning, so
     a line reported written is on disk. Creating the file fsyncs its directory too.
 
+    With ``chain``, the lines written are ``chain(last)`` instead, where ``last`` is the log's
+    last non-blank line (without its newline; None for an empty log), read under the same lock:
+    so a record can carry the hash of the one before it, whoever else appends.
+
     Raises `LogError` when the log cannot be opened, locked or written; lines written before a
     failure stay.
     """
-    if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
-        raise ValueError("each line must end with its only newline")
+    _check_lines(lines)
     created = not path.exists()
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -199,6 +207,9 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     try:
         with locked(fd, path):
             size = os.fstat(fd).st_size
+            if chain is not None:
+                lines = chain(_last_line(fd, size))
+                _check_lines(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 _write(fd, b"\n", path)  # close a line a crash left unterminated
             for data in lines:
@@ -213,6 +224,28 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     if created:
         fsync_directory(path.parent)
     return len(lines)
+
+
+def _check_lines(lines: Sequence[bytes]) -> None:
+    if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
+        raise ValueError("each line must end with its only newline")
+
+
+def _last_line(fd: int, size: int) -> bytes | None:
+    """The last non-blank line of the file (without its newline), read backwards in blocks."""
+    end = size
+    tail = b""
+    while end > 0:
+        start = max(0, end - 65536)
+        tail = os.pread(fd, end - start, start) + tail
+        end = start
+        parts = tail.split(b"\n")
+        for i in range(len(parts) - 1, -1, -1):
+            if parts[i].strip():
+                if i > 0 or end == 0:  # whole: a newline (or the file's start) before it
+                    return parts[i]
+                break
+    return None
 
 
 def _write(fd: int, data: bytes, path: Path) -> None:

@@ -3,7 +3,7 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
-from ._loading import bundled_rules_dir, load_rules
+from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
@@ -64,6 +64,7 @@ __all__ = [
     "Text",
     "Transshipment",
     "bundled_rules_dir",
+    "fingerprint_of",
     "load_rules",
     "located_problems",
     "suggest",

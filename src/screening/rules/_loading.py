@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -36,7 +36,7 @@ from ._schema import (
     RulesetHeader,
 )
 
-__all__ = ["bundled_rules_dir", "load_rules", "rule_files"]
+__all__ = ["bundled_rules_dir", "fingerprint_of", "load_rules", "rule_files"]
 
 _RULE = TypeAdapter(Rule)
 
@@ -75,6 +75,18 @@ def load_rules(
 @lru_cache(maxsize=1)
 def _bundled() -> RuleSet:
     return _load(bundled_rules_dir(), display_root="rules")
+
+
+def fingerprint_of(digests: Mapping[str, str], lists: Iterable[tuple[str, str]] = ()) -> str:
+    """A rule set's fingerprint from the sha256 (hex) of each rule file, by name, and the
+    (format, sha256) of each list file: what `RuleSet.fingerprint` is, so a decision record's
+    ``ruleset_files`` and ``lists`` can be checked against its ``ruleset_fingerprint``."""
+    digest = hashlib.sha256()
+    for name in sorted(digests):
+        digest.update(name.encode() + b"\0" + bytes.fromhex(digests[name]))
+    for fmt, sha in sorted(lists, key=lambda pair: pair[1]):
+        digest.update(b"list\0" + fmt.encode() + b"\0" + sha.encode())
+    return digest.hexdigest()
 
 
 NOT_RULE_FILES = ("README", "rules.schema.json")
@@ -160,7 +172,6 @@ def _load(
     rules: list[Rule] = []
     places: dict[str, tuple[Located, int]] = {}
     failed = Failed()
-    digest = hashlib.sha256()
     digests: dict[str, str] = {}
     named_lists: list[_NamedList] = []
 
@@ -173,7 +184,6 @@ def _load(
             failed.unreadable(path)
             continue
         raw = path.read_bytes().replace(b"\r\n", b"\n")
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
         digests[path.name] = hashlib.sha256(raw).hexdigest()
         data = located.data
         if data is None:
@@ -245,8 +255,6 @@ def _load(
         rules += [*compiled.entities, *compiled.listings]
         sources.update(compiled.sources)
         versions = compiled.versions
-        for version in sorted(versions, key=lambda v: v.sha256):
-            digest.update(b"list\0" + version.format.encode() + b"\0" + version.sha256.encode())
     if list_problems:
         raise ListError(problems + list_problems)
     if problems:
@@ -263,7 +271,7 @@ def _load(
         matching=meta.matching,
         rules=rules,
         sources=sources,
-        fingerprint=digest.hexdigest(),
+        fingerprint=fingerprint_of(digests, [(v.format, v.sha256) for v in versions]),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
         digests=digests,
         lists=versions,
