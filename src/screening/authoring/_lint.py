@@ -445,6 +445,8 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "destination_mismatch": (),
         "missing_party": (),
         "end_use": (),
+        "address_place": (),
+        "listed_text": (),
     }
 )
 """Each rule kind's own lint checks, by kind (every kind has a row, maybe empty); the checks in

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ._address_place import address_places
 from ._common import Evaluator
 from ._embargo import embargoes
 from ._item_control import item_controls
+from ._listed_text import listed_texts
 from ._listing import listed_parties
 from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
 
@@ -27,6 +29,8 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "destination_mismatch": destination_mismatch,
         "missing_party": missing_party,
         "end_use": end_use,
+        "address_place": address_places,
+        "listed_text": listed_texts,
         # Kinds with no evaluator of their own: other kinds' evaluators read them.
         "country_group": None,  # destinations by group (RuleSet.membership): item controls, levels
         "de_minimis": None,  # each item's jurisdiction (_jurisdiction.py), before any evaluator

@@ -9,6 +9,7 @@ from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
     KINDS,
     MODELS,
+    AddressPlace,
     BaseRule,
     CountryGroup,
     Dated,
@@ -25,6 +26,7 @@ from ._schema import (
     LintCode,
     ListedEntity,
     ListedListing,
+    ListedText,
     Listing,
     ListPolicy,
     MissingParty,
@@ -37,6 +39,7 @@ from ._schema import (
 __all__ = [
     "KINDS",
     "MODELS",
+    "AddressPlace",
     "BaseRule",
     "CountryGroup",
     "Dated",
@@ -54,6 +57,7 @@ __all__ = [
     "ListPolicy",
     "ListedEntity",
     "ListedListing",
+    "ListedText",
     "Listing",
     "Membership",
     "MissingParty",
