@@ -3,7 +3,7 @@ use) gives a review (issue 13, item 4): "deliver to ZTE Corporation, Shenzhen" i
 was clear, because only names and aliases were searched.
 
 The text is cut into word windows of one to `MAX_WINDOW` words, each searched in the name index
-at the rule set's match threshold: bounded work, at most `MAX_WORDS` times `MAX_WINDOW` searches a
+at the rule set's match threshold, for an entity's own name or an alias of three words or more: bounded work, at most `MAX_WORDS` times `MAX_WINDOW` searches a
 text. A text longer than `MAX_WORDS` words is searched in its first `MAX_WORDS` and gives a
 review saying the rest was not searched (fail closed).
 """
@@ -20,6 +20,12 @@ MAX_WINDOW = 6
 
 MAX_WORDS = 200
 """The words of a text searched; beyond them the text gives a review."""
+
+_NOT_AN_EDGE = frozenset(
+    "a an and at by c/o for from in into of on or the to via with "
+    "der die das und von zu im am bei le la les de du des et pour".split()
+)
+"""Connecting words a window neither starts nor ends on (English, German, French)."""
 
 
 def listed_texts(ctx: Context) -> list[Hit]:
@@ -45,11 +51,23 @@ def listed_texts(ctx: Context) -> list[Hit]:
 
 
 def _windows(words: list[str]) -> dict[str, None]:
+    """The distinct windows of one to `MAX_WINDOW` words that start and end on a word of two
+    letters or more that is not a plain connecting word: a name does not start or end on "12",
+    "c", "-" or "the" (such windows cost the matcher and find nothing a shorter one misses)."""
+    edge = [sum(c.isalpha() for c in w) >= 2 and w not in _NOT_AN_EDGE for w in words]
     out: dict[str, None] = {}
     for size in range(1, MAX_WINDOW + 1):
         for start in range(len(words) - size + 1):
-            out[" ".join(words[start : start + size])] = None
+            if edge[start] and edge[start + size - 1]:
+                out[" ".join(words[start : start + size])] = None
     return out
+
+
+def _distinctive(name: str, entity_name: str) -> bool:
+    """A listed name worth finding in free text: the entity's own name, or an alias of three
+    words or more. A short alias is often plain words ("Third Floor", an SDN alias of Office
+    39) that would flag every address that has them."""
+    return name == entity_name or len(fold_text(name).split()) >= 3
 
 
 def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | None) -> list[Hit]:
@@ -59,6 +77,8 @@ def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | 
     for window in _windows(words[:MAX_WORDS]):
         for match in rules.names.search(window, cutoff=rules.matching.match):
             entity = rules.entities[match.key]
+            if not _distinctive(match.name, entity.name):
+                continue
             if not any(lst.in_force(day) for lst in rules.listings.get(entity.id, ())):
                 continue
             if entity.id not in best or match.score > best[entity.id][0]:
