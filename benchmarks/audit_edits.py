@@ -9,6 +9,7 @@ Run: python benchmarks/audit_edits.py   (a few minutes; tests/audit/test_chain.p
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 import time
@@ -50,7 +51,8 @@ def main_experiment() -> None:
     rules = load_rules()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "decisions.jsonl"
-        main(["screen", *map(str, scenario_files(ROOT / "examples" / "zte")), "--log", str(log)])
+        files = [str(f) for f in scenario_files(ROOT / "examples" / "zte")]
+        main(["screen", *files, "--log", str(log)], stdout=io.StringIO())
         lines = log.read_text("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     edits = record_level = chain_level = 0

@@ -3,9 +3,10 @@ use) gives a review (issue 13, item 4): "deliver to ZTE Corporation, Shenzhen" i
 was clear, because only names and aliases were searched.
 
 The text is cut into word windows of one to `MAX_WINDOW` words, each searched in the name index
-at the rule set's match threshold, for an entity's own name or an alias of three words or more: bounded work, at most `MAX_WORDS` times `MAX_WINDOW` searches a
-text. A text longer than `MAX_WORDS` words is searched in its first `MAX_WORDS` and gives a
-review saying the rest was not searched (fail closed).
+at the rule set's match threshold, for an entity's own name or an alias of three words or more.
+The work is bounded: at most `MAX_WORDS` times `MAX_WINDOW` searches a text. A text longer than
+`MAX_WORDS` words is searched in its first `MAX_WORDS` and also gives a review saying the rest
+was not searched (fail closed).
 """
 
 from __future__ import annotations
@@ -22,8 +23,42 @@ MAX_WORDS = 200
 """The words of a text searched; beyond them the text gives a review."""
 
 _NOT_AN_EDGE = frozenset(
-    "a an and at by c/o for from in into of on or the to via with "
-    "der die das und von zu im am bei le la les de du des et pour".split()
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "c/o",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "der",
+        "die",
+        "das",
+        "und",
+        "von",
+        "zu",
+        "im",
+        "am",
+        "bei",
+        "le",
+        "la",
+        "les",
+        "de",
+        "du",
+        "des",
+        "et",
+        "pour",
+    ]
 )
 """Connecting words a window neither starts nor ends on (English, German, French)."""
 
