@@ -7,6 +7,8 @@ Each now gives at least a review (rules/free-text.yaml); metadata stays unscreen
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.strategies import SETTINGS
-from screening import Outcome, load_rules, screen
+from screening import Outcome, bundled_rules_dir, load_rules, screen
 from screening.rules import AddressPlace, Embargo
 
 RULES = load_rules()
@@ -143,3 +145,28 @@ def test_a_party_whose_country_is_the_place_is_left_to_the_embargo() -> None:
     decision = screen(tx, rules=RULES)
     assert "rf-address-place" not in {h.rule_id for h in decision.hits}
     assert "embargo-iran" in {h.rule_id for h in decision.hits}
+
+
+def test_a_short_alias_is_not_searched_in_free_text(tmp_path: Path) -> None:
+    """'Third Floor' is an SDN alias of Office 39: searched in addresses, it would flag every
+    address on a third floor. Free text is searched for an entity's own name, or an alias of
+    three words or more; the party's own name is still matched against every alias."""
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), rules)
+    (rules / "office-39.yaml").write_text(
+        "rules:\n"
+        "  - id: office-39\n    kind: entity\n    name: Office 39\n    country: KP\n"
+        "    aliases: [Third Floor, Central Committee Bureau 39]\n"
+        "    citation: test\n"
+        "  - id: sdn-office-39\n    kind: listing\n    entity: office-39\n    list: SDN\n"
+        "    from: 2010-01-01\n    roles: [buyer, consignee, end_user]\n    citation: test\n",
+        encoding="utf-8",
+    )
+    loaded = load_rules(rules)
+    plain = _tx(address="Hauptstrasse 12, 3rd floor, Berlin")
+    assert "rf-listed-name-in-text" not in {h.rule_id for h in screen(plain, rules=loaded).hits}
+    long_alias = _tx(address="c/o Central Committee Bureau 39, Berlin")
+    assert "rf-listed-name-in-text" in {h.rule_id for h in screen(long_alias, rules=loaded).hits}
+    named = _tx()
+    named["parties"][0]["name"] = "Third Floor"
+    assert "sdn-office-39" in {h.rule_id for h in screen(named, rules=loaded).hits}

@@ -86,16 +86,23 @@ def listed_texts(ctx: Context) -> list[Hit]:
 
 
 def _windows(words: list[str]) -> dict[str, None]:
-    """The distinct windows of one to `MAX_WINDOW` words that start and end on a word of two
-    letters or more that is not a plain connecting word: a name does not start or end on "12",
-    "c", "-" or "the" (such windows cost the matcher and find nothing a shorter one misses)."""
-    edge = [sum(c.isalpha() for c in w) >= 2 and w not in _NOT_AN_EDGE for w in words]
+    """The distinct windows of one to `MAX_WINDOW` words that start on a word (two letters or
+    digits, not a number alone) and end on a word or, after another word, a number ("Office
+    39"), neither a plain connecting word: a name does not start on "12", "c" or "the", nor end
+    on "of" (such windows cost the matcher and find nothing a shorter one misses)."""
+    starts = [_word(w) and not w.isdigit() for w in words]
+    ends = [_word(w) or any(c.isdigit() for c in w) for w in words]
     out: dict[str, None] = {}
     for size in range(1, MAX_WINDOW + 1):
-        for start in range(len(words) - size + 1):
-            if edge[start] and edge[start + size - 1]:
-                out[" ".join(words[start : start + size])] = None
+        for first in range(len(words) - size + 1):
+            last = first + size - 1
+            if starts[first] and (starts[last] or (size > 1 and ends[last])):
+                out[" ".join(words[first : last + 1])] = None
     return out
+
+
+def _word(token: str) -> bool:
+    return sum(c.isalnum() for c in token) >= 2 and token not in _NOT_AN_EDGE
 
 
 def _distinctive(name: str, entity_name: str) -> bool:
