@@ -87,11 +87,12 @@ def listed_texts(ctx: Context) -> list[Hit]:
 
 def _windows(words: list[str]) -> dict[str, None]:
     """The distinct windows of one to `MAX_WINDOW` words that start on a word (two letters or
-    digits, not a number alone) and end on a word or, after another word, a number ("Office
-    39"), neither a plain connecting word: a name does not start on "12", "c" or "the", nor end
-    on "of" (such windows cost the matcher and find nothing a shorter one misses)."""
+    digits, not a number alone) and end on a word or, after another word, a number of up to
+    three digits ("Office 39", not a postcode), neither a plain connecting word: a name does
+    not start on "12", "c" or "the", nor end on "of" (such windows cost the matcher and find
+    nothing a shorter one misses)."""
     starts = [_word(w) and not w.isdigit() for w in words]
-    ends = [_word(w) or any(c.isdigit() for c in w) for w in words]
+    ends = [_word(w) or (w.isdigit() and len(w) <= 3) for w in words]  # not a postcode
     out: dict[str, None] = {}
     for size in range(1, MAX_WINDOW + 1):
         for first in range(len(words) - size + 1):
