@@ -158,3 +158,31 @@ def test_after_kill_9_of_the_parent_workers_die_and_resume_is_not_refused(tmp_pa
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
         tx["id"] for tx in txs
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_lets_go_of_the_lock_only(tmp_path: Path) -> None:
+    """The child drops its share of a held lock, and leaves alone a descriptor whose number was
+    reused for another file after the locked one was closed without unlocking."""
+    from screening._io import durable
+
+    locked_path, other = tmp_path / "out.jsonl", tmp_path / "other.txt"
+    other.write_text("kept")
+    with open(locked_path, "a+b") as held:
+        assert durable.try_lock(held.fileno(), locked_path)
+        closed = open(tmp_path / "closed.lock", "a+b")  # noqa: SIM115
+        number = closed.fileno()
+        assert durable.try_lock(number, closed.name)
+        closed.close()  # the lock goes with it, without unlock
+        reused = os.open(other, os.O_RDONLY)
+        assert reused == number
+        pid = os.fork()
+        if pid == 0:  # the child: report what its descriptors name, then leave at once
+            ok = os.fstat(held.fileno()).st_ino != os.stat(locked_path).st_ino
+            ok = ok and os.pread(reused, 4, 0) == b"kept"
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+        os.close(reused)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert os.fstat(held.fileno()).st_ino == os.stat(locked_path).st_ino  # parent untouched
+        durable.unlock(held.fileno())

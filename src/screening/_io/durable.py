@@ -48,8 +48,10 @@ def _native_lock(fd: int, *, blocking: bool) -> bool:
     return lock_descriptor(fd, blocking=blocking, poll_interval=_POLL_SECONDS)
 
 
-_HELD: set[int] = set()
-"""Descriptors this process holds a lock on: a forked child lets go of them (`_let_go`)."""
+_HELD: dict[int, tuple[int, int]] = {}
+"""Descriptors this process locked, with the (device, inode) of the file locked: a forked child
+lets go of them (`_let_go`). A descriptor closed without `unlock` stays here, and its number
+may name another file by then: the file's identity tells them apart."""
 
 
 def try_lock(fd: int, path: str | Path, *, wait: bool = False) -> bool:
@@ -65,7 +67,9 @@ def try_lock(fd: int, path: str | Path, *, wait: bool = False) -> bool:
     except OSError as exc:
         raise LockUnavailableError(str(path), exc.strerror or str(exc)) from None
     if taken:
-        _HELD.add(fd)
+        with contextlib.suppress(OSError):
+            info = os.fstat(fd)
+            _HELD[fd] = (info.st_dev, info.st_ino)
     return taken
 
 
@@ -73,7 +77,7 @@ def unlock(fd: int) -> None:
     """Release a lock taken by `try_lock` (closing ``fd`` releases it too)."""
     from filelock import unlock_descriptor
 
-    _HELD.discard(fd)
+    _HELD.pop(fd, None)
     with contextlib.suppress(OSError):  # the lock goes with the descriptor anyway
         unlock_descriptor(fd)
 
@@ -81,15 +85,19 @@ def unlock(fd: int) -> None:
 def _let_go() -> None:
     """In a forked child: drop the child's references to the locked files (``flock`` is held by
     the open file, which fork shares), so a child that outlives its parent (``kill -9`` of a
-    batch run) cannot keep the output locked. Each descriptor is pointed at the null device
-    rather than closed, so it never names another file the child opens later; never unlocked,
-    which would release the parent's lock too."""
+    batch run) cannot keep the output locked. Each descriptor still naming the locked file is
+    pointed at the null device rather than closed, so it never names another file the child
+    opens later; never unlocked, which would release the parent's lock too."""
     if not _HELD:
         return
     null = os.open(os.devnull, os.O_RDWR)
     try:
-        for fd in _HELD:
-            with contextlib.suppress(OSError):
+        for fd, identity in _HELD.items():
+            try:
+                info = os.fstat(fd)
+            except OSError:
+                continue  # closed since
+            if (info.st_dev, info.st_ino) == identity:  # not a number reused for another file
                 os.dup2(null, fd, inheritable=False)
     finally:
         os.close(null)
