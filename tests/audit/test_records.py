@@ -305,7 +305,7 @@ def without(key: str) -> dict[str, Any]:
 
 BAD = {
     "a list": ([good()], "not a decision record (expected a JSON object, got an array)"),
-    "another format": ({**good(), "record_format": 2}, "unknown record format 2"),
+    "another format": ({**good(), "record_format": 3}, "unknown record format 3"),
     "no format": (without("record_format"), "unknown record format None"),
     "missing key": (without("as_of"), "missing key 'as_of'"),
     "unknown key": ({**good(), "signed_by": "me"}, "unknown key 'signed_by'"),

@@ -20,6 +20,7 @@ from screening import (
     verify_record,
 )
 from screening._io.logfile import append_lines, read_lines
+from screening.audit import chain_lines
 from screening.authoring import scenario_files
 from screening.errors import LogError
 
@@ -195,10 +196,14 @@ def records(log: Path) -> list[dict[str, Any]]:
 
 
 def write(path: Path, rows: list[Any]) -> Path:
-    path.write_text(
-        "".join((r if isinstance(r, str) else canonical_json(r)) + "\n" for r in rows),
-        encoding="utf-8",
-    )
+    """A log of ``rows`` (records, chained as a log writer chains them, or raw lines)."""
+    lines: list[str] = []
+    for r in rows:
+        if isinstance(r, str):
+            lines.append(r)
+        else:
+            lines += chain_lines([r], lines[-1] if lines else None)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
 
 
@@ -260,9 +265,10 @@ def test_unreadable_lines_are_reported_and_the_rest_verified(log: Path, tmp_path
     )
     verdicts = verify_log(path, RULES)
     assert [v.line for v in verdicts] == [1, 3, 4, 5, 6, 7, 8]
-    assert [v.reproduced for v in verdicts] == [True, False, False, False, False, True, False]
-    assert {c for v in verdicts if not v.reproduced for c in v.causes} == {Cause.UNREADABLE}
-    assert verdicts[3].details == ("unknown record format 99 (this version reads 1)",)
+    assert [v.reproduced for v in verdicts] == [True, False, False, False, False, False, False]
+    assert {c for v in verdicts[:5] if not v.reproduced for c in v.causes} == {Cause.UNREADABLE}
+    assert verdicts[5].causes == (Cause.CHAIN,)  # good[3] was not written after "[1, 2]"
+    assert verdicts[3].details == ("unknown record format 99 (this version reads 1 and 2)",)
     assert verdicts[6].details == ("not UTF-8 text (byte 1)",)
 
 

@@ -343,7 +343,7 @@ def test_csv_output_reads_back_into_the_same_results(
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == [
         "index", "id", "outcome", "error", "as_of", "hits", "rule_ids",
-        "ruleset_fingerprint", "decision",
+        "ruleset_fingerprint", "decision", "input_hash",
     ]  # fmt: skip
     assert [result_from_row(r) for r in rows] == located(screen_many(txs, rules=rules))
     assert rows[0]["rule_ids"] == ";".join(
@@ -398,6 +398,8 @@ def test_parquet_input_nested_and_flat_and_output_round_trip(
 
     txs = [*scenarios, *EXTRA]
     nested = [parse_transaction(tx).model_dump(mode="json", exclude_defaults=True) for tx in txs]
+    keys = list(dict.fromkeys(k for row in nested for k in row))  # from_pylist reads row 1's only
+    nested = [{k: row.get(k) for k in keys} for row in nested]
     pq.write_table(pa.Table.from_pylist(nested), tmp_path / "nested.parquet")
     flat = [transaction_to_row(parse_transaction(tx)) for tx in txs]
     columns = flat_columns(5, 3, ["order", "system"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import LockUnavailableError, LogError
@@ -48,24 +48,64 @@ def _native_lock(fd: int, *, blocking: bool) -> bool:
     return lock_descriptor(fd, blocking=blocking, poll_interval=_POLL_SECONDS)
 
 
+_HELD: dict[int, tuple[int, int]] = {}
+"""Descriptors this process locked, with the (device, inode) of the file locked: a forked child
+lets go of them (`_let_go`). A descriptor closed without `unlock` stays here, and its number
+may name another file by then: the file's identity tells them apart."""
+
+
 def try_lock(fd: int, path: str | Path, *, wait: bool = False) -> bool:
     """Take the exclusive lock on the open descriptor ``fd`` (the file at ``path``).
 
     Returns False when another process holds it (only without ``wait``). Raises
     `LockUnavailableError` when this platform or filesystem cannot lock the file.
+    The lock is the taking process's alone: a child forked while it is held (a batch worker)
+    does not share it, so it goes when the taker dies, whatever its children do.
     """
     try:
-        return _native_lock(fd, blocking=wait)
+        taken = _native_lock(fd, blocking=wait)
     except OSError as exc:
         raise LockUnavailableError(str(path), exc.strerror or str(exc)) from None
+    if taken:
+        with contextlib.suppress(OSError):
+            info = os.fstat(fd)
+            _HELD[fd] = (info.st_dev, info.st_ino)
+    return taken
 
 
 def unlock(fd: int) -> None:
     """Release a lock taken by `try_lock` (closing ``fd`` releases it too)."""
     from filelock import unlock_descriptor
 
+    _HELD.pop(fd, None)
     with contextlib.suppress(OSError):  # the lock goes with the descriptor anyway
         unlock_descriptor(fd)
+
+
+def _let_go() -> None:
+    """In a forked child: drop the child's references to the locked files (``flock`` is held by
+    the open file, which fork shares), so a child that outlives its parent (``kill -9`` of a
+    batch run) cannot keep the output locked. Each descriptor still naming the locked file is
+    pointed at the null device rather than closed, so it never names another file the child
+    opens later; never unlocked, which would release the parent's lock too."""
+    if not _HELD:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd, identity in _HELD.items():
+            try:
+                info = os.fstat(fd)
+            except OSError:
+                continue  # closed since
+            if (info.st_dev, info.st_ino) == identity:  # not a number reused for another file
+                os.dup2(null, fd, inheritable=False)
+    finally:
+        os.close(null)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork, so nothing to share
+    os.register_at_fork(after_in_child=_let_go)
 
 
 @contextlib.contextmanager
@@ -146,7 +186,12 @@ def atomic_write(path: Path, data: bytes) -> None:
 # --- appending ------------------------------------------------------------------------------
 
 
-def append_lines(path: Path, lines: Sequence[bytes]) -> int:
+def append_lines(
+    path: Path,
+    lines: Sequence[bytes],
+    *,
+    chain: Callable[[bytes | None], Sequence[bytes]] | None = None,
+) -> int:
     """Append whole lines (each ending in ``\\n``) to the log at ``path``; returns the count.
 
     Under the lock, so concurrent writers never interleave: a line left unterminated by a
@@ -154,11 +199,14 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     next record), each line is one ``write`` call, and the file is fsynced before returning, so
     a line reported written is on disk. Creating the file fsyncs its directory too.
 
+    With ``chain``, the lines written are ``chain(last)`` instead, where ``last`` is the log's
+    last non-blank line (without its newline; None for an empty log), read under the same lock:
+    so a record can carry the hash of the one before it, whoever else appends.
+
     Raises `LogError` when the log cannot be opened, locked or written; lines written before a
     failure stay.
     """
-    if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
-        raise ValueError("each line must end with its only newline")
+    _check_lines(lines)
     created = not path.exists()
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -167,6 +215,9 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     try:
         with locked(fd, path):
             size = os.fstat(fd).st_size
+            if chain is not None:
+                lines = chain(_last_line(fd, size))
+                _check_lines(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 _write(fd, b"\n", path)  # close a line a crash left unterminated
             for data in lines:
@@ -181,6 +232,28 @@ def append_lines(path: Path, lines: Sequence[bytes]) -> int:
     if created:
         fsync_directory(path.parent)
     return len(lines)
+
+
+def _check_lines(lines: Sequence[bytes]) -> None:
+    if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
+        raise ValueError("each line must end with its only newline")
+
+
+def _last_line(fd: int, size: int) -> bytes | None:
+    """The last non-blank line of the file (without its newline), read backwards in blocks."""
+    end = size
+    tail = b""
+    while end > 0:
+        start = max(0, end - 65536)
+        tail = os.pread(fd, end - start, start) + tail
+        end = start
+        parts = tail.split(b"\n")
+        for i in range(len(parts) - 1, -1, -1):
+            if parts[i].strip():
+                if i > 0 or end == 0:  # whole: a newline (or the file's start) before it
+                    return parts[i]
+                break
+    return None
 
 
 def _write(fd: int, data: bytes, path: Path) -> None:

@@ -15,24 +15,32 @@ UTF-8, no NaN; decimals as plain strings, scores as integer basis points), re-ex
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .._io.canonical import canonical_data, canonical_json, dotted_path
+from .._io.logfile import append_chained
 from ..errors import RecordError
 from ..models import Decision, Disposition, Hit, ItemStatus, Transaction
 from ..rules import RuleSet
 
 __all__ = [
     "DECISION_FIELDS",
+    "READ_FORMATS",
     "RECORD_FORMAT",
     "RecordedDecision",
+    "append_records",
     "canonical_data",
     "canonical_json",
+    "chain_lines",
     "decision_record",
+    "line_hash",
+    "log_head",
     "read_record",
     "record_line",
     "rule_source",
@@ -40,8 +48,12 @@ __all__ = [
     "transaction_hash",
 ]
 
-RECORD_FORMAT = 1
-"""Version of the record layout; bumped whenever a key is added, removed or changes meaning."""
+RECORD_FORMAT = 2
+"""Version of the record layout; bumped whenever a key is added, removed or changes meaning.
+Format 2 added ``prev_hash`` (the log is a hash chain); format 1 records (unchained) still read."""
+
+READ_FORMATS = (1, 2)
+"""The record formats this version reads."""
 
 DECISION_FIELDS = (
     "as_of",
@@ -69,6 +81,7 @@ _KEYS = frozenset(
         "ruleset_version",
     }
 )
+_KEYS_BY_FORMAT = {1: _KEYS, 2: _KEYS | {"prev_hash"}}
 
 
 def transaction_data(transaction: Transaction) -> dict[str, Any]:
@@ -154,6 +167,7 @@ def decision_record(
         "library_version": decision.library_version,
         "lists": [v.model_dump(mode="json") for v in decision.lists],
         "outcome": decision.outcome.value,
+        "prev_hash": None,
         "record_format": RECORD_FORMAT,
         "ruleset": decision.ruleset,
         "ruleset_files": dict(rules.digests) if rules is not None else {},
@@ -167,8 +181,42 @@ def decision_record(
 def record_line(
     decision: Decision, transaction: Transaction, *, rules: RuleSet | None = None
 ) -> str:
-    """The record of ``decision`` as one line of canonical JSON (no trailing newline)."""
+    """The record of ``decision`` as one line of canonical JSON (no trailing newline), not yet
+    chained (``prev_hash`` null: `chain_lines` sets it as the line is logged)."""
     return canonical_json(decision_record(decision, transaction, rules=rules))
+
+
+def line_hash(line: str | bytes) -> str:
+    """sha256 (hex) of one log line as stored (UTF-8, without its newline): what the next
+    record's ``prev_hash`` holds, and, for the last line, the log's head."""
+    data = line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
+    return hashlib.sha256(data).hexdigest()
+
+
+def chain_lines(records: Sequence[dict[str, Any]], last: str | None) -> list[str]:
+    """The log lines of ``records`` appended after the line ``last`` (None: an empty log), each
+    record's ``prev_hash`` the hash of the line before it. Deleting, inserting, reordering or
+    editing any line then breaks the chain at the line after it; the last line is covered by
+    the log's head hash (`log_head`), which can be published."""
+    out = []
+    for record in records:
+        line = canonical_json({**record, "prev_hash": None if last is None else line_hash(last)})
+        out.append(line)
+        last = line
+    return out
+
+
+def append_records(log: Path, records: Sequence[dict[str, Any]]) -> list[str]:
+    """Append decision records to the log at ``log``, chained to its last line under the log's
+    lock (so concurrent writers keep one chain); returns the lines written. Raises `LogError`."""
+    return append_chained(log, lambda last: chain_lines(records, last))
+
+
+def log_head(lines: Sequence[tuple[int, bytes]]) -> str | None:
+    """The head hash of a log's (numbered, non-blank) lines: the hash of its last line. Published
+    (printed by ``screening audit head``), it pins every record: any deletion, edit or reordering
+    gives another head, or breaks the chain before it. None for no lines."""
+    return line_hash(lines[-1][1]) if lines else None
 
 
 def _sha256(text: str) -> str:
@@ -186,6 +234,10 @@ class RecordedDecision:
     """The recorded transaction as JSON data, not yet validated (it may have been altered)."""
     input_hash: str
     ruleset_files: dict[str, str]
+    chained: bool = False
+    """True for a record that carries ``prev_hash`` (format 2); format 1 logs are unchained."""
+    prev_hash: str | None = None
+    """The hash of the log line before this record's (None: the first record of its log)."""
 
 
 def read_record(data: Any) -> RecordedDecision:
@@ -197,10 +249,14 @@ def read_record(data: Any) -> RecordedDecision:
     if not isinstance(data, dict):
         raise RecordError(f"not a decision record (expected a JSON object, got {_json_type(data)})")
     found = data.get("record_format")
-    if found != RECORD_FORMAT:
-        raise RecordError(f"unknown record format {found!r} (this version reads {RECORD_FORMAT})")
-    missing = sorted(_KEYS - set(data))
-    unknown = sorted(set(data) - _KEYS - {"dispositions"})
+    if found not in READ_FORMATS or type(found) is not int:
+        raise RecordError(
+            f"unknown record format {found!r} (this version reads "
+            f"{' and '.join(map(str, READ_FORMATS))})"
+        )
+    keys = _KEYS_BY_FORMAT[found]
+    missing = sorted(keys - set(data))
+    unknown = sorted(set(data) - keys - {"dispositions"})
     if missing or unknown:
         parts = [f"missing key '{k}'" for k in missing] + [f"unknown key '{k}'" for k in unknown]
         raise RecordError("; ".join(parts))
@@ -213,6 +269,9 @@ def read_record(data: Any) -> RecordedDecision:
     if not isinstance(data["input_hash"], str):
         raise RecordError("input_hash: expected a string")
     offered = _recorded_dispositions(data.get("dispositions", []))
+    prev = data.get("prev_hash")
+    if prev is not None and not (isinstance(prev, str) and _is_sha256(prev)):
+        raise RecordError("prev_hash: expected null or a sha256 (64 lowercase hex digits)")
     try:
         decision = Decision.model_validate(
             {
@@ -241,6 +300,8 @@ def read_record(data: Any) -> RecordedDecision:
         transaction=data["transaction"],
         input_hash=data["input_hash"],
         ruleset_files=dict(files),
+        chained=found >= 2,
+        prev_hash=prev,
     )
 
 
@@ -265,6 +326,10 @@ def _recorded_dispositions(data: Any) -> list[Disposition]:
             )
         out.append(disposition)
     return out
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def _recorded_hit(hit: dict[str, Any]) -> dict[str, Any]:

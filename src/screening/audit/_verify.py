@@ -12,7 +12,16 @@ reproduces (with a note). One that does not is put down to one or more causes:
 - ``code change``: the library version differs and the decision differs;
 - ``record altered``: same rules, same code, same input, yet a different decision: the record
   was edited (or screening was not deterministic, which would be a bug);
-- ``unreadable``: the line is not a decision record this version can read.
+- ``unreadable``: the line is not a decision record this version can read;
+- ``chain broken``: the record's ``prev_hash`` is not the hash of the line before it: a record
+  was deleted, inserted, duplicated or reordered there, or the line before it was edited.
+
+Every field counts: a record made with the rules it is verified against must match the record
+made now key for key (provenance included: rule files, fingerprint, versions, hit sources), and
+a record's ``ruleset_files`` and ``lists`` must give its ``ruleset_fingerprint``. An edit to the
+last record of a log is caught by comparing the log's head hash with a published one
+(``screening audit head``, ``audit verify --head``). Format 1 records (unchained) still verify,
+with a note that deletions and reorderings around them cannot be detected.
 """
 
 from __future__ import annotations
@@ -30,13 +39,14 @@ from ..api import parse_transaction
 from ..engine import apply_dispositions, evaluate
 from ..errors import RecordError, TransactionError
 from ..models import Decision, Hit
-from ..rules import RuleSet
+from ..rules import RuleSet, fingerprint_of
 from ._diff import DecisionDiff, diff_decisions, hit_key
 from ._records import (
     DECISION_FIELDS,
     RecordedDecision,
     canonical_json,
     decision_record,
+    line_hash,
     read_record,
     rule_source,
     transaction_hash,
@@ -60,6 +70,7 @@ class Cause(StrEnum):
     CODE = "code change"
     RECORD = "record altered"
     UNREADABLE = "unreadable"
+    CHAIN = "chain broken"
 
 
 class Verification(BaseModel):
@@ -98,19 +109,28 @@ class Verification(BaseModel):
 def verify_record(
     record: str | dict[str, Any], rules: RuleSet, *, line: int | None = None
 ) -> Verification:
-    """Screen the transaction of one record (a JSON line, or parsed JSON) again and compare."""
+    """Screen the transaction of one record (a JSON line, or parsed JSON) again and compare.
+    Its place in a log (``prev_hash``) is checked by `verify_log`, which sees the log."""
+    recorded = _read(record, line)
+    if isinstance(recorded, Verification):
+        return recorded
+    return _verify(recorded, rules, line, record if isinstance(record, str) else None)
+
+
+def _read(record: str | dict[str, Any], line: int | None) -> RecordedDecision | Verification:
     if isinstance(record, str):
         try:
             data = json.loads(record)
         except json.JSONDecodeError as exc:
             return _unreadable(line, f"not JSON: {exc.msg} (column {exc.colno})")
+        except RecursionError:
+            return _unreadable(line, "not JSON: nested too deeply")
     else:
         data = record
     try:
-        recorded = read_record(data)
+        return read_record(data)
     except RecordError as exc:
         return _unreadable(line, str(exc))
-    return _verify(recorded, rules, line, record if isinstance(record, str) else None)
 
 
 def _unreadable(line: int | None, detail: str) -> Verification:
@@ -149,15 +169,20 @@ def _verify(
         }
     )
     same = _decision_part(recorded.record) == _decision_part(fresh)
+    rules_differ = old.ruleset_fingerprint != rules.fingerprint
     moved = []
-    if not same and _decision_part(recorded.record, sources=False) == _decision_part(
-        fresh, sources=False
+    if (
+        not same
+        and rules_differ  # with the same rules, a hit's source must be what it is now
+        and _decision_part(recorded.record, sources=False) == _decision_part(fresh, sources=False)
     ):
         same = True  # the same decision; only the rules' places in their files changed
         moved = _moved(recorded.record, fresh)
-    rules_differ = old.ruleset_fingerprint != rules.fingerprint
     code_differs = old.library_version != new.library_version
     provenance = _provenance(recorded, rules, new)
+    altered = _altered_fields(recorded, fresh, rules_differ or code_differs)
+    if altered:
+        same = False
     diff = None
     if same:
         notes += provenance
@@ -168,16 +193,19 @@ def _verify(
     else:
         diff = diff_decisions(old, new)
         details += _what_differs(diff, recorded.record, fresh)
-        if rules_differ:
+        details += altered
+        if altered:
+            causes.append(Cause.RECORD)
+        elif rules_differ:
             only_lists = diff.hits_changed and all(
                 h.kind == "listing"
                 for h in (*diff.appeared, *diff.disappeared, *(c.after for c in diff.changed))
             )
             causes.append(Cause.LISTS if only_lists else Cause.RULES)
-        if code_differs:
+        if code_differs and not altered:
             causes.append(Cause.CODE)
         details += provenance
-        if not (rules_differ or code_differs) and Cause.INPUT not in causes:
+        if not (rules_differ or code_differs or altered) and Cause.INPUT not in causes:
             causes.append(Cause.RECORD)
             details.append(
                 "same rules, same code and same input give another decision: the record was "
@@ -191,6 +219,42 @@ def _verify(
         notes=tuple(notes),
         diff=diff,
     )
+
+
+def _altered_fields(
+    recorded: RecordedDecision, fresh: dict[str, Any], other_rules_or_code: bool
+) -> list[str]:
+    """Sentences on the fields that show the record was edited: with the same rules and code,
+    every key must be what it is now (but ``prev_hash``, the log's to check); with other rules,
+    the recorded rule files and lists must still give the recorded fingerprint."""
+    record = recorded.record
+    out = []
+    if not other_rules_or_code:
+        skip = {"prev_hash", "record_format", *DECISION_FIELDS}  # the decision: compared above
+        if not recorded.ruleset_files:
+            skip.add("ruleset_files")  # written without the rules at hand (`record_line`)
+        keys = sorted((set(record) | set(fresh)) - skip)
+        differ = [k for k in keys if canonical_json(record.get(k)) != canonical_json(fresh.get(k))]
+        if differ:
+            out.append(
+                "same rules and code, yet the record's "
+                + ", ".join(differ)
+                + " differ from what they are now: the record was altered"
+            )
+        return out
+    files = recorded.ruleset_files
+    if files:
+        lists = record.get("lists") or []
+        try:
+            expected = fingerprint_of(files, [(v["format"], v["sha256"]) for v in lists])
+        except (KeyError, TypeError, ValueError):
+            expected = None
+        if expected != recorded.decision.ruleset_fingerprint:
+            out.append(
+                "the record's ruleset_files and lists do not give its ruleset_fingerprint "
+                f"({recorded.decision.ruleset_fingerprint[:12]}): the record was altered"
+            )
+    return out
 
 
 def _decision_part(record: dict[str, Any], *, sources: bool = True) -> str:
@@ -281,14 +345,47 @@ def verify_log(path: Path, rules: RuleSet) -> list[Verification]:
     return verify_lines(read_lines(path), rules)
 
 
+UNCHAINED = (
+    "unchained record (format 1, written before records carried prev_hash): a record deleted, "
+    "inserted or reordered next to it cannot be detected"
+)
+
+
 def verify_lines(lines: Iterable[tuple[int, bytes]], rules: RuleSet) -> list[Verification]:
-    """Verify numbered record lines (UTF-8 bytes) against ``rules``, in order."""
+    """Verify numbered record lines (UTF-8 bytes) against ``rules``, in order, and the chain:
+    each chained record's ``prev_hash`` must be the hash of the line before it (null for the
+    first line)."""
     out = []
+    before: bytes | None = None
     for number, chunk in lines:
+        expected = None if before is None else line_hash(before)
+        before = chunk
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
             out.append(_unreadable(number, f"not UTF-8 text (byte {exc.start + 1})"))
             continue
-        out.append(verify_record(text.rstrip("\r"), rules, line=number))
+        record = text.rstrip("\r")
+        recorded = _read(record, number)
+        if isinstance(recorded, Verification):
+            out.append(recorded)
+            continue
+        verdict = _verify(recorded, rules, number, record)
+        if not recorded.chained:
+            verdict = verdict.model_copy(update={"notes": (*verdict.notes, UNCHAINED)})
+        elif recorded.prev_hash != expected:
+            was = "the first line" if expected is None else f"line hash {expected[:12]}"
+            detail = (
+                f"chain broken: prev_hash {str(recorded.prev_hash)[:12]} does not match the "
+                f"line before it ({was}): a record was deleted, inserted, duplicated or "
+                "reordered before it, or the line before it was edited"
+            )
+            verdict = verdict.model_copy(
+                update={
+                    "reproduced": False,
+                    "causes": tuple(dict.fromkeys((*verdict.causes, Cause.CHAIN))),
+                    "details": (*verdict.details, detail),
+                }
+            )
+        out.append(verdict)
     return out

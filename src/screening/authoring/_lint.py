@@ -481,6 +481,8 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "missing_party": (),
         "end_use": (),
         "us_person_reach": (),
+        "address_place": (),
+        "listed_text": (),
     }
 )
 """Each rule kind's own lint checks, by kind (every kind has a row, maybe empty); the checks in

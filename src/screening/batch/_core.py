@@ -22,14 +22,18 @@ gets an error result. A pool that keeps dying without screening anything raises 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,7 +45,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..api import screen
+from ..api import parse_transaction, screen
 from ..engine import DEFAULT_PARTY_CACHE, PartyCache
 from ..errors import BatchError, Problem, TransactionError
 from ..models import Decision, Outcome, Transaction
@@ -92,6 +96,9 @@ class BatchResult(BaseModel):
     error: str | None = None
     ruleset_fingerprint: str
     """The rule set the record was screened with (also for an error result)."""
+    input_hash: str | None = None
+    """sha256 of the record as read (`input_hash`): a resumed run compares it with INPUT's record
+    of the same id, so a record that changed since is not skipped as done."""
 
     @model_validator(mode="after")
     def _decision_or_error(self) -> Self:
@@ -130,7 +137,9 @@ class JsonLine:
     def read(self) -> object:
         """The parsed line, or an `Unreadable` saying why it cannot be parsed."""
         try:
-            return json.loads(self.line)
+            return json.loads(self.line, object_pairs_hook=_no_duplicates)
+        except _DuplicateKey as exc:
+            return Unreadable(f"invalid JSON: duplicate key '{exc.key}'")
         except UnicodeDecodeError as exc:
             return Unreadable(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
         except json.JSONDecodeError as exc:
@@ -139,6 +148,23 @@ class JsonLine:
             return Unreadable(f"invalid JSON: {exc}")
         except RecursionError:
             return Unreadable("invalid JSON: nested too deeply")
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: a repeated key (``"destination":"IR",
+    "destination":"DE"``) makes the line unreadable rather than screened with the last value,
+    as `screening screen` refuses the same object."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,34 +309,56 @@ def screen_record(
     ``cache`` as in `screen`. With a ``store`` URL, dispositions apply and review decisions
     open cases there."""
     payload = record.payload
+    digest: str | None = None
     try:
         if isinstance(payload, JsonLine):
             payload = payload.read()
+        digest = input_hash(payload)
         if isinstance(payload, Unreadable):
             reason = payload.reason
         else:
-            decision = screen(
-                payload,  # type: ignore[arg-type]
-                rules=rules,
-                as_of=as_of,
-                cache=cache,
-                store=_store(store),
-            )
+            tx = parse_transaction(payload)  # type: ignore[arg-type]
+            digest = input_hash(tx)
+            decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=_store(store))
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,
                 outcome=decision.outcome,
                 decision=decision,
                 ruleset_fingerprint=rules.fingerprint,
+                input_hash=digest,
             )
     except TransactionError as exc:
         reason = "; ".join(str(p) for p in exc.problems)
     except Exception as exc:  # a bug must not end the stream nor clear the record
         reason = f"internal error while screening: {type(exc).__name__}: {exc}"
-    return _error(record, reason, rules)
+    return _error(record, reason, rules, digest)
 
 
-def _error(record: Record, reason: str, rules: RuleSet) -> BatchResult:
+def input_hash(payload: object) -> str:
+    """sha256 of a record as read: of the transaction it holds (so a JSON line and a CSV row of
+    one transaction, or two spellings of it, hash alike; every screened field counts, the
+    unscreened ``metadata`` does not), else of its data with sorted keys, or of the reason it is
+    unreadable."""
+    if isinstance(payload, JsonLine):
+        payload = payload.read()
+    if isinstance(payload, Mapping):
+        with contextlib.suppress(Exception):  # not a transaction: its data is hashed as it is
+            payload = parse_transaction(payload)
+    if isinstance(payload, Transaction):
+        payload = payload.model_dump(mode="json", exclude={"metadata"})
+    if isinstance(payload, Unreadable):
+        payload = {"unreadable": payload.reason}
+    try:
+        text = json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr
+        )
+    except (TypeError, ValueError, RecursionError):  # keys of mixed types, a cycle, too deep
+        text = repr(payload)
+    return hashlib.sha256(text.encode("ascii", "backslashreplace")).hexdigest()
+
+
+def _error(record: Record, reason: str, rules: RuleSet, digest: str | None = None) -> BatchResult:
     if record.location:
         reason = f"{record.location}: {reason}"
     return BatchResult(
@@ -319,6 +367,7 @@ def _error(record: Record, reason: str, rules: RuleSet) -> BatchResult:
         outcome=Outcome.REVIEW,
         error=" ".join(reason.split("\n")),  # one line: output rows stay one line each
         ruleset_fingerprint=rules.fingerprint,
+        input_hash=digest,
     )
 
 
@@ -368,6 +417,31 @@ def _init_worker(
     # pool terminates its workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_SECONDS = 0.5
+
+
+def _die_with_parent() -> None:
+    """End this worker when the process that started it dies (``kill -9`` of a batch run), so
+    no orphan goes on screening for nobody: the kernel's parent-death signal on Linux, and a
+    thread watching the parent's pid everywhere (and in case the signal cannot be set)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # pragma: no cover - the parent died before the signal was set
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)  # pragma: no cover - in a worker whose parent died
 
 
 def _work(records: list[Record]) -> list[Any]:

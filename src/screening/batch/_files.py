@@ -275,6 +275,10 @@ class Done:
     indexes: set[int] = field(default_factory=set)
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    hashes: dict[str, list[str | None]] = field(default_factory=dict)
+    """Each id's records' ``input_hash``, in output order (None: written without one)."""
+    index_hashes: dict[int, str | None] = field(default_factory=dict)
+    """The ``input_hash`` of each record without an id, by position."""
 
     def add(self, record: dict[str, Any], fingerprint: str, where: str) -> None:
         """Count one record read back from the output, checking it is one of ours."""
@@ -298,10 +302,13 @@ class Done:
                 f"{fingerprint[:12]}; write to a new OUTPUT (or delete it to screen everything "
                 "again) rather than mix decisions of two rule sets"
             )
+        digest = record.get("input_hash") or None
         if rid is None:
             self.indexes.add(index)
+            self.index_hashes[index] = digest
         else:
             self.ids[rid] += 1
+            self.hashes.setdefault(rid, []).append(digest)
         self.outcomes[outcome] += 1
         self.errors += error not in (None, "")
 
@@ -451,6 +458,7 @@ class _ParquetOutput:
                 pa.field("rule_ids", pa.list_(pa.string())),
                 pa.field("ruleset_fingerprint", pa.string(), nullable=False),
                 pa.field("decision", pa.string()),
+                pa.field("input_hash", pa.string()),
             ]
         )
         self.done = Done()
@@ -489,7 +497,7 @@ class _ParquetOutput:
             reader = self.pq.ParquetFile(source)
             if reader.schema_arrow.names != self.schema.names:
                 raise BatchError(f"{source}: not an output written by 'screening batch'")
-            columns = ["index", "id", "outcome", "error", "ruleset_fingerprint"]
+            columns = ["index", "id", "outcome", "error", "ruleset_fingerprint", "input_hash"]
             for batch in reader.iter_batches(columns=columns, batch_size=PARQUET_ROW_GROUP):
                 for n, row in enumerate(batch.to_pylist()):
                     self.done.add(row, fingerprint, f"{source}: row {n + 1}")

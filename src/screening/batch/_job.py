@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from ..engine import DEFAULT_PARTY_CACHE
 from ..errors import BatchError
 from ..rules import RuleSet
-from ._core import Record, record_id, screen_chunks
+from ._core import Record, input_hash, record_id, screen_chunks
 from ._files import RENDERERS, Done, count_records, format_of, open_output, read_records
 
 __all__ = ["BatchSummary", "run_batch"]
@@ -181,7 +181,11 @@ def _same_file(a: str, b: str) -> bool:
 
 def _todo(records: Iterator[Record], done: Done, skipped: list[int]) -> Iterator[Record]:
     """The records OUTPUT does not hold yet. An id OUTPUT holds k times skips its first k
-    occurrences in INPUT, so a duplicated id is neither lost nor screened twice."""
+    occurrences in INPUT, so a duplicated id is neither lost nor screened twice.
+
+    A record is skipped only when its ``input_hash`` is the one OUTPUT recorded for it: a record
+    that changed since (Monday's order-1 to Germany, Tuesday's order-1 to Iran) raises
+    `BatchError` rather than be re-screened beside its stale decision or skipped as done."""
     if not done.ids and not done.indexes:  # a new run: no record needs reading here
         yield from records
         return
@@ -191,12 +195,30 @@ def _todo(records: Iterator[Record], done: Done, skipped: list[int]) -> Iterator
         if key is not None and key in done.ids:
             seen[key] += 1
             if seen[key] <= done.ids[key]:
+                _unchanged(record, done.hashes[key][seen[key] - 1], f"record '{key}'")
                 skipped[0] += 1
                 continue
         elif key is None and record.index in done.indexes:
+            _unchanged(record, done.index_hashes[record.index], f"record {record.index}")
             skipped[0] += 1
             continue
         yield record
+
+
+def _unchanged(record: Record, recorded: str | None, what: str) -> None:
+    where = f"{record.location}: " if record.location else ""
+    if recorded is None:
+        raise BatchError(
+            f"{where}OUTPUT's {what} has no input_hash (written by an older version), so a "
+            "changed record cannot be told from the same one; write to a new OUTPUT"
+        )
+    now = input_hash(record.payload)
+    if now != recorded:
+        raise BatchError(
+            f"{where}{what} changed since OUTPUT screened it (input_hash {recorded[:12]} "
+            f"there, {now[:12]} now); its decision in OUTPUT is stale: write to a new OUTPUT "
+            "(or delete OUTPUT to screen everything again)"
+        )
 
 
 def _bar(input_path: str, fmt: str, err: TextIO) -> Any:

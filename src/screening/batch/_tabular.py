@@ -72,11 +72,13 @@ RESULT_COLUMNS = (
     "rule_ids",
     "ruleset_fingerprint",
     "decision",
+    "input_hash",
 )
 """Output columns: the record's 0-based input position, the transaction id (empty when it had
 none), block / review / clear, the error reason (empty when screened), the as-of date, the number
 of hits, the ids of the rules that fired (most severe first; ``;``-separated in CSV, a list in
-Parquet), the rule-set fingerprint and the whole decision as canonical JSON."""
+Parquet), the rule-set fingerprint, the whole decision as canonical JSON, and the sha256 of the
+input record (`screening.batch.input_hash`)."""
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -293,6 +295,7 @@ def result_to_row(result: BatchResult) -> dict[str, Any]:
         "rule_ids": rule_ids,
         "ruleset_fingerprint": result.ruleset_fingerprint,
         "decision": canonical_json(decision.to_dict()) if decision is not None else None,
+        "input_hash": result.input_hash,
     }
 
 
@@ -308,4 +311,5 @@ def result_from_row(row: Mapping[str, Any]) -> BatchResult:
         decision=None if _empty(decision) else Decision.model_validate_json(str(decision)),
         error=None if _empty(error) else str(error),
         ruleset_fingerprint=str(row["ruleset_fingerprint"]),
+        input_hash=None if _empty(row.get("input_hash")) else str(row["input_hash"]),
     )

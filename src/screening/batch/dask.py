@@ -82,7 +82,7 @@ def result_frame(results: list[BatchResult], index: Any = None) -> pd.DataFrame:
     return frame[list(RESULT_COLUMNS)]
 
 
-_TEXT = ("id", "outcome", "error", "rule_ids", "ruleset_fingerprint", "decision")
+_TEXT = ("id", "outcome", "error", "rule_ids", "ruleset_fingerprint", "decision", "input_hash")
 
 
 def _ship(rules: RulesSpec) -> Any:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..audit import canonical_json, verify_log
+from .._io.logfile import read_lines
+from ..audit import canonical_json, log_head, verify_lines
 from ..rules import load_rules
 from ._options import PATH, json_option, rules_option
 from ._output import stdout, verify_table
@@ -36,12 +37,24 @@ def audit() -> None:
     help="check the review store's hash-chained history (cases, "
     "dispositions, approvals) for edited, deleted or reordered events",
 )
-def verify(log: Path | None, rules: Path | None, as_json: bool, store: str | None) -> int:
+@click.option(
+    "--head",
+    "head",
+    metavar="HASH",
+    help="the log's head hash as published (screening audit head): an edit to the last record, "
+    "or records cut from the end, then fail the check too",
+)
+def verify(
+    log: Path | None, rules: Path | None, as_json: bool, store: str | None, head: str | None
+) -> int:
     """Screen the transaction of every record in LOG (a JSON Lines decision log) again, as of
     the record's date, and report each record whose decision no longer reproduces and why:
     input tampering (hash mismatch), rule change or list change (other rules, other
-    decision), code change (other library version, other decision) or record altered. Exit
-    code 0 when every record reproduces, 1 otherwise, 3 if LOG is unreadable.
+    decision), code change (other library version, other decision), record altered (a field
+    that does not match) or chain broken (a record deleted, inserted, duplicated or reordered:
+    each record carries the hash of the line before it). The log's head hash is printed last
+    (to standard error with --json); with --head it must match. Exit code 0 when every record
+    reproduces (and the head matches), 1 otherwise, 3 if LOG is unreadable.
 
     \b
     Examples:
@@ -70,9 +83,34 @@ def verify(log: Path | None, rules: Path | None, as_json: bool, store: str | Non
     if log is None:
         return 0 if ok else 1
     rule_set = load_rules(rules)
-    verdicts = verify_log(log, rule_set)
+    lines = read_lines(log)
+    verdicts = verify_lines(lines, rule_set)
+    found = log_head(lines)
     if as_json:
         out.writelines(canonical_json(v.to_dict()) + "\n" for v in verdicts)
     else:
         out.write(verify_table(verdicts, rule_set))
-    return 0 if ok and all(v.reproduced for v in verdicts) else 1
+    said = f"log head: {found} ({len(lines)} records)"
+    head_ok = head is None or head.strip().lower() == found
+    if not head_ok:
+        said += f"; NOT the published head {head}: records were cut from the end or the last edited"
+    click.echo(said, err=as_json)
+    return 0 if ok and head_ok and all(v.reproduced for v in verdicts) else 1
+
+
+@audit.command(short_help="print the head hash of a decision log, to publish or compare")
+@click.argument("log", type=PATH, metavar="LOG")
+def head(log: Path) -> int:
+    """Print the head hash of LOG (the sha256 of its last line) and its record count. Each
+    record carries the hash of the line before it, so the head pins the whole log: publish it
+    (a ticket, an email, a signed note) and `screening audit verify LOG --head HASH` later fails
+    if any record was deleted, inserted, reordered or edited since. Exit code 3 if LOG is
+    unreadable.
+
+    \b
+    Example:
+      screening audit head decisions.jsonl
+    """
+    lines = read_lines(log)
+    stdout().write(f"{log_head(lines)}  {len(lines)} records  {log}\n")
+    return 0

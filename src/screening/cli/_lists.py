@@ -81,14 +81,28 @@ _SOURCES_EPILOG = "\b\nSources:\n" + "\n".join(
     metavar="SHARE",
     help=f"largest share of entries a release may lose (default {DEFAULT_MAX_DROP})",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="install a release that lacks a column or changes nearly every entry's names or a "
+    "field (refused otherwise); never one that does not parse or shrank past --max-drop",
+)
 @json_option("print one JSON result per source")
 @_list_errors
 def update(
-    source: tuple[str, ...], url: str | None, dest: Path, max_drop: float, as_json: bool
+    source: tuple[str, ...],
+    url: str | None,
+    dest: Path,
+    max_drop: float,
+    force: bool,
+    as_json: bool,
 ) -> int:
     """Download each --source from its official address (or --url; file:// works), check that
     it parses, holds entries, and has not lost more than --max-drop of the entries of the
-    current copy (overall or in any one list), then install it as DEST/SOURCE/ with a
+    current copy (overall or in any one list), that its header has every column of its format
+    and of the current copy, and that it does not change the names of nearly every entry (or
+    drop a field such as the addresses from nearly all) unless --force, then install it as
+    DEST/SOURCE/ with a
     manifest.json (URL, fetch time, sha256, rows). The replaced copy is kept as
     DEST/SOURCE.previous/. On any failure the current copy is left as it was. Exit code: 0 all
     updated (or unchanged), 3 any failed, 5 usage.
@@ -110,7 +124,7 @@ def update(
     for name in sources:
         now = dt.datetime.now(dt.UTC)  # the edge: the library itself reads no clock
         try:
-            result = update_list(name, dest, now=now, url=url, max_drop=max_drop)
+            result = update_list(name, dest, now=now, url=url, max_drop=max_drop, force=force)
         except ListUpdateError as exc:
             error(f"error: {name}: {exc}")
             failed = True

@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 
 from .._io.documents import parse_document, read_document
-from .._io.logfile import append_lines
 from .._io.yamlfile import Located
-from ..audit import canonical_json, diff_decisions, record_line
+from ..audit import append_records, canonical_json, chain_lines, decision_record, diff_decisions
 from ..authoring import replay as replay_scenarios
 from ..authoring import transaction_or_scenario
 from ..engine import evaluate
@@ -80,9 +79,9 @@ def screen(
                 for tx, own in inputs
             ]
     pairs = [(d, tx) for d, (tx, _) in zip(decisions, inputs, strict=True)]
-    lines = [record_line(d, tx, rules=rule_set) for d, tx in pairs] if as_json or log else []
-    if log is not None:
-        append_lines(log, lines)  # logged before it is shown: what was shown was recorded
+    records = [decision_record(d, tx, rules=rule_set) for d, tx in pairs] if as_json or log else []
+    # Logged before it is shown: what was shown was recorded (as chained in the log).
+    lines = append_records(log, records) if log is not None else chain_lines(records, None)
     worst = max((d.outcome for d in decisions), key=lambda o: o.rank)
     out = stdout()
     for i, decision in enumerate(decisions):
@@ -122,13 +121,12 @@ def replay(
 
     rule_set = load_rules(rules, lists=lists)
     results = replay_scenarios(directory, rule_set)
-    lines = (
-        [record_line(r.decision, r.scenario.transaction, rules=rule_set) for r in results]
+    records = (
+        [decision_record(r.decision, r.scenario.transaction, rules=rule_set) for r in results]
         if as_json or log
         else []
     )
-    if log is not None:
-        append_lines(log, lines)
+    lines = append_records(log, records) if log is not None else chain_lines(records, None)
     if report is not None:
         write_report(report, directory, results, rule_set, rules)
     out = stdout()

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ._address_place import address_places
 from ._common import Evaluator
 from ._content_threshold import content_thresholds
 from ._direct_product import direct_products
 from ._embargo import embargoes
 from ._item_control import item_controls
+from ._listed_text import listed_texts
 from ._listing import listed_parties
 from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
 from ._us_person import us_person_reach
@@ -33,6 +35,8 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "end_use": end_use,
         "content_threshold": content_thresholds,
         "direct_product": direct_products,
+        "address_place": address_places,
+        "listed_text": listed_texts,
         # Kinds with no evaluator of their own: other kinds' evaluators read them.
         "country_group": None,  # destinations by group (RuleSet.membership): item controls, levels
         "de_minimis": None,  # each item's jurisdiction (_jurisdiction.py), before any evaluator

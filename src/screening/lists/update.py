@@ -3,18 +3,24 @@
 `update_list` fetches a source's files (from its official addresses, or a given URL; ``file://``
 works too), parses them with the same readers `load_rules` uses, and refuses the download when
 it does not parse, holds no entries, or holds far fewer entries than the copy it would replace
-(overall or for any one source list; `max_drop`). Only then is ``DEST/<source>/`` replaced, by
-renaming a fully written directory into place, with a ``manifest.json`` (source URL, fetch time,
-sha256 and rows of each file, entries per list). The replaced copy is kept as
-``DEST/<source>.previous/``. On any failure nothing under ``DEST/<source>/`` changes.
+(overall or for any one source list; `max_drop`), lacks a column of its format's header (or of
+the current copy's), or changes nearly every entry at once (the names of more than
+`CHANGE_LIMIT` of the entries it shares with the current copy, or a field such as the addresses
+dropped from more than that share of the entries that had it), unless forced. Only then is
+``DEST/<source>/`` replaced, by renaming a fully written directory into place, with a
+``manifest.json`` (source URL, fetch time, sha256 and rows of each file, entries per list). The
+replaced copy is kept as ``DEST/<source>.previous/``. On any failure nothing under
+``DEST/<source>/`` changes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import hashlib
 import http.client
+import io
 import os
 import shutil
 import tempfile
@@ -28,12 +34,15 @@ from pathlib import Path
 from .._io import durable
 from .._version import __version__
 from ..errors import ListError, ListUpdateError, LockUnavailableError, Problem
+from .csl import COLUMNS as CSL_COLUMNS
+from .dpl import COLUMNS as DPL_COLUMNS
 from .formats import read_list
 from .manifest import MANIFEST, Manifest, ManifestFile, read_manifest
 from .model import ListFile
-from .reading import GZIP_MAGIC, MAX_BYTES
+from .reading import GZIP_MAGIC, MAX_BYTES, read_source
 
 __all__ = [
+    "CHANGE_LIMIT",
     "DEFAULT_MAX_DROP",
     "SOURCES",
     "ListSource",
@@ -47,6 +56,37 @@ DEFAULT_MAX_DROP = 0.10
 
 _MIN_PER_LIST = 20
 """The per-list drop check applies to source lists that had at least this many entries."""
+
+CHANGE_LIMIT = 0.5
+"""Refuse (unless forced) a release that renames more than this share of the entries it shares
+with the current copy, or drops a field from more than this share of the entries that had it:
+a real release changes a few entries, a broken export or a column shift changes them all."""
+
+_MIN_SHARED = 20
+"""The change checks apply when the releases share at least this many entries (or holders of
+a field)."""
+
+_DELIMITERS = {"csl-csv": ",", "bis-dpl": "\t", "eu-csv": ";"}
+"""The tabular formats, whose header is checked, and their delimiters."""
+
+_LAYOUTS: dict[str, tuple[str, ...]] = {
+    "csl-csv": tuple(c for c in CSL_COLUMNS if c != "_id"),  # the 2019 layout has no _id
+    "bis-dpl": DPL_COLUMNS,
+}
+"""The columns every file of a format has (its published layout)."""
+
+_FIELDS = (
+    "aliases",
+    "addresses",
+    "countries",
+    "programs",
+    "type",
+    "federal_register_notice",
+    "start",
+    "remarks",
+    "nationalities",
+)
+"""Entry fields a broken release drops wholesale (with its column, or mapped wrong)."""
 
 Fetch = Callable[[str], bytes]
 
@@ -301,6 +341,71 @@ def _check_drop(
     return problems
 
 
+def _header(path: Path, fmt: str) -> list[str] | None:
+    """The header row of a tabular list file (None for other formats, or no header)."""
+    if fmt not in _DELIMITERS:
+        return None
+    text = read_source(path, str(path)).text
+    first = next(csv.reader(io.StringIO(text, newline=""), delimiter=_DELIMITERS[fmt]), None)
+    return None if first is None else [c.strip().lstrip("\ufeff") for c in first]
+
+
+def _check_columns(
+    listed: ListFile, path: Path, before: ListFile | None, display: str
+) -> list[Problem]:
+    """A column the format's layout has, or the current copy had, that the release lacks: every
+    entry would silently lose that field (14,159 CSL entries without their addresses)."""
+    header = _header(path, listed.format)
+    if header is None:
+        return []
+    expected = list(_LAYOUTS.get(listed.format, ()))
+    if before is not None and before.format == listed.format:
+        old = _header(Path(before.primary), before.format) or []
+        expected += [c for c in old if c not in expected]
+    missing = [c for c in expected if c not in header]
+    if not missing:
+        return []
+    return [
+        Problem(
+            f"the header lacks the column(s) {', '.join(missing)} of the {listed.format} layout "
+            "(or of the current copy): every entry would lose that field",
+            file=display,
+            line=1,
+        )
+    ]
+
+
+def _check_changes(listed: ListFile, before: ListFile, display: str) -> list[Problem]:
+    """Entries the release shares with the current copy (by list and id) whose names nearly all
+    changed, or a field nearly all of them lost."""
+    old = {(e.list, e.id): e for e in before.entries if not e.derived}
+    shared = [(old[(e.list, e.id)], e) for e in listed.entries if (e.list, e.id) in old]
+    problems = []
+    if len(shared) >= _MIN_SHARED:
+        renamed = sum(1 for a, b in shared if a.name != b.name)
+        if renamed > CHANGE_LIMIT * len(shared):
+            problems.append(
+                Problem(
+                    f"{renamed} of the {len(shared)} entries shared with the current copy changed "
+                    f"their names (more than {CHANGE_LIMIT:.0%}): a column shift or a broken "
+                    "export, not a release",
+                    file=display,
+                )
+            )
+    for name in _FIELDS:
+        had = [(a, b) for a, b in shared if getattr(a, name)]
+        lost = sum(1 for _, b in had if not getattr(b, name))
+        if len(had) >= _MIN_SHARED and lost > CHANGE_LIMIT * len(had):
+            problems.append(
+                Problem(
+                    f"'{name}' dropped from {lost} of the {len(had)} shared entries that had it "
+                    f"(more than {CHANGE_LIMIT:.0%})",
+                    file=display,
+                )
+            )
+    return problems
+
+
 def _iso(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("the update time must be timezone-aware")
@@ -340,12 +445,15 @@ def update_list(
     url: str | None = None,
     max_drop: float = DEFAULT_MAX_DROP,
     fetch: Fetch | None = None,
+    force: bool = False,
 ) -> UpdateResult:
     """Download, validate and install one list under ``dest/<source>/``.
 
     ``now`` is the fetch time written to the manifest (the library reads no clock). ``url``
-    replaces the official addresses (companions are fetched beside it). Raises
-    `ListUpdateError` naming what failed; the current copy is then untouched.
+    replaces the official addresses (companions are fetched beside it). ``force`` installs a
+    release that lacks a column or changes nearly every entry (`CHANGE_LIMIT`), which is
+    otherwise refused; it never installs one that does not parse or shrank (``max_drop``).
+    Raises `ListUpdateError` naming what failed; the current copy is then untouched.
     """
     if isinstance(source, str) and source not in SOURCES:
         raise ValueError(f"unknown list source '{source}' (one of: {', '.join(SOURCES)})")
@@ -374,7 +482,9 @@ def update_list(
             work = Path(tempfile.mkdtemp(prefix=f".{src.name}.", dir=root))
             work.chmod(0o755)  # mkdtemp makes it private; the installed list is not secret
             try:
-                result = _install(src, candidate, work, get, target, stamp, max_drop, current)
+                result = _install(
+                    src, candidate, work, get, target, stamp, max_drop, current, force
+                )
             except ListError as exc:
                 problems += exc.problems
                 continue
@@ -396,6 +506,7 @@ def _install(
     stamp: str,
     max_drop: float,
     current: _Current,
+    force: bool = False,
 ) -> UpdateResult:
     """Download into ``work``, validate, and rename it into place as ``target``."""
     files, notes, primary = _download(src, url, work, fetch)
@@ -407,6 +518,20 @@ def _install(
     problems = _check_drop(listed, url, current, max_drop)
     if problems:
         raise ListUpdateError(problems)
+    if not force:
+        before = read_list(target) if current.sha256 is not None else None
+        problems = _check_columns(listed, work / primary, before, url)
+        if before is not None:
+            problems += _check_changes(listed, before, url)
+        if problems:
+            problems.append(
+                Problem(
+                    "refused, the current copy kept: check the release, and install it anyway "
+                    "with --force (force=True) only if the change is real",
+                    file=url,
+                )
+            )
+            raise ListUpdateError(problems)
     rows = {p.name: p.rows for p in listed.parts}
     files = [replace(f, rows=rows.get(f.name, 0)) for f in files]
     previous = None

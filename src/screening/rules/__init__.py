@@ -3,13 +3,14 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
-from ._loading import bundled_rules_dir, load_rules
+from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
 from ._requirement import LicenceRequirement, read_requirement
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
     KINDS,
     MODELS,
+    AddressPlace,
     BaseRule,
     Category,
     ContentThreshold,
@@ -29,6 +30,7 @@ from ._schema import (
     LintCode,
     ListedEntity,
     ListedListing,
+    ListedText,
     Listing,
     ListPolicy,
     MissingParty,
@@ -43,6 +45,7 @@ from ._schema import (
 __all__ = [
     "KINDS",
     "MODELS",
+    "AddressPlace",
     "BaseRule",
     "Category",
     "ContentThreshold",
@@ -64,6 +67,7 @@ __all__ = [
     "ListPolicy",
     "ListedEntity",
     "ListedListing",
+    "ListedText",
     "Listing",
     "Membership",
     "MissingParty",
@@ -76,6 +80,7 @@ __all__ = [
     "Transshipment",
     "UsPersonReach",
     "bundled_rules_dir",
+    "fingerprint_of",
     "load_rules",
     "located_problems",
     "read_requirement",

@@ -7,7 +7,8 @@ at the offending key or value, so a compliance officer can fix the file without 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,7 +36,7 @@ from ._schema import (
     RulesetHeader,
 )
 
-__all__ = ["bundled_rules_dir", "load_rules", "rule_files"]
+__all__ = ["bundled_rules_dir", "fingerprint_of", "load_rules", "rule_files"]
 
 _RULE = TypeAdapter(Rule)
 
@@ -76,10 +77,85 @@ def _bundled() -> RuleSet:
     return _load(bundled_rules_dir(), display_root="rules")
 
 
+def fingerprint_of(digests: Mapping[str, str], lists: Iterable[tuple[str, str]] = ()) -> str:
+    """A rule set's fingerprint from the sha256 (hex) of each rule file, by name, and the
+    (format, sha256) of each list file: what `RuleSet.fingerprint` is, so a decision record's
+    ``ruleset_files`` and ``lists`` can be checked against its ``ruleset_fingerprint``."""
+    digest = hashlib.sha256()
+    for name in sorted(digests):
+        digest.update(name.encode() + b"\0" + bytes.fromhex(digests[name]))
+    for fmt, sha in sorted(lists, key=lambda pair: pair[1]):
+        digest.update(b"list\0" + fmt.encode() + b"\0" + sha.encode())
+    return digest.hexdigest()
+
+
+NOT_RULE_FILES = ("README", "rules.schema.json")
+"""Entries of a rules directory that are not rule files: a README (any extension, any case), the
+JSON Schema `screening rules schema` writes, and subdirectories (such as ``tests/``)."""
+
+
 def rule_files(directory: Path) -> list[Path]:
-    """The rule files of a directory: its ``*.yaml`` / ``*.yml`` files, sorted by name.
-    Subdirectories (such as ``tests/``) are not rule files."""
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The rule files of a directory, sorted by name: every entry whose name ends in ``.yaml`` or
+    ``.yml`` (any case). Raises `RuleError` naming every entry that is neither a readable rule
+    file (a regular file, or a link to one) nor one of `NOT_RULE_FILES`: a dangling link, a
+    device, a FIFO or a stray file is reported, never skipped, so no rule is silently lost."""
+    paths, problems = _scan(directory, str(directory))
+    if problems:
+        raise RuleError(problems)
+    return paths
+
+
+def _scan(directory: Path, display_root: str) -> tuple[list[Path], list[Problem]]:
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        display = f"{display_root.rstrip('/')}/{entry.name}"
+        is_rule = entry.suffix.lower() in (".yaml", ".yml")
+        try:
+            mode = entry.stat().st_mode
+        except OSError as exc:
+            what = "a dangling link" if entry.is_symlink() else "unreadable"
+            problems.append(
+                Problem(f"cannot read this entry ({what}: {exc.strerror})", file=display)
+            )
+            continue
+        if stat.S_ISDIR(mode) and not is_rule:
+            continue
+        if not is_rule and (
+            entry.name == NOT_RULE_FILES[1] or entry.name.upper().split(".")[0] == NOT_RULE_FILES[0]
+        ):
+            continue
+        if not is_rule:
+            problems.append(
+                Problem(
+                    "not a rule file: a rules directory holds *.yaml / *.yml rule files, a "
+                    f"README, {NOT_RULE_FILES[1]} and subdirectories only (move it elsewhere)",
+                    file=display,
+                )
+            )
+        elif not stat.S_ISREG(mode):
+            problems.append(
+                Problem(
+                    f"cannot read this rule file: it is {_kind_of(mode)}, not a regular file",
+                    file=display,
+                )
+            )
+        else:
+            paths.append(entry)
+    return paths, problems
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _load(
@@ -87,17 +163,15 @@ def _load(
 ) -> RuleSet:
     if not directory.is_dir():
         raise RuleError([Problem("not a directory", file=display_root)])
-    paths = rule_files(directory)
-    if not paths:
+    paths, problems = _scan(directory, display_root)
+    if not paths and not problems:
         raise RuleError([Problem("no rule files (*.yaml) found", file=display_root)])
 
-    problems: list[Problem] = []
     header: tuple[RulesetHeader, Located] | None = None
     header_seen = False
     rules: list[Rule] = []
     places: dict[str, tuple[Located, int]] = {}
     failed = Failed()
-    digest = hashlib.sha256()
     digests: dict[str, str] = {}
     named_lists: list[_NamedList] = []
 
@@ -110,7 +184,6 @@ def _load(
             failed.unreadable(path)
             continue
         raw = path.read_bytes().replace(b"\r\n", b"\n")
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(raw).digest())
         digests[path.name] = hashlib.sha256(raw).hexdigest()
         data = located.data
         if data is None:
@@ -182,12 +255,10 @@ def _load(
         rules += [*compiled.entities, *compiled.listings]
         sources.update(compiled.sources)
         versions = compiled.versions
-        for version in sorted(versions, key=lambda v: v.sha256):
-            digest.update(b"list\0" + version.format.encode() + b"\0" + version.sha256.encode())
     if list_problems:
         raise ListError(problems + list_problems)
     if problems:
-        order = [f"{display_root.rstrip('/')}/{p.name}" for p in paths]
+        order = sorted(f"{display_root.rstrip('/')}/{p.name}" for p in directory.iterdir())
         raise RuleError(_in_reading_order(problems, order))
     assert header is not None
     meta, header_file = header
@@ -201,7 +272,7 @@ def _load(
         matching=meta.matching,
         rules=rules,
         sources=sources,
-        fingerprint=digest.hexdigest(),
+        fingerprint=fingerprint_of(digests, [(v.format, v.sha256) for v in versions]),
         files=tuple(f"{display_root.rstrip('/')}/{p.name}" for p in paths),
         digests=digests,
         lists=versions,

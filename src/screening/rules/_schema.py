@@ -36,6 +36,7 @@ from ..models import Outcome, Role
 __all__ = [
     "KINDS",
     "MODELS",
+    "AddressPlace",
     "Alias",
     "Category",
     "Classification",
@@ -55,11 +56,13 @@ __all__ = [
     "ListPolicy",
     "ListedEntity",
     "ListedListing",
+    "ListedText",
     "Listing",
     "Matching",
     "Member",
     "MissingParty",
     "NoDeMinimis",
+    "PlaceNames",
     "Region",
     "Rule",
     "RuleFile",
@@ -564,6 +567,40 @@ class EndUse(BaseRule):
     outcome: Outcome = Outcome.REVIEW
 
 
+class PlaceNames(_Closed):
+    """Names of places (the country's own names, cities, ports, regions) in one country."""
+
+    country: Country
+    names: Annotated[tuple[Text, ...], Field(min_length=1)]
+    source: Text | None = None
+    """Where the names were taken from."""
+
+
+class AddressPlace(BaseRule):
+    """Red flag: a party's address names a place in another country than the party's (a
+    destination of DE, an address in Tehran), or a place of an embargoed region (the
+    ``address_terms`` of the region embargoes in force) for a party of any country."""
+
+    kind: Literal["address_place"]
+    places: Annotated[tuple[PlaceNames, ...], Field(min_length=1)]
+    regions: Flag = True
+    """Also search addresses for the region embargoes' ``address_terms``, whatever the
+    party's country (the embargo itself reads them for the region's countries only)."""
+    outcome: Outcome = Outcome.REVIEW
+
+
+TextField = Literal["address", "end_use"]
+
+
+class ListedText(BaseRule):
+    """Red flag: a listed name inside free text (a party's address, the stated end use), found
+    by searching the names of the listings in force with the text's word windows."""
+
+    kind: Literal["listed_text"]
+    fields: Annotated[tuple[TextField, ...], Field(min_length=1)] = ("address", "end_use")
+    outcome: Outcome = Outcome.REVIEW
+
+
 Rule = Annotated[
     CountryGroup
     | Embargo
@@ -582,7 +619,9 @@ Rule = Annotated[
     | DestinationMismatch
     | MissingParty
     | EndUse
-    | UsPersonReach,
+    | UsPersonReach
+    | AddressPlace
+    | ListedText,
     Field(discriminator="kind"),
 ]
 
