@@ -514,10 +514,46 @@ def written_readings(name: str) -> Readings:
 def _written_readings(name: str) -> Readings:
     folded = _fold(name, spoofs=True)
     first = _words_of(folded)
-    if name.isascii():
-        return (first,)
-    other = _fold(name, spoofs=False)  # `foreign_reading`
-    if other == folded:
-        return (first,)
-    second = _words_of(_fold(other, spoofs=True))
-    return (first,) if second[0] == first[0] else (first, second)
+    found = [first]
+    if not name.isascii():
+        other = _fold(name, spoofs=False)  # `foreign_reading`
+        if other != folded:
+            found.append(_words_of(_fold(other, spoofs=True)))
+    for text in _leet_readings(folded):
+        found.append(_words_of(text))
+    return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
+
+
+@lru_cache(maxsize=1)
+def _leet() -> dict[str, tuple[str, ...]]:
+    """Digit or symbol -> the letters it stands for (``data/leet.yaml``)."""
+    return {str(k): tuple(v) for k, v in resource("leet.yaml")["letters"].items()}
+
+
+_LEET_WORD = re.compile(r"[a-z0-9@$]+")
+
+
+def _leet_readings(folded: str) -> list[str]:
+    """The folded text with the digits and symbols of its mixed words read as letters
+    (``data/leet.yaml``): one text per choice of letter ("1" as "i", then as "l"); none when
+    no word of two characters or more mixes them with a letter."""
+    table = _leet()
+    if not any(ch in table for ch in folded):
+        return []
+
+    def mixed(word: str) -> bool:
+        return len(word) >= 2 and any(ch.isalpha() for ch in word) and any(ch in table for ch in word)
+
+    if not any(mixed(w) for w in _LEET_WORD.findall(folded)):
+        return []
+    choices = max(len(v) for v in table.values())
+    out = []
+    for k in range(choices):
+        swap = {ch: v[min(k, len(v) - 1)] for ch, v in table.items()}
+
+        def read(m: re.Match[str], swap: dict[str, str] = swap) -> str:
+            word = m.group()
+            return "".join(swap.get(ch, ch) for ch in word) if mixed(word) else word
+
+        out.append(_LEET_WORD.sub(read, folded))
+    return list(dict.fromkeys(out))
