@@ -173,6 +173,11 @@ class NameIndex:
                     if 0 <= i < len(name.joined):
                         _post(joined, name.joined[i], nid)
                         _post(joined, name.written_joined[i], nid)
+            if name.runs:  # the character-level path: runs through a prefix word, exactly
+                prefix = set(_prefix(name, beta))
+                for (i, k), text in name.run_items():
+                    if not prefix.isdisjoint(range(i, i + k)):
+                        _post(joined, text, nid)
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -349,7 +354,7 @@ class NameIndex:
             found.update(joined.get(word, ()))
         for word in dict.fromkeys(q.written):
             found.update(joined.get(word, ()))
-        for pair in dict.fromkeys(q.joined + q.written_joined):
+        for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
             found.update(single.get(pair, ()))
         return found
 
@@ -407,6 +412,10 @@ class _Near:
             if i in positions or i + 1 in positions:
                 exact.add(q.joined[i])
                 exact.add(q.written_joined[i])
+        chosen = set(positions)
+        for (i, k), text in q.run_items():
+            if not chosen.isdisjoint(range(i, i + k)):
+                exact.add(text)
         self._exact = exact
         # Every word alike to a prefix word (each prefix word among them): all the scorer
         # could align with one, so a name without any of these aligns none.
@@ -417,6 +426,8 @@ class _Near:
             return True
         exact = self._exact
         if not exact.isdisjoint(name.joined):
+            return True
+        if not name.runs_disjoint(exact):
             return True
         if name.written is name.words:  # most names: nothing written otherwise
             return False

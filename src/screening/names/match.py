@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -80,6 +80,10 @@ NEAR_WEAK = 5
 is "Ltd", "Ooa" is "OOO", but "SAP" is not "SpA")."""
 
 _PRECISION = 4
+
+MAX_RUN = 4
+"""The most neighbouring words the character-level path joins into one ("Ab dall ah" /
+"Abdallah", "SunComputerCenter" / "Sun Computer Center"); two are joined by the word path."""
 
 
 VARIANT = 0.9
@@ -248,6 +252,20 @@ def default_weights() -> Weights:
     return Weights()
 
 
+@lru_cache(maxsize=MAX_WORDS + 1)
+def run_spans(n: int) -> tuple[tuple[int, int], ...]:
+    """(start, length) of every run of three to `MAX_RUN` neighbouring words in ``n`` words."""
+    return tuple((i, k) for k in range(3, MAX_RUN + 1) for i in range(n - k + 1))
+
+
+def _runs(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
+    spans = run_spans(len(words))
+    runs = tuple("".join(words[i : i + k]) for i, k in spans)
+    if written is words:
+        return runs
+    return runs + tuple("".join(written[i : i + k]) for i, k in spans)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A name ready to score: canonical words, their weights, and neighbouring pairs joined."""
@@ -260,6 +278,15 @@ class Prepared:
     written: tuple[str, ...]
     """Each word as written, before the tables (see `written_words`); often `words` itself."""
     written_joined: tuple[str, ...]
+    runs: tuple[str, ...] = ()
+    """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
+    as written, each in `run_spans` order (see `run_items`): the character-level path, which
+    compares the letters of a name without its spaces."""
+
+    def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
+        """Each run with its (start, length)."""
+        spans = run_spans(len(self.words))
+        return zip(spans * (len(self.runs) // len(spans)) if spans else (), self.runs, strict=True)
 
     @classmethod
     def of(
@@ -282,7 +309,12 @@ class Prepared:
             tuple(skeleton(w) for w in words),
             written,
             written_joined,
+            _runs(words, written),
         )
+
+    def runs_disjoint(self, words: Iterable[str]) -> bool:
+        """Whether no run of this name is one of ``words``."""
+        return not self.runs or set(words).isdisjoint(self.runs)
 
     @classmethod
     def named(cls, name: str, weights: Weights) -> Prepared:
@@ -388,6 +420,23 @@ def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
                 if aw[i] in joins or a.written[i] in joins:
                     w = bwt[j] + bwt[j + 1]
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
+    _run_options(a, b, opts, flip=False)
+    _run_options(b, a, opts, flip=True)
+
+
+def _run_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+    """The character-level path: three or more neighbouring words of ``a`` whose letters,
+    spaces left out, are one word of ``b`` ("ab dall ah" / "abdallah")."""
+    if not a.runs or a.runs_disjoint(b.words):
+        return
+    where = {w: j for j, w in enumerate(b.words)}
+    for (i, k), text in a.run_items():
+        j = where.get(text)
+        if j is None:
+            continue
+        span = tuple(range(i, i + k))
+        w = 2 * min(sum(a.weights[x] for x in span), b.weights[j])
+        opts.append((1.0, w, (j,), span) if flip else (1.0, w, span, (j,)))
 
 
 def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
@@ -397,14 +446,15 @@ def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
 def _align(
     a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
 ) -> tuple[list[_Option], set[int], set[int]]:
-    """Greedy one-to-one alignment: most similar first, then heaviest, then leftmost."""
+    """Greedy one-to-one alignment: most similar first, then heaviest, then the one covering
+    most words (a run of words spelt as one rather than one of its words), then leftmost."""
     return _choose(_options(a, b, {} if memo is None else memo))
 
 
 def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
     """The greedy choice of `_align` among options; their order in ``opts`` does not matter
     (no two options have the same positions, so the sort key orders them all)."""
-    opts.sort(key=lambda o: (-o[0], -o[1], o[2], o[3]))
+    opts.sort(key=lambda o: (-o[0], -o[1], -len(o[2]) - len(o[3]), o[2], o[3]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[_Option] = []
@@ -439,13 +489,15 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_forms", "_joined_forms", "query", "similar")
+    __slots__ = ("_forms", "_joined_forms", "_runs", "_words", "query", "similar")
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
         self.similar = similar
         self._forms = _forms(query.words, query.written)
         self._joined_forms = _forms(query.joined, query.written_joined)
+        self._words = frozenset(query.words)
+        self._runs = frozenset(query.runs)
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -484,6 +536,8 @@ class LookedUp:
             or not joined.isdisjoint(name.written)
             or not forms.isdisjoint(name.joined)
             or not forms.isdisjoint(name.written_joined)
+            or not self._words.isdisjoint(name.runs)
+            or not self._runs.isdisjoint(name.words)
         ):
             if flip:
                 _joined_options(name, q, opts)
@@ -555,8 +609,9 @@ def similarity(a: str, b: str) -> float:
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
-    joined = len(opt[2]) > 1 or len(opt[3]) > 1
-    if joined:
+    if len(opt[2]) > 2 or len(opt[3]) > 2:
+        return "same letters, spaced differently"
+    if len(opt[2]) > 1 or len(opt[3]) > 1:
         return "same words, joined differently"
     if left == right:
         return "same word"

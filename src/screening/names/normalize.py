@@ -542,7 +542,9 @@ def _leet_readings(folded: str) -> list[str]:
         return []
 
     def mixed(word: str) -> bool:
-        return len(word) >= 2 and any(ch.isalpha() for ch in word) and any(ch in table for ch in word)
+        return (
+            len(word) >= 2 and any(ch.isalpha() for ch in word) and any(ch in table for ch in word)
+        )
 
     if not any(mixed(w) for w in _LEET_WORD.findall(folded)):
         return []
