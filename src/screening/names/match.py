@@ -36,10 +36,13 @@ from rapidfuzz.distance import OSA
 from .normalize import (
     fold_text,
     misspelt_forms,
+    order_rules,
     resource,
     short_factor,
+    reading_kind,
     spellings,
     weak_words,
+    written_readings,
     written_words,
 )
 
@@ -101,6 +104,9 @@ def token_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la > MAX_FUZZY or lb > MAX_FUZZY:
         return 0.0
+    korean = order_rules().korean_syllables
+    if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"
+        return VARIANT if skeleton(a) == skeleton(b) else 0.0
     if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
         return max(VARIANT, _one_edit(a, b, la, lb))
     return _one_edit(a, b, la, lb)
@@ -357,6 +363,9 @@ class Explanation:
     unmatched_left: tuple[tuple[str, float], ...]
     unmatched_right: tuple[tuple[str, float], ...]
     summary: str = field(default="")
+    notes: tuple[str, ...] = ()
+    """What else moved the score: word order that matters, numbers, the reading of each name
+    that scored (digits read as letters, another script), Han characters compared."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -369,6 +378,7 @@ class Explanation:
             "unmatched_left": [[w, x] for w, x in self.unmatched_left],
             "unmatched_right": [[w, x] for w, x in self.unmatched_right],
             "summary": self.summary,
+            "notes": list(self.notes),
         }
 
 
@@ -585,7 +595,12 @@ def _below(
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
-def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set[int]]) -> float:
+def _score(
+    a: Prepared,
+    b: Prepared,
+    aligned: tuple[list[_Option], set[int], set[int]],
+    notes: list[str] | None = None,
+) -> float:
     chosen, used_a, used_b = aligned
     if not chosen:
         return 0.0
@@ -593,7 +608,56 @@ def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set
     total = sum(o[1] for o in chosen)
     total += sum(w for i, w in enumerate(a.weights) if i not in used_a)
     total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
-    return round(got / total, _PRECISION) if total else 0.0
+    if not total:
+        return 0.0
+    return round(got / total * _order_factor(a, b, chosen, notes), _PRECISION)
+
+
+def _order_factor(
+    a: Prepared, b: Prepared, chosen: list[_Option], notes: list[str] | None
+) -> float:
+    """What word order and numbers take off a score (data/weights.yaml ``order``): a factor
+    below 1 when a father's name in one name is aligned with a given name in the other ("Ali
+    bin Hassan" / "Hassan bin Ali"), or when the two names' numbers differ ("Global Solutions
+    II" / "Global Solutions"). Only ever lowers a score, so the index's blocking stays exact.
+    ``notes`` collects why, for `explain`."""
+    rules = order_rules()
+    factor = 1.0
+    numbers_a = _numbers(a.words, rules.roman_numerals)
+    numbers_b = _numbers(b.words, rules.roman_numerals)
+    if numbers_a != numbers_b:
+        factor *= rules.numbers_differ
+        if notes is not None:
+            shown = " ".join(numbers_a) or "none", " ".join(numbers_b) or "none"
+            notes.append(f"numbers differ ({shown[0]} / {shown[1]})")
+    pat = rules.patronymic
+    if pat.isdisjoint(a.words) or pat.isdisjoint(b.words):
+        return factor
+    for _, _, left, right in chosen:
+        if len(left) == 1 and len(right) == 1:
+            i, j = left[0], right[0]
+            father_a = i > 0 and a.words[i - 1] in pat
+            father_b = j > 0 and b.words[j - 1] in pat
+            if father_a != father_b:
+                if notes is not None:
+                    who = a.words[i] if father_a else b.words[j]
+                    notes.append(
+                        f"patronymic chain in another order ({who} is a father's name "
+                        "in one name only)"
+                    )
+                return factor * rules.patronymic_swapped
+    return factor
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers(words: tuple[str, ...], roman: frozenset[str]) -> tuple[str, ...]:
+    """The numbers of a name: its runs of digits, standing alone or not ("8star" has "8"), and
+    its Roman numerals standing alone."""
+    found = [w for w in words if w in roman]
+    found += [d for w in words if not w.isalpha() for d in _DIGITS.findall(w)]
+    return tuple(sorted(found))
 
 
 def similarity(a: str, b: str) -> float:
@@ -603,7 +667,14 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     weights = default_weights()
-    return score_prepared(Prepared.named(a, weights), Prepared.named(b, weights))
+    return max(
+        (
+            score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
+            for x, xw in written_readings(a)
+            for y, yw in written_readings(b)
+        ),
+        default=0.0,
+    )
 
 
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
@@ -622,9 +693,12 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
 
 def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
-    words aligned, how alike they are, what each counts for, and what was left unmatched."""
+    words aligned, how alike they are, what each counts for, what was left unmatched, and
+    (``notes``) the reading of each name that scored best when it is not the name as written
+    (digits read as letters, another script), word order and numbers, Han characters."""
     w = weights or default_weights()
-    pa, pb = Prepared.named(a, w), Prepared.named(b, w)
+    notes: list[str] = []
+    pa, pb = _best_readings(a, b, w, notes)
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [
@@ -633,12 +707,12 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         used_a = used_b = set(range(len(pa.words)))
     elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
         alignment = _align(pb, pa)
-        score = _score(pb, pa, alignment)  # what score_prepared computes, from this alignment
+        score = _score(pb, pa, alignment, notes)  # what score_prepared computes, from this
         chosen, used_b, used_a = alignment
         chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
         alignment = _align(pa, pb)
-        score = _score(pa, pb, alignment)
+        score = _score(pa, pb, alignment, notes)
         chosen, used_a, used_b = alignment
     aligned = tuple(
         Aligned(
@@ -661,8 +735,29 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         aligned,
         left_out,
         right_out,
-        _summary(score, aligned, left_out, right_out),
+        _summary(score, aligned, left_out, right_out, notes),
+        tuple(notes),
     )
+
+
+def _best_readings(a: str, b: str, weights: Weights, notes: list[str]) -> tuple[Prepared, Prepared]:
+    """The readings of two names that score best (the first such), with a note for each that
+    is not the name as written."""
+    best: tuple[float, int, int, Prepared, Prepared] | None = None
+    ra, rb = written_readings(a), written_readings(b)
+    for i, (xa, wa) in enumerate(ra):
+        for j, (xb, wb) in enumerate(rb):
+            pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
+            s = score_prepared(pa, pb)
+            if best is None or s > best[0]:
+                best = (s, i, j, pa, pb)
+    if best is None:
+        return Prepared.named(a, weights), Prepared.named(b, weights)
+    _, i, j, pa, pb = best
+    for name, k, p in ((a, i, pa), (b, j, pb)):
+        if k:
+            notes.append(f"{name!r} read as {' '.join(p.words)!r} ({reading_kind(name, k)})")
+    return pa, pb
 
 
 def _summary(
@@ -670,9 +765,10 @@ def _summary(
     aligned: tuple[Aligned, ...],
     left_out: tuple[tuple[str, float], ...],
     right_out: tuple[tuple[str, float], ...],
+    notes: list[str],
 ) -> str:
     if not aligned:
-        return f"score {score}: no word in common"
+        return "; ".join([f"score {score}: no word in common", *notes])
     parts = []
     for al in aligned:
         lhs, rhs = " ".join(al.left), " ".join(al.right)
@@ -681,7 +777,7 @@ def _summary(
     extra = [w for w, _ in left_out] + [w for w, _ in right_out]
     if extra:
         text += f"; unmatched {', '.join(extra)}"
-    return text
+    return "; ".join([text, *notes])
 
 
 _ADDRESS_NOISE = frozenset(

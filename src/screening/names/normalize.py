@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -172,6 +173,31 @@ def weak_words() -> dict[str, float]:
     table.update({t: float(factors["legal_form"]) for t in legal})
     table.update({t: float(factors["stopword"]) for t in stopwords()})
     return table
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRules:
+    """Word order that matters (data/weights.yaml: ``order``)."""
+
+    patronymic: frozenset[str]
+    patronymic_swapped: float
+    numbers_differ: float
+    roman_numerals: frozenset[str]
+    korean_syllables: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def order_rules() -> OrderRules:
+    """The rules of word order and numbers, and the Korean syllables (data/weights.yaml)."""
+    w = _weights()
+    order = w["order"]
+    return OrderRules(
+        frozenset(str(x) for x in order["patronymic"]),
+        float(order["patronymic_swapped"]),
+        float(order["numbers_differ"]),
+        frozenset(str(x) for x in order["roman_numerals"]),
+        frozenset(str(x) for x in w["korean_syllables"]),
+    )
 
 
 def short_factor() -> float:
@@ -522,6 +548,16 @@ def _written_readings(name: str) -> Readings:
     for text in _leet_readings(folded):
         found.append(_words_of(text))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
+
+
+def reading_kind(name: str, k: int) -> str:
+    """What the ``k``-th of a name's `written_readings` is, in words: for explanations."""
+    if k == 0:
+        return "as written"
+    words = written_readings(name)[k][0]
+    if any(_words_of(t)[0] == words for t in _leet_readings(_fold(name, spoofs=True))):
+        return "digits and symbols read as letters"
+    return "look-alike letters read as foreign letters"
 
 
 @lru_cache(maxsize=1)
