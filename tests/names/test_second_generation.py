@@ -62,7 +62,8 @@ def test_the_character_level_path_is_explained() -> None:
     e = explain("AL-BAZZAZ, Hikmet Ab dall ah", "AL-BAZZAZ, Hikmet Abdallah")
     assert e.score == 1.0
     run = [a for a in e.aligned if a.right == ("abdallah",)]
-    assert run and run[0].left == ("ab", "dall", "ah")
+    assert run
+    assert run[0].left == ("ab", "dall", "ah")
     assert run[0].reason == "same letters, spaced differently"
 
 
