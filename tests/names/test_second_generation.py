@@ -148,3 +148,35 @@ def test_penalties_only_lower_scores_and_stay_symmetric(words: list[str]) -> Non
     b = " bin ".join(reversed(words))
     assert similarity(a, b) == similarity(b, a)
     assert 0.0 <= similarity(a, b) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Far East Cable (Shenzhen) Trading", "fareast"),
+        ("Khuran Logistics (Shenzhen)", "khuran"),
+        ("Acme on behalf of Far East Cable", "fareast"),
+        ("Far East Cable Ltd Moscow Office", "fareast"),
+    ],
+)
+def test_a_listed_name_inside_a_longer_one_is_at_least_possible(query: str, key: str) -> None:
+    found = _index().search(query, cutoff=POSSIBLE)
+    assert found, explain(query, dict(LISTED)[key]).summary
+    assert found[0].key == key
+    assert POSSIBLE <= found[0].score < MATCH
+    assert "wholly inside" in found[0].detail
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Beijing Trading Group", "Beijing 8-Star International Co."),  # one common word
+        ("Global Solutions Consulting", "Global Solutions"),  # generic words only
+        ("ZTE", "ZTE Kangxun Telecommunications Ltd."),  # the query inside the listed name
+    ],
+)
+def test_containment_of_a_common_word_or_of_the_query_gives_nothing(
+    query: str, listed: str
+) -> None:
+    keys = {m.key for m in _index().search(query, cutoff=POSSIBLE)}
+    assert {n: k for k, n in LISTED}[listed] not in keys

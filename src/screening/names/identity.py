@@ -111,7 +111,9 @@ def compare_identifiers(
 
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
-_RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)\s*(?:\.\.|to|-)\s*(1[89]\d\d|20\d\d|2100)(?!\d)")
+_RANGE = re.compile(
+    r"(?<!\d)(1[89]\d\d|20\d\d|2100)\s*(?:\.\.|to|-)\s*(1[89]\d\d|20\d\d|2100)(?!\d)"
+)
 _DATE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)-(\d\d)-(\d\d)(?!\d)")
 
 

@@ -225,10 +225,16 @@ class NameIndex:
 
     def similarity(self, a: str, b: str) -> float:
         """The index's scorer: `similarity` with this list's word weights, best over the
-        readings of each name (see `screening.names.normalize.readings`). Symmetric."""
+        readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
+        the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
+        one thing: a listed name wholly inside the query counts, the query inside it not."""
         return max(
             (
-                score_prepared(Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw))
+                score_prepared(
+                    Prepared.of(x, self.weights, xw),
+                    Prepared.of(y, self.weights, yw),
+                    listed="second",
+                )
                 for x, xw in written_readings(a)
                 for y, yw in written_readings(b)
             ),
@@ -252,7 +258,7 @@ class NameIndex:
         memo: dict[tuple[str, str], float] = {}
         for q in self._readings(query):
             for nid, name in enumerate(self._names):
-                score = score_prepared(q, name, memo)
+                score = score_prepared(q, name, memo, listed="second")
                 owner = self._owner[nid]
                 if score >= cutoff and score > best.get(owner, -1.0):
                     best[owner] = score
@@ -287,7 +293,7 @@ class NameIndex:
             near = _Near(_prefix(q, self._beta), q, similar)
             for nid in blocked:
                 listed = names[nid]
-                if not near.reaches(listed):
+                if not near.reaches(listed) and not looked_up.may_be_inside(listed):
                     continue
                 score = looked_up.score_reaching(listed, cutoff)
                 if score is None or score < cutoff:
@@ -394,7 +400,7 @@ def _bounded(blocked: Counter[int]) -> list[int]:
 
 
 def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
-    return explain(" ".join(q.words), " ".join(name.words), weights).summary
+    return explain(" ".join(q.words), " ".join(name.words), weights, listed="second").summary
 
 
 class _Near:

@@ -29,11 +29,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
 from .normalize import (
+    containment_rules,
     fold_text,
     misspelt_forms,
     order_rules,
@@ -477,20 +478,28 @@ def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
 
 
 def score_prepared(
-    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float] | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
 ) -> float:
     """The score of two prepared names (see the module docstring). Symmetric.
 
     ``memo`` may carry word similarities from one call to the next (one query against many
-    names); it changes nothing but the speed.
+    names); it changes nothing but the speed. ``listed`` says which name counts when wholly
+    inside the other (see `_containment`): either (``both``, as `similarity` scores), or only
+    the second, the listed name of a search (a query wholly inside a listed name is no sign).
     """
     if not a.words or not b.words:
         return 0.0
     if a.key == b.key:
         return 1.0
+    inside = (listed == "both", True)
     if b.key < a.key:
         a, b = b, a
-    return _score(a, b, _choose(_options(a, b, {} if memo is None else memo)))
+        inside = inside[::-1]
+    return _score(a, b, _choose(_options(a, b, {} if memo is None else memo)), inside=inside)
 
 
 class LookedUp:
@@ -528,10 +537,13 @@ class LookedUp:
         opts: list[_Option] = []
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
         alone = 0.0  # the weight of the name's words alike to no query word
+        strong_alone = False  # one weighs more: the name is not wholly inside the query
+        unaligned = containment_rules().unaligned
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is None:
                 alone += nwt[j]
+                strong_alone = strong_alone or _kept(y, unaligned)
                 continue
             for i, s in row:
                 if flip:
@@ -553,13 +565,27 @@ class LookedUp:
                 _joined_options(name, q, opts)
             else:
                 _joined_options(q, name, opts)
-        elif cutoff > 0 and _below(opts, qwt, nwt, alone, flip, cutoff):
-            return None
+        elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
+            return None  # (a name whose strong words are all alike to query words may be inside)
         if not opts:
             return 0.0
         if flip:
-            return _score(name, q, _choose(opts))
-        return _score(q, name, _choose(opts))
+            return _score(name, q, _choose(opts), inside=(True, False))
+        return _score(q, name, _choose(opts), inside=(False, True))
+
+    def may_be_inside(self, name: Prepared) -> bool:
+        """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
+        it but the lightest alike to a query word (or to query words joined), and those words
+        distinctive enough."""
+        rules = containment_rules()
+        similar, joined, runs = self.similar, self._joined_forms, self._runs
+        distinct = 0.0
+        for y, w in zip(name.words, name.weights, strict=True):
+            if y in similar or y in joined or y in runs:
+                distinct += _distinct(y, w, rules.letters)
+            elif _kept(y, rules.unaligned):
+                return False
+        return distinct >= rules.distinctiveness
 
 
 _MARGIN = 1e-3
@@ -600,6 +626,7 @@ def _score(
     b: Prepared,
     aligned: tuple[list[_Option], set[int], set[int]],
     notes: list[str] | None = None,
+    inside: tuple[bool, bool] = (True, True),
 ) -> float:
     chosen, used_a, used_b = aligned
     if not chosen:
@@ -610,7 +637,55 @@ def _score(
     total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
     if not total:
         return 0.0
-    return round(got / total * _order_factor(a, b, chosen, notes), _PRECISION)
+    score = got / total
+    for side, used, counts in ((a, used_a, inside[0]), (b, used_b, inside[1])):
+        if counts and score < containment_rules().score:
+            whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            if whole > score:
+                score = whole
+                if notes is not None:
+                    notes.append(
+                        f"{' '.join(side.words)!r} is wholly inside the other name: at least "
+                        f"a possible match ({whole:.4g})"
+                    )
+    return round(score * _order_factor(a, b, chosen, notes), _PRECISION)
+
+
+def _kept(word: str, unaligned: float) -> bool:
+    """Whether a word is part of a name found inside another: all but legal forms and stop
+    words (their factor in data/weights.yaml at most ``unaligned``; the list's IDF aside)."""
+    return weak_words().get(word, 1.0) > unaligned
+
+
+def _distinct(word: str, weight: float, letters: int) -> float:
+    """What a word says about which name it is part of: nothing for a weak word (a legal
+    form, a generic or stop word: data/weights.yaml), else its weight, in proportion to its
+    letters below ``letters``."""
+    if word in weak_words():
+        return 0.0
+    return weight * min(1.0, len(word) / letters)
+
+
+def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
+    """The score of a name found whole inside another ("Far East Cable" in "Far East Cable
+    (Shenzhen) Trading"): every word aligned but those weighing no more than a legal form
+    (``containment.unaligned``), and the name distinctive
+    enough (data/weights.yaml ``containment``: each word's weight, counted fully from
+    ``letters`` letters up, summed): one common or short word is not a name found inside
+    another. The score is ``containment.score`` plus ``containment.spread`` times the word
+    alignment's own score (of two names inside, the one covering more comes first), times how
+    alike the aligned words are."""
+    rules = containment_rules()
+    distinct = 0.0
+    for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
+        if i not in used:
+            if _kept(word, rules.unaligned):
+                return 0.0
+            continue
+        distinct += _distinct(word, w, rules.letters)
+    if distinct < rules.distinctiveness:
+        return 0.0
+    return (rules.score + rules.spread * dice) * alike
 
 
 def _order_factor(
@@ -691,14 +766,21 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     return "one typing error"
 
 
-def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
+def explain(
+    a: str,
+    b: str,
+    weights: Weights | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
+) -> Explanation:
     """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
     words aligned, how alike they are, what each counts for, what was left unmatched, and
     (``notes``) the reading of each name that scored best when it is not the name as written
-    (digits read as letters, another script), word order and numbers, Han characters."""
+    (digits read as letters, another script), word order and numbers, Han characters.
+    ``listed="second"``: ``b`` is a listed name, as in a search (see `score_prepared`)."""
     w = weights or default_weights()
     notes: list[str] = []
-    pa, pb = _best_readings(a, b, w, notes)
+    pa, pb = _best_readings(a, b, w, notes, listed)
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [
@@ -707,12 +789,13 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         used_a = used_b = set(range(len(pa.words)))
     elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
         alignment = _align(pb, pa)
-        score = _score(pb, pa, alignment, notes)  # what score_prepared computes, from this
+        inside = (True, listed == "both")  # pb is first here
+        score = _score(pb, pa, alignment, notes, inside)  # what score_prepared computes
         chosen, used_b, used_a = alignment
         chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
         alignment = _align(pa, pb)
-        score = _score(pa, pb, alignment, notes)
+        score = _score(pa, pb, alignment, notes, (listed == "both", True))
         chosen, used_a, used_b = alignment
     aligned = tuple(
         Aligned(
@@ -740,7 +823,9 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
     )
 
 
-def _best_readings(a: str, b: str, weights: Weights, notes: list[str]) -> tuple[Prepared, Prepared]:
+def _best_readings(
+    a: str, b: str, weights: Weights, notes: list[str], listed: Literal["both", "second"]
+) -> tuple[Prepared, Prepared]:
     """The readings of two names that score best (the first such), with a note for each that
     is not the name as written."""
     best: tuple[float, int, int, Prepared, Prepared] | None = None
@@ -748,7 +833,7 @@ def _best_readings(a: str, b: str, weights: Weights, notes: list[str]) -> tuple[
     for i, (xa, wa) in enumerate(ra):
         for j, (xb, wb) in enumerate(rb):
             pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
-            s = score_prepared(pa, pb)
+            s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)
     if best is None:

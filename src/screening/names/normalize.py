@@ -200,6 +200,30 @@ def order_rules() -> OrderRules:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ContainmentRules:
+    """A listed name found whole inside a longer one (data/weights.yaml: ``containment``)."""
+
+    score: float
+    letters: int
+    distinctiveness: float
+    unaligned: float
+    spread: float
+
+
+@lru_cache(maxsize=1)
+def containment_rules() -> ContainmentRules:
+    """The containment rules of data/weights.yaml."""
+    c = _weights()["containment"]
+    return ContainmentRules(
+        float(c["score"]),
+        int(c["letters"]),
+        float(c["distinctiveness"]),
+        float(c["unaligned"]),
+        float(c["spread"]),
+    )
+
+
 def short_factor() -> float:
     """The weight factor of a one- or two-letter word (data/weights.yaml: ``short``)."""
     return float(_weights()["factors"]["short"])
