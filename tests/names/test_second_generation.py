@@ -180,3 +180,17 @@ def test_containment_of_a_common_word_or_of_the_query_gives_nothing(
 ) -> None:
     keys = {m.key for m in _index().search(query, cutoff=POSSIBLE)}
     assert {n: k for k, n in LISTED}[listed] not in keys
+
+
+def test_two_names_in_han_characters_are_compared_by_their_characters() -> None:
+    """张伟 and 章伟 both read "zhang wei": two people, not one."""
+    assert similarity("张伟", "章伟") < POSSIBLE
+    assert similarity("张伟", "张伟") == 1.0
+    assert similarity("张伟", "Zhang Wei") == 1.0  # against a romanisation, the reading counts
+    assert any("Han characters" in n for n in explain("张伟", "章伟").notes)
+
+
+def test_han_names_in_an_index_are_compared_by_their_characters() -> None:
+    index = NameIndex([NameCandidate("a", "张伟"), NameCandidate("b", "Zhang Wei")], cutoff=0.5)
+    keys = [m.key for m in index.search("章伟", cutoff=POSSIBLE)]
+    assert keys == ["b"]

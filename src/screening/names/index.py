@@ -43,11 +43,12 @@ from .match import (
     Weights,
     deletions,
     explain,
+    han_capped,
     score_prepared,
     skeleton,
     token_similarity,
 )
-from .normalize import Readings, written_readings
+from .normalize import Readings, han_characters, written_readings
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -153,6 +154,8 @@ class NameIndex:
                     written.append(wr)
                     owner.append(len(kept) - 1)
         self._candidates = tuple(kept)
+        self._han = {i: h for i, c in enumerate(kept) if (h := han_characters(c.name))}
+        """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
         df = Counter(w for ws in words for w in set(ws))
@@ -228,7 +231,7 @@ class NameIndex:
         readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
         the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
         one thing: a listed name wholly inside the query counts, the query inside it not."""
-        return max(
+        best = max(
             (
                 score_prepared(
                     Prepared.of(x, self.weights, xw),
@@ -240,6 +243,7 @@ class NameIndex:
             ),
             default=0.0,
         )
+        return han_capped(best, han_characters(a), han_characters(b))
 
     def stats(self) -> dict[str, int]:
         """Sizes of the index: names, readings, prefix words, joined pairs, spelling keys."""
@@ -256,10 +260,12 @@ class NameIndex:
         scorer as `search`: the reference the blocking is tested against. Slow by design."""
         best: dict[int, float] = {}
         memo: dict[tuple[str, str], float] = {}
+        han = han_characters(query)
         for q in self._readings(query):
             for nid, name in enumerate(self._names):
                 score = score_prepared(q, name, memo, listed="second")
                 owner = self._owner[nid]
+                score = han_capped(score, han, self._han.get(owner))
                 if score >= cutoff and score > best.get(owner, -1.0):
                     best[owner] = score
         found = [(score, self._candidates[i]) for i, score in best.items()]
@@ -282,6 +288,7 @@ class NameIndex:
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
+        han = han_characters(query) if self._han else None
         for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
@@ -296,6 +303,8 @@ class NameIndex:
                 if not near.reaches(listed) and not looked_up.may_be_inside(listed):
                     continue
                 score = looked_up.score_reaching(listed, cutoff)
+                if score is not None and han is not None:
+                    score = han_capped(score, han, self._han.get(owner[nid]))
                 if score is None or score < cutoff:
                     continue
                 cand = candidates[owner[nid]]

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from .normalize import (
     containment_rules,
     fold_text,
+    han_characters,
     misspelt_forms,
     order_rules,
     reading_kind,
@@ -648,7 +649,7 @@ def _score(
                         f"{' '.join(side.words)!r} is wholly inside the other name: at least "
                         f"a possible match ({whole:.4g})"
                     )
-    return round(score * _order_factor(a, b, chosen, notes), _PRECISION)
+    return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
 
 
 def _kept(word: str, unaligned: float) -> bool:
@@ -689,18 +690,23 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
 
 
 def _order_factor(
-    a: Prepared, b: Prepared, chosen: list[_Option], notes: list[str] | None
+    a: Prepared,
+    b: Prepared,
+    aligned: tuple[list[_Option], set[int], set[int]],
+    notes: list[str] | None,
 ) -> float:
     """What word order and numbers take off a score (data/weights.yaml ``order``): a factor
     below 1 when a father's name in one name is aligned with a given name in the other ("Ali
-    bin Hassan" / "Hassan bin Ali"), or when the two names' numbers differ ("Global Solutions
-    II" / "Global Solutions"). Only ever lowers a score, so the index's blocking stays exact.
-    ``notes`` collects why, for `explain`."""
+    bin Hassan" / "Hassan bin Ali"), or when a number of either name is left unaligned (so the
+    two names' numbers differ: "Global Solutions II" / "Global Solutions", "Chong Rim 2" /
+    "Chong Rim 3"; words with different digits never align). Only ever lowers a score, so the
+    index's blocking stays exact. ``notes`` collects why, for `explain`."""
     rules = order_rules()
     factor = 1.0
-    numbers_a = _numbers(a.words, rules.roman_numerals)
-    numbers_b = _numbers(b.words, rules.roman_numerals)
-    if numbers_a != numbers_b:
+    chosen, used_a, used_b = aligned
+    numbers_a = _numbers(a.words, used_a, rules.roman_numerals)
+    numbers_b = _numbers(b.words, used_b, rules.roman_numerals)
+    if numbers_a or numbers_b:
         factor *= rules.numbers_differ
         if notes is not None:
             shown = " ".join(numbers_a) or "none", " ".join(numbers_b) or "none"
@@ -727,12 +733,14 @@ def _order_factor(
 _DIGITS = re.compile(r"\d+")
 
 
-def _numbers(words: tuple[str, ...], roman: frozenset[str]) -> tuple[str, ...]:
-    """The numbers of a name: its runs of digits, standing alone or not ("8star" has "8"), and
-    its Roman numerals standing alone."""
-    found = [w for w in words if w in roman]
-    found += [d for w in words if not w.isalpha() for d in _DIGITS.findall(w)]
-    return tuple(sorted(found))
+def _numbers(words: tuple[str, ...], used: set[int], roman: frozenset[str]) -> tuple[str, ...]:
+    """The numbers among a name's unaligned words: runs of digits ("8star" has "8") and Roman
+    numerals standing alone."""
+    return tuple(
+        w
+        for i, w in enumerate(words)
+        if i not in used and (w in roman or (not w.isalpha() and _DIGITS.search(w)))
+    )
 
 
 def similarity(a: str, b: str) -> float:
@@ -742,7 +750,7 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     weights = default_weights()
-    return max(
+    best = max(
         (
             score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
             for x, xw in written_readings(a)
@@ -750,6 +758,21 @@ def similarity(a: str, b: str) -> float:
         ),
         default=0.0,
     )
+    return han_capped(best, han_characters(a), han_characters(b))
+
+
+def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | None = None) -> float:
+    """A score capped by the characters of two names both written in Han characters (see
+    `han_characters`): at most how alike the characters are (an Indel ratio), so two names
+    that only read alike stay apart. Only ever lowers a score."""
+    if a is None or b is None or a == b:
+        return score
+    alike = round(Indel.normalized_similarity(a, b), _PRECISION)
+    if alike < score:
+        if notes is not None:
+            notes.append(f"Han characters compared: {a} / {b} ({alike}), not their readings")
+        return alike
+    return score
 
 
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
@@ -807,6 +830,7 @@ def explain(
         )
         for o in sorted(chosen, key=lambda o: o[2])
     )
+    score = han_capped(score, han_characters(a), han_characters(b), notes)
     left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
     right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
     return Explanation(

@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from .transliterate import transliterate
+from .transliterate import is_han, transliterate
 
 __all__ = [
     "Readings",
@@ -572,6 +572,18 @@ def _written_readings(name: str) -> Readings:
     for text in _leet_readings(folded):
         found.append(_words_of(text))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def han_characters(name: str) -> str | None:
+    """The Han characters of a name written in them (at least two, and at least half of its
+    letters), in order; None for any other name. Two such names are compared by their
+    characters, not their readings: 张伟 and 章伟 read alike ("zhang wei") and are two people."""
+    if name.isascii():
+        return None
+    han = [ch for ch in name if is_han(ch)]
+    letters = sum(ch.isalpha() for ch in name)
+    return "".join(han) if len(han) >= 2 and 2 * len(han) >= letters else None
 
 
 def reading_kind(name: str, k: int) -> str:
