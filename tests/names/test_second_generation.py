@@ -194,3 +194,23 @@ def test_han_names_in_an_index_are_compared_by_their_characters() -> None:
     index = NameIndex([NameCandidate("a", "张伟"), NameCandidate("b", "Zhang Wei")], cutoff=0.5)
     keys = [m.key for m in index.search("章伟", cutoff=POSSIBLE)]
     assert keys == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("محمد حسن", "Mohammed HASSAN"),  # short vowels unwritten
+        ("زيتون محمد", "ZEITOUN, Mohammed"),
+        ("Teng Hsiao-p'ing", "Deng Xiaoping"),  # Wade-Giles / pinyin
+        ("Mao Tse-tung", "Mao Zedong"),
+    ],
+)
+def test_names_across_scripts_and_systems_are_at_least_possible(query: str, listed: str) -> None:
+    e = explain(query, listed)
+    assert e.score >= POSSIBLE, e.summary
+    assert any("read as" in n for n in e.notes)  # the script path is explained
+
+
+def test_a_consonant_reading_does_not_match_other_consonants() -> None:
+    assert similarity("محمد حسن", "Ahmad HUSSEIN") < similarity("محمد حسن", "Mohammed HASSAN")
+    assert similarity("محمد حسن", "Mahmud Hasan Trading") < MATCH

@@ -48,7 +48,7 @@ from .match import (
     skeleton,
     token_similarity,
 )
-from .normalize import Readings, han_characters, written_readings
+from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -190,6 +190,7 @@ class NameIndex:
         # words among these (`_similar`) serve the blocking, `_Near` and the scorer alike.
         vocabulary = dict.fromkeys(self._single)
         vocabulary.update(dict.fromkeys(w for name in self._names for w in name.words))
+        self._vocabulary = tuple(vocabulary)
         variants: dict[str, str | list[str]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
@@ -214,6 +215,20 @@ class NameIndex:
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
+
+    def _consonant_table(self) -> dict[str, tuple[str, ...]]:
+        """Consonant key -> the indexed words with it (see `consonant_key`): built on the first
+        query read from Arabic script, as most lists are never searched in it (a pure function
+        of the index, so building it twice in two threads is harmless)."""
+        table = self.__dict__.get("_consonants")
+        if table is None:
+            found: dict[str, list[str]] = {}
+            for word in sorted(self._vocabulary):
+                if word.isalpha():
+                    found.setdefault(consonant_key(word), []).append(word)
+            table = {k: tuple(v) for k, v in found.items()}
+            self.__dict__["_consonants"] = table
+        return table
 
     def __len__(self) -> int:
         return len(self._candidates)
@@ -377,6 +392,9 @@ class NameIndex:
         """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
         with that similarity, in alphabetical order: found through the one-letter deletions
         and the skeletons, never by comparing every word."""
+        if word[0] == CONSONANTS:  # read from Arabic script: the words with these consonants
+            hits_c = self._consonant_table().get(word[1:], ())
+            return tuple((t, s) for t in hits_c if (s := token_similarity(word, t)) > 0)
         variants = self._variants
         hits: set[str] = set()
         for key in _keys(word):

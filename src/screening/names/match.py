@@ -34,6 +34,8 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA, Indel
 
 from .normalize import (
+    CONSONANTS,
+    consonant_key,
     containment_rules,
     fold_text,
     han_characters,
@@ -91,6 +93,10 @@ MAX_RUN = 4
 "Abdallah", "SunComputerCenter" / "Sun Computer Center"); two are joined by the word path."""
 
 
+SCRIPT = 0.9
+"""The similarity of a word read from Arabic script and a Latin word with the same consonants
+("hsn" / "Hassan"): as alike as a romanisation variant (short vowels are not written)."""
+
 VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
 "Dmitry"): alike, though less than the same word."""
@@ -106,6 +112,11 @@ def token_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la > MAX_FUZZY or lb > MAX_FUZZY:
         return 0.0
+    if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
+        marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
+        if other[0] == CONSONANTS or consonant_key(other) != marked[1:]:
+            return 0.0
+        return SCRIPT
     korean = order_rules().korean_syllables
     if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"
         return VARIANT if skeleton(a) == skeleton(b) else 0.0
@@ -401,7 +412,12 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 s = 1.0
             else:  # the cheap part of token_similarity, inline: this loop is the hot path
                 d = lx - blen[j]
-                if sx != bsk[j] and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY)):
+                if (
+                    sx != bsk[j]
+                    and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY))
+                    and x[0] != CONSONANTS
+                    and y[0] != CONSONANTS
+                ):
                     continue
                 s = memo.get((x, y), -1.0)
                 if s < 0:
@@ -784,6 +800,8 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
         return "same words, joined differently"
     if left == right:
         return "same word"
+    if CONSONANTS in (left[:1], right[:1]):
+        return "same consonants (Arabic script writes no short vowels)"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
     return "one typing error"
