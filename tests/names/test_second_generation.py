@@ -214,3 +214,15 @@ def test_names_across_scripts_and_systems_are_at_least_possible(query: str, list
 def test_a_consonant_reading_does_not_match_other_consonants() -> None:
     assert similarity("محمد حسن", "Ahmad HUSSEIN") < similarity("محمد حسن", "Mohammed HASSAN")
     assert similarity("محمد حسن", "Mahmud Hasan Trading") < MATCH
+
+
+def test_an_acronym_in_a_query_finds_the_listed_name_it_stands_for() -> None:
+    found = _index().search("IRGC", cutoff=POSSIBLE)
+    assert [m.key for m in found] == ["irgc"]
+    assert "islamic revolutionary guard corps" in found[0].detail
+
+
+def test_a_listed_acronym_does_not_stand_for_a_query_s_words() -> None:
+    """Initials are shared by many names: "Khalid Ahmed Ziad" is not listed for being "KAZ"."""
+    index = NameIndex([NameCandidate("kaz", "KAZ")], cutoff=0.5)
+    assert index.search("Khalid Ahmed Ziad", cutoff=POSSIBLE) == []

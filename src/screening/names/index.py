@@ -181,6 +181,12 @@ class NameIndex:
                 for (i, k), text in name.run_items():
                     if not prefix.isdisjoint(range(i, i + k)):
                         _post(joined, text, nid)
+        acronyms: dict[str, list[int]] = {}
+        for nid, name in enumerate(self._names):
+            for acronym in name.acronyms:
+                _post(acronyms, acronym, nid)
+        self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
+        """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -386,6 +392,9 @@ class NameIndex:
             found.update(joined.get(word, ()))
         for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
             found.update(single.get(pair, ()))
+        acronyms = self._acronyms
+        for word in dict.fromkeys(q.words):
+            found.update(acronyms.get(word, ()))
         return found
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
@@ -461,6 +470,8 @@ class _Near:
         if not exact.isdisjoint(name.joined):
             return True
         if not name.runs_disjoint(exact):
+            return True
+        if name.acronyms and not exact.isdisjoint(name.acronyms):
             return True
         if name.written is name.words:  # most names: nothing written otherwise
             return False

@@ -277,6 +277,42 @@ def run_spans(n: int) -> tuple[tuple[int, int], ...]:
     return tuple((i, k) for k in range(3, MAX_RUN + 1) for i in range(n - k + 1))
 
 
+def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The initials of a name's words but its stop words and legal forms, when there are three
+    to eight of them, all words of letters; and those initials without the generic words too
+    ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    weak = weak_words()
+    stop = order_rules().acronym_skip
+    core = [w for w in words if weak.get(w, 1.0) > stop]
+    out = []
+    for kept in (core, [w for w in core if w not in weak]):
+        if 3 <= len(kept) <= 8 and all(w.isalpha() for w in kept):
+            out.append("".join(w[0] for w in kept))
+    return tuple(dict.fromkeys(out))
+
+
+def _acronym_positions(words: tuple[str, ...], acronym: str) -> tuple[int, ...]:
+    weak = weak_words()
+    stop = order_rules().acronym_skip
+    core = [i for i, w in enumerate(words) if weak.get(w, 1.0) > stop]
+    if "".join(words[i][0] for i in core) != acronym:
+        core = [i for i in core if words[i] not in weak]
+    return tuple(core)
+
+
+def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+    """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
+    Corps"): alike as much as ``order.acronym`` in data/weights.yaml says."""
+    if not b.acronyms:
+        return
+    sim = order_rules().acronym
+    for i, x in enumerate(a.words):
+        if x in b.acronyms:
+            span = _acronym_positions(b.words, x)
+            w = 2 * min(a.weights[i], sum(b.weights[j] for j in span))
+            opts.append((sim, w, span, (i,)) if flip else (sim, w, (i,), span))
+
+
 def _runs(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
     spans = run_spans(len(words))
     runs = tuple("".join(words[i : i + k]) for i, k in spans)
@@ -297,6 +333,8 @@ class Prepared:
     written: tuple[str, ...]
     """Each word as written, before the tables (see `written_words`); often `words` itself."""
     written_joined: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
+    """The name's initials (see `acronym_of`): "irgc" for "Islamic Revolutionary Guard Corps"."""
     runs: tuple[str, ...] = ()
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
@@ -328,6 +366,7 @@ class Prepared:
             tuple(skeleton(w) for w in words),
             written,
             written_joined,
+            acronym_of(words),
             _runs(words, written),
         )
 
@@ -399,7 +438,12 @@ class Explanation:
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
 
-def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> list[_Option]:
+def _options(
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float],
+    inside: tuple[bool, bool] = (True, True),
+) -> list[_Option]:
     opts: list[_Option] = []
     aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     blen = [len(y) for y in bw]
@@ -425,11 +469,13 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 if not s:
                     continue
             opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
-    _joined_options(a, b, opts)
+    _joined_options(a, b, opts, inside)
     return opts
 
 
-def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
+def _joined_options(
+    a: Prepared, b: Prepared, opts: list[_Option], inside: tuple[bool, bool] = (True, True)
+) -> None:
     """Add the options of two neighbouring words joined, on either side, to ``opts``."""
     aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     # Two neighbouring words joined must equal the other word exactly ("8star", "beijing"),
@@ -450,6 +496,12 @@ def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
     _run_options(a, b, opts, flip=False)
     _run_options(b, a, opts, flip=True)
+    # An acronym only stands for a listed name ("IRGC" in a query), not a listed acronym for
+    # a query's words: people's names and companies share initials with many listed acronyms.
+    if inside[1]:
+        _acronym_options(a, b, opts, flip=False)
+    if inside[0]:
+        _acronym_options(b, a, opts, flip=True)
 
 
 def _run_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
@@ -472,11 +524,14 @@ def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
 
 
 def _align(
-    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float] | None = None,
+    inside: tuple[bool, bool] = (True, True),
 ) -> tuple[list[_Option], set[int], set[int]]:
     """Greedy one-to-one alignment: most similar first, then heaviest, then the one covering
     most words (a run of words spelt as one rather than one of its words), then leftmost."""
-    return _choose(_options(a, b, {} if memo is None else memo))
+    return _choose(_options(a, b, {} if memo is None else memo, inside))
 
 
 def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
@@ -516,7 +571,8 @@ def score_prepared(
     if b.key < a.key:
         a, b = b, a
         inside = inside[::-1]
-    return _score(a, b, _choose(_options(a, b, {} if memo is None else memo)), inside=inside)
+    opts = _options(a, b, {} if memo is None else memo, inside)
+    return _score(a, b, _choose(opts), inside=inside)
 
 
 class LookedUp:
@@ -577,11 +633,12 @@ class LookedUp:
             or not forms.isdisjoint(name.written_joined)
             or not self._words.isdisjoint(name.runs)
             or not self._runs.isdisjoint(name.words)
+            or not self._words.isdisjoint(name.acronyms)
         ):
             if flip:
-                _joined_options(name, q, opts)
+                _joined_options(name, q, opts, (True, False))
             else:
-                _joined_options(q, name, opts)
+                _joined_options(q, name, opts, (False, True))
         elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
             return None  # (a name whose strong words are all alike to query words may be inside)
         if not opts:
@@ -594,6 +651,8 @@ class LookedUp:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
         distinctive enough."""
+        if name.acronyms and not self._words.isdisjoint(name.acronyms):
+            return True  # its words may all align with the query's acronym of them
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
@@ -794,6 +853,8 @@ def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | No
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
+    if opt[0] == order_rules().acronym and (len(opt[2]) == 1) != (len(opt[3]) == 1):
+        return "initials of the other name's words (an acronym)"
     if len(opt[2]) > 2 or len(opt[3]) > 2:
         return "same letters, spaced differently"
     if len(opt[2]) > 1 or len(opt[3]) > 1:
@@ -829,13 +890,13 @@ def explain(
         ]
         used_a = used_b = set(range(len(pa.words)))
     elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
-        alignment = _align(pb, pa)
         inside = (True, listed == "both")  # pb is first here
+        alignment = _align(pb, pa, None, inside)
         score = _score(pb, pa, alignment, notes, inside)  # what score_prepared computes
         chosen, used_b, used_a = alignment
         chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
-        alignment = _align(pa, pb)
+        alignment = _align(pa, pb, None, (listed == "both", True))
         score = _score(pa, pb, alignment, notes, (listed == "both", True))
         chosen, used_a, used_b = alignment
     aligned = tuple(

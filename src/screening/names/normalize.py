@@ -184,6 +184,8 @@ class OrderRules:
     numbers_differ: float
     roman_numerals: frozenset[str]
     korean_syllables: frozenset[str]
+    acronym: float
+    acronym_skip: float
 
 
 @lru_cache(maxsize=1)
@@ -197,6 +199,8 @@ def order_rules() -> OrderRules:
         float(order["numbers_differ"]),
         frozenset(str(x) for x in order["roman_numerals"]),
         frozenset(str(x) for x in w["korean_syllables"]),
+        float(w["acronyms"]["similarity"]),
+        float(w["acronyms"]["skip"]),
     )
 
 
