@@ -44,6 +44,7 @@ from .match import (
     deletions,
     explain,
     han_capped,
+    may_be_contained,
     score_prepared,
     skeleton,
     token_similarity,
@@ -187,6 +188,11 @@ class NameIndex:
                 _post(acronyms, acronym, nid)
         self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
+        self._inside = frozenset(
+            nid for nid, name in enumerate(self._names) if may_be_contained(name)
+        )
+        """Names distinctive enough to count when found whole inside a query (see
+        `match.may_be_contained`): the others need not be tested for it."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -310,6 +316,7 @@ class NameIndex:
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
+        inside = self._inside
         for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
@@ -321,7 +328,9 @@ class NameIndex:
             near = _Near(_prefix(q, self._beta), q, similar)
             for nid in blocked:
                 listed = names[nid]
-                if not near.reaches(listed) and not looked_up.may_be_inside(listed):
+                if not near.reaches(listed) and (
+                    nid not in inside or not looked_up.may_be_inside(listed)
+                ):
                     continue
                 score = looked_up.score_reaching(listed, cutoff)
                 if score is not None and han is not None:
@@ -469,7 +478,7 @@ class _Near:
         exact = self._exact
         if not exact.isdisjoint(name.joined):
             return True
-        if not name.runs_disjoint(exact):
+        if name.runs and not exact.isdisjoint(name.runs):
             return True
         if name.acronyms and not exact.isdisjoint(name.acronyms):
             return True

@@ -727,6 +727,17 @@ def _score(
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
 
 
+def may_be_contained(name: Prepared) -> bool:
+    """Whether a name is distinctive enough to count when found whole inside another (see
+    `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
+    once per name, so that a query need not."""
+    rules = containment_rules()
+    distinct = sum(
+        _distinct(w, x, rules.letters) for w, x in zip(name.words, name.weights, strict=True)
+    )
+    return bool(name.acronyms) or distinct >= rules.distinctiveness
+
+
 def _kept(word: str, unaligned: float) -> bool:
     """Whether a word is part of a name found inside another: all but legal forms and stop
     words (their factor in data/weights.yaml at most ``unaligned``; the list's IDF aside)."""
