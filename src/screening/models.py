@@ -35,6 +35,7 @@ __all__ = [
     "Disposition",
     "Finding",
     "Hit",
+    "Identifier",
     "Item",
     "ItemStatus",
     "Jurisdiction",
@@ -57,6 +58,10 @@ MAX_PARTIES = 100
 MAX_ALIASES = 50
 """Aliases of one party."""
 MAX_ITEMS = 1000
+MAX_IDENTIFIERS = 20
+"""Identifiers of one party (passport, tax id, registration, IMO number...)."""
+MAX_IDENTIFIER = 100
+"""Characters in an identifier's type or value."""
 MAX_ROUTE = 50
 MAX_COMPONENTS = 200
 """Components of one item (de minimis per destination)."""
@@ -74,6 +79,8 @@ LIMITS: dict[str, int] = {
     "text": MAX_TEXT,
     "parties": MAX_PARTIES,
     "aliases": MAX_ALIASES,
+    "identifiers": MAX_IDENTIFIERS,
+    "identifier": MAX_IDENTIFIER,
     "items": MAX_ITEMS,
     "route": MAX_ROUTE,
     "components": MAX_COMPONENTS,
@@ -140,6 +147,29 @@ Name = Annotated[
 ]
 
 
+IdentifierText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_IDENTIFIER)
+]
+
+
+class Identifier(_Frozen):
+    """A number that identifies a party: its ``type`` as written ("Passport", "Tax ID No.",
+    "IMO") and its ``value``. Compared with the identifiers the lists give for a listed party."""
+
+    type: IdentifierText
+    value: IdentifierText
+
+
+def _dob(value: object) -> object:
+    """A year alone ("1962", 1962) stays a year; anything else is read as a date. Why: pydantic
+    would read the number 1962 as a date 1962 seconds after 1970."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and not 1800 <= value <= 2100:
+        raise ValueError(f"a year of birth between 1800 and 2100, not {value}")
+    return value
+
+
 Share = Annotated[Decimal, Field(gt=0, le=100)]
 """A share of ownership in percent: more than 0, at most 100."""
 
@@ -181,6 +211,13 @@ class Party(_Frozen):
     """Who owns the party, with shares in percent; ``[]``: known to have no owners that
     matter; absent: unknown. US persons' shares, multiplied down the chain, decide whether the
     party is owned or controlled by US persons."""
+
+    dob: Annotated[dt.date | int, BeforeValidator(_dob)] | None = None
+    """Date of birth of a person: a date (``1962-05-12``) or a year (``1962``). Compared with the
+    dates a list gives: one outside them all lowers a name match's score."""
+    identifiers: Annotated[tuple[Identifier, ...], Field(max_length=MAX_IDENTIFIERS)] = ()
+    """Passport, tax id, registration or IMO numbers: one on the list entry makes a name match
+    a match; one of a kind the entry gives with another value lowers its score."""
 
 
 ItemEccn = Annotated[

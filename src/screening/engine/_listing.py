@@ -6,11 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Hit, ItemStatus, Outcome, Party, Transaction
-from ..names import NameMatch, address_similarity, fold_text
+from ..names import (
+    IdentityEvidence,
+    NameMatch,
+    address_similarity,
+    compare_dob,
+    compare_identifiers,
+    fold_text,
+)
 from ..rules import (
     Category,
     Entity,
     GeneralLicence,
+    ListedEntity,
     ListedListing,
     Listing,
     RuleSet,
@@ -54,6 +62,19 @@ def _search(rules: RuleSet, party: Party) -> PartyMatches:
     return tuple((field, q, tuple(rules.names.search(q, cutoff=cutoff))) for field, q in names)
 
 
+def _identity(party: Party, entity: Entity) -> list[IdentityEvidence]:
+    """The party's date of birth and identifiers against what the list gives for the entity
+    (official list entries carry them; hand-written entities do not)."""
+    if not isinstance(entity, ListedEntity) or not (party.dob or party.identifiers):
+        return []
+    ids = tuple((i.type, i.value) for i in party.identifiers)
+    found = [
+        compare_identifiers(ids, entity.identifiers),
+        compare_dob(party.dob, entity.birth_dates),
+    ]
+    return [ev for ev in found if ev.verdict != "none"]
+
+
 def _listing_hit(
     tx: Transaction,
     rules: RuleSet,
@@ -91,7 +112,24 @@ def _listing_hit(
     reach = reach_of(statuses, listing.items)
     if reach is None:
         return None
-    is_match = match.score >= rules.matching.match
+    identity = _identity(party, entity)
+    score = match.score
+    for ev in identity:
+        score = round(score * ev.factor, 4)
+    is_match = score >= rules.matching.match
+    if any(ev.verdict == "match" and ev.reason.startswith("identifier") for ev in identity):
+        if not is_match:
+            notes.append("Possible name match made a match by an identifier on the list entry.")
+        is_match = True
+    elif score < match.score:
+        notes.append(
+            f"Name score {match.score} lowered to {score} by conflicting evidence"
+            + (
+                f"; kept for review although below {rules.matching.possible} (fail closed)."
+                if score < rules.matching.possible
+                else "."
+            )
+        )
     address_score = None
     if party.address and entity.addresses:
         address_score = max(address_similarity(party.address, a) for a in entity.addresses)
@@ -157,6 +195,7 @@ def _listing_hit(
     evidence = [f"score {match.score} against '{match.name}'"]
     if match.detail:
         evidence.append(match.detail)
+    evidence += [ev.reason for ev in identity if ev.reason]
     if address_score is not None:
         evidence.append(f"address score {address_score}")
     from_list = listing if isinstance(listing, ListedListing) else None
@@ -176,7 +215,7 @@ def _listing_hit(
             matched_name=query,
             listed_name=match.name,
             list_name=listing.list,
-            score=match.score,
+            score=score,
             verified=match.verified and reach.verified,
             list_entry=from_list.entry_id if from_list is not None else None,
             list_version=from_list.list_version if from_list is not None else None,

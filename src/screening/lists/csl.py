@@ -10,6 +10,7 @@ returns (``{"results": [...]}``, also accepted as a bare list), with addresses a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,6 +61,47 @@ def _clean(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _birth_dates(value: object) -> tuple[str, ...]:
+    """The CSL's ``dates_of_birth`` ("1967; 1966", "circa 1979", "1954 to 1958") as the list
+    model writes them ("1954..1958"); nothing from a value that is not text (JSON lists)."""
+    if not isinstance(value, str):
+        return ()
+    out = []
+    for part in value.split(";"):
+        part = " ".join(part.split())
+        m = re.fullmatch(r"(?:circa )?(\d{4}) to (\d{4})", part)
+        if m:
+            out.append(f"{m[1]}..{m[2]}")
+        elif part:
+            out.append(part.removeprefix("circa ").strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _identifiers(value: object) -> tuple[str, ...]:
+    """The CSL's ``ids`` ("CA, BC166787, Passport; RU, 7736640919, Tax ID No.") as the list
+    model writes identifiers ("Passport BC166787 (CA)"): the last part names the kind, a
+    two-letter first part the country, dates (issue, expiry) are left out; parts with no digit
+    (gender, sanctions notes) are not identifiers."""
+    if not isinstance(value, str):
+        return ()
+    out = []
+    for item in value.split(";"):
+        parts = [p.strip() for p in item.split(",") if p.strip()]
+        if len(parts) < 2:
+            continue
+        kind, country = parts[-1], ""
+        rest = parts[:-1]
+        if len(rest[0]) == 2 and rest[0].isalpha() and rest[0].isupper():
+            country, rest = rest[0], rest[1:]
+        numbers = [p for p in rest if not _ISO_DAY.fullmatch(p) and any(c.isdigit() for c in p)]
+        if numbers:
+            out.append(f"{kind} {numbers[-1]}" + (f" ({country})" if country else ""))
+    return tuple(dict.fromkeys(out))
 
 
 def _entry(
@@ -122,6 +164,8 @@ def _entry(
         licence_policy=_clean(values.get("license_policy")),
         remarks=_clean(values.get("remarks")),
         source_url=_clean(values.get("source_list_url")),
+        birth_dates=_birth_dates(values.get("dates_of_birth")),
+        identifiers=_identifiers(values.get("ids")),
         derived=derived,
         row=row,
     )

@@ -51,6 +51,30 @@ SDN_NAME = "Specially Designated Nationals (SDN) - Treasury Department"
 NONSDN_NAME = "OFAC Non-SDN Consolidated Sanctions List (NON-SDN) - Treasury Department"
 
 _TYPES = {"individual": "Individual", "vessel": "Vessel", "aircraft": "Aircraft"}
+_REMARK_DOB = re.compile(r"^(?:alt\. )?DOB:? (.+)$", re.IGNORECASE)
+_REMARK_ID = re.compile(
+    r"(Passport|National ID No\.|Tax ID No\.|Registration (?:ID|Number)|IMO|Identification "
+    r"Number|Cedula No\.|NIT #|RFC|SWIFT/BIC|Business Registration Number|Company Number)"
+    r"\s+([A-Z0-9][\w\-/ ]*\d[\w\-/]*)",
+    re.IGNORECASE,
+)
+
+
+def _remark_dates(remarks: str | None) -> list[str]:
+    """Dates of birth OFAC gives in its remarks ("DOB 12 May 1962; alt. DOB 1963")."""
+    return [m[1].strip() for p in (remarks or "").split(";") if (m := _REMARK_DOB.match(p.strip()))]
+
+
+def _remark_ids(remarks: str | None) -> list[str]:
+    """Documents OFAC gives in its remarks ("Passport A1234567 (Iran)", "IMO 9187629")."""
+    out = []
+    for part in (remarks or "").split(";"):
+        m = _REMARK_ID.search(part)
+        if m:
+            out.append(part.strip().rstrip("."))
+    return out
+
+
 _WEAK_AKA = re.compile(r"\b[afn]\.k\.a\.,? '(.+?)'(?=[;.,]|$)")
 
 
@@ -273,6 +297,8 @@ def read_ofac(primary: Path, display: str, source: Source) -> ListFile:
                 programs=e.programs,
                 type=e.type,
                 remarks=e.remarks,
+                birth_dates=unique(_remark_dates(e.remarks)),
+                identifiers=unique(_remark_ids(e.remarks)),
                 row=str(e.row),
             )
         )

@@ -43,11 +43,13 @@ from .match import (
     Weights,
     deletions,
     explain,
+    han_capped,
+    may_be_contained,
     score_prepared,
     skeleton,
     token_similarity,
 )
-from .normalize import Readings, written_readings
+from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -153,6 +155,8 @@ class NameIndex:
                     written.append(wr)
                     owner.append(len(kept) - 1)
         self._candidates = tuple(kept)
+        self._han = {i: h for i, c in enumerate(kept) if (h := han_characters(c.name))}
+        """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
         df = Counter(w for ws in words for w in set(ws))
@@ -173,6 +177,22 @@ class NameIndex:
                     if 0 <= i < len(name.joined):
                         _post(joined, name.joined[i], nid)
                         _post(joined, name.written_joined[i], nid)
+            if name.runs:  # the character-level path: runs through a prefix word, exactly
+                prefix = set(_prefix(name, beta))
+                for (i, k), text in name.run_items():
+                    if not prefix.isdisjoint(range(i, i + k)):
+                        _post(joined, text, nid)
+        acronyms: dict[str, list[int]] = {}
+        for nid, name in enumerate(self._names):
+            for acronym in name.acronyms:
+                _post(acronyms, acronym, nid)
+        self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
+        """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
+        self._inside = frozenset(
+            nid for nid, name in enumerate(self._names) if may_be_contained(name)
+        )
+        """Names distinctive enough to count when found whole inside a query (see
+        `match.may_be_contained`): the others need not be tested for it."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -182,6 +202,7 @@ class NameIndex:
         # words among these (`_similar`) serve the blocking, `_Near` and the scorer alike.
         vocabulary = dict.fromkeys(self._single)
         vocabulary.update(dict.fromkeys(w for name in self._names for w in name.words))
+        self._vocabulary = tuple(vocabulary)
         variants: dict[str, str | list[str]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
@@ -207,6 +228,20 @@ class NameIndex:
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
 
+    def _consonant_table(self) -> dict[str, tuple[str, ...]]:
+        """Consonant key -> the indexed words with it (see `consonant_key`): built on the first
+        query read from Arabic script, as most lists are never searched in it (a pure function
+        of the index, so building it twice in two threads is harmless)."""
+        table = self.__dict__.get("_consonants")
+        if table is None:
+            found: dict[str, list[str]] = {}
+            for word in sorted(self._vocabulary):
+                if word.isalpha():
+                    found.setdefault(consonant_key(word), []).append(word)
+            table = {k: tuple(v) for k, v in found.items()}
+            self.__dict__["_consonants"] = table
+        return table
+
     def __len__(self) -> int:
         return len(self._candidates)
 
@@ -220,15 +255,22 @@ class NameIndex:
 
     def similarity(self, a: str, b: str) -> float:
         """The index's scorer: `similarity` with this list's word weights, best over the
-        readings of each name (see `screening.names.normalize.readings`). Symmetric."""
-        return max(
+        readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
+        the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
+        one thing: a listed name wholly inside the query counts, the query inside it not."""
+        best = max(
             (
-                score_prepared(Prepared.of(x, self.weights, xw), Prepared.of(y, self.weights, yw))
+                score_prepared(
+                    Prepared.of(x, self.weights, xw),
+                    Prepared.of(y, self.weights, yw),
+                    listed="second",
+                )
                 for x, xw in written_readings(a)
                 for y, yw in written_readings(b)
             ),
             default=0.0,
         )
+        return han_capped(best, han_characters(a), han_characters(b))
 
     def stats(self) -> dict[str, int]:
         """Sizes of the index: names, readings, prefix words, joined pairs, spelling keys."""
@@ -245,10 +287,12 @@ class NameIndex:
         scorer as `search`: the reference the blocking is tested against. Slow by design."""
         best: dict[int, float] = {}
         memo: dict[tuple[str, str], float] = {}
+        han = han_characters(query)
         for q in self._readings(query):
             for nid, name in enumerate(self._names):
-                score = score_prepared(q, name, memo)
+                score = score_prepared(q, name, memo, listed="second")
                 owner = self._owner[nid]
+                score = han_capped(score, han, self._han.get(owner))
                 if score >= cutoff and score > best.get(owner, -1.0):
                     best[owner] = score
         found = [(score, self._candidates[i]) for i, score in best.items()]
@@ -271,6 +315,8 @@ class NameIndex:
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
+        han = han_characters(query) if self._han else None
+        inside = self._inside
         for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
@@ -282,9 +328,13 @@ class NameIndex:
             near = _Near(_prefix(q, self._beta), q, similar)
             for nid in blocked:
                 listed = names[nid]
-                if not near.reaches(listed):
+                if not near.reaches(listed) and (
+                    nid not in inside or not looked_up.may_be_inside(listed)
+                ):
                     continue
                 score = looked_up.score_reaching(listed, cutoff)
+                if score is not None and han is not None:
+                    score = han_capped(score, han, self._han.get(owner[nid]))
                 if score is None or score < cutoff:
                     continue
                 cand = candidates[owner[nid]]
@@ -349,14 +399,20 @@ class NameIndex:
             found.update(joined.get(word, ()))
         for word in dict.fromkeys(q.written):
             found.update(joined.get(word, ()))
-        for pair in dict.fromkeys(q.joined + q.written_joined):
+        for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
             found.update(single.get(pair, ()))
+        acronyms = self._acronyms
+        for word in dict.fromkeys(q.words):
+            found.update(acronyms.get(word, ()))
         return found
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
         """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
         with that similarity, in alphabetical order: found through the one-letter deletions
         and the skeletons, never by comparing every word."""
+        if word[0] == CONSONANTS:  # read from Arabic script: the words with these consonants
+            hits_c = self._consonant_table().get(word[1:], ())
+            return tuple((t, s) for t in hits_c if (s := token_similarity(word, t)) > 0)
         variants = self._variants
         hits: set[str] = set()
         for key in _keys(word):
@@ -389,7 +445,7 @@ def _bounded(blocked: Counter[int]) -> list[int]:
 
 
 def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
-    return explain(" ".join(q.words), " ".join(name.words), weights).summary
+    return explain(" ".join(q.words), " ".join(name.words), weights, listed="second").summary
 
 
 class _Near:
@@ -407,6 +463,10 @@ class _Near:
             if i in positions or i + 1 in positions:
                 exact.add(q.joined[i])
                 exact.add(q.written_joined[i])
+        chosen = set(positions)
+        for (i, k), text in q.run_items():
+            if not chosen.isdisjoint(range(i, i + k)):
+                exact.add(text)
         self._exact = exact
         # Every word alike to a prefix word (each prefix word among them): all the scorer
         # could align with one, so a name without any of these aligns none.
@@ -417,6 +477,10 @@ class _Near:
             return True
         exact = self._exact
         if not exact.isdisjoint(name.joined):
+            return True
+        if name.runs and not exact.isdisjoint(name.runs):
+            return True
+        if name.acronyms and not exact.isdisjoint(name.acronyms):
             return True
         if name.written is name.words:  # most names: nothing written otherwise
             return False

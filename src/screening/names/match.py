@@ -26,20 +26,27 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from .normalize import (
+    CONSONANTS,
+    consonant_key,
+    containment_rules,
     fold_text,
+    han_characters,
     misspelt_forms,
+    order_rules,
+    reading_kind,
     resource,
     short_factor,
     spellings,
     weak_words,
+    written_readings,
     written_words,
 )
 
@@ -81,6 +88,14 @@ is "Ltd", "Ooa" is "OOO", but "SAP" is not "SpA")."""
 
 _PRECISION = 4
 
+MAX_RUN = 4
+"""The most neighbouring words the character-level path joins into one ("Ab dall ah" /
+"Abdallah", "SunComputerCenter" / "Sun Computer Center"); two are joined by the word path."""
+
+
+SCRIPT = 0.9
+"""The similarity of a word read from Arabic script and a Latin word with the same consonants
+("hsn" / "Hassan"): as alike as a romanisation variant (short vowels are not written)."""
 
 VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
@@ -97,6 +112,14 @@ def token_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la > MAX_FUZZY or lb > MAX_FUZZY:
         return 0.0
+    if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
+        marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
+        if other[0] == CONSONANTS or consonant_key(other) != marked[1:]:
+            return 0.0
+        return SCRIPT
+    korean = order_rules().korean_syllables
+    if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"
+        return VARIANT if skeleton(a) == skeleton(b) else 0.0
     if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
         return max(VARIANT, _one_edit(a, b, la, lb))
     return _one_edit(a, b, la, lb)
@@ -248,6 +271,56 @@ def default_weights() -> Weights:
     return Weights()
 
 
+@lru_cache(maxsize=MAX_WORDS + 1)
+def run_spans(n: int) -> tuple[tuple[int, int], ...]:
+    """(start, length) of every run of three to `MAX_RUN` neighbouring words in ``n`` words."""
+    return tuple((i, k) for k in range(3, MAX_RUN + 1) for i in range(n - k + 1))
+
+
+def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The initials of a name's words but its stop words and legal forms, when there are three
+    to eight of them, all words of letters; and those initials without the generic words too
+    ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    weak = weak_words()
+    stop = order_rules().acronym_skip
+    core = [w for w in words if weak.get(w, 1.0) > stop]
+    out = []
+    for kept in (core, [w for w in core if w not in weak]):
+        if 3 <= len(kept) <= 8 and all(w.isalpha() for w in kept):
+            out.append("".join(w[0] for w in kept))
+    return tuple(dict.fromkeys(out))
+
+
+def _acronym_positions(words: tuple[str, ...], acronym: str) -> tuple[int, ...]:
+    weak = weak_words()
+    stop = order_rules().acronym_skip
+    core = [i for i, w in enumerate(words) if weak.get(w, 1.0) > stop]
+    if "".join(words[i][0] for i in core) != acronym:
+        core = [i for i in core if words[i] not in weak]
+    return tuple(core)
+
+
+def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+    """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
+    Corps"): alike as much as ``order.acronym`` in data/weights.yaml says."""
+    if not b.acronyms:
+        return
+    sim = order_rules().acronym
+    for i, x in enumerate(a.words):
+        if x in b.acronyms:
+            span = _acronym_positions(b.words, x)
+            w = 2 * min(a.weights[i], sum(b.weights[j] for j in span))
+            opts.append((sim, w, span, (i,)) if flip else (sim, w, (i,), span))
+
+
+def _runs(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
+    spans = run_spans(len(words))
+    runs = tuple("".join(words[i : i + k]) for i, k in spans)
+    if written is words:
+        return runs
+    return runs + tuple("".join(written[i : i + k]) for i, k in spans)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A name ready to score: canonical words, their weights, and neighbouring pairs joined."""
@@ -260,6 +333,17 @@ class Prepared:
     written: tuple[str, ...]
     """Each word as written, before the tables (see `written_words`); often `words` itself."""
     written_joined: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
+    """The name's initials (see `acronym_of`): "irgc" for "Islamic Revolutionary Guard Corps"."""
+    runs: tuple[str, ...] = ()
+    """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
+    as written, each in `run_spans` order (see `run_items`): the character-level path, which
+    compares the letters of a name without its spaces."""
+
+    def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
+        """Each run with its (start, length)."""
+        spans = run_spans(len(self.words))
+        return zip(spans * (len(self.runs) // len(spans)) if spans else (), self.runs, strict=True)
 
     @classmethod
     def of(
@@ -282,7 +366,13 @@ class Prepared:
             tuple(skeleton(w) for w in words),
             written,
             written_joined,
+            acronym_of(words),
+            _runs(words, written),
         )
+
+    def runs_disjoint(self, words: Iterable[str]) -> bool:
+        """Whether no run of this name is one of ``words``."""
+        return not self.runs or set(words).isdisjoint(self.runs)
 
     @classmethod
     def named(cls, name: str, weights: Weights) -> Prepared:
@@ -325,6 +415,9 @@ class Explanation:
     unmatched_left: tuple[tuple[str, float], ...]
     unmatched_right: tuple[tuple[str, float], ...]
     summary: str = field(default="")
+    notes: tuple[str, ...] = ()
+    """What else moved the score: word order that matters, numbers, the reading of each name
+    that scored (digits read as letters, another script), Han characters compared."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -337,6 +430,7 @@ class Explanation:
             "unmatched_left": [[w, x] for w, x in self.unmatched_left],
             "unmatched_right": [[w, x] for w, x in self.unmatched_right],
             "summary": self.summary,
+            "notes": list(self.notes),
         }
 
 
@@ -344,7 +438,12 @@ class Explanation:
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
 
-def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> list[_Option]:
+def _options(
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float],
+    inside: tuple[bool, bool] = (True, True),
+) -> list[_Option]:
     opts: list[_Option] = []
     aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     blen = [len(y) for y in bw]
@@ -357,7 +456,12 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 s = 1.0
             else:  # the cheap part of token_similarity, inline: this loop is the hot path
                 d = lx - blen[j]
-                if sx != bsk[j] and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY)):
+                if (
+                    sx != bsk[j]
+                    and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY))
+                    and x[0] != CONSONANTS
+                    and y[0] != CONSONANTS
+                ):
                     continue
                 s = memo.get((x, y), -1.0)
                 if s < 0:
@@ -365,11 +469,13 @@ def _options(a: Prepared, b: Prepared, memo: dict[tuple[str, str], float]) -> li
                 if not s:
                     continue
             opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
-    _joined_options(a, b, opts)
+    _joined_options(a, b, opts, inside)
     return opts
 
 
-def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
+def _joined_options(
+    a: Prepared, b: Prepared, opts: list[_Option], inside: tuple[bool, bool] = (True, True)
+) -> None:
     """Add the options of two neighbouring words joined, on either side, to ``opts``."""
     aw, bw, awt, bwt = a.words, b.words, a.weights, b.weights
     # Two neighbouring words joined must equal the other word exactly ("8star", "beijing"),
@@ -388,6 +494,29 @@ def _joined_options(a: Prepared, b: Prepared, opts: list[_Option]) -> None:
                 if aw[i] in joins or a.written[i] in joins:
                     w = bwt[j] + bwt[j + 1]
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
+    _run_options(a, b, opts, flip=False)
+    _run_options(b, a, opts, flip=True)
+    # An acronym only stands for a listed name ("IRGC" in a query), not a listed acronym for
+    # a query's words: people's names and companies share initials with many listed acronyms.
+    if inside[1]:
+        _acronym_options(a, b, opts, flip=False)
+    if inside[0]:
+        _acronym_options(b, a, opts, flip=True)
+
+
+def _run_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+    """The character-level path: three or more neighbouring words of ``a`` whose letters,
+    spaces left out, are one word of ``b`` ("ab dall ah" / "abdallah")."""
+    if not a.runs or a.runs_disjoint(b.words):
+        return
+    where = {w: j for j, w in enumerate(b.words)}
+    for (i, k), text in a.run_items():
+        j = where.get(text)
+        if j is None:
+            continue
+        span = tuple(range(i, i + k))
+        w = 2 * min(sum(a.weights[x] for x in span), b.weights[j])
+        opts.append((1.0, w, (j,), span) if flip else (1.0, w, span, (j,)))
 
 
 def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
@@ -395,16 +524,20 @@ def _forms(canonical: tuple[str, ...], written: tuple[str, ...]) -> set[str]:
 
 
 def _align(
-    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float] | None = None,
+    inside: tuple[bool, bool] = (True, True),
 ) -> tuple[list[_Option], set[int], set[int]]:
-    """Greedy one-to-one alignment: most similar first, then heaviest, then leftmost."""
-    return _choose(_options(a, b, {} if memo is None else memo))
+    """Greedy one-to-one alignment: most similar first, then heaviest, then the one covering
+    most words (a run of words spelt as one rather than one of its words), then leftmost."""
+    return _choose(_options(a, b, {} if memo is None else memo, inside))
 
 
 def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
     """The greedy choice of `_align` among options; their order in ``opts`` does not matter
     (no two options have the same positions, so the sort key orders them all)."""
-    opts.sort(key=lambda o: (-o[0], -o[1], o[2], o[3]))
+    opts.sort(key=lambda o: (-o[0], -o[1], -len(o[2]) - len(o[3]), o[2], o[3]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[_Option] = []
@@ -417,20 +550,29 @@ def _choose(opts: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
 
 
 def score_prepared(
-    a: Prepared, b: Prepared, memo: dict[tuple[str, str], float] | None = None
+    a: Prepared,
+    b: Prepared,
+    memo: dict[tuple[str, str], float] | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
 ) -> float:
     """The score of two prepared names (see the module docstring). Symmetric.
 
     ``memo`` may carry word similarities from one call to the next (one query against many
-    names); it changes nothing but the speed.
+    names); it changes nothing but the speed. ``listed`` says which name counts when wholly
+    inside the other (see `_containment`): either (``both``, as `similarity` scores), or only
+    the second, the listed name of a search (a query wholly inside a listed name is no sign).
     """
     if not a.words or not b.words:
         return 0.0
     if a.key == b.key:
         return 1.0
+    inside = (listed == "both", True)
     if b.key < a.key:
         a, b = b, a
-    return _score(a, b, _choose(_options(a, b, {} if memo is None else memo)))
+        inside = inside[::-1]
+    opts = _options(a, b, {} if memo is None else memo, inside)
+    return _score(a, b, _choose(opts), inside=inside)
 
 
 class LookedUp:
@@ -439,13 +581,15 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_forms", "_joined_forms", "query", "similar")
+    __slots__ = ("_forms", "_joined_forms", "_runs", "_words", "query", "similar")
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
         self.similar = similar
         self._forms = _forms(query.words, query.written)
         self._joined_forms = _forms(query.joined, query.written_joined)
+        self._words = frozenset(query.words)
+        self._runs = frozenset(query.runs)
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -466,10 +610,13 @@ class LookedUp:
         opts: list[_Option] = []
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
         alone = 0.0  # the weight of the name's words alike to no query word
+        strong_alone = False  # one weighs more: the name is not wholly inside the query
+        unaligned = containment_rules().unaligned
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is None:
                 alone += nwt[j]
+                strong_alone = strong_alone or _kept(y, unaligned)
                 continue
             for i, s in row:
                 if flip:
@@ -484,18 +631,37 @@ class LookedUp:
             or not joined.isdisjoint(name.written)
             or not forms.isdisjoint(name.joined)
             or not forms.isdisjoint(name.written_joined)
+            or not self._words.isdisjoint(name.runs)
+            or not self._runs.isdisjoint(name.words)
+            or not self._words.isdisjoint(name.acronyms)
         ):
             if flip:
-                _joined_options(name, q, opts)
+                _joined_options(name, q, opts, (True, False))
             else:
-                _joined_options(q, name, opts)
-        elif cutoff > 0 and _below(opts, qwt, nwt, alone, flip, cutoff):
-            return None
+                _joined_options(q, name, opts, (False, True))
+        elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
+            return None  # (a name whose strong words are all alike to query words may be inside)
         if not opts:
             return 0.0
         if flip:
-            return _score(name, q, _choose(opts))
-        return _score(q, name, _choose(opts))
+            return _score(name, q, _choose(opts), inside=(True, False))
+        return _score(q, name, _choose(opts), inside=(False, True))
+
+    def may_be_inside(self, name: Prepared) -> bool:
+        """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
+        it but the lightest alike to a query word (or to query words joined), and those words
+        distinctive enough."""
+        if name.acronyms and not self._words.isdisjoint(name.acronyms):
+            return True  # its words may all align with the query's acronym of them
+        rules = containment_rules()
+        similar, joined, runs = self.similar, self._joined_forms, self._runs
+        distinct = 0.0
+        for y, w in zip(name.words, name.weights, strict=True):
+            if y in similar or y in joined or y in runs:
+                distinct += _distinct(y, w, rules.letters)
+            elif _kept(y, rules.unaligned):
+                return False
+        return distinct >= rules.distinctiveness
 
 
 _MARGIN = 1e-3
@@ -531,7 +697,13 @@ def _below(
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
-def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set[int]]) -> float:
+def _score(
+    a: Prepared,
+    b: Prepared,
+    aligned: tuple[list[_Option], set[int], set[int]],
+    notes: list[str] | None = None,
+    inside: tuple[bool, bool] = (True, True),
+) -> float:
     chosen, used_a, used_b = aligned
     if not chosen:
         return 0.0
@@ -539,7 +711,122 @@ def _score(a: Prepared, b: Prepared, aligned: tuple[list[_Option], set[int], set
     total = sum(o[1] for o in chosen)
     total += sum(w for i, w in enumerate(a.weights) if i not in used_a)
     total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
-    return round(got / total, _PRECISION) if total else 0.0
+    if not total:
+        return 0.0
+    score = got / total
+    for side, used, counts in ((a, used_a, inside[0]), (b, used_b, inside[1])):
+        if counts and score < containment_rules().score:
+            whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            if whole > score:
+                score = whole
+                if notes is not None:
+                    notes.append(
+                        f"{' '.join(side.words)!r} is wholly inside the other name: at least "
+                        f"a possible match ({whole:.4g})"
+                    )
+    return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def may_be_contained(name: Prepared) -> bool:
+    """Whether a name is distinctive enough to count when found whole inside another (see
+    `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
+    once per name, so that a query need not."""
+    rules = containment_rules()
+    distinct = sum(
+        _distinct(w, x, rules.letters) for w, x in zip(name.words, name.weights, strict=True)
+    )
+    return bool(name.acronyms) or distinct >= rules.distinctiveness
+
+
+def _kept(word: str, unaligned: float) -> bool:
+    """Whether a word is part of a name found inside another: all but legal forms and stop
+    words (their factor in data/weights.yaml at most ``unaligned``; the list's IDF aside)."""
+    return weak_words().get(word, 1.0) > unaligned
+
+
+def _distinct(word: str, weight: float, letters: int) -> float:
+    """What a word says about which name it is part of: nothing for a weak word (a legal
+    form, a generic or stop word: data/weights.yaml), else its weight, in proportion to its
+    letters below ``letters``."""
+    if word in weak_words():
+        return 0.0
+    return weight * min(1.0, len(word) / letters)
+
+
+def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
+    """The score of a name found whole inside another ("Far East Cable" in "Far East Cable
+    (Shenzhen) Trading"): every word aligned but those weighing no more than a legal form
+    (``containment.unaligned``), and the name distinctive
+    enough (data/weights.yaml ``containment``: each word's weight, counted fully from
+    ``letters`` letters up, summed): one common or short word is not a name found inside
+    another. The score is ``containment.score`` plus ``containment.spread`` times the word
+    alignment's own score (of two names inside, the one covering more comes first), times how
+    alike the aligned words are."""
+    rules = containment_rules()
+    distinct = 0.0
+    for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
+        if i not in used:
+            if _kept(word, rules.unaligned):
+                return 0.0
+            continue
+        distinct += _distinct(word, w, rules.letters)
+    if distinct < rules.distinctiveness:
+        return 0.0
+    return (rules.score + rules.spread * dice) * alike
+
+
+def _order_factor(
+    a: Prepared,
+    b: Prepared,
+    aligned: tuple[list[_Option], set[int], set[int]],
+    notes: list[str] | None,
+) -> float:
+    """What word order and numbers take off a score (data/weights.yaml ``order``): a factor
+    below 1 when a father's name in one name is aligned with a given name in the other ("Ali
+    bin Hassan" / "Hassan bin Ali"), or when a number of either name is left unaligned (so the
+    two names' numbers differ: "Global Solutions II" / "Global Solutions", "Chong Rim 2" /
+    "Chong Rim 3"; words with different digits never align). Only ever lowers a score, so the
+    index's blocking stays exact. ``notes`` collects why, for `explain`."""
+    rules = order_rules()
+    factor = 1.0
+    chosen, used_a, used_b = aligned
+    numbers_a = _numbers(a.words, used_a, rules.roman_numerals)
+    numbers_b = _numbers(b.words, used_b, rules.roman_numerals)
+    if numbers_a or numbers_b:
+        factor *= rules.numbers_differ
+        if notes is not None:
+            shown = " ".join(numbers_a) or "none", " ".join(numbers_b) or "none"
+            notes.append(f"numbers differ ({shown[0]} / {shown[1]})")
+    pat = rules.patronymic
+    if pat.isdisjoint(a.words) or pat.isdisjoint(b.words):
+        return factor
+    for _, _, left, right in chosen:
+        if len(left) == 1 and len(right) == 1:
+            i, j = left[0], right[0]
+            father_a = i > 0 and a.words[i - 1] in pat
+            father_b = j > 0 and b.words[j - 1] in pat
+            if father_a != father_b:
+                if notes is not None:
+                    who = a.words[i] if father_a else b.words[j]
+                    notes.append(
+                        f"patronymic chain in another order ({who} is a father's name "
+                        "in one name only)"
+                    )
+                return factor * rules.patronymic_swapped
+    return factor
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers(words: tuple[str, ...], used: set[int], roman: frozenset[str]) -> tuple[str, ...]:
+    """The numbers among a name's unaligned words: runs of digits ("8star" has "8") and Roman
+    numerals standing alone."""
+    return tuple(
+        w
+        for i, w in enumerate(words)
+        if i not in used and (w in roman or (not w.isalpha() and _DIGITS.search(w)))
+    )
 
 
 def similarity(a: str, b: str) -> float:
@@ -549,27 +836,64 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     weights = default_weights()
-    return score_prepared(Prepared.named(a, weights), Prepared.named(b, weights))
+    best = max(
+        (
+            score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
+            for x, xw in written_readings(a)
+            for y, yw in written_readings(b)
+        ),
+        default=0.0,
+    )
+    return han_capped(best, han_characters(a), han_characters(b))
+
+
+def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | None = None) -> float:
+    """A score capped by the characters of two names both written in Han characters (see
+    `han_characters`): at most how alike the characters are (an Indel ratio), so two names
+    that only read alike stay apart. Only ever lowers a score."""
+    if a is None or b is None or a == b:
+        return score
+    alike = round(Indel.normalized_similarity(a, b), _PRECISION)
+    if alike < score:
+        if notes is not None:
+            notes.append(f"Han characters compared: {a} / {b} ({alike}), not their readings")
+        return alike
+    return score
 
 
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
-    joined = len(opt[2]) > 1 or len(opt[3]) > 1
-    if joined:
+    if opt[0] == order_rules().acronym and (len(opt[2]) == 1) != (len(opt[3]) == 1):
+        return "initials of the other name's words (an acronym)"
+    if len(opt[2]) > 2 or len(opt[3]) > 2:
+        return "same letters, spaced differently"
+    if len(opt[2]) > 1 or len(opt[3]) > 1:
         return "same words, joined differently"
     if left == right:
         return "same word"
+    if CONSONANTS in (left[:1], right[:1]):
+        return "same consonants (Arabic script writes no short vowels)"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
     return "one typing error"
 
 
-def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
+def explain(
+    a: str,
+    b: str,
+    weights: Weights | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
+) -> Explanation:
     """The score of `similarity` (or, with ``weights``, of a list's search) and why: which
-    words aligned, how alike they are, what each counts for, and what was left unmatched."""
+    words aligned, how alike they are, what each counts for, what was left unmatched, and
+    (``notes``) the reading of each name that scored best when it is not the name as written
+    (digits read as letters, another script), word order and numbers, Han characters.
+    ``listed="second"``: ``b`` is a listed name, as in a search (see `score_prepared`)."""
     w = weights or default_weights()
-    pa, pb = Prepared.named(a, w), Prepared.named(b, w)
+    notes: list[str] = []
+    pa, pb = _best_readings(a, b, w, notes, listed)
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [
@@ -577,13 +901,14 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         ]
         used_a = used_b = set(range(len(pa.words)))
     elif pb.key < pa.key:  # score_prepared aligns in canonical order: do the same
-        alignment = _align(pb, pa)
-        score = _score(pb, pa, alignment)  # what score_prepared computes, from this alignment
+        inside = (True, listed == "both")  # pb is first here
+        alignment = _align(pb, pa, None, inside)
+        score = _score(pb, pa, alignment, notes, inside)  # what score_prepared computes
         chosen, used_b, used_a = alignment
         chosen = [(s, x, j, i) for s, x, i, j in chosen]
     else:
-        alignment = _align(pa, pb)
-        score = _score(pa, pb, alignment)
+        alignment = _align(pa, pb, None, (listed == "both", True))
+        score = _score(pa, pb, alignment, notes, (listed == "both", True))
         chosen, used_a, used_b = alignment
     aligned = tuple(
         Aligned(
@@ -595,6 +920,7 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         )
         for o in sorted(chosen, key=lambda o: o[2])
     )
+    score = han_capped(score, han_characters(a), han_characters(b), notes)
     left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
     right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
     return Explanation(
@@ -606,8 +932,31 @@ def explain(a: str, b: str, weights: Weights | None = None) -> Explanation:
         aligned,
         left_out,
         right_out,
-        _summary(score, aligned, left_out, right_out),
+        _summary(score, aligned, left_out, right_out, notes),
+        tuple(notes),
     )
+
+
+def _best_readings(
+    a: str, b: str, weights: Weights, notes: list[str], listed: Literal["both", "second"]
+) -> tuple[Prepared, Prepared]:
+    """The readings of two names that score best (the first such), with a note for each that
+    is not the name as written."""
+    best: tuple[float, int, int, Prepared, Prepared] | None = None
+    ra, rb = written_readings(a), written_readings(b)
+    for i, (xa, wa) in enumerate(ra):
+        for j, (xb, wb) in enumerate(rb):
+            pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
+            s = score_prepared(pa, pb, listed=listed)
+            if best is None or s > best[0]:
+                best = (s, i, j, pa, pb)
+    if best is None:
+        return Prepared.named(a, weights), Prepared.named(b, weights)
+    _, i, j, pa, pb = best
+    for name, k, p in ((a, i, pa), (b, j, pb)):
+        if k:
+            notes.append(f"{name!r} read as {' '.join(p.words)!r} ({reading_kind(name, k)})")
+    return pa, pb
 
 
 def _summary(
@@ -615,9 +964,10 @@ def _summary(
     aligned: tuple[Aligned, ...],
     left_out: tuple[tuple[str, float], ...],
     right_out: tuple[tuple[str, float], ...],
+    notes: list[str],
 ) -> str:
     if not aligned:
-        return f"score {score}: no word in common"
+        return "; ".join([f"score {score}: no word in common", *notes])
     parts = []
     for al in aligned:
         lhs, rhs = " ".join(al.left), " ".join(al.right)
@@ -626,7 +976,7 @@ def _summary(
     extra = [w for w, _ in left_out] + [w for w, _ in right_out]
     if extra:
         text += f"; unmatched {', '.join(extra)}"
-    return text
+    return "; ".join([text, *notes])
 
 
 _ADDRESS_NOISE = frozenset(

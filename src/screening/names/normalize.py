@@ -29,13 +29,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from .transliterate import transliterate
+from .transliterate import is_han, transliterate
 
 __all__ = [
     "Readings",
@@ -172,6 +173,59 @@ def weak_words() -> dict[str, float]:
     table.update({t: float(factors["legal_form"]) for t in legal})
     table.update({t: float(factors["stopword"]) for t in stopwords()})
     return table
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRules:
+    """Word order that matters (data/weights.yaml: ``order``)."""
+
+    patronymic: frozenset[str]
+    patronymic_swapped: float
+    numbers_differ: float
+    roman_numerals: frozenset[str]
+    korean_syllables: frozenset[str]
+    acronym: float
+    acronym_skip: float
+
+
+@lru_cache(maxsize=1)
+def order_rules() -> OrderRules:
+    """The rules of word order and numbers, and the Korean syllables (data/weights.yaml)."""
+    w = _weights()
+    order = w["order"]
+    return OrderRules(
+        frozenset(str(x) for x in order["patronymic"]),
+        float(order["patronymic_swapped"]),
+        float(order["numbers_differ"]),
+        frozenset(str(x) for x in order["roman_numerals"]),
+        frozenset(str(x) for x in w["korean_syllables"]),
+        float(w["acronyms"]["similarity"]),
+        float(w["acronyms"]["skip"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainmentRules:
+    """A listed name found whole inside a longer one (data/weights.yaml: ``containment``)."""
+
+    score: float
+    letters: int
+    distinctiveness: float
+    unaligned: float
+    spread: float
+
+
+@lru_cache(maxsize=1)
+def containment_rules() -> ContainmentRules:
+    """The containment rules of data/weights.yaml."""
+    c = _weights()["containment"]
+    return ContainmentRules(
+        float(c["score"]),
+        int(c["letters"]),
+        float(c["distinctiveness"]),
+        float(c["unaligned"]),
+        float(c["spread"]),
+    )
 
 
 def short_factor() -> float:
@@ -516,10 +570,181 @@ def written_readings(name: str) -> Readings:
 def _written_readings(name: str) -> Readings:
     folded = _fold(name, spoofs=True)
     first = _words_of(folded)
+    found = [first]
+    if not name.isascii():
+        other = _fold(name, spoofs=False)  # `foreign_reading`
+        if other != folded:
+            found.append(_words_of(_fold(other, spoofs=True)))
+    for text in _leet_readings(folded):
+        found.append(_words_of(text))
+    pinyin = _pinyin_reading(folded)
+    if pinyin is not None:
+        found.append(_words_of(pinyin))
+    if _ARABIC.search(name):
+        found.append(_consonant_reading(first))
+    return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
+
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+CONSONANTS = "~"
+"""The mark of a word read from Arabic script by its consonants (see `consonant_key`)."""
+
+
+def consonant_key(word: str) -> str:
+    """A word's consonants, as Arabic script writes a name without its short vowels: a few
+    spellings of one sound folded (q/k, c/k, kh/h, ph/f, zh/j, g/j), then the vowels and the
+    letters that also write long vowels (w, y) left out and doubled letters collapsed: "hassan",
+    "hasan" and حسن ("hsn") all give "hsn"; "mohammed", "muhammad" and محمد give "mhmd"."""
+    low = word.lower()
+    for old, new in _CONSONANT_FOLDS:
+        low = low.replace(old, new)
+    low = _HARD_C.sub("k", low)
+    out: list[str] = []
+    for ch in low:
+        if ch in "aeiouwy'":
+            continue
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+_CONSONANT_FOLDS = (
+    ("dzh", "j"),
+    ("tsh", "ch"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("g", "j"),
+)
+_HARD_C = re.compile("c(?!h)")
+
+
+def _consonant_reading(
+    reading: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name written in Arabic script read by its consonants: each word but the weak ones
+    ("al", "bin") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with
+    the consonants of the other name's words (vowels unwritten: محمد is "Muhammad")."""
+    weak = weak_words()
+    words = tuple(
+        w if w in weak or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
+        for w in reading[0]
+    )
+    return words, words
+
+
+@lru_cache(maxsize=1)
+def _wade_giles() -> dict[str, Any]:
+    data: dict[str, Any] = resource("wade_giles.yaml")
+    data["markers"] = [re.compile(m if m.endswith("$") else re.escape(m)) for m in data["markers"]]
+    return data
+
+
+_SYLLABLE = re.compile(r"[a-z']+")
+_WG_SYLLABLE = re.compile(
+    r"(ch'?|hs|ts'?|tz'?|k'?|p'?|t'?|sh|ss|sz|[jmnlhfwys])?"
+    r"(a|ai|an|ang|ao|e|ei|en|eng|erh|i|ia|iang|iao|ieh|ien|ih|in|ing|iu|iung|o|ou|u|ua|uai|uan"
+    r"|uang|uei|ui|un|ung|uo|ueh|uen)"
+)
+"""A syllable of Mandarin in Wade-Giles (umlauts folded away): every word of a name read as
+Wade-Giles must be one."""
+
+
+def _pinyin_reading(folded: str) -> str | None:
+    """The folded text with its Wade-Giles syllables written in pinyin ("teng hsiao-p'ing" ->
+    "deng xiao-ping"), when a word of it is marked as Wade-Giles (``data/wade_giles.yaml``)."""
+    if not folded.isascii():
+        return None
+    table = _wade_giles()
+    words = _SYLLABLE.findall(folded)
+    if not any(m.search(w) for w in words for m in table["markers"]):
+        return None
+    if not all(_WG_SYLLABLE.fullmatch(w) for w in words):
+        return None  # a word that is no Mandarin syllable: not a name in Wade-Giles
+
+    def syllable(m: re.Match[str]) -> str:
+        s = m.group()
+        whole = table["whole"].get(s)
+        if whole is not None:
+            return str(whole)
+        for wg, front, other in table["initials"]:
+            if s.startswith(wg) and len(s) > len(wg):
+                rest = s[len(wg) :]
+                s = (front if rest[0] in "iü" else other) + rest
+                break
+        for wg, py in table["finals"]:
+            if s.endswith(wg):
+                s = s[: -len(wg)] + py
+                break
+        return s.replace("'", "")
+
+    out = _SYLLABLE.sub(syllable, folded)
+    return out if out != folded else None
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def han_characters(name: str) -> str | None:
+    """The Han characters of a name written in them (at least two, and at least half of its
+    letters), in order; None for any other name. Two such names are compared by their
+    characters, not their readings: 张伟 and 章伟 read alike ("zhang wei") and are two people."""
     if name.isascii():
-        return (first,)
-    other = _fold(name, spoofs=False)  # `foreign_reading`
-    if other == folded:
-        return (first,)
-    second = _words_of(_fold(other, spoofs=True))
-    return (first,) if second[0] == first[0] else (first, second)
+        return None
+    han = [ch for ch in name if is_han(ch)]
+    letters = sum(ch.isalpha() for ch in name)
+    return "".join(han) if len(han) >= 2 and 2 * len(han) >= letters else None
+
+
+def reading_kind(name: str, k: int) -> str:
+    """What the ``k``-th of a name's `written_readings` is, in words: for explanations."""
+    if k == 0:
+        return "as written"
+    words = written_readings(name)[k][0]
+    folded = _fold(name, spoofs=True)
+    if any(w.startswith(CONSONANTS) for w in words):
+        return "Arabic script read by its consonants: short vowels are not written"
+    if any(_words_of(t)[0] == words for t in _leet_readings(folded)):
+        return "digits and symbols read as letters"
+    pinyin = _pinyin_reading(folded)
+    if pinyin is not None and _words_of(pinyin)[0] == words:
+        return "Wade-Giles read as pinyin"
+    return "look-alike letters read as foreign letters"
+
+
+@lru_cache(maxsize=1)
+def _leet() -> dict[str, tuple[str, ...]]:
+    """Digit or symbol -> the letters it stands for (``data/leet.yaml``)."""
+    return {str(k): tuple(v) for k, v in resource("leet.yaml")["letters"].items()}
+
+
+_LEET_WORD = re.compile(r"[a-z0-9@$]+")
+
+
+def _leet_readings(folded: str) -> list[str]:
+    """The folded text with the digits and symbols of its mixed words read as letters
+    (``data/leet.yaml``): one text per choice of letter ("1" as "i", then as "l"); none when
+    no word of two characters or more mixes them with a letter."""
+    table = _leet()
+    if not any(ch in table for ch in folded):
+        return []
+
+    def mixed(word: str) -> bool:
+        return (
+            len(word) >= 2 and any(ch.isalpha() for ch in word) and any(ch in table for ch in word)
+        )
+
+    if not any(mixed(w) for w in _LEET_WORD.findall(folded)):
+        return []
+    choices = max(len(v) for v in table.values())
+    out = []
+    for k in range(choices):
+        swap = {ch: v[min(k, len(v) - 1)] for ch, v in table.items()}
+
+        def read(m: re.Match[str], swap: dict[str, str] = swap) -> str:
+            word = m.group()
+            return "".join(swap.get(ch, ch) for ch in word) if mixed(word) else word
+
+        out.append(_LEET_WORD.sub(read, folded))
+    return list(dict.fromkeys(out))

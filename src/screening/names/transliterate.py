@@ -53,6 +53,8 @@ def _char(ch: str) -> str:
     ("u28190"), so it still equals itself and differs from other characters."""
     if ch.isascii():
         return ch
+    if ch == "\u0627":  # Arabic alif, the long "a" (and the carrier of a word's first vowel):
+        return "a"  # anyascii gives nothing, which would leave its code point
     out = anyascii(ch)
     if not out and ch.isalnum():
         out = f" u{ord(ch):x} "

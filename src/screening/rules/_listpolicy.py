@@ -131,6 +131,8 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
                         "addresses": entry.addresses,
                         "country": entry.countries[0] if entry.countries else None,
                         "countries": entry.countries,
+                        "birth_dates": entry.birth_dates,
+                        "identifiers": entry.identifiers,
                         "citation": citation,
                     }
                 )

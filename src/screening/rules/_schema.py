@@ -657,6 +657,10 @@ class ListedEntity(Entity):
 
     country: Country | None = None  # type: ignore[assignment]
     countries: tuple[Country, ...] = ()
+    birth_dates: tuple[Text, ...] = ()
+    """Dates of birth as the list gives them ("1971", "1960-05-12", "1954..1958")."""
+    identifiers: tuple[Text, ...] = ()
+    """Documents and numbers as the list gives them ("Passport OB 0243318 (CD)")."""
 
 
 class ListedListing(Listing):
