@@ -184,22 +184,22 @@ def test_ear99_food_is_not_reached_by_the_russia_military_rule() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "date", "fires"),
+    ("name", "date", "outcome"),
     [
-        ("Gobierno Bolivariano de Venezuela", "2019-08-05", True),
-        ("Gobierno Bolivariano de Venezuela", "2019-08-04", False),
-        ("Ministerio del Poder Popular para la Salud", "2020-01-10", True),
-        ("Panaderia Caracas C.A.", "2020-01-10", False),
+        ("Gobierno Bolivariano de Venezuela", "2019-08-05", BLOCK),
+        ("Gobierno Bolivariano de Venezuela", "2019-08-04", None),
+        ("Banco Central de Venezuela", "2021-01-10", BLOCK),
+        ("Ministerio del Poder Popular para la Salud", "2020-01-10", REVIEW),
+        ("Panaderia Caracas C.A.", "2020-01-10", None),
     ],
 )
-def test_government_of_venezuela(name: str, date: str, fires: bool) -> None:
+def test_government_of_venezuela(name: str, date: str, outcome: Outcome | None) -> None:
     parties = [US_EXPORTER, {"role": "end_user", "name": name, "country": "VE"}]
     bread = {"description": "ovens", "eccn": "EAR99", "origin": "US", "hts": "841780"}
     d = screen(tx(date, "VE", [bread], parties=parties), rules=RULES)
-    hits = [h for h in d.hits if h.rule_id == "government-of-venezuela"]
-    assert bool(hits) is fires
-    # E.O. 13884's text was not read: verified: false, so at most a review.
-    assert all(h.outcome is REVIEW for h in hits)
+    hits = [h.outcome for h in d.hits if h.rule_id == "government-of-venezuela"]
+    # A name that says "government" blocks; one that may be a state body only reviews.
+    assert hits == ([outcome] if outcome else [])
 
 
 RULES_DIR = Path(__file__).parents[1] / "rules"
