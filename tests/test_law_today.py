@@ -203,3 +203,37 @@ def test_government_of_venezuela(name: str, date: str, outcome: Outcome | None) 
 
 
 RULES_DIR = Path(__file__).parents[1] / "rules"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "  - {id: x, kind: country_licence, countries: [RU], citation: c}\n",
+            "give 'ccl: true' or 'hts_lists'",
+        ),
+        (
+            "  - {id: x, kind: end_user_control, countries: [CN], citation: c}\n",
+            "give at least one of 'end_use_terms'",
+        ),
+        (
+            "  - {id: x, kind: hts_list, list: l, citation: c,\n"
+            "     entries: [{hts: '84A1', supplement: s, source: s}]}\n",
+            "bad.yaml:3: rule 'x' → entries[0].hts",
+        ),
+    ],
+)
+def test_bad_rules_of_the_new_kinds_are_refused_with_their_place(
+    tmp_path: Path, rule: str, message: str
+) -> None:
+    import shutil
+
+    from screening import RuleError
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules_dir)
+    (rules_dir / "bad.yaml").write_text("rules:\n" + rule, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(rules_dir)
+    assert "bad.yaml:" in str(caught.value)  # where, then what
+    assert message in str(caught.value)
