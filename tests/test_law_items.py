@@ -376,9 +376,9 @@ def test_an_entry_exempting_ear99_food_reaches_other_items(tmp_path: Path) -> No
     food = {"description": "flour", "eccn": "EAR99", "origin": "US", "hts": "1101.00"}
     tools = {"description": "tools", "eccn": "EAR99", "origin": "US", "hts": "8205.59"}
     only_food = run(tx("2022-06-01", "RU", [food], parties=plant), rules)
-    # The entry exempts the food; Russia's 746.8 rules are not encoded, so the placeholder
-    # still asks for a look (a review), never a clear.
-    assert fired(only_food) == {"russia-belarus-not-encoded"}
+    # The entry exempts the food; the encoded HTS lists of 746.8 are partial, so an EAR99 item
+    # they do not name still asks for a look (a review), never a clear.
+    assert fired(only_food) == {"russia-belarus-ear99-unlisted"}
     assert only_food.outcome is REVIEW
     d = run(tx("2022-06-01", "RU", [food, tools], parties=plant), rules)
     assert d.outcome is BLOCK

@@ -483,6 +483,9 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "us_person_reach": (),
         "address_place": (),
         "listed_text": (),
+        "hts_list": (),
+        "country_licence": (),
+        "end_user_control": (),
     }
 )
 """Each rule kind's own lint checks, by kind (every kind has a row, maybe empty); the checks in

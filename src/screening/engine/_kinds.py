@@ -13,8 +13,10 @@ from types import MappingProxyType
 from ._address_place import address_places
 from ._common import Evaluator
 from ._content_threshold import content_thresholds
+from ._country_licence import country_licences
 from ._direct_product import direct_products
 from ._embargo import embargoes
+from ._end_user_control import end_user_controls
 from ._item_control import item_controls
 from ._listed_text import listed_texts
 from ._listing import listed_parties
@@ -27,6 +29,8 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
     {
         "embargo": embargoes,
         "us_person_reach": us_person_reach,
+        "country_licence": country_licences,
+        "end_user_control": end_user_controls,
         "listing": listed_parties,
         "item_control": item_controls,
         "transshipment": transshipment,
@@ -45,6 +49,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "classification": None,  # an item's reasons for control, for item controls
         "entity": None,  # the names that listings are matched by
         "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
+        "hts_list": None,  # EAR99 items by HTS code, for country licences (_country_licence.py)
         "list_policy": None,  # applied at load: turns list entries into entities and listings
     }
 )

@@ -42,14 +42,18 @@ __all__ = [
     "Classification",
     "ContentThreshold",
     "CountryGroup",
+    "CountryLicence",
     "DeMinimis",
     "DestinationMismatch",
     "Destinations",
     "DirectProduct",
     "Embargo",
     "EndUse",
+    "EndUserControl",
     "Entity",
     "GeneralLicence",
+    "HtsEntry",
+    "HtsList",
     "ItemControl",
     "ItemScope",
     "LintCode",
@@ -314,6 +318,81 @@ EccnPattern = Annotated[
 ]
 """An ECCN or a pattern of ECCNs: ``?`` one character, ``*`` any, ``[A-X]`` a range
 (e.g. ``??515.[A-X]*`` for 9x515.a-.x, ``??6??.Y*`` for 600-series .y items)."""
+
+
+HtsCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]
+"""An HTS prefix: a chapter (2 digits), heading (4), subheading (6) or longer, digits only."""
+
+
+class HtsEntry(Dated):
+    """One row of an HTS list: the code (a prefix of an item's ``hts``), the supplement that
+    lists it, and its source; ``from`` is the day it took effect."""
+
+    hts: HtsCode
+    supplement: Text
+    source: Text
+
+
+class HtsList(BaseRule):
+    """A list of EAR99 items by HTS code (e.g. Supps. 2, 4, 5, 6 to 15 CFR part 746), kept as
+    data with the date each entry took effect; `country_licence` rules name it by ``list``."""
+
+    kind: Literal["hts_list"]
+    list: RuleId
+    entries: Annotated[tuple[HtsEntry, ...], Field(min_length=1)]
+
+
+class CountryLicence(BaseRule):
+    """A licence requirement to a country for every CCL item and/or for EAR99 items by HTS
+    (15 CFR 746.8, 746.10): an EAR99 item without ``hts`` cannot be ruled in or out, so reviews."""
+
+    kind: Literal["country_licence"]
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)]
+    ccl: Flag = False
+    """True: every item with an ECCN other than EAR99 (AT-only included) needs a licence."""
+    hts_lists: tuple[RuleId, ...] = ()
+    """The `hts_list` lists whose EAR99 items (by ``hts`` prefix) need a licence."""
+    outcome: Outcome = Outcome.BLOCK
+    exceptions: tuple[Text, ...] = ()
+    """Licence exceptions that may still apply: named in the hit, never applied."""
+
+    @model_validator(mode="after")
+    def _something(self) -> CountryLicence:
+        if not (self.ccl or self.hts_lists):
+            raise ValueError("give 'ccl: true' or 'hts_lists'")
+        return self
+
+
+class EndUserControl(BaseRule):
+    """A licence requirement for items going to an end use or end user of concern in a country
+    (15 CFR 744.21 military end use / end user; E.O. 13884): shown by the stated end use, a
+    receiving party's name, or a match on a listed party of the given lists."""
+
+    kind: Literal["end_user_control"]
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)]
+    eccns: tuple[EccnPattern, ...] | None = None
+    """The items in scope (e.g. Supp. No. 2 to part 744); absent: every item subject to the EAR
+    (``items: all`` for any item at all)."""
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+    except_food_medicine: Flag = False
+    end_use_terms: tuple[Text, ...] = ()
+    """Terms of the stated end use (or a receiving party's name) that show the end use or user."""
+    party_terms: tuple[Text, ...] = ()
+    """Terms of a receiving party's name that show it is the end user of concern (block)."""
+    review_terms: tuple[Text, ...] = ()
+    """Terms of a receiving party's name that may show it (review: a person has to look)."""
+    lists: tuple[Text, ...] = ()
+    """Codes of official lists (e.g. MEU) whose parties, matched by name, are end users of
+    concern."""
+    outcome: Outcome = Outcome.BLOCK
+
+    @model_validator(mode="after")
+    def _trigger(self) -> EndUserControl:
+        if not (self.end_use_terms or self.party_terms or self.review_terms or self.lists):
+            raise ValueError(
+                "give at least one of 'end_use_terms', 'party_terms', 'review_terms' or 'lists'"
+            )
+        return self
 
 
 class NoDeMinimis(BaseRule):
@@ -621,7 +700,10 @@ Rule = Annotated[
     | EndUse
     | UsPersonReach
     | AddressPlace
-    | ListedText,
+    | ListedText
+    | HtsList
+    | CountryLicence
+    | EndUserControl,
     Field(discriminator="kind"),
 ]
 
