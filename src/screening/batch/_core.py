@@ -286,16 +286,19 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
-_STORES: dict[str, Store] = {}
-"""The review stores this process opened, by URL: one connection per process."""
+_STORES = threading.local()
+"""The review stores this thread opened, by URL: one connection per process and thread (a
+SQLite connection belongs to the thread that made it; the service screens batches in a pool
+of threads)."""
 
 
 def _store(url: str | None) -> Store | None:
     if url is None:
         return None
-    if url not in _STORES:
-        _STORES[url] = open_store(url)
-    return _STORES[url]
+    opened: dict[str, Store] = _STORES.__dict__.setdefault("by_url", {})
+    if url not in opened:
+        opened[url] = open_store(url)
+    return opened[url]
 
 
 def screen_record(

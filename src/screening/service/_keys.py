@@ -73,6 +73,11 @@ class ApiKeys:
         """The principal of a presented key, or None when it is not one of ours."""
         return self._by_hash.get(hash_key(key))
 
+    def by_hash(self, digest: str) -> Principal | None:
+        """The principal of a key known by its hash (a reviewer's session keeps only that, so
+        a key taken out of the keys ends its sessions too), or None."""
+        return self._by_hash.get(digest)
+
 
 def parse_keys(text: str, where: str) -> ApiKeys:
     """Read keys lines (``PRINCIPAL SCOPES sha256:HEX``; ``#`` comments, blank lines and, for
