@@ -286,19 +286,16 @@ def _identity(result: BatchResult) -> BatchResult:
     return result
 
 
-_STORES = threading.local()
-"""The review stores this thread opened, by URL: one connection per process and thread (a
-SQLite connection belongs to the thread that made it; the service screens batches in a pool
-of threads)."""
+_STORES: dict[str, Store] = {}
+"""The review stores this process opened, by URL: one connection per process."""
 
 
 def _store(url: str | None) -> Store | None:
     if url is None:
         return None
-    opened: dict[str, Store] = _STORES.__dict__.setdefault("by_url", {})
-    if url not in opened:
-        opened[url] = open_store(url)
-    return opened[url]
+    if url not in _STORES:
+        _STORES[url] = open_store(url)
+    return _STORES[url]
 
 
 def screen_record(
@@ -306,11 +303,12 @@ def screen_record(
     rules: RuleSet,
     as_of: dt.date | None,
     cache: PartyCache | None = None,
-    store: str | None = None,
+    store: str | Store | None = None,
 ) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result.
-    ``cache`` as in `screen`. With a ``store`` URL, dispositions apply and review decisions
-    open cases there."""
+    ``cache`` as in `screen`. With a ``store`` (a URL: this process's connection to it; or an
+    open `Store`, which the caller owns), dispositions apply and review decisions open cases
+    there."""
     payload = record.payload
     digest: str | None = None
     try:
@@ -322,7 +320,8 @@ def screen_record(
         else:
             tx = parse_transaction(payload)  # type: ignore[arg-type]
             digest = input_hash(tx)
-            decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=_store(store))
+            opened = store if isinstance(store, Store) else _store(store)
+            decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=opened)
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,

@@ -492,19 +492,22 @@ async def _stream(
     cache = service.holder.cache
     for start in range(0, len(records), _CHUNK):
         chunk = records[start : start + _CHUNK]
-        rendered = await run_in_threadpool(
-            _screen_chunk, chunk, rules, day, cache, service.config.store
-        )
+        rendered = await run_in_threadpool(_screen_chunk, chunk, rules, day, cache, service.stores)
         for r in rendered:
             service.metrics.outcome(r.outcome)
         yield b"".join(r.payload for r in rendered)
 
 
 def _screen_chunk(
-    chunk: list[Record], rules: RuleSet, day: dt.date | None, cache: PartyCache, store: str | None
+    chunk: list[Record],
+    rules: RuleSet,
+    day: dt.date | None,
+    cache: PartyCache,
+    stores: Stores | None,
 ) -> list[Rendered]:
-    # With a store, each thread screens with its own connection (`screen_record` keeps one per
-    # thread); a line the store fails on is an error record (review), as in `screening batch`.
+    # With a store, this thread's own connection; a line the store fails on is an error
+    # record (outcome review), as in `screening batch`.
+    store = stores.get() if stores is not None else None
     return [render_jsonl(screen_record(r, rules, day, cache, store)) for r in chunk]
 
 
