@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.clirun import cli
 from helpers.review import near_miss
 from helpers.zte import zte_transactions
 from screening import load_rules, parse_transaction, screen
@@ -390,3 +391,17 @@ def _page_app(keys: dict[str, str], factory: pytest.TempPathFactory) -> Any:
             ServiceConfig(store=url, session_secret="s"), keys=parse_keys(keys["_lines"], "t")
         )
     return _APPS["app"]
+
+
+@pytest.mark.parametrize("where", ["--store", "SCREENING_STORE"])
+def test_serve_with_an_unusable_store_exits_3_before_listening(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'no-such-dir' / 'review.db'}"
+    if where == "SCREENING_STORE":
+        monkeypatch.setenv("SCREENING_STORE", url)
+        code, _ = cli("serve", "--port", "1")
+    else:
+        code, _ = cli("serve", "--store", url, "--port", "1")
+    assert code == 3
+    assert "no such directory" in capsys.readouterr().err
