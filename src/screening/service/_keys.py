@@ -30,7 +30,8 @@ __all__ = ["SCOPES", "ApiKeys", "Principal", "hash_key", "new_key", "parse_keys"
 
 SCOPES = ("admin", "review", "screen")
 """``screen``: screening, search and the rule set; ``review``: the review desk (its cases and
-dispositions, once it lands); ``admin``: reloading the rules and the metrics."""
+dispositions, over HTTP and on the reviewer's page); ``admin``: reloading the rules and the
+metrics."""
 
 _HASH = re.compile(r"sha256:([0-9a-f]{64})")
 

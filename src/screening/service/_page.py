@@ -20,6 +20,7 @@ import json
 import secrets
 import time
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
@@ -96,9 +97,7 @@ def page_router(service: Service) -> APIRouter:
     def rule_texts(rules: RuleSet) -> dict[str, str]:
         if rules.fingerprint not in snippets:
             directory = service.config.rules or str(bundled_rules_dir())
-            from pathlib import Path
-
-            snippets.clear()
+            snippets.clear()  # only the rule set in use
             snippets[rules.fingerprint] = rule_snippets(rules, Path(directory))
         return snippets[rules.fingerprint]
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Problem
 from ..models import Outcome, Transaction
 from ..names import explain
 from ..rules import RuleSet
@@ -160,6 +161,4 @@ def _json(value: object) -> str:
 
 
 def _bad(param: str, message: str) -> Refusal:
-    from ..errors import Problem
-
     return Refusal(422, "invalid request", f"{param}: {message}", [Problem(message, path=param)])

@@ -16,6 +16,7 @@ from ..store import Case, Store
 from ._keys import Principal
 from ._queue import SORTS, queue
 from ._refusal import Refusal
+from ._stores import Stores
 
 if TYPE_CHECKING:
     from ._app import Service
@@ -39,7 +40,7 @@ class DecisionRequest(BaseModel):
     )
 
 
-def stores_of(service: Service) -> Any:
+def stores_of(service: Service) -> Stores:
     """The service's stores, or 404 when it runs without one."""
     if service.stores is None:
         raise Refusal(404, "not found", "this service runs without a review store (--store URL)")
