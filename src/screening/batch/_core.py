@@ -303,11 +303,12 @@ def screen_record(
     rules: RuleSet,
     as_of: dt.date | None,
     cache: PartyCache | None = None,
-    store: str | None = None,
+    store: str | Store | None = None,
 ) -> BatchResult:
     """Screen one record; never raises: anything that goes wrong becomes an error result.
-    ``cache`` as in `screen`. With a ``store`` URL, dispositions apply and review decisions
-    open cases there."""
+    ``cache`` as in `screen`. With a ``store`` (a URL: this process's connection to it; or an
+    open `Store`, which the caller owns), dispositions apply and review decisions open cases
+    there."""
     payload = record.payload
     digest: str | None = None
     try:
@@ -319,7 +320,8 @@ def screen_record(
         else:
             tx = parse_transaction(payload)  # type: ignore[arg-type]
             digest = input_hash(tx)
-            decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=_store(store))
+            opened = store if isinstance(store, Store) else _store(store)
+            decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=opened)
             return BatchResult(
                 index=record.index,
                 id=decision.transaction_id,

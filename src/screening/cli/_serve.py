@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from ..batch import usable_cpus
 from ..engine import DEFAULT_PARTY_CACHE
 from ..rules import load_rules
-from ._options import COUNT, PATH, lists_option, rules_option
+from ._options import COUNT, PATH, lists_option, rules_option, store_option
 from ._output import EXIT_USAGE, error, stdout
 
 __all__ = ["serve"]
@@ -59,6 +60,7 @@ __all__ = ["serve"]
     show_default=True,
     help="parties whose name search each worker remembers (0: none)",
 )
+@store_option()
 @click.option("--access-log", is_flag=True, help="log every request (uvicorn's access log)")
 @click.option(
     "--new-key",
@@ -75,21 +77,27 @@ def serve(
     max_body: int,
     max_batch_body: int,
     party_cache: int,
+    store: str | None,
     access_log: bool,
     new_key: str | None,
 ) -> int:
     """Serve screening over HTTP: POST /v1/screen, POST /v1/screen/batch, GET /v1/search,
     GET /v1/rules, POST /v1/admin/reload (or SIGHUP), /healthz, /readyz, /metrics and
     /openapi.json. Every request but health and readiness needs an API key with its scope.
+    With --store, screening applies the reviewers' dispositions and opens cases there, and
+    the review desk is served: GET /v1/cases, GET /v1/cases/ID, POST /v1/cases/ID/decision
+    (scope review) and the reviewer's page at /review (login with a review key).
     Without --keys or SCREENING_API_KEYS a key for this run is made and printed on stderr.
 
     Stops gracefully on Ctrl-C or SIGTERM (uvicorn then ends the process by that signal);
-    exits 3 on unreadable keys, 4 on bad rules or lists, before listening.
+    exits 3 on unreadable keys or an unusable store, 4 on bad rules or lists, before
+    listening.
 
     \b
     Examples:
       screening serve --new-key orders:screen >> keys.txt
       screening serve --keys keys.txt --host 0.0.0.0 --port 8000 --workers 2
+      screening serve --keys keys.txt --store sqlite:///screening.db
     """
     try:
         import uvicorn
@@ -108,6 +116,10 @@ def serve(
         return 0
 
     rule_set = load_rules(rules, lists=lists)  # fail here, with exit 4, not in each worker
+    if store is not None:  # and here, with exit 3, for a store that cannot be used
+        from ..store import open_store
+
+        open_store(store).close()
     config = ServiceConfig(
         rules=str(rules) if rules is not None else None,
         lists=tuple(str(p) for p in lists),
@@ -115,6 +127,9 @@ def serve(
         max_body=max_body,
         max_batch_body=max_batch_body,
         party_cache=party_cache,
+        store=store,
+        # One secret per run, shared by the workers: a reviewer's session cookie holds in any.
+        session_secret=os.environ.get("SCREENING_SESSION_SECRET") or secrets.token_hex(32),
         freeze_heap=True,
     )
     if not len(config.keys()):

@@ -1,8 +1,9 @@
 """`screening serve`: the library as an HTTP service (FastAPI on uvicorn), with API keys, limits,
 metrics and atomic rule reloads. Needs the ``serve`` extra (``pip install 'screening[serve]'``).
 
-The layer above batch, reports and changes, below the command line. The review desk's routes
-(cases, dispositions; scope ``review``) join through ``create_app(routers=...)``.
+The layer above batch, reports and changes, below the command line. With a review store
+(``ServiceConfig.store``) the review desk joins: ``/v1/cases`` (scope ``review``) and the
+reviewer's page at ``/review``; other routes join through ``create_app(routers=...)``.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from ..api import parse_transaction, screen
 from ..audit import record_line
 from ..batch import JsonLine, Record, Rendered, Unreadable, render_jsonl, screen_record
 from ..engine import DEFAULT_PARTY_CACHE, PartyCache
-from ..errors import KeysError, Problem, RuleError, TransactionError
+from ..errors import KeysError, Problem, RuleError, StoreError, TransactionError
 from ..rules import RuleSet, load_rules
 from ._guard import Guard
 from ._keys import ApiKeys, Principal, parse_keys
@@ -52,6 +52,7 @@ from ._metrics import Metrics
 from ._openapi import ERROR, RECORD, TRANSACTION_EXAMPLES, components
 from ._refusal import Refusal
 from ._state import Loaded, RulesHolder
+from ._stores import Stores
 
 __all__ = [
     "CONFIG_ENV",
@@ -102,6 +103,12 @@ class ServiceConfig:
     freeze_heap: bool = False
     """Freeze the heap after each load (`gc.freeze`), as a long-running process should; off for
     an application embedded in another process (tests), whose heap is not ours to freeze."""
+    store: str | None = None
+    """The review store's URL (``--store``, ``SCREENING_STORE``): screening applies its
+    dispositions and opens cases there, and the review routes and page are served."""
+    session_secret: str = ""
+    """Signs the reviewer page's session cookies; every worker must share it (``screening
+    serve`` makes one per run). Empty: one made by this process."""
     supervisor_pid: int | None = None
     """The process supervising several workers: ``POST /v1/admin/reload`` sends it SIGHUP so
     that every worker reloads, after checking here that the new rules load."""
@@ -145,6 +152,8 @@ class Service:
     holder: RulesHolder
     keys: ApiKeys
     metrics: Metrics = field(default_factory=Metrics)
+    stores: Stores | None = None
+    """The review store's connections, with ``config.store``."""
 
     def scope(self, scope: str | None) -> Callable[[Request], Principal]:
         """A dependency: the caller's principal, which must hold ``scope`` (None: any key)."""
@@ -198,15 +207,25 @@ def create_app(
             config.load, party_cache=config.party_cache, freeze_heap=config.freeze_heap
         ),
         keys=keys if keys is not None else config.keys(),
+        stores=Stores(config.store) if config.store else None,
     )
+    if service.stores is not None:  # the review desk: its routes and the reviewer's page
+        from ._page import page_router
+        from ._review import review_router
+
+        routers = [*routers, review_router, page_router]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if service.holder.current is None:
             service.holder.start(rules)  # a failure stops the start: never serve no rules
+        if service.stores is not None:
+            service.stores.check()  # nor a store that cannot be used
         loop = asyncio.get_running_loop()
         hup = _install_sighup(loop, lambda: loop.create_task(_reload_on_signal(service)))
         yield
+        if service.stores is not None:
+            service.stores.close()
         if hup:
             loop.remove_signal_handler(signal.SIGHUP)
 
@@ -295,8 +314,8 @@ def _routes(service: Service) -> APIRouter:
         day = _as_of(as_of)
         loaded = service.loaded()
         body = await request.body()
-        work = (body, loaded.rules, day, service.holder.cache)
-        if len(body) <= _INLINE_BODY:
+        work = (body, loaded.rules, day, service.holder.cache, service.stores)
+        if len(body) <= _INLINE_BODY and service.stores is None:
             line, outcome = _screen_body(*work)
         else:
             line, outcome = await run_in_threadpool(_screen_body, *work)
@@ -435,19 +454,25 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def _screen_body(
-    body: bytes, rules: RuleSet, day: dt.date | None, cache: PartyCache
+    body: bytes, rules: RuleSet, day: dt.date | None, cache: PartyCache, stores: Stores | None
 ) -> tuple[bytes, str]:
     """One transaction's body → (its record line, its outcome); `Refusal` 422 when the body
-    is not JSON or not a valid transaction, with the messages the command line prints."""
+    is not JSON or not a valid transaction, with the messages the command line prints. With
+    ``stores``, its dispositions apply and a review opens its case, as ``screen --store``;
+    a store that cannot be used is a 503 (never an answer without the dispositions)."""
     payload = JsonLine(body).read()
     if isinstance(payload, Unreadable):
         raise Refusal(422, "invalid JSON", payload.reason)
     try:
         tx = parse_transaction(payload)  # type: ignore[arg-type]
-        decision = screen(tx, rules=rules, as_of=day, cache=cache)
+        store = stores.get() if stores is not None else None
+        decision = screen(tx, rules=rules, as_of=day, cache=cache, store=store)
         line = record_line(decision, tx, rules=rules)
     except TransactionError as exc:
         raise Refusal(422, "invalid transaction", str(exc), exc.problems) from None
+    except StoreError as exc:
+        log.error("review store failed: %s", exc)
+        raise Refusal(503, "store unavailable", "the review store cannot be used now") from None
     return line.encode("utf-8"), decision.outcome.value
 
 
@@ -467,16 +492,23 @@ async def _stream(
     cache = service.holder.cache
     for start in range(0, len(records), _CHUNK):
         chunk = records[start : start + _CHUNK]
-        rendered = await run_in_threadpool(_screen_chunk, chunk, rules, day, cache)
+        rendered = await run_in_threadpool(_screen_chunk, chunk, rules, day, cache, service.stores)
         for r in rendered:
             service.metrics.outcome(r.outcome)
         yield b"".join(r.payload for r in rendered)
 
 
 def _screen_chunk(
-    chunk: list[Record], rules: RuleSet, day: dt.date | None, cache: PartyCache
+    chunk: list[Record],
+    rules: RuleSet,
+    day: dt.date | None,
+    cache: PartyCache,
+    stores: Stores | None,
 ) -> list[Rendered]:
-    return [render_jsonl(screen_record(r, rules, day, cache)) for r in chunk]
+    # With a store, this thread's own connection; a line the store fails on is an error
+    # record (outcome review), as in `screening batch`.
+    store = stores.get() if stores is not None else None
+    return [render_jsonl(screen_record(r, rules, day, cache, store)) for r in chunk]
 
 
 def _rules_info(loaded: Loaded) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._metrics import Metrics
 from ._refusal import Refusal
 
-__all__ = ["ROUTES", "SECURITY_HEADERS", "Guard"]
+__all__ = ["PAGE_HEADERS", "ROUTES", "SECURITY_HEADERS", "Guard"]
 
 log = logging.getLogger("screening.service")
 
@@ -25,8 +25,20 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"strict-transport-security", b"max-age=31536000"),
 )
-"""Sent with every response. The API serves no page yet; when the review page lands it loosens
-``content-security-policy`` for its own styles only (no external CDN, no inline script)."""
+"""Sent with every response of the API."""
+
+PAGE_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (
+        name,
+        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        b"base-uri 'none'; frame-ancestors 'none'",
+    )
+    if name == b"content-security-policy"
+    else (name, value)
+    for name, value in SECURITY_HEADERS
+)
+"""Sent with the reviewer's page (``/review``): the same, but its own style sheet may load
+(no script at all, inline or not; forms post only to this origin)."""
 
 
 class _TooLarge(Exception):
@@ -44,8 +56,22 @@ ROUTES = frozenset(
         "/readyz",
         "/metrics",
         "/openapi.json",
+        "/v1/cases",
+        "/review",
     }
 )
+
+
+def route_of(path: str) -> str:
+    """The metrics label of a path: a known route, a case's routes by their pattern, else
+    ``other`` (so that a client cannot make new series by inventing paths)."""
+    if path in ROUTES:
+        return path
+    if path.startswith("/v1/cases/"):
+        return "/v1/cases/{id}/decision" if path.endswith("/decision") else "/v1/cases/{id}"
+    if path.startswith("/review/"):
+        return "/review/*"
+    return "other"
 
 
 class Guard:
@@ -70,14 +96,17 @@ class Guard:
         path = scope["path"]
         limit = self.max_batch_body if path == "/v1/screen/batch" else self.max_body
         status = [0]
+        headers = (
+            PAGE_HEADERS if path == "/review" or path.startswith("/review/") else (SECURITY_HEADERS)
+        )
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
-                route = path if path in ROUTES else "other"
+                route = route_of(path)
                 self.metrics.observe(scope["method"], route, status[0], time.perf_counter() - start)
 
         length = _content_length(scope)

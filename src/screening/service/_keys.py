@@ -30,7 +30,8 @@ __all__ = ["SCOPES", "ApiKeys", "Principal", "hash_key", "new_key", "parse_keys"
 
 SCOPES = ("admin", "review", "screen")
 """``screen``: screening, search and the rule set; ``review``: the review desk (its cases and
-dispositions, once it lands); ``admin``: reloading the rules and the metrics."""
+dispositions, over HTTP and on the reviewer's page); ``admin``: reloading the rules and the
+metrics."""
 
 _HASH = re.compile(r"sha256:([0-9a-f]{64})")
 
@@ -72,6 +73,11 @@ class ApiKeys:
     def principal(self, key: str) -> Principal | None:
         """The principal of a presented key, or None when it is not one of ours."""
         return self._by_hash.get(hash_key(key))
+
+    def by_hash(self, digest: str) -> Principal | None:
+        """The principal of a key known by its hash (a reviewer's session keeps only that, so
+        a key taken out of the keys ends its sessions too), or None."""
+        return self._by_hash.get(digest)
 
 
 def parse_keys(text: str, where: str) -> ApiKeys:

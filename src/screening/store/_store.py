@@ -278,6 +278,14 @@ class Store:
             hits=tuple(CaseHit.model_validate(h) for h in json.loads(hits)),
         )
 
+    def transaction_of(self, case_id: str) -> Transaction:
+        """The transaction a case was last screened with (what a reviewer reads); `StoreError`
+        if there is no such case."""
+        rows = self.db.query("SELECT tx FROM cases WHERE id = ?", (case_id,))
+        if not rows:
+            raise StoreError(f"{self.url}: no case '{case_id}'")
+        return Transaction.model_validate_json(rows[0][0])
+
     def has_case(self, case_id: str) -> bool:
         """Whether a case of that id exists."""
         return bool(self.db.query("SELECT 1 FROM cases WHERE id = ?", (case_id,)))
