@@ -18,6 +18,7 @@ from ._embargo import embargoes
 from ._item_control import item_controls
 from ._listed_text import listed_texts
 from ._listing import listed_parties
+from ._ownership import ownership_rules
 from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
 from ._us_person import us_person_reach
 
@@ -28,6 +29,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "embargo": embargoes,
         "us_person_reach": us_person_reach,
         "listing": listed_parties,
+        "ownership_rule": ownership_rules,
         "item_control": item_controls,
         "transshipment": transshipment,
         "destination_mismatch": destination_mismatch,
@@ -45,6 +47,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "classification": None,  # an item's reasons for control, for item controls
         "entity": None,  # the names that listings are matched by
         "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
+        "ownership": None,  # who owns whom (the ownership file): ownership rules (_ownership.py)
         "list_policy": None,  # applied at load: turns list entries into entities and listings
     }
 )
