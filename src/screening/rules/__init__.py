@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
+from ._ownership_csv import OWNERSHIP_COLUMNS, ownership_from_csv, ownership_yaml
 from ._requirement import LicenceRequirement, read_requirement
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
@@ -47,6 +48,7 @@ from ._schema import (
 __all__ = [
     "KINDS",
     "MODELS",
+    "OWNERSHIP_COLUMNS",
     "AddressPlace",
     "BaseRule",
     "Category",
@@ -87,6 +89,8 @@ __all__ = [
     "fingerprint_of",
     "load_rules",
     "located_problems",
+    "ownership_from_csv",
+    "ownership_yaml",
     "read_requirement",
     "suggest",
 ]
