@@ -31,7 +31,15 @@ from ..authoring import (
 )
 from ..changes import Impact, RuleDiff, diff_rules, impact, read_history
 from ..errors import Problem, RuleError
-from ..rules import RuleSet, bundled_rules_dir, load_rules, ownership_from_csv, ownership_yaml
+from ..rules import (
+    RuleCoverage,
+    RuleSet,
+    bundled_rules_dir,
+    load_rules,
+    ownership_from_csv,
+    ownership_yaml,
+    rules_coverage,
+)
 from ._options import PATH, json_option, lists_option
 from ._output import stdout
 
@@ -432,3 +440,74 @@ def _check_with(rules_dir: Path, name: str, yaml_text: str) -> None:
         shutil.copytree(rules_dir, copy)
         (copy / name).write_text(yaml_text, encoding="utf-8")
         load_rules(copy)
+
+
+@rules.command(short_help="what the rule set covers and does not: programmes, countries, dates")
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
+@json_option("print the coverage as one JSON object")
+@lists_option("also load an official list file or directory with the rules (repeatable)")
+def coverage(directory: Path | None, as_json: bool, lists: tuple[Path, ...]) -> int:
+    """Print what the rule set in DIR (default: the bundled rules) covers: its period, each
+    programme (embargoes, US-person reach, ownership rules) with its countries, window and
+    whether it can block, the lists names are screened against, and what it does not cover,
+    so you know what a "clear" from it means. Exit 0.
+
+    \b
+    Example:
+      screening rules coverage rules/ --json
+    """
+    path, _ = _dir(directory)
+    found = rules_coverage(load_rules(path, lists=list(lists)))
+    out = stdout()
+    if as_json:
+        out.write(json.dumps(found.model_dump(mode="json"), ensure_ascii=False) + "\n")
+        return 0
+    out.write(coverage_text(found))
+    return 0
+
+
+def coverage_text(found: RuleCoverage) -> str:
+    """The coverage as the plain text `screening rules coverage` prints."""
+    lines = [
+        f"{found.name} {found.version}: covers {found.covers_from} to "
+        f"{found.covers_to or '(no end declared)'}",
+        "",
+        "Programmes:",
+        f"  {'status':<12} {'can give':<8} {'from':<10}  {'to':<11} {'where':<16} rule",
+    ]
+    for r in found.regimes:
+        where = ",".join(r.countries) if r.region is None else f"region ({','.join(r.countries)})"
+        to = f"{r.end}{'?' if r.end_unverified else ''}" if r.end else "open"
+        lines.append(
+            f"  {r.status:<12} {r.outcome.value:<8} {r.start or 'always'!s:<10}  {to:<11} "
+            f"{(where or 'any'):<16} {r.id}: {r.title}"
+        )
+    lines += [
+        "",
+        f"Countries with a country-wide programme: {', '.join(found.countries) or 'none'}",
+        f"Regions: {'; '.join(found.regions) or 'none'}",
+        "",
+        "Lists:",
+    ]
+    for lst in found.lists:
+        if lst.source != "policy":
+            lines.append(
+                f"  {lst.list}: {lst.listings} {lst.source} listings ({lst.outcome.value})"
+            )
+    policies = [f"{lst.list} {lst.outcome.value}" for lst in found.lists if lst.source == "policy"]
+    if policies:
+        loaded = ", ".join(found.list_files) or "none loaded"
+        lines.append(
+            textwrap.fill(
+                f"list files ({loaded}), by policy: " + "; ".join(policies),
+                96,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        )
+    lines += ["", 'Not covered (what a "clear" does not vouch for):']
+    lines += [
+        textwrap.fill(s, 96, initial_indent="  - ", subsequent_indent="    ")
+        for s in found.not_covered
+    ]
+    return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
+from ._coverage import CoveredList, CoveredRegime, RuleCoverage, rules_coverage
 from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
 from ._ownership_csv import OWNERSHIP_COLUMNS, ownership_from_csv, ownership_yaml
@@ -54,6 +55,8 @@ __all__ = [
     "Category",
     "ContentThreshold",
     "CountryGroup",
+    "CoveredList",
+    "CoveredRegime",
     "Dated",
     "Day",
     "DeMinimis",
@@ -79,6 +82,7 @@ __all__ = [
     "Ownership",
     "OwnershipRule",
     "Rule",
+    "RuleCoverage",
     "RuleFile",
     "RuleSet",
     "SearchMatch",
@@ -92,5 +96,6 @@ __all__ = [
     "ownership_from_csv",
     "ownership_yaml",
     "read_requirement",
+    "rules_coverage",
     "suggest",
 ]
