@@ -58,8 +58,11 @@ def test_without_list_files_only_hand_written_listings_are_screened() -> None:
     assert any("No official list file is loaded" in line for line in BUNDLED.not_covered)
     with_lists = rules_coverage(load_rules(lists=[EXTRACT]))
     assert not any("No official list file" in line for line in with_lists.not_covered)
-    [sdn] = [lst for lst in with_lists.lists if lst.list.startswith("Specially Designated")]
-    assert sdn.source == "list file"
+    [sdn] = [
+        lst
+        for lst in with_lists.lists
+        if lst.list.startswith("Specially Designated Nationals (SDN)")
+    ]
     assert (sdn.listings, sdn.outcome) == (2, Outcome.BLOCK)
 
 
