@@ -381,7 +381,12 @@ def _impact_text(impacts: list[Impact], total: int, against: Path | None) -> str
 @rules.group(short_help="the ownership file: import it from CSV")
 def ownership() -> None:
     """The ownership file (who owns whom, read by the ownership rules): import it from a CSV
-    the compliance team keeps. See rules/README.md, "The ownership file"."""
+    the compliance team keeps. See rules/README.md, "The ownership file".
+
+    \b
+    Example:
+      screening rules ownership import ownership.csv --rules rules/
+    """
 
 
 _OWNERSHIP_ABOUT = (
