@@ -443,7 +443,8 @@ BROKEN = {
     "ownership rule without lists": Broken(
         _sub(
             "ownership-rules.yaml",
-            "    lists: [SDN, Specially Designated Nationals and Blocked Persons]\n    items: all\n    from: 2014-08-13\n",
+            "    lists: [SDN, Specially Designated Nationals and Blocked Persons]\n"
+            "    items: all\n    from: 2014-08-13\n",
             "    lists: []\n    items: all\n    from: 2014-08-13\n",
         ),
         "rules/ownership-rules.yaml:{ownership-rules.yaml|lists: []}: rule 'ofac-50-percent' → "
