@@ -71,9 +71,9 @@ def test_importing_the_same_csv_twice_gives_the_same_file(rules: Path) -> None:
     [
         ("owner,owned,share\nA,B,20\n", "own.csv:1: missing column(s) source"),
         ("owner,owned,share,source,colour\nA,B,20,x,red\n", "unknown column(s) colour"),
-        ("owner,owned,share,source\nA,B,160,x\n", "own.csv:2: share: Input should be less than"),
-        ("owner,owned,share,source\nA,,20,x\n", "own.csv:2: owned: String should have"),
-        ("owner,owned,share,source\nA,B,20,\n", "own.csv:2: source: String should have"),
+        ("owner,owned,share,source\nA,B,160,x\n", "own.csv:2: share: must be less than or"),
+        ("owner,owned,share,source\nA,,20,x\n", "own.csv:2: owned: must not be blank"),
+        ("owner,owned,share,source\nA,B,20,\n", "own.csv:2: source: must not be blank"),
         ("owner,owned,share,source,from\nA,B,20,x,2023-13-01\n", "own.csv:2: from:"),
         ("owner,owned,share,source\nA,B,20,x\nA,B,30,y\n", "own.csv:3: the same owner, owned"),
         ("owner,owned,share,source\nA,B,20,x,extra\n", "own.csv:2: more cells than columns"),

@@ -17,6 +17,7 @@ import re
 from pydantic import ValidationError
 
 from ..errors import Problem, RuleError
+from ._locate import _message
 from ._schema import Ownership
 
 __all__ = ["OWNERSHIP_COLUMNS", "ownership_from_csv", "ownership_yaml"]
@@ -93,7 +94,8 @@ def ownership_from_csv(text: str, *, file: str) -> tuple[Ownership, ...]:
             for error in exc.errors(include_url=False):
                 where = ".".join(str(p) for p in error["loc"])
                 column = {"citation": "source"}.get(where, where)
-                problems.append(Problem(f"{column}: {error['msg']}", file=file, line=line))
+                message = _message(error, Ownership, tuple(error["loc"]))
+                problems.append(Problem(f"{column}: {message}", file=file, line=line))
             continue
         if ownership.id in seen:
             problems.append(
