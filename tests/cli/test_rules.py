@@ -78,7 +78,7 @@ def test_check_json(rules: Path) -> None:
     result = json.loads(out)
     assert result["ok"] is True
     assert result["fingerprint"] == load_rules("rules").fingerprint
-    assert len(result["warnings"]) == 5
+    assert len(result["warnings"]) == 7
     assert all(w["accepted"] for w in result["warnings"])
 
 
