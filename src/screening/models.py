@@ -183,7 +183,9 @@ def _shares_within_whole(owners: tuple[Owner, ...]) -> tuple[Owner, ...]:
 
 class Owner(_Frozen):
     """Who holds a share of a party (or of another owner): for the reach of US sanctions
-    programmes to companies owned or controlled by US persons (31 CFR 560.215, 515.329)."""
+    programmes to companies owned or controlled by US persons (31 CFR 560.215, 515.329), and
+    for the ownership rules (OFAC's 50 percent rule, BIS's Affiliates Rule), which screen each
+    owner's name against the lists."""
 
     name: Name
     country: Country
@@ -210,7 +212,8 @@ class Party(_Frozen):
     owners: Annotated[tuple[Owner, ...], AfterValidator(_shares_within_whole)] | None = None
     """Who owns the party, with shares in percent; ``[]``: known to have no owners that
     matter; absent: unknown. US persons' shares, multiplied down the chain, decide whether the
-    party is owned or controlled by US persons."""
+    party is owned or controlled by US persons; listed owners' shares, whether it is treated as
+    listed (the ownership rules)."""
 
     dob: Annotated[dt.date | int, BeforeValidator(_dob)] | None = None
     """Date of birth of a person: a date (``1962-05-12``) or a year (``1962``). Compared with the

@@ -430,6 +430,26 @@ BROKEN = {
         _write("zz-extra.yaml", "rules:\n  id: x\n"),
         "rules/zz-extra.yaml:1: rules: 'rules' must be a list",
     ),
+    # --- ownership (issue 16) ---
+    "ownership share over 100": Broken(
+        _write(
+            "ownership.yaml",
+            "rules:\n  - id: own-x\n    kind: ownership\n    owned: A Co.\n    owner: B Co.\n"
+            "    share: 120\n    citation: registry\n",
+        ),
+        "rules/ownership.yaml:{ownership.yaml|share: 120}: rule 'own-x' → share: must be less "
+        "than or equal to 100 (got 120)",
+    ),
+    "ownership rule without lists": Broken(
+        _sub(
+            "ownership-rules.yaml",
+            "    lists: [SDN, Specially Designated Nationals and Blocked Persons]\n"
+            "    items: all\n    from: 2014-08-13\n",
+            "    lists: []\n    items: all\n    from: 2014-08-13\n",
+        ),
+        "rules/ownership-rules.yaml:{ownership-rules.yaml|lists: []}: rule 'ofac-50-percent' → "
+        "lists: must not be empty",
+    ),
 }
 
 

@@ -481,6 +481,8 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "missing_party": (),
         "end_use": (),
         "us_person_reach": (),
+        "ownership": (),
+        "ownership_rule": (),
         "address_place": (),
         "listed_text": (),
         "hts_list": (),

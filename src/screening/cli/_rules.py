@@ -6,7 +6,10 @@ into exit 3, each with its located message.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import Any, TextIO
 
 import click
 
+from .._io.durable import atomic_write
 from ..authoring import (
     CODES,
     TESTS_DIR,
@@ -27,7 +31,15 @@ from ..authoring import (
 )
 from ..changes import Impact, RuleDiff, diff_rules, impact, read_history
 from ..errors import Problem, RuleError
-from ..rules import RuleSet, bundled_rules_dir, load_rules
+from ..rules import (
+    RuleCoverage,
+    RuleSet,
+    bundled_rules_dir,
+    load_rules,
+    ownership_from_csv,
+    ownership_yaml,
+    rules_coverage,
+)
 from ._options import PATH, json_option, lists_option
 from ._output import stdout
 
@@ -363,4 +375,144 @@ def _impact_text(impacts: list[Impact], total: int, against: Path | None) -> str
         f"outcome changed: {outcome}; fired rules changed (same outcome): "
         f"{len(impacts) - outcome}; unchanged: {total - len(impacts)}"
     )
+    return "\n".join(lines) + "\n"
+
+
+@rules.group(short_help="the ownership file: import it from CSV")
+def ownership() -> None:
+    """The ownership file (who owns whom, read by the ownership rules): import it from a CSV
+    the compliance team keeps. See rules/README.md, "The ownership file".
+
+    \b
+    Example:
+      screening rules ownership import ownership.csv --rules rules/
+    """
+
+
+_OWNERSHIP_ABOUT = (
+    "The ownership file, imported from {csv} (sha256 {digest}) by `screening rules ownership "
+    "import`: edit the CSV and import it again rather than editing this file. Each line says "
+    "that `owner` holds `share` percent of `owned` over its window, citing where that was read; "
+    "the ownership rules (ownership-rules.yaml) screen the owners against the lists."
+)
+
+
+@ownership.command(name="import", short_help="write the ownership file from a CSV")
+@click.argument("csv_file", type=PATH, metavar="FILE.csv")
+@click.option(
+    "--rules", "directory", type=PATH, metavar="DIR", help="rules directory (default: rules)"
+)
+@click.option(
+    "--output", "-o", type=PATH, metavar="FILE", help="write here (default: DIR/ownership.yaml)"
+)
+def import_ownership(csv_file: Path, directory: Path | None, output: Path | None) -> int:
+    """Read FILE.csv (columns owner, owned, share, source, and optionally from, to,
+    owner_country, note) and replace the ownership file with its rows, as `ownership` rules.
+    Every bad row is refused with its line (exit 4) and nothing is written; the new rules
+    directory is loaded before the file is replaced, so a row that breaks it (a duplicate id)
+    is refused too. The CSV is the team's source of truth: import it again after each edit.
+
+    \b
+    Example:
+      screening rules ownership import ownership.csv --rules rules/
+    """
+    out = stdout()
+    rules_dir = directory if directory is not None else Path("rules")
+    target = output if output is not None else rules_dir / "ownership.yaml"
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        raise RuleError([Problem(f"cannot read: {exc.strerror}", file=str(csv_file))]) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleError([Problem("not UTF-8 text", file=str(csv_file))]) from exc
+    lines = ownership_from_csv(text, file=str(csv_file))
+    about = _OWNERSHIP_ABOUT.format(csv=csv_file.name, digest=hashlib.sha256(data).hexdigest())
+    yaml_text = ownership_yaml(lines, about=about)
+    if target.resolve().parent == rules_dir.resolve():
+        _check_with(rules_dir, target.name, yaml_text)
+    atomic_write(target, yaml_text.encode("utf-8"))
+    out.write(f"ok: {len(lines)} ownership lines from {csv_file} written to {target}\n")
+    return 0
+
+
+def _check_with(rules_dir: Path, name: str, yaml_text: str) -> None:
+    """Load ``rules_dir`` with ``name`` replaced by ``yaml_text`` (in a temporary copy), so an
+    import that would break the rule set is refused before anything is written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "rules"
+        shutil.copytree(rules_dir, copy)
+        (copy / name).write_text(yaml_text, encoding="utf-8")
+        load_rules(copy)
+
+
+@rules.command(short_help="what the rule set covers and does not: programmes, countries, dates")
+@click.argument("directory", required=False, type=PATH, metavar="[DIR]")
+@json_option("print the coverage as one JSON object")
+@lists_option("also load an official list file or directory with the rules (repeatable)")
+def coverage(directory: Path | None, as_json: bool, lists: tuple[Path, ...]) -> int:
+    """Print what the rule set in DIR (default: the bundled rules) covers: its period, each
+    programme (embargoes, US-person reach, ownership rules) with its countries, window and
+    whether it can block, the lists names are screened against, and what it does not cover,
+    so you know what a "clear" from it means. Exit 0.
+
+    \b
+    Example:
+      screening rules coverage rules/ --json
+    """
+    path, _ = _dir(directory)
+    found = rules_coverage(load_rules(path, lists=list(lists)))
+    out = stdout()
+    if as_json:
+        out.write(json.dumps(found.model_dump(mode="json"), ensure_ascii=False) + "\n")
+        return 0
+    out.write(coverage_text(found))
+    return 0
+
+
+def coverage_text(found: RuleCoverage) -> str:
+    """The coverage as the plain text `screening rules coverage` prints."""
+    lines = [
+        f"{found.name} {found.version}: covers {found.covers_from} to "
+        f"{found.covers_to or '(no end declared)'}",
+        "",
+        "Programmes:",
+        f"  {'status':<12} {'can give':<8} {'from':<10}  {'to':<11} {'where':<16} rule",
+    ]
+    for r in found.regimes:
+        where = ",".join(r.countries) if r.region is None else f"region ({','.join(r.countries)})"
+        to = f"{r.end}{'?' if r.end_unverified else ''}" if r.end else "open"
+        lines.append(
+            f"  {r.status:<12} {r.outcome.value:<8} {r.start or 'always'!s:<10}  {to:<11} "
+            f"{(where or 'any'):<16} {r.id}: {r.title}"
+        )
+    lines += [
+        "",
+        f"Countries with a country-wide programme: {', '.join(found.countries) or 'none'}",
+        f"Regions: {'; '.join(found.regions) or 'none'}",
+        "",
+        "Lists:",
+    ]
+    for lst in found.lists:
+        if lst.source != "policy":
+            lines.append(
+                f"  {lst.list}: {lst.listings} {lst.source} listings ({lst.outcome.value})"
+            )
+    policies = [f"{lst.list} {lst.outcome.value}" for lst in found.lists if lst.source == "policy"]
+    if policies:
+        loaded = ", ".join(found.list_files) or "none loaded"
+        lines.append(
+            textwrap.fill(
+                f"list files ({loaded}), by policy: " + "; ".join(policies),
+                96,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        )
+    lines += ["", 'Not covered (what a "clear" does not vouch for):']
+    lines += [
+        textwrap.fill(s, 96, initial_indent="  - ", subsequent_indent="    ")
+        for s in found.not_covered
+    ]
     return "\n".join(lines) + "\n"

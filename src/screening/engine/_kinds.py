@@ -20,6 +20,7 @@ from ._end_user_control import end_user_controls
 from ._item_control import item_controls
 from ._listed_text import listed_texts
 from ._listing import listed_parties
+from ._ownership import ownership_rules
 from ._red_flags import destination_mismatch, end_use, missing_party, transshipment
 from ._us_person import us_person_reach
 
@@ -32,6 +33,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "country_licence": country_licences,
         "end_user_control": end_user_controls,
         "listing": listed_parties,
+        "ownership_rule": ownership_rules,
         "item_control": item_controls,
         "transshipment": transshipment,
         "destination_mismatch": destination_mismatch,
@@ -50,6 +52,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "entity": None,  # the names that listings are matched by
         "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
         "hts_list": None,  # EAR99 items by HTS code, for country licences (_country_licence.py)
+        "ownership": None,  # who owns whom (the ownership file): ownership rules (_ownership.py)
         "list_policy": None,  # applied at load: turns list entries into entities and listings
     }
 )

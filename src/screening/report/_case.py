@@ -20,7 +20,7 @@ from .._io.documents import read_document
 from .._version import __version__
 from ..authoring import Replay
 from ..errors import ScenarioError
-from ..rules import RuleSet
+from ..rules import RuleCoverage, RuleSet, rules_coverage
 from ._timeline import Event, Timeline, case_timeline
 
 __all__ = [
@@ -148,6 +148,8 @@ class CaseReport:
     snippets: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     """Each fired rule's fields as YAML, for rules whose text could not be quoted."""
+    coverage: RuleCoverage | None = None
+    """What the rule set covers and does not: what a "clear" in this report means."""
     library_version: str = __version__
 
 
@@ -193,6 +195,7 @@ def build_case(
         timeline=timeline,
         snippets={k: v for k, v in snippets.items() if k in fired},
         fields=fields,
+        coverage=rules_coverage(rules),
     )
 
 

@@ -3,8 +3,10 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
+from ._coverage import CoveredList, CoveredRegime, RuleCoverage, rules_coverage
 from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
+from ._ownership_csv import OWNERSHIP_COLUMNS, ownership_from_csv, ownership_yaml
 from ._requirement import LicenceRequirement, read_requirement
 from ._ruleset import Membership, RuleSet, SearchMatch
 from ._schema import (
@@ -39,6 +41,8 @@ from ._schema import (
     ListPolicy,
     MissingParty,
     NoDeMinimis,
+    Ownership,
+    OwnershipRule,
     Rule,
     RuleFile,
     Text,
@@ -49,12 +53,15 @@ from ._schema import (
 __all__ = [
     "KINDS",
     "MODELS",
+    "OWNERSHIP_COLUMNS",
     "AddressPlace",
     "BaseRule",
     "Category",
     "ContentThreshold",
     "CountryGroup",
     "CountryLicence",
+    "CoveredList",
+    "CoveredRegime",
     "Dated",
     "Day",
     "DeMinimis",
@@ -80,7 +87,10 @@ __all__ = [
     "Membership",
     "MissingParty",
     "NoDeMinimis",
+    "Ownership",
+    "OwnershipRule",
     "Rule",
+    "RuleCoverage",
     "RuleFile",
     "RuleSet",
     "SearchMatch",
@@ -91,6 +101,9 @@ __all__ = [
     "fingerprint_of",
     "load_rules",
     "located_problems",
+    "ownership_from_csv",
+    "ownership_yaml",
     "read_requirement",
+    "rules_coverage",
     "suggest",
 ]

@@ -66,6 +66,8 @@ __all__ = [
     "Member",
     "MissingParty",
     "NoDeMinimis",
+    "Ownership",
+    "OwnershipRule",
     "PlaceNames",
     "Region",
     "Rule",
@@ -614,6 +616,41 @@ class UsPersonReach(BaseRule):
         return self
 
 
+class Ownership(BaseRule):
+    """One line of the ownership file a compliance team keeps (``rules/ownership.yaml``, or
+    imported from CSV): ``owner`` holds ``share`` percent of ``owned`` over the rule's window.
+    Read by the ``ownership_rule`` kind: the owned party's owners are screened against the
+    lists. ``citation`` is where the team read it (registry extract, filing, ...)."""
+
+    kind: Literal["ownership"]
+    owned: Text
+    """The owned company, as the transactions name it (matched ignoring case and accents)."""
+    owner: Text
+    """Who holds the share; screened against the lists like a party."""
+    owner_country: Country | None = None
+    share: Annotated[Decimal, Field(gt=0, le=100)]
+    """Percent of the equity (by vote or value) the owner holds."""
+
+
+class OwnershipRule(BaseRule):
+    """An ownership rule: a party owned ``percent`` or more, directly or indirectly (through
+    entities themselves owned that much), by parties on ``lists`` is treated as listed (OFAC's
+    50 percent rule, BIS's Affiliates Rule). Any smaller listed share gives a review."""
+
+    kind: Literal["ownership_rule"]
+    lists: Annotated[tuple[Text, ...], Field(min_length=1)]
+    """The lists whose entries count as owners, by code (``SDN``, ``EL``) or by the name a
+    listing gives (``Entity List``); matched ignoring case."""
+    percent: Annotated[Decimal, Field(gt=0, le=100)] = Decimal(50)
+    aggregate: Flag = True
+    """Whether listed owners' shares add up (OFAC since Aug. 13, 2014); false: one listed owner
+    must hold ``percent`` on its own (and an aggregate of several gives a review)."""
+    outcome: Outcome = Outcome.BLOCK
+    roles: Annotated[tuple[Role, ...], Field(min_length=1)] = tuple(Role)
+    """Roles in which an owned party gives ``outcome``; in any other role, a review."""
+    items: ItemScope = ItemScope.SUBJECT_TO_EAR
+
+
 class Transshipment(BaseRule):
     """Red flag: goods for an embargoed destination routed or consigned via a transshipment hub."""
 
@@ -699,6 +736,8 @@ Rule = Annotated[
     | MissingParty
     | EndUse
     | UsPersonReach
+    | Ownership
+    | OwnershipRule
     | AddressPlace
     | ListedText
     | HtsList
