@@ -32,7 +32,7 @@ import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .match import (
     MAX_FUZZY,
@@ -71,6 +71,12 @@ _SIMILAR_CACHE = 1 << 14
 
 _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
+
+_MARGIN = 1e-3
+"""How far below a cutoff a bound must be to skip a query reading (as `match._below`)."""
+
+_TEXT_CACHE = 1 << 15
+"""How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +212,7 @@ class NameIndex:
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
+        self._cached = lru_cache(maxsize=_TEXT_CACHE)(self._search_tuple)
 
     def __len__(self) -> int:
         return len(self._candidates)
@@ -271,7 +278,11 @@ class NameIndex:
             )
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
-        for q, similar, blocked in self._plan(query):
+        for q in self._readings(query):
+            similar = [self._similar(word) for word in q.words]
+            if not self._reachable(q, similar, cutoff):
+                continue
+            blocked = _bounded(self._block(q, similar))
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
                 for word, s in row:
@@ -300,6 +311,15 @@ class NameIndex:
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 
+    def search_cached(self, query: str, *, cutoff: float) -> tuple[NameMatch, ...]:
+        """`search`, memoised over the last few tens of thousands of (query, cutoff): for
+        queries that repeat from one transaction to the next, such as the word windows of
+        addresses ("hong kong", "nanshan district"). The same matches, in the same order."""
+        return self._cached(query, cutoff)
+
+    def _search_tuple(self, query: str, cutoff: float) -> tuple[NameMatch, ...]:
+        return tuple(self.search(query, cutoff=cutoff))
+
     def candidates(self, query: str) -> frozenset[int]:
         """Positions (in iteration order) of the names the blocking hands to the scorer for a
         query: for tests and benchmarks of the blocking."""
@@ -327,6 +347,42 @@ class NameIndex:
             similar = [self._similar(word) for word in q.words]
             plan.append((q, similar, _bounded(self._block(q, similar))))
         return plan
+
+    def _reachable(
+        self, q: Prepared, similar: list[tuple[tuple[str, float], ...]], cutoff: float
+    ) -> bool:
+        """Whether any listed name could score ``cutoff`` against this reading, by a bound
+        that needs no candidate: a query word alike to no listed word, equal to no listed
+        pair of words joined, and not joined with a neighbour into a listed word, aligns with
+        nothing, so its weight ``U`` stays unaligned against every name. Each aligned option
+        counts at most twice its query words' weight, so a score is at most
+        ``2 (W - U) / (2 (W - U) + U)`` (``W`` the query's weight): the bound of `match._below`
+        taken over all names at once. Free text is mostly such words (numbers, street names)."""
+        free = [bool(row) for row in similar]
+        if all(free):
+            return True
+        words, joined = self._forms
+        for i, (word, written) in enumerate(zip(q.words, q.written, strict=True)):
+            if not free[i] and (word in joined or written in joined):
+                free[i] = True
+        for i, (pair, written) in enumerate(zip(q.joined, q.written_joined, strict=True)):
+            if pair in words or written in words:
+                free[i] = free[i + 1] = True
+        total = sum(q.weights)
+        unaligned = sum(w for w, f in zip(q.weights, free, strict=True) if not f)
+        most = 2 * (total - unaligned)
+        return most > 0 and most / (most + unaligned) >= cutoff - _MARGIN
+
+    @cached_property
+    def _forms(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every word of every listed name (canonical and as written), and every pair of
+        neighbouring words joined: what a query word or pair could align with exactly."""
+        words: set[str] = set()
+        joined: set[str] = set()
+        for name in self._names:
+            words.update(name.words, name.written)
+            joined.update(name.joined, name.written_joined)
+        return frozenset(words), frozenset(joined)
 
     def _readings(self, query: str) -> list[Prepared]:
         return [
