@@ -436,11 +436,23 @@ class Store:
 
     # --- integrity --------------------------------------------------------------------------
 
-    def verify(self) -> list[str]:
-        """Check the event chain; one sentence per event edited, deleted or reordered."""
+    def head(self) -> tuple[str, int]:
+        """The hash of the newest event and how many events the history holds (the genesis
+        hash and 0 when empty): publish it, and `verify` with ``head=`` later fails if that
+        event, or any before it, was cut off or edited. The chain alone cannot tell that the
+        newest events were deleted; an anchor kept outside the store can."""
+        last = self.db.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        return (str(last[0][1]), int(last[0][0])) if last else (_GENESIS, 0)
+
+    def verify(self, *, head: str | None = None) -> list[str]:
+        """Check the event chain; one sentence per event edited, deleted or reordered. With
+        ``head`` (a hash `head` printed earlier), also that the event it names is still in the
+        chain, intact: events appended since are fine, events cut from the end are not."""
         problems = []
         prev = _GENESIS
         expected = 1
+        anchor = None if head is None else head.strip().lower()
+        anchored = anchor is None or anchor == _GENESIS
         for row in self.db.query(_EVENTS + " ORDER BY seq"):
             seq, at, kind, subject, body, stored_prev, stored = row
             if seq != expected:
@@ -457,6 +469,12 @@ class Store:
             if _event_hash(seq, at, kind, subject, body, stored_prev) != stored:
                 problems.append(f"event {seq} ({kind} {subject}) was edited: its hash differs")
             prev, expected = stored, seq + 1
+            anchored = anchored or stored == anchor
+        if not anchored:
+            problems.append(
+                f"the published head {head} is not in the history: events were cut from its "
+                "end or the newest ones edited"
+            )
         return problems
 
     # --- internals ---------------------------------------------------------------------------
