@@ -123,6 +123,14 @@ class Store:
         self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
         self._watched: set[str] = set()
         """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+        self._read: dict[tuple[tuple[str, ...], str], tuple[list[Disposition], list[Any]]] = {}
+        """What `dispositions_for` read, by party names and transaction id: kept while the
+        database's version token (`Database.version`) stays the same, so screening the same
+        counterparties again costs one version check instead of a query."""
+        self._read_version: object | None = None
+        self._settled: dict[str, tuple[Any, ...]] = {}
+        """By case id: the transaction, decision, rule set and case row of a screening that
+        found its case already up to date; the same again needs no case hits worked out."""
 
     def _entry(self, rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
         key = (rules.fingerprint, hit.rule_id)
@@ -154,14 +162,27 @@ class Store:
         # a good part of the store's cost per transaction): the dispositions, and the case
         # `screened` will compare with, kept for it.
         cid = case_id_of(transaction.id)
-        rows = self.db.query(
-            "SELECT 'd', body, NULL, NULL FROM dispositions"
-            f" WHERE party_name IN ({marks}) OR transaction_id = ?"
-            " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
-            (*names, transaction.id, cid),
-        )
-        self._case_row = (cid, [r[1:] for r in rows if r[0] == "c"])
-        return [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
+        version = self.db.version()
+        if version is None or version != self._read_version:
+            self._read.clear()
+            self._read_version = version
+        key = (tuple(names), transaction.id)
+        kept = self._read.get(key)
+        if kept is None:
+            rows = self.db.query(
+                "SELECT 'd', body, NULL, NULL FROM dispositions"
+                f" WHERE party_name IN ({marks}) OR transaction_id = ?"
+                " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
+                (*names, transaction.id, cid),
+            )
+            found = [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
+            kept = (found, [r[1:] for r in rows if r[0] == "c"])
+            if version is not None:
+                if len(self._read) >= _READ_KEPT:
+                    self._read.clear()
+                self._read[key] = kept
+        self._case_row = (cid, kept[1])
+        return list(kept[0])
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
         """Watch the transaction's parties; open or update its case when the outcome is
@@ -184,10 +205,16 @@ class Store:
         review = decision.outcome is Outcome.REVIEW
         if not review and all_watched and (not row or row[0][2] == "closed"):
             return  # nothing to write: the common case stays a read
+        settled = (transaction, decision, rules.fingerprint, tuple(row[0]) if row else None)
+        if all_watched and row and self._settled.get(cid) == settled:
+            return  # the same screening as last time, and the case still as it left it
         hits = _case_hits(transaction, decision, rules, self._entry)
         hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
         status = _status(decision.outcome, hits)
         if all_watched and row and row[0] == (hits_json, decision.outcome.value, status):
+            if len(self._settled) >= _READ_KEPT:
+                self._settled.clear()
+            self._settled[cid] = settled
             return  # the case already says this: screening again changes nothing
         with self.db.write():
             for party, key in zip(transaction.parties, keys, strict=True):
@@ -431,8 +458,13 @@ class Store:
 
     def watched(self) -> list[Party]:
         """Every watched counterparty."""
+        return [Party(role=r, name=n, country=c) for n, c, r in self.watched_rows()]
+
+    def watched_rows(self) -> list[tuple[str, str, str]]:
+        """Every watched counterparty as its name, country and role, unvalidated: what a
+        re-screening reads to pick the few near a changed entry before validating them."""
         rows = self.db.query("SELECT name, country, role FROM watched ORDER BY key")
-        return [Party(role=r, name=n, country=c) for n, c, r in rows]
+        return [(str(n), str(c), str(r)) for n, c, r in rows]
 
     # --- integrity --------------------------------------------------------------------------
 
@@ -530,6 +562,9 @@ class Store:
             hash=digest,
         )
 
+
+_READ_KEPT = 10_000
+"""Transactions whose store reads `Store.dispositions_for` keeps at most (a few MB)."""
 
 _EVENTS = "SELECT seq, at, kind, subject, body, prev, hash FROM events"
 
