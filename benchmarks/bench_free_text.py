@@ -9,6 +9,12 @@ Each ZTE scenario's transaction is screened twice per pass, in the same run:
 Target (issue 13 follow-up): "free text" costs at most ~1.5x "plain" per transaction. Times
 are CPU seconds of this process, interleaved rounds, median and best of each reported.
 
+Measured 2026-11-25, load average ~6 (shared machine), --repeat 2 --rounds 7, CPU time:
+before the perf branch 0.733 -> 9.152 ms/tx (12.4x); after 0.868 -> 2.480 ms/tx (3.0x). With
+the same seven addresses on every transaction (windows repeat, the memo answers) about 1.6x.
+The target is NOT met for addresses whose numbers differ: each window holding a new number
+is still normalised and bounded (~30-40 us), though no longer searched.
+
 Run: python benchmarks/bench_free_text.py [--repeat N] [--rounds N]  (needs ../shared/data)
 """
 
