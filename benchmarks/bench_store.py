@@ -13,6 +13,14 @@ when interleaved with evaluation); watch rescreen of 100,000 names after a 1% CS
 24.4 s re-screening + 11.7 s loading both list versions = 36.1 s (target 30 s, not met
 under that load; 28 s single-process at load ~2 before the search was spread over CPUs).
 
+Measured again 2026-11-25 (load average 7-9, other engineers' test suites), the code before
+and after the perf branch in the same session: screening with/without store 1.250 -> 1.112
+(CPU, best of 15 interleaved rounds; the rest is one SQLite ``PRAGMA data_version`` per
+transaction, the price of never applying a stale disposition). Three more pairs at load ~4:
+before 1.19, 1.19, 1.22; after 1.16, 1.11, 1.14 (store cost ~95 -> ~50 us/tx): the 10% target
+is approached, not reliably met. Watch rescreen 35.7 s -> 11.4 s
+re-screening, 49.5 s -> 25.2 s with loading both list versions (13.8 s, unchanged).
+
 Run: python benchmarks/bench_store.py [--dispositions N] [--watched N] [--repeat N]
 """
 

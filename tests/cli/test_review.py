@@ -114,6 +114,27 @@ def test_tampered_history_fails_audit(setup: tuple[str, Path]) -> None:
     assert "event 1" in out
 
 
+def test_store_head_anchors_audit_verify(setup: tuple[str, Path]) -> None:
+    import sqlite3
+
+    url, path = setup
+    cli("screen", path, "--store", url)
+    code, out = cli("store", "head", "--store", url)
+    assert code == 0
+    head, count = out.split()[:2]
+    assert len(head) == 64
+    assert int(count) >= 1
+    assert cli("audit", "verify", "--store", url, "--head", head)[0] == 0
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    db.execute("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)")
+    db.commit()
+    db.close()
+    assert cli("audit", "verify", "--store", url)[0] == 0  # the chain cannot tell
+    code, out = cli("audit", "verify", "--store", url, "--head", head)
+    assert code == 1
+    assert "cut from its end" in out
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_batch_opens_one_case_per_transaction(tmp_path: Path, workers: str) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"

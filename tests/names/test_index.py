@@ -206,6 +206,35 @@ def test_search_scores_every_name_as_the_exhaustive_scan_does(
         _same_as_the_scan(index, query, cutoff)
 
 
+_text_words = st.one_of(
+    _names,
+    st.integers(0, 99999).map(str),
+    st.sampled_from(["room", "12/f", "road", "no.", "c/o", "unit", "tower", "street", "5bs"]),
+)
+
+
+@SETTINGS
+@given(
+    st.lists(_names, min_size=1, max_size=15),
+    st.lists(st.lists(_text_words, min_size=1, max_size=6), min_size=1, max_size=5),
+    st.sampled_from([0.5, 0.82, 0.92]),
+)
+def test_search_of_free_text_windows_is_the_scan_and_its_memo_the_search(
+    listed: list[str], windows: list[list[str]], cutoff: float
+) -> None:
+    """Word windows of an address mix listed words with numbers and street words, which the
+    index skips without scoring (a bound on the weight nothing can align): never a match lost,
+    and `search_cached` answers exactly what `search` does, the second time too."""
+    index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
+    for words in [*windows, [listed[0], "1203"], ["room", "5", *listed[-1:]]]:
+        query = " ".join(words)
+        _same_as_the_scan(index, query, cutoff)
+        for _ in range(2):
+            assert index.search_cached(query, cutoff=cutoff) == tuple(
+                index.search(query, cutoff=cutoff)
+            ), query
+
+
 # --- blocking completeness: the real list ---------------------------------------------------------
 
 

@@ -234,6 +234,32 @@ def test_history_is_hash_chained_and_tampering_is_named(store_url: str, bundled:
         assert any("event 3" in p and "reordered" in p for p in problems)
 
 
+def test_newest_events_cut_off_are_caught_by_the_published_head(
+    store_url: str, bundled: RuleSet
+) -> None:
+    """The chain alone cannot see its newest events deleted (what is left is a valid chain);
+    the head published before can, and events appended after it stay fine."""
+    with open_store(store_url) as store:
+        assert store.head() == ("0" * 64, 0)
+        assert store.verify(head="0" * 64) == []
+        screen(tx(), rules=bundled, store=store)
+        case = store.list_cases()[0]
+        hit = next(h for h in case.hits if h.kind == "listing")
+        store.decide(case.id, hit.hit_id, decision="false_positive", reason="x", reviewer="a")
+        head, count = store.head()
+        assert count == 2
+        assert head == store.history()[-1].hash
+        screen(
+            tx(tx_id="t3", name="ZTE Kangxun Telecom Ltd", country="HK"), rules=bundled, store=store
+        )
+        assert store.verify(head=head.upper()) == []  # grown since: still anchored
+        store.db.query("DELETE FROM events WHERE seq >= 2")
+        assert store.verify() == []  # a shorter chain is still a chain
+        [problem] = store.verify(head=head)
+        assert head in problem
+        assert "cut" in problem
+
+
 def test_newer_schema_is_refused_and_upgrade_is_idempotent(store_url: str) -> None:
     assert upgrade_store(store_url) == (0, 1)
     assert upgrade_store(store_url) == (1, 1)

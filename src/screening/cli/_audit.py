@@ -41,8 +41,9 @@ def audit() -> None:
     "--head",
     "head",
     metavar="HASH",
-    help="the log's head hash as published (screening audit head): an edit to the last record, "
-    "or records cut from the end, then fail the check too",
+    help="the head hash as published (screening audit head, or screening store head for "
+    "--store without LOG): an edit to the last record, or records cut from the end, then fail "
+    "the check too",
 )
 def verify(
     log: Path | None, rules: Path | None, as_json: bool, store: str | None, head: str | None
@@ -53,14 +54,16 @@ def verify(
     decision), code change (other library version, other decision), record altered (a field
     that does not match) or chain broken (a record deleted, inserted, duplicated or reordered:
     each record carries the hash of the line before it). The log's head hash is printed last
-    (to standard error with --json); with --head it must match. Exit code 0 when every record
+    (to standard error with --json); with --head it must match. With --store and no LOG,
+    --head is a store head (screening store head): that event must still be in the history.
+    Exit code 0 when every record
     reproduces (and the head matches), 1 otherwise, 3 if LOG is unreadable.
 
     \b
     Examples:
       screening audit verify decisions.jsonl
       screening audit verify decisions.jsonl --rules rules-2027/
-      screening audit verify --store sqlite:///screening.db
+      screening audit verify --store sqlite:///screening.db --head HASH
     """
     if log is None and store is None:
         raise click.UsageError("give a LOG, --store URL, or both")
@@ -70,7 +73,7 @@ def verify(
         from ..store import open_store
 
         with open_store(store, create=False) as opened:
-            problems = opened.verify()
+            problems = opened.verify(head=head if log is None else None)
         for problem in problems:
             out.write(
                 canonical_json({"store": store, "problem": problem}) + "\n"

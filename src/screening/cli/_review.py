@@ -232,6 +232,26 @@ def upgrade(store: str) -> int:
     return 0
 
 
+@store.command("head", short_help="print the hash of the store history's newest event")
+@store_option(required=True)
+def head(store: str) -> int:
+    """Print the hash of the newest event of the store's history and the number of events.
+    Each event carries the hash of the one before it, so the head pins the history up to it:
+    publish it (a ticket, a signed note) and `screening audit verify --store URL --head HASH`
+    later fails if that event or any before it was deleted or edited, the newest included.
+
+    \b
+    Example:
+      screening store head --store sqlite:///screening.db
+    """
+    from ..store import open_store
+
+    with open_store(store, create=False) as opened:
+        digest, count = opened.head()
+    stdout().write(f"{digest}  {count} events  store\n")
+    return 0
+
+
 @click.group("watch", short_help="watched counterparties")
 def watch() -> None:
     """Counterparties re-screened when the lists change (every screened party is watched).

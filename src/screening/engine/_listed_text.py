@@ -118,7 +118,7 @@ def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | 
     words = fold_text(text).split()
     best: dict[str, tuple[float, str, str]] = {}  # entity id -> (score, window, listed name)
     for window in _windows(words[:MAX_WORDS]):
-        for match in rules.names.search(window, cutoff=rules.matching.match):
+        for match in rules.names.search_cached(window, cutoff=rules.matching.match):
             entity = rules.entities[match.key]
             if not _distinctive(match.name, entity.name):
                 continue

@@ -74,6 +74,9 @@ _SIMILAR_CACHE = 1 << 14
 _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
 
+_TEXT_CACHE = 1 << 15
+"""How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
+
 
 @dataclass(frozen=True, slots=True)
 class NameCandidate:
@@ -227,6 +230,7 @@ class NameIndex:
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
+        self._cached = lru_cache(maxsize=_TEXT_CACHE)(self._search_tuple)
 
     def _consonant_table(self) -> dict[str, tuple[str, ...]]:
         """Consonant key -> the indexed words with it (see `consonant_key`): built on the first
@@ -349,6 +353,15 @@ class NameIndex:
                 detail = _detail(q, self._names[nid], self.weights)
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
+
+    def search_cached(self, query: str, *, cutoff: float) -> tuple[NameMatch, ...]:
+        """`search`, memoised over the last few tens of thousands of (query, cutoff): for
+        queries that repeat from one transaction to the next, such as the word windows of
+        addresses ("hong kong", "nanshan district"). The same matches, in the same order."""
+        return self._cached(query, cutoff)
+
+    def _search_tuple(self, query: str, cutoff: float) -> tuple[NameMatch, ...]:
+        return tuple(self.search(query, cutoff=cutoff))
 
     def candidates(self, query: str) -> frozenset[int]:
         """Positions (in iteration order) of the names the blocking hands to the scorer for a

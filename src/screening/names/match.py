@@ -186,6 +186,7 @@ class Weights:
 
     __slots__ = (
         "_df",
+        "_digit_weak",
         "_known",
         "_legal",
         "_log_n",
@@ -220,6 +221,8 @@ class Weights:
                     near.setdefault(variant, []).append(word)
         self._near = {k: tuple(v) for k, v in near.items()}
         self._weak_known = weak
+        self._digit_weak = any(ch.isdigit() for ws in self._near.values() for w in ws for ch in w)
+        """Whether a weak word has a digit: else a word with one is near none (`_one_edit`)."""
         # Words not seen on the list come from queries, and queries repeat words: a bounded
         # memo of a pure function of these (immutable) weights.
         self._unseen = lru_cache(maxsize=_UNSEEN_CACHE)(self._weigh_unseen)
@@ -235,6 +238,8 @@ class Weights:
         base = self._base(word)
         if base <= WEAK or len(word) < MIN_FUZZY:
             return base
+        if not self._digit_weak and not word.isalpha() and any(ch.isdigit() for ch in word):
+            return base  # "1203", "12/f": one typing error never changes the digits
         long = len(word) >= NEAR_WEAK
         near = [
             self._weak_known[w]

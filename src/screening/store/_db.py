@@ -35,6 +35,12 @@ class Database:
         """Whether the database holds a table of that name."""
         raise NotImplementedError
 
+    def version(self) -> object | None:
+        """A cheap token that changes whenever the database may have changed since the last
+        call (a commit by any connection, this one's included), or None when the engine has
+        none: then nothing read may be kept."""
+        return None
+
     def write(self) -> Any:
         """A context manager: one write transaction, exclusive among writers, all or nothing."""
         raise NotImplementedError
@@ -60,10 +66,22 @@ class _Sqlite(Database):
             self._conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
             raise StoreError(f"{url}: cannot open the store ({exc})") from None
+        self._changes = 0
+        """Statements other than reads run on this connection (data_version ignores them)."""
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        if sql[:6].upper() != "SELECT":
+            self._changes += 1
         try:
             return list(self._conn.execute(sql, tuple(params)).fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.url}: {exc}") from exc
+
+    def version(self) -> object | None:
+        # data_version changes when another connection commits; this one's own statements
+        # are counted in _changes.
+        try:
+            return (self._conn.execute("PRAGMA data_version").fetchone()[0], self._changes)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.url}: {exc}") from exc
 
@@ -73,6 +91,7 @@ class _Sqlite(Database):
 
     @contextmanager
     def write(self) -> Iterator[Database]:
+        self._changes += 1
         try:
             self._conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: writers queue
         except sqlite3.Error as exc:
@@ -82,6 +101,8 @@ class _Sqlite(Database):
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
+        finally:
+            self._changes += 1
         self._conn.execute("COMMIT")
 
     def close(self) -> None:

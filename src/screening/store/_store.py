@@ -123,6 +123,14 @@ class Store:
         self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
         self._watched: set[str] = set()
         """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+        self._read: dict[tuple[tuple[str, ...], str], tuple[list[Disposition], list[Any]]] = {}
+        """What `dispositions_for` read, by party names and transaction id: kept while the
+        database's version token (`Database.version`) stays the same, so screening the same
+        counterparties again costs one version check instead of a query."""
+        self._read_version: object | None = None
+        self._settled: dict[str, tuple[Any, ...]] = {}
+        """By case id: the transaction, decision, rule set and case row of a screening that
+        found its case already up to date; the same again needs no case hits worked out."""
 
     def _entry(self, rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
         key = (rules.fingerprint, hit.rule_id)
@@ -154,14 +162,27 @@ class Store:
         # a good part of the store's cost per transaction): the dispositions, and the case
         # `screened` will compare with, kept for it.
         cid = case_id_of(transaction.id)
-        rows = self.db.query(
-            "SELECT 'd', body, NULL, NULL FROM dispositions"
-            f" WHERE party_name IN ({marks}) OR transaction_id = ?"
-            " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
-            (*names, transaction.id, cid),
-        )
-        self._case_row = (cid, [r[1:] for r in rows if r[0] == "c"])
-        return [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
+        version = self.db.version()
+        if version is None or version != self._read_version:
+            self._read.clear()
+            self._read_version = version
+        key = (tuple(names), transaction.id)
+        kept = self._read.get(key)
+        if kept is None:
+            rows = self.db.query(
+                "SELECT 'd', body, NULL, NULL FROM dispositions"
+                f" WHERE party_name IN ({marks}) OR transaction_id = ?"
+                " UNION ALL SELECT 'c', hits, outcome, status FROM cases WHERE id = ?",
+                (*names, transaction.id, cid),
+            )
+            found = [Disposition.model_validate_json(r[1]) for r in rows if r[0] == "d"]
+            kept = (found, [r[1:] for r in rows if r[0] == "c"])
+            if version is not None:
+                if len(self._read) >= _READ_KEPT:
+                    self._read.clear()
+                self._read[key] = kept
+        self._case_row = (cid, kept[1])
+        return list(kept[0])
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
         """Watch the transaction's parties; open or update its case when the outcome is
@@ -184,10 +205,16 @@ class Store:
         review = decision.outcome is Outcome.REVIEW
         if not review and all_watched and (not row or row[0][2] == "closed"):
             return  # nothing to write: the common case stays a read
+        settled = (transaction, decision, rules.fingerprint, tuple(row[0]) if row else None)
+        if all_watched and row and self._settled.get(cid) == settled:
+            return  # the same screening as last time, and the case still as it left it
         hits = _case_hits(transaction, decision, rules, self._entry)
         hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
         status = _status(decision.outcome, hits)
         if all_watched and row and row[0] == (hits_json, decision.outcome.value, status):
+            if len(self._settled) >= _READ_KEPT:
+                self._settled.clear()
+            self._settled[cid] = settled
             return  # the case already says this: screening again changes nothing
         with self.db.write():
             for party, key in zip(transaction.parties, keys, strict=True):
@@ -439,16 +466,33 @@ class Store:
 
     def watched(self) -> list[Party]:
         """Every watched counterparty."""
+        return [Party(role=r, name=n, country=c) for n, c, r in self.watched_rows()]
+
+    def watched_rows(self) -> list[tuple[str, str, str]]:
+        """Every watched counterparty as its name, country and role, unvalidated: what a
+        re-screening reads to pick the few near a changed entry before validating them."""
         rows = self.db.query("SELECT name, country, role FROM watched ORDER BY key")
-        return [Party(role=r, name=n, country=c) for n, c, r in rows]
+        return [(str(n), str(c), str(r)) for n, c, r in rows]
 
     # --- integrity --------------------------------------------------------------------------
 
-    def verify(self) -> list[str]:
-        """Check the event chain; one sentence per event edited, deleted or reordered."""
+    def head(self) -> tuple[str, int]:
+        """The hash of the newest event and how many events the history holds (the genesis
+        hash and 0 when empty): publish it, and `verify` with ``head=`` later fails if that
+        event, or any before it, was cut off or edited. The chain alone cannot tell that the
+        newest events were deleted; an anchor kept outside the store can."""
+        last = self.db.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        return (str(last[0][1]), int(last[0][0])) if last else (_GENESIS, 0)
+
+    def verify(self, *, head: str | None = None) -> list[str]:
+        """Check the event chain; one sentence per event edited, deleted or reordered. With
+        ``head`` (a hash `head` printed earlier), also that the event it names is still in the
+        chain, intact: events appended since are fine, events cut from the end are not."""
         problems = []
         prev = _GENESIS
         expected = 1
+        anchor = None if head is None else head.strip().lower()
+        anchored = anchor is None or anchor == _GENESIS
         for row in self.db.query(_EVENTS + " ORDER BY seq"):
             seq, at, kind, subject, body, stored_prev, stored = row
             if seq != expected:
@@ -465,6 +509,12 @@ class Store:
             if _event_hash(seq, at, kind, subject, body, stored_prev) != stored:
                 problems.append(f"event {seq} ({kind} {subject}) was edited: its hash differs")
             prev, expected = stored, seq + 1
+            anchored = anchored or stored == anchor
+        if not anchored:
+            problems.append(
+                f"the published head {head} is not in the history: events were cut from its "
+                "end or the newest ones edited"
+            )
         return problems
 
     # --- internals ---------------------------------------------------------------------------
@@ -520,6 +570,9 @@ class Store:
             hash=digest,
         )
 
+
+_READ_KEPT = 10_000
+"""Transactions whose store reads `Store.dispositions_for` keeps at most (a few MB)."""
 
 _EVENTS = "SELECT seq, at, kind, subject, body, prev, hash FROM events"
 

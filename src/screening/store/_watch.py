@@ -5,6 +5,7 @@ again, each against the old and the new rules, with the store's dispositions app
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import sys
@@ -55,11 +56,21 @@ def near_parties(parties: list[Party], near: NameIndex, cutoff: float) -> list[P
     """The parties with a name near a changed entry, in order. Searching 100,000 names is
     the bulk of a re-screening, so it is shared among the usable CPUs (forked processes that
     inherit the index) when there are many."""
+    found = _near_names([p.name for p in parties], near, cutoff)
+    return [p for p in parties if p.name in found]
+
+
+def _near_names(names: list[str], near: NameIndex, cutoff: float) -> set[str]:
+    """The names near a changed entry, each distinct name searched once. The cyclic garbage
+    collector is paused meanwhile: searching allocates only acyclic objects, and each of its
+    full passes would rescan the two loaded rule sets (millions of objects) for nothing."""
     global _NEAR
-    names = [p.name for p in parties]
+    names = list(dict.fromkeys(names))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = max(1, cpus or 1)
     _NEAR = (near, cutoff)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         if workers == 1 or len(names) < _PARALLEL_FROM or sys.platform != "linux":
             flags = _is_near(names)
@@ -71,7 +82,9 @@ def near_parties(parties: list[Party], near: NameIndex, cutoff: float) -> list[P
                 flags = [f for chunk in pool.map(_is_near, chunks) for f in chunk]
     finally:
         _NEAR = None
-    return [p for p, f in zip(parties, flags, strict=True) if f]
+        if enabled:
+            gc.enable()
+    return {n for n, f in zip(names, flags, strict=True) if f}
 
 
 def _listings(decision: Decision) -> dict[str, Hit]:
@@ -85,7 +98,11 @@ def rescreen_watched(
     hit, a hit gone, a disposition no longer applying because its entry changed. A changed
     counterparty whose decision is now a review gets (or updates) its case."""
     cutoff = min(new.matching.possible, old.matching.possible)
-    for party in near_parties(store.watched(), near, cutoff):
+    # Names first: only the few near a changed entry are validated into parties and screened.
+    rows = store.watched_rows()
+    found = _near_names([name for name, _, _ in rows], near, cutoff)
+    parties = [Party(role=r, name=n, country=c) for n, c, r in rows if n in found]
+    for party in parties:
         tx = watch_transaction(party, day)
         offered = tuple(store.dispositions_for(tx))
         before = apply_dispositions(evaluate(tx, old, day), tx, old, offered)
