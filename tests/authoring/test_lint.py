@@ -54,8 +54,8 @@ def test_bundled_rules_have_only_accepted_warnings() -> None:
     assert all(w.accepted for w in warnings), "\n".join(str(w) for w in warnings)
     assert sorted((w.rule_id, w.code) for w in warnings) == [
         ("de-minimis-north-korea", "unverified-text"),
-        ("eccn-5a002", "unverified-text"),
         ("itsr-foreign-made-goods-before-2012", "unverified-block"),
+        ("licence-country-chart", "reason-not-classified"),
         ("usp-cuba-owned-entities", "unverified-block"),
         ("usp-dnr-lnr", "unverified-block"),
     ]
@@ -255,10 +255,10 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an item control for a reason nothing has": (
-        lambda d: replace_once(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, CC]"),
+        lambda d: replace_once(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, FC]"),
         [
-            "rules/item-controls.yaml:{item-controls.yaml|reasons: [EI, CC]}: rule "
-            "'licence-encryption' → reasons[1]: no classification is controlled for 'CC', so "
+            "rules/item-controls.yaml:{item-controls.yaml|reasons: [EI, FC]}: rule "
+            "'licence-encryption' → reasons[1]: no classification is controlled for 'FC', so "
             "this never matches an ECCN [reason-not-classified]"
         ],
     ),

@@ -3,6 +3,7 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
+from ._chart import Cell, Determination, Licence, licence_determination
 from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
 from ._requirement import LicenceRequirement, read_requirement
@@ -13,6 +14,9 @@ from ._schema import (
     AddressPlace,
     BaseRule,
     Category,
+    ChartColumn,
+    ChartRow,
+    Classification,
     ContentThreshold,
     CountryGroup,
     Dated,
@@ -48,12 +52,17 @@ __all__ = [
     "AddressPlace",
     "BaseRule",
     "Category",
+    "Cell",
+    "ChartColumn",
+    "ChartRow",
+    "Classification",
     "ContentThreshold",
     "CountryGroup",
     "Dated",
     "Day",
     "DeMinimis",
     "DestinationMismatch",
+    "Determination",
     "DirectProduct",
     "Embargo",
     "EndUse",
@@ -62,6 +71,7 @@ __all__ = [
     "HeaderFile",
     "ItemControl",
     "ItemScope",
+    "Licence",
     "LicenceRequirement",
     "LintCode",
     "ListPolicy",
@@ -81,6 +91,7 @@ __all__ = [
     "UsPersonReach",
     "bundled_rules_dir",
     "fingerprint_of",
+    "licence_determination",
     "load_rules",
     "located_problems",
     "read_requirement",
