@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.ruleedit import replace_once
-from helpers.strategies import SETTINGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.ruleedit import replace_once
+from helpers.strategies import SETTINGS
 from screening import Outcome, RuleError, load_rules, screen
 from screening.rules import ChartRow, Licence, RuleSet, bundled_rules_dir, licence_determination
 
@@ -86,7 +86,8 @@ def test_spot_check(
     eccn: str, country: str, day: dt.date, column: str, marked: bool, source: str
 ) -> None:
     found = licence_determination(RULES, eccn, country, day)
-    assert found.classification is not None and column in found.classification.columns
+    assert found.classification is not None
+    assert column in found.classification.columns
     [cell] = [c for c in found.cells if c.column == column]
     assert cell.marked is marked
     row = _row(RULES, country, day)
@@ -186,7 +187,8 @@ def test_unknown_eccn_gives_a_review_naming_it() -> None:
 def test_an_unverified_x_reviews_rather_than_blocks() -> None:
     d = screen(_tx("2024-06-03", "CN", "9A515"), rules=RULES)
     [hit] = [h for h in d.hits if h.rule_id == "licence-country-chart"]
-    assert hit.outcome is Outcome.REVIEW and "unverified cells" in hit.message
+    assert hit.outcome is Outcome.REVIEW
+    assert "unverified cells" in hit.message
 
 
 def _tx(date: str, destination: str, eccn: str) -> dict[str, Any]:
@@ -227,7 +229,8 @@ def verified_rules(tmp_path: Path) -> RuleSet:
 
 def test_a_verified_x_with_no_exception_blocks(verified_rules: RuleSet) -> None:
     found = licence_determination(verified_rules, "9A515", "CN", DAY)
-    assert found.licence is Licence.REQUIRED and "NS1" in found.required_by
+    assert found.licence is Licence.REQUIRED
+    assert "NS1" in found.required_by
     d = screen(_tx("2024-06-03", "CN", "9A515"), rules=verified_rules)
     [hit] = [h for h in d.hits if h.rule_id == "licence-country-chart"]
     assert hit.outcome is Outcome.BLOCK
@@ -237,7 +240,9 @@ def test_named_licence_exceptions_give_a_review_naming_them(verified_rules: Rule
     d = screen(_tx("2024-06-03", "CN", "3A001"), rules=verified_rules)
     [hit] = [h for h in d.hits if h.rule_id == "licence-country-chart"]
     assert hit.outcome is Outcome.REVIEW
-    assert "LVS" in hit.message and "GBS" in hit.message and "not assessed" in hit.message
+    assert "LVS" in hit.message
+    assert "GBS" in hit.message
+    assert "not assessed" in hit.message
 
 
 def test_verified_blanks_need_no_licence(verified_rules: RuleSet) -> None:
