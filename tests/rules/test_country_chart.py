@@ -126,6 +126,7 @@ def test_every_eccn_the_examples_tests_and_rules_use_is_in_the_ccl_data() -> Non
                 text = path.read_text("utf-8", errors="replace")
                 used |= set(re.findall(r"eccn[\"']?\s*[:=]\s*[\"']?([0-9][A-E][0-9]{3})", text))
     used.discard("5Z991")  # the deliberate slip of the loading tests
+    used.discard("2B999")  # the part test_law_items.py needs the rules not to classify
     assert used, "no ECCN found: the scan is broken"
     assert sorted(used - set(RULES.classifications)) == []
 
