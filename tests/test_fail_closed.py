@@ -161,7 +161,7 @@ def test_ns_controlled_item_to_china_is_reviewed_not_cleared() -> None:
     items = [{"description": "radiation-hardened ICs", "eccn": "3A001", "origin": "US"}]
     d = screen(tx("2016-06-01", "CN", items), rules=RULES)
     assert d.outcome is Outcome.REVIEW
-    assert "licence-ns-mt-np" in {h.rule_id for h in d.hits}
+    assert "licence-country-chart" in {h.rule_id for h in d.hits}
 
 
 @pytest.mark.parametrize("name", ["\u200b", "-", "…", "\u2060\u2060"])
@@ -229,12 +229,12 @@ def test_an_unverified_licence_does_not_relax_a_listing(rules_copy: Path) -> Non
 def test_overlapping_classifications_of_one_eccn_are_refused(rules_copy: Path) -> None:
     extra = "\n  - id: eccn-5a991-again\n    kind: classification\n    eccn: 5A991\n"
     extra += "    reasons: []\n    citation: test\n"
-    (rules_copy / "eccns.yaml").write_text(
-        (rules_copy / "eccns.yaml").read_text(encoding="utf-8") + extra, encoding="utf-8"
+    (rules_copy / "item-controls.yaml").write_text(
+        (rules_copy / "item-controls.yaml").read_text(encoding="utf-8") + extra, encoding="utf-8"
     )
     with pytest.raises(RuleError) as info:
         load_rules(rules_copy)
-    assert "eccn-5a991" in str(info.value)
+    assert "ccl-5a991" in str(info.value)
 
 
 def test_a_control_character_in_a_rule_file_is_a_located_error(rules_copy: Path) -> None:

@@ -103,7 +103,8 @@ def test_only_us_content_value_keeps_the_conservative_reading_and_says_so() -> N
 
 
 def test_a_part_the_rules_do_not_classify_counts_and_the_status_says_so() -> None:
-    d = run(tx("2016-06-01", "CN", [item(components=[part("1C350", "30")], direct_product_of=[])]))
+    # 2B999 is kept out of data/ccl-reasons.yaml on purpose (tests/rules/test_country_chart.py).
+    d = run(tx("2016-06-01", "CN", [item(components=[part("2B999", "30")], direct_product_of=[])]))
     [status] = d.items
     assert status.jurisdiction is SUBJECT
     assert not status.verified  # a conservative count, not a verified fact: at most a review

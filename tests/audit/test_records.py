@@ -202,7 +202,8 @@ def test_record_holds_what_an_auditor_needs() -> None:
     assert record["ruleset"] == RULES.name
     assert record["ruleset_version"] == RULES.version
     assert record["ruleset_fingerprint"] == RULES.fingerprint
-    assert set(record["ruleset_files"]) == {Path(f).name for f in RULES.files}
+    data_files = {"data/country-chart.csv", "data/ccl-reasons.yaml"}  # fingerprinted too
+    assert set(record["ruleset_files"]) == {Path(f).name for f in RULES.files} | data_files
     assert parse_transaction(record["transaction"]) == tx
     assert [h["rule_id"] for h in record["hits"]] == [h.rule_id for h in decision.hits]
     for hit, source in zip(record["hits"], decision.hits, strict=True):

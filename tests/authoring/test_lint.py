@@ -55,9 +55,9 @@ def test_bundled_rules_have_only_accepted_warnings() -> None:
     assert sorted((w.rule_id, w.code) for w in warnings) == [
         ("bis-affiliates-rule-after-suspension", "unverified-block"),
         ("de-minimis-north-korea", "unverified-text"),
-        ("eccn-5a002", "unverified-text"),
         ("itsr-foreign-made-goods-before-2012", "unverified-block"),
         # 744.21: Supp. No. 2's ECCN table and Burma / Cambodia / Nicaragua not read in text.
+        ("licence-country-chart", "reason-not-classified"),
         ("meu-burma", "unverified-block"),
         ("meu-cambodia", "unverified-block"),
         ("meu-china", "unverified-block"),
@@ -266,10 +266,10 @@ CASES: dict[str, tuple[Edit, list[str]]] = {
         ],
     ),
     "an item control for a reason nothing has": (
-        lambda d: replace_once(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, CC]"),
+        lambda d: replace_once(d / "item-controls.yaml", "reasons: [EI]", "reasons: [EI, FC]"),
         [
-            "rules/item-controls.yaml:{item-controls.yaml|reasons: [EI, CC]}: rule "
-            "'licence-encryption' → reasons[1]: no classification is controlled for 'CC', so "
+            "rules/item-controls.yaml:{item-controls.yaml|reasons: [EI, FC]}: rule "
+            "'licence-encryption' → reasons[1]: no classification is controlled for 'FC', so "
             "this never matches an ECCN [reason-not-classified]"
         ],
     ),

@@ -237,15 +237,15 @@ def test_rules_check_exits_0_on_the_bundled_rules() -> None:
 def test_rules_check_exits_4_and_lists_every_problem(
     broken_rules: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    eccns = broken_rules / "eccns.yaml"
+    eccns = broken_rules / "data" / "ccl-reasons.yaml"
     eccns.write_text(
-        eccns.read_text("utf-8").replace("eccn: 5A991", "eccn: 5Z991"), encoding="utf-8"
+        eccns.read_text("utf-8").replace('eccn: "5A991"', 'eccn: "5Z991"'), encoding="utf-8"
     )
     rc, out = cli("rules", "check", broken_rules)
     assert rc == 4
     err = capsys.readouterr().err
     assert "listings.yaml:" in err
-    assert "eccns.yaml:" in err
+    assert "ccl-reasons.yaml:" in err
     assert "ok:" not in out
 
 

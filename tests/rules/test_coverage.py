@@ -30,13 +30,40 @@ def test_the_period_is_the_header_s() -> None:
     assert f"after {rules.covers_to}" in BUNDLED.not_covered[0]
 
 
-def test_placeholders_are_not_encoded_and_not_counted_as_covered_countries() -> None:
-    russia = _regime("russia-belarus-not-encoded")
-    assert russia.status == "not encoded"  # type: ignore[attr-defined]
-    assert "RU" not in BUNDLED.countries
-    assert "BY" not in BUNDLED.countries
-    assert any("746.8" in line and "not encoded" in line for line in BUNDLED.not_covered)
-    assert {"CU", "IR", "KP", "SY"} <= set(BUNDLED.countries)
+PLACEHOLDER = """
+rules:
+  - id: mongolia-not-encoded
+    kind: embargo
+    title: Mongolia export controls not encoded in this rule set
+    countries: [MN]
+    outcome: review
+    items: all
+    from: 2024-01-01
+    citation: a placeholder for a regime not encoded yet
+"""
+
+
+def _with_placeholder(tmp_path: Path) -> Path:
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), rules_dir)
+    (rules_dir / "placeholder.yaml").write_text(PLACEHOLDER, encoding="utf-8")
+    return rules_dir
+
+
+def test_placeholders_are_not_encoded_and_not_counted_as_covered_countries(
+    tmp_path: Path,
+) -> None:
+    found = rules_coverage(load_rules(_with_placeholder(tmp_path)))
+    [placeholder] = [r for r in found.regimes if r.id == "mongolia-not-encoded"]
+    assert placeholder.status == "not encoded"
+    assert "MN" not in found.countries
+    assert any("Mongolia" in line and "not encoded" in line for line in found.not_covered)
+    assert {"CU", "IR", "KP", "SY", "RU", "BY"} <= set(BUNDLED.countries)
+
+
+def test_end_use_controls_are_programmes_but_do_not_cover_their_countries() -> None:
+    assert _regime("meu-china").kind == "end_user_control"  # type: ignore[attr-defined]
+    assert "CN" not in BUNDLED.countries
 
 
 def test_regions_are_not_whole_countries() -> None:
@@ -67,19 +94,16 @@ def test_without_list_files_only_hand_written_listings_are_screened() -> None:
 
 
 def test_removing_the_placeholder_removes_its_line(tmp_path: Path) -> None:
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(bundled_rules_dir(), rules_dir)
+    rules_dir = _with_placeholder(tmp_path)
+    replace_once(rules_dir / "placeholder.yaml", "  - id: mongolia-not-encoded\n", "  - id: mn-x\n")
     replace_once(
-        rules_dir / "embargoes.yaml", "  - id: russia-belarus-not-encoded\n", "  - id: russia-x\n"
-    )
-    replace_once(
-        rules_dir / "embargoes.yaml",
-        "title: Russia and Belarus export controls (15 CFR 746.8) not encoded in this rule set",
-        "title: Russia export controls (15 CFR 746.8)",
+        rules_dir / "placeholder.yaml",
+        "title: Mongolia export controls not encoded in this rule set",
+        "title: Mongolia export controls",
     )
     found = rules_coverage(load_rules(rules_dir))
-    assert "RU" in found.countries  # now an encoded country-wide rule (review outcome)
-    assert not any(line.startswith("Russia") for line in found.not_covered)
+    assert "MN" in found.countries  # now an encoded country-wide rule (review outcome)
+    assert not any(line.startswith("Mongolia") for line in found.not_covered)
 
 
 def test_cli_json_is_the_library_s_coverage() -> None:
@@ -92,7 +116,7 @@ def test_cli_text_names_programmes_lists_and_gaps() -> None:
     rc, out = cli("rules", "coverage", str(bundled_rules_dir()))
     assert rc == 0
     assert out.startswith(f"{BUNDLED.name} {BUNDLED.version}: covers {BUNDLED.covers_from} to ")
-    assert "not encoded  review   2022-02-24" in out
+    assert "encoded      block    2022-04-08" in out  # Russia's whole-CCL rule
     assert "ofac-50-percent: OFAC 50 percent rule" in out
     assert 'Not covered (what a "clear" does not vouch for):' in out
 
@@ -104,5 +128,5 @@ def test_the_case_report_has_the_coverage_section(tmp_path: Path, suffix: str) -
     assert rc == 0
     text = report.read_text("utf-8")
     assert "What these rules cover" in text
-    assert "russia-belarus-not-encoded" in text
+    assert "russia-ccl" in text
     assert "No official list file is loaded" not in text  # the extract is loaded

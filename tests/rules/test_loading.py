@@ -83,7 +83,8 @@ def test_bundled_rules_contain_the_zte_listings(rules: RuleSet) -> None:
 
 def test_every_bundled_rule_has_a_source_line(rules: RuleSet) -> None:
     for rule in rules:
-        assert re.fullmatch(r"rules/[a-z0-9-]+\.yaml:\d+", rules.source(rule.id)), rule.id
+        source = rules.source(rule.id)
+        assert re.fullmatch(r"rules/(data/)?[a-z0-9-]+\.(yaml|csv):\d+", source), rule.id
 
 
 def test_rule_windows_are_inclusive_dates(rules: RuleSet) -> None:
@@ -243,8 +244,9 @@ BROKEN = {
         "countries[0]: unknown country code 'XX' (expected ISO 3166-1 alpha-2, e.g. 'IR')",
     ),
     "bad ECCN": Broken(
-        _sub("eccns.yaml", "eccn: 5A991", "eccn: 5Z991"),
-        "rules/eccns.yaml:{eccns.yaml|eccn: 5Z991}: rule 'eccn-5a991' → eccn: invalid ECCN "
+        _sub("data/ccl-reasons.yaml", 'eccn: "5A991"', 'eccn: "5Z991"'),
+        "rules/data/ccl-reasons.yaml:{data/ccl-reasons.yaml|eccn: \"5Z991\"}: rule 'ccl-5z991' → "
+        "eccn: invalid ECCN "
         "'5Z991' (a digit, a letter A-E and three digits, e.g. '5A991', or 'EAR99')",
     ),
     "dangling reference (listing to a missing entity)": Broken(
@@ -402,8 +404,9 @@ BROKEN = {
         "percent: must be less than or equal to 100 (got 250)",
     ),
     "yes is not a boolean": Broken(
-        _sub("eccns.yaml", "    verified: false\n", "    verified: yes\n"),
-        "rules/eccns.yaml:{eccns.yaml|verified: yes}: rule 'eccn-5a004' → verified: must be "
+        _sub("data/ccl-reasons.yaml", "    verified: false\n", "    verified: yes\n"),
+        "rules/data/ccl-reasons.yaml:{data/ccl-reasons.yaml|verified: yes}: rule 'ccl-3a002' → "
+        "verified: must be "
         "true or false (got 'yes')",
     ),
     "an unquoted version number": Broken(

@@ -471,6 +471,7 @@ LINT_CHECKS: Mapping[str, tuple[_Check, ...]] = MappingProxyType(
         "category": (),
         # Overlapping classifications of one ECCN are a load error (loading.py), not a warning.
         "classification": (),
+        "country_chart": (),
         "item_control": (_unclassified_reasons,),
         "entity": (_unlisted, _duplicate_names),
         "listing": (_listing_overlaps,),

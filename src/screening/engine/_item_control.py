@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
-from ..rules import ItemControl, Membership, RuleSet
+from ..rules import ItemControl, Licence, Membership, RuleSet, licence_determination
 from ._common import Context, Place, hit_for, receiving_countries
 
 
@@ -48,13 +48,15 @@ def _item_control_hit(
         notes = (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
     if item.eccn == "EAR99":
         return None
+    field = f"items[{status.index}].eccn"
+    if rule.chart and item.eccn is not None:
+        return _chart_hit(tx, rules, day, rule, place, status, label, notes)
     entries = []
     if item.eccn is None:
         unknown = f"{label} has no ECCN"
     else:
         entries = [c for c in rules.classifications.get(item.eccn[:5], ()) if c.in_force(day)]
         unknown = f"{label} has ECCN {item.eccn}, which this rule set does not classify"
-    field = f"items[{status.index}].eccn"
     if not entries:
         message = (
             f"{unknown}, so the licence requirement of {rule.id} "
@@ -78,5 +80,61 @@ def _item_control_hit(
         item=label,
         verified=entry.verified and member.verified and status.verified,
         evidence=(f"{place.field}: {place.label}", f"classification {entry.id}"),
+        notes=notes,
+    )
+
+
+def _chart_hit(
+    tx: Transaction,
+    rules: RuleSet,
+    day: dt.date,
+    rule: ItemControl,
+    place: Place,
+    status: ItemStatus,
+    label: str,
+    notes: tuple[str, ...],
+) -> Hit | None:
+    """The Country Chart's answer for one item to one place (15 CFR 738.4): a verified X blocks
+    unless the CCL entry names licence exceptions (then a review naming them, never applied);
+    an unknown ECCN, a missing row or an unverified cell gives a review."""
+    item = tx.items[status.index]
+    assert item.eccn is not None
+    found = licence_determination(rules, item.eccn, place.code, day, reasons=rule.reasons)
+    if found.licence is Licence.NOT_REQUIRED:
+        return None
+    field = f"items[{status.index}].eccn"
+    evidence = [f"{place.field}: {place.label}"]
+    if found.classification is not None:
+        evidence.append(f"classification {found.classification.id}")
+    if found.row is not None:
+        evidence.append(f"chart row {found.row.id}")
+    if found.licence is Licence.UNDETERMINED:
+        if found.classification is None:
+            message = (
+                f"{label}: unknown ECCN {item.eccn} (not in the CCL data), so a licence "
+                f"for {place.label} cannot be ruled out."
+            )
+        else:
+            message = f"{label}: the licence requirement cannot be confirmed ({found.reason})."
+        outcome = Outcome.REVIEW
+    else:
+        message = f"{label}: licence required by the Country Chart ({found.reason})."
+        outcome = rule.outcome if status.jurisdiction is Jurisdiction.SUBJECT else Outcome.REVIEW
+    if found.exceptions:
+        message += (
+            f" Licence exceptions the CCL entry names, not assessed here: "
+            f"{', '.join(found.exceptions)}."
+        )
+        outcome = Outcome.REVIEW
+    verified = found.licence is Licence.REQUIRED and status.verified
+    return hit_for(
+        rules,
+        rule,
+        outcome,
+        message,
+        field=field,
+        item=label,
+        verified=verified,
+        evidence=tuple(evidence),
         notes=notes,
     )

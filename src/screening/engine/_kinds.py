@@ -49,6 +49,7 @@ EVALUATORS: Mapping[str, Evaluator | None] = MappingProxyType(
         "no_de_minimis": None,  # each item's jurisdiction too (15 CFR 734.4(a))
         "category": None,  # food / medicine by HTS, part 746.5 projects: embargoes and listings
         "classification": None,  # an item's reasons for control, for item controls
+        "country_chart": None,  # a destination's chart row: item controls with `chart: true`
         "entity": None,  # the names that listings are matched by
         "general_licence": None,  # its hits come with a listing's, which it relaxes (_listing.py)
         "hts_list": None,  # EAR99 items by HTS code, for country licences (_country_licence.py)

@@ -3,6 +3,7 @@ nothing, every problem located at file and line), cross-rule references and list
 
 from __future__ import annotations
 
+from ._chart import Cell, Determination, Licence, licence_determination
 from ._coverage import CoveredList, CoveredRegime, RuleCoverage, rules_coverage
 from ._loading import bundled_rules_dir, fingerprint_of, load_rules
 from ._locate import located_problems, suggest
@@ -15,6 +16,9 @@ from ._schema import (
     AddressPlace,
     BaseRule,
     Category,
+    ChartColumn,
+    ChartRow,
+    Classification,
     ContentThreshold,
     CountryGroup,
     CountryLicence,
@@ -57,6 +61,10 @@ __all__ = [
     "AddressPlace",
     "BaseRule",
     "Category",
+    "Cell",
+    "ChartColumn",
+    "ChartRow",
+    "Classification",
     "ContentThreshold",
     "CountryGroup",
     "CountryLicence",
@@ -66,6 +74,7 @@ __all__ = [
     "Day",
     "DeMinimis",
     "DestinationMismatch",
+    "Determination",
     "DirectProduct",
     "Embargo",
     "EndUse",
@@ -77,6 +86,7 @@ __all__ = [
     "HtsList",
     "ItemControl",
     "ItemScope",
+    "Licence",
     "LicenceRequirement",
     "LintCode",
     "ListPolicy",
@@ -99,6 +109,7 @@ __all__ = [
     "UsPersonReach",
     "bundled_rules_dir",
     "fingerprint_of",
+    "licence_determination",
     "load_rules",
     "located_problems",
     "ownership_from_csv",

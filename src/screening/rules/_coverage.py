@@ -12,7 +12,16 @@ from pydantic import BaseModel, ConfigDict
 
 from ..models import Outcome
 from ._ruleset import RuleSet
-from ._schema import Embargo, ListedListing, Listing, ListPolicy, OwnershipRule, UsPersonReach
+from ._schema import (
+    CountryLicence,
+    Embargo,
+    EndUserControl,
+    ListedListing,
+    Listing,
+    ListPolicy,
+    OwnershipRule,
+    UsPersonReach,
+)
 
 __all__ = ["CoveredList", "CoveredRegime", "RuleCoverage", "rules_coverage"]
 
@@ -73,18 +82,24 @@ class RuleCoverage(_Frozen):
     """Plain sentences: what a "clear" from this rule set does not vouch for."""
 
 
-def _status(rule: Embargo | UsPersonReach | OwnershipRule) -> RegimeStatus:
+_Programme = Embargo | UsPersonReach | OwnershipRule | CountryLicence | EndUserControl
+"""The rule kinds that make a programme: a country, region or ownership a clear vouches for."""
+
+
+def _status(rule: _Programme) -> RegimeStatus:
     if "not-encoded" in rule.id or "not encoded" in (rule.title or "").casefold():
         return "not encoded"
     return "encoded" if rule.verified else "unverified"
 
 
-def _regime(rule: Embargo | UsPersonReach | OwnershipRule) -> CoveredRegime:
+def _regime(rule: _Programme) -> CoveredRegime:
     countries: tuple[str, ...] = ()
     region = None
     if isinstance(rule, Embargo | UsPersonReach):
         countries = tuple(rule.countries) or (rule.region.countries if rule.region else ())
         region = rule.region.name if rule.region else None
+    elif isinstance(rule, CountryLicence | EndUserControl):
+        countries = tuple(rule.countries)
     return CoveredRegime(
         id=rule.id,
         kind=rule.kind,
@@ -127,9 +142,17 @@ def rules_coverage(rules: RuleSet) -> RuleCoverage:
         *(_regime(r) for r in rules.of_kind(Embargo)),
         *(_regime(r) for r in rules.of_kind(UsPersonReach)),
         *(_regime(r) for r in rules.of_kind(OwnershipRule)),
+        *(_regime(r) for r in rules.of_kind(CountryLicence)),
+        *(_regime(r) for r in rules.of_kind(EndUserControl)),
     )
     countries = sorted(
-        {c for r in regimes if r.region is None and r.status != "not encoded" for c in r.countries}
+        {
+            c
+            for r in regimes
+            # An end-use control reaches only some transactions to its countries: not theirs.
+            if r.region is None and r.status != "not encoded" and r.kind != "end_user_control"
+            for c in r.countries
+        }
     )
     regions = sorted({r.region for r in regimes if r.region is not None})
     not_covered = [

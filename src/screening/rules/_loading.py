@@ -22,6 +22,7 @@ from ..errors import ListError, Problem, RuleError, YamlProblem
 from ..lists.formats import read_list
 from ..lists.model import ListFile
 from ..models import ListVersion
+from ._data import read_data_file
 from ._listpolicy import list_rules
 from ._locate import dotted, located_problems, model_of, suggest
 from ._references import Failed, check_references
@@ -216,21 +217,9 @@ def _load(
                 header = (parsed, located)
             continue
         named_lists += _named_lists(located, directory, display_root, problems)
-        for rule, index in _validate_rules(located, problems, failed):
-            if rule.id in places:
-                first, first_index = places[rule.id]
-                problems.append(
-                    Problem(
-                        f"duplicate rule id (first defined at {_where(first, first_index)})",
-                        file=display,
-                        line=located.line_of(("rules", index, "id")),
-                        rule_id=rule.id,
-                        path="id",
-                    )
-                )
-                continue
-            places[rule.id] = (located, index)
-            rules.append(rule)
+        read = [located, *_data_files(located, directory, display_root, problems, digests)]
+        for one in read:
+            _collect(one, problems, failed, places, rules)
 
     if not header_seen:
         problems.append(
@@ -258,7 +247,10 @@ def _load(
     if list_problems:
         raise ListError(problems + list_problems)
     if problems:
-        order = sorted(f"{display_root.rstrip('/')}/{p.name}" for p in directory.iterdir())
+        # By file name: a data file's problems sit among the rule files' by its own name.
+        shown = {f"{display_root.rstrip('/')}/{p.name}" for p in directory.iterdir()}
+        shown |= {p.file for p in problems if p.file and p.file != display_root}
+        order = sorted(shown, key=lambda f: (Path(f).name, f))
         raise RuleError(_in_reading_order(problems, order))
     assert header is not None
     meta, header_file = header
@@ -277,6 +269,64 @@ def _load(
         digests=digests,
         lists=versions,
     )
+
+
+def _collect(
+    located: Located,
+    problems: list[Problem],
+    failed: Failed,
+    places: dict[str, tuple[Located, int]],
+    rules: list[Rule],
+) -> None:
+    """Validate one file's rules into ``rules``, refusing a second use of an id."""
+    display = located.file
+    for rule, index in _validate_rules(located, problems, failed):
+        if rule.id in places:
+            first, first_index = places[rule.id]
+            problems.append(
+                Problem(
+                    f"duplicate rule id (first defined at {_where(first, first_index)})",
+                    file=display,
+                    line=located.line_of(("rules", index, "id")),
+                    rule_id=rule.id,
+                    path="id",
+                )
+            )
+            continue
+        places[rule.id] = (located, index)
+        rules.append(rule)
+
+
+def _data_files(
+    located: Located,
+    directory: Path,
+    display_root: str,
+    problems: list[Problem],
+    digests: dict[str, str],
+) -> list[Located]:
+    """The data files a rule file names under ``data:``, read as rule files; each one's
+    sha256 joins ``digests`` (so the fingerprint covers it) under its relative path."""
+    value = located.data.get("data")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(
+            Problem(
+                "'data' must be a list of data file paths (relative to the rules directory)",
+                file=located.file,
+                line=located.line_of(("data",)),
+                path="data",
+            )
+        )
+        return []
+    out = []
+    for name in value:
+        shown = f"{display_root.rstrip('/')}/{name.strip()}"
+        read = read_data_file(directory / name.strip(), shown, problems)
+        if read is not None:
+            digests[name.strip()] = hashlib.sha256(read.raw).hexdigest()
+            out.append(read.located)
+    return out
 
 
 def _in_reading_order(problems: list[Problem], files: list[str]) -> list[Problem]:

@@ -39,6 +39,8 @@ __all__ = [
     "AddressPlace",
     "Alias",
     "Category",
+    "ChartColumn",
+    "ChartRow",
     "Classification",
     "ContentThreshold",
     "CountryGroup",
@@ -94,6 +96,7 @@ _ID = r"[a-z0-9][a-z0-9._-]{0,79}"
 _GROUP = r"[A-E]:[0-9]"
 _ECCN = r"EAR99|[0-9][A-E][0-9]{3}"
 _REASON = r"[A-Z]{2,3}"
+_COLUMN = r"(CB|NP|NS|MT|RS|FC|CC|AT)[1-3]"
 
 RuleId = Annotated[
     str,
@@ -131,6 +134,19 @@ Reason = Annotated[
     ),
     WithJsonSchema({"type": "string", "pattern": f"^{_REASON}$"}),
 ]
+
+ChartColumn = Annotated[
+    str,
+    AfterValidator(
+        _shaped(
+            _COLUMN,
+            "Country Chart column",
+            "a chart reason (CB, NP, NS, MT, RS, FC, CC, AT) and a column number, e.g. 'NS2'",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_COLUMN}$"}),
+]
+"""A column of the Commerce Country Chart (Supp. No. 1 to 15 CFR part 738), e.g. ``NS2``."""
 
 Flag = Annotated[bool, Strict()]
 """true or false, nothing else: the YAML reader keeps yes/no/on/off as text, and so do we."""
@@ -469,6 +485,39 @@ class Classification(BaseRule):
     kind: Literal["classification"]
     eccn: Eccn
     reasons: tuple[Reason, ...] = ()
+    columns: tuple[ChartColumn, ...] = ()
+    """The Country Chart columns the entry's licence requirements name (e.g. NS2, AT1): the
+    licence determination crosses these with the destination's row (15 CFR 738.4)."""
+    columns_verified: Flag = False
+    """True once the columns were read in the entry's primary text; until then an answer that
+    rests on them is a review (fail closed), whatever ``verified`` says of the reasons."""
+    exceptions: tuple[Text, ...] = ()
+    """List-based licence exceptions the entry names (e.g. 'LVS $5000', 'GBS', 'ENC'): named
+    in a review when a licence is required, never applied (their conditions are not assessed)."""
+
+    @model_validator(mode="after")
+    def _columns_of_reasons(self) -> Classification:
+        stray = sorted({c[:2] for c in self.columns} - set(self.reasons))
+        if stray:
+            raise ValueError(f"columns name reasons not in 'reasons': {', '.join(stray)}")
+        return self
+
+
+class ChartRow(BaseRule):
+    """One destination's row of the Commerce Country Chart: the columns marked X (a licence is
+    required for items controlled in that column), over a window of dates."""
+
+    kind: Literal["country_chart"]
+    country: Country
+    marked: tuple[ChartColumn, ...] = ()
+    """The columns with an X for this destination; every other column is blank (no licence)."""
+    verified_columns: tuple[ChartColumn, ...] = ()
+    """Columns whose cell (X or blank) was read in primary text even though the row as a whole
+    is ``verified: false``: only these cells can decide alone (block, or no licence)."""
+
+    def cell_verified(self, column: str) -> bool:
+        """True when this row's cell in ``column`` was confirmed by primary text."""
+        return self.verified or column in self.verified_columns
 
 
 class ItemControl(BaseRule):
@@ -478,6 +527,9 @@ class ItemControl(BaseRule):
     reasons: Annotated[tuple[Reason, ...], Field(min_length=1)]
     destinations: Destinations
     outcome: Outcome = Outcome.BLOCK
+    chart: Flag = False
+    """True: the destinations are those whose Country Chart row marks one of the item's columns
+    for these reasons (`licence_determination`); ``destinations`` then bounds where it is read."""
 
 
 class Alias(_Closed):
@@ -726,6 +778,7 @@ Rule = Annotated[
     | DirectProduct
     | Category
     | Classification
+    | ChartRow
     | ItemControl
     | Entity
     | Listing
@@ -766,6 +819,9 @@ class RuleFile(_Closed):
 
     about: Text | None = None
     lists: tuple[Text, ...] = ()
+    data: tuple[Text, ...] = ()
+    """Data files, relative to the rules directory, whose rows become rules: a ``.csv`` of
+    Country Chart rows (`ChartRow`) or a ``.yaml`` of CCL entries (`Classification`)."""
     rules: tuple[Rule, ...] = ()
 
 
