@@ -236,6 +236,11 @@ class Weights:
         if base <= WEAK or len(word) < MIN_FUZZY:
             return base
         long = len(word) >= NEAR_WEAK
+        weak = self._weak_known
+        for cut in range(NEAR_WEAK, len(word) - NEAR_WEAK + 1):  # two weak words glued
+            left, right = weak.get(word[:cut]), weak.get(word[cut:])
+            if left is not None and right is not None:  # ("OgranichennoiOtvetstvennostyu")
+                return max(left, right)
         near = [
             self._weak_known[w]
             for v in (word, *deletions(word))
@@ -714,9 +719,14 @@ def _score(
     if not total:
         return 0.0
     score = got / total
-    for side, used, counts in ((a, used_a, inside[0]), (b, used_b, inside[1])):
+    for side, used, other, first, counts in (
+        (a, used_a, b, True, inside[0]),
+        (b, used_b, a, False, inside[1]),
+    ):
         if counts and score < containment_rules().score:
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            if whole and _joined_on(side, other, chosen, first):
+                whole = 0.0
             if whole > score:
                 score = whole
                 if notes is not None:
@@ -725,6 +735,27 @@ def _score(
                         f"a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
+    """Whether ``inner`` (the first name of the chosen options when ``first``) is one strong
+    word (legal forms and stop words aside) and the words of ``longer`` aligned with it have an
+    unaligned neighbour weighing more than ``containment.neighbour``: a distinctive word that
+    makes the two one longer name ("SOVTEST ATE", "YUESEM MARKIROVKA OOO"). A legal form, a
+    generic or stop word, or a word the list repeats (a city: "Khuran Logistics (Shenzhen)",
+    "Acme on behalf of Khuran") leaves the listed name whole."""
+    rules = containment_rules()
+    pairs = [(o[2], o[3]) if first else (o[3], o[2]) for o in chosen]
+    strong = [
+        out for mine, out in pairs if any(_kept(inner.words[j], rules.unaligned) for j in mine)
+    ]
+    if len(strong) != 1:  # a name of two words or more is less likely part of another's name
+        return False
+    used = {i for _, out in pairs for i in out}
+    for i in (min(strong[0]) - 1, max(strong[0]) + 1):
+        if 0 <= i < len(longer.words) and i not in used and longer.weights[i] > rules.neighbour:
+            return True
+    return False
 
 
 def may_be_contained(name: Prepared) -> bool:

@@ -213,6 +213,9 @@ class ContainmentRules:
     distinctiveness: float
     unaligned: float
     spread: float
+    neighbour: float
+    """A word of the longer name next to the listed name weighing more than this makes the two
+    one longer name ("SOVTEST ATE"): the listed name is not found whole inside it."""
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +228,7 @@ def containment_rules() -> ContainmentRules:
         float(c["distinctiveness"]),
         float(c["unaligned"]),
         float(c["spread"]),
+        float(c["neighbour"]),
     )
 
 
