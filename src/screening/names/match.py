@@ -725,7 +725,10 @@ def _score(
     ):
         if counts and score < containment_rules().score:
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
-            if whole and _joined_on(side, other, chosen, first):
+            if whole and (
+                _joined_on(side, other, chosen, first)
+                or _outweighed(side, used, other, used_b if first else used_a)
+            ):
                 whole = 0.0
             if whole > score:
                 score = whole
@@ -735,6 +738,21 @@ def _score(
                         f"a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: set[int]) -> bool:
+    """Whether the words ``longer`` adds to ``inner`` say more than ``containment.added`` times
+    what ``inner``'s aligned words say (`_distinct`): "Ministry of Defense" is a small part of
+    "71st Automotive and Armored Vehicle Repair Plant ... Ministry of Defense", another party;
+    "Khuran" is the name that counts in "Acme on behalf of Khuran"."""
+    rules = containment_rules()
+    own = sum(_distinct(inner.words[i], inner.weights[i], rules.letters) for i in used)
+    added = sum(
+        _distinct(w, x, rules.letters)
+        for i, (w, x) in enumerate(zip(longer.words, longer.weights, strict=True))
+        if i not in longer_used
+    )
+    return added > rules.added * own
 
 
 def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
