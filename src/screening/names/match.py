@@ -586,7 +586,7 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_forms", "_joined_forms", "_runs", "_words", "query", "similar")
+    __slots__ = ("_available", "_forms", "_joined_forms", "_runs", "_words", "query", "similar")
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
@@ -595,6 +595,7 @@ class LookedUp:
         self._joined_forms = _forms(query.joined, query.written_joined)
         self._words = frozenset(query.words)
         self._runs = frozenset(query.runs)
+        self._available: frozenset[str] | None = None
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -652,12 +653,21 @@ class LookedUp:
             return _score(name, q, _choose(opts), inside=(True, False))
         return _score(q, name, _choose(opts), inside=(False, True))
 
-    def may_be_inside(self, name: Prepared) -> bool:
+    def may_be_inside(self, name: Prepared, strong: frozenset[str] | None = None) -> bool:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
-        distinctive enough."""
+        distinctive enough. ``strong``, the name's words that must align (`strong_words`),
+        worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self._words.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
+        if strong is not None:
+            available = self._available
+            if available is None:
+                available = self._available = frozenset(
+                    (*self.similar, *self._joined_forms, *self._runs)
+                )
+            if not strong <= available:
+                return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
@@ -774,6 +784,13 @@ def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: 
         if 0 <= i < len(longer.words) and i not in used and longer.weights[i] > rules.neighbour:
             return True
     return False
+
+
+def strong_words(name: Prepared) -> frozenset[str]:
+    """The words of a name that must align for it to be wholly inside another (see
+    `_containment`): all but legal forms and stop words."""
+    unaligned = containment_rules().unaligned
+    return frozenset(w for w in name.words if _kept(w, unaligned))
 
 
 def may_be_contained(name: Prepared) -> bool:
@@ -943,6 +960,21 @@ def explain(
     w = weights or default_weights()
     notes: list[str] = []
     pa, pb = _best_readings(a, b, w, notes, listed)
+    return explain_prepared(a, b, pa, pb, notes, listed=listed)
+
+
+def explain_prepared(
+    a: str,
+    b: str,
+    pa: Prepared,
+    pb: Prepared,
+    notes: list[str] | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
+) -> Explanation:
+    """`explain` of two names already read and prepared (``pa`` of ``a``, ``pb`` of ``b``):
+    what a search says of the reading it scored, without reading the names again."""
+    notes = [] if notes is None else notes
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [
