@@ -332,11 +332,11 @@ class NameIndex:
             near = _Near(_prefix(q, self._beta), q, similar)
             for nid in blocked:
                 listed = names[nid]
-                if not near.reaches(listed) and (
-                    nid not in inside or not looked_up.may_be_inside(listed, inside[nid])
-                ):
+                strong = inside.get(nid)
+                contained = strong is not None and looked_up.may_be_inside(listed, strong)
+                if not contained and not near.reaches(listed):
                     continue
-                score = looked_up.score_reaching(listed, cutoff)
+                score = looked_up.score_reaching(listed, cutoff, inside=contained)
                 if score is not None and han is not None:
                     score = han_capped(score, han, self._han.get(owner[nid]))
                 if score is None or score < cutoff:

@@ -603,10 +603,14 @@ class LookedUp:
         assert score is not None  # every score reaches 0
         return score
 
-    def score_reaching(self, name: Prepared, cutoff: float) -> float | None:
+    def score_reaching(
+        self, name: Prepared, cutoff: float, *, inside: bool | None = None
+    ) -> float | None:
         """`score_prepared` of the query and ``name``, or None when it is certainly below
         ``cutoff``: a bound from the words that align with nothing, checked before the
-        alignment itself (which is most of the work)."""
+        alignment itself (which is most of the work). ``inside=False`` says that ``name`` cannot
+        be wholly inside the query (`may_be_inside` said no): the bound then holds whatever
+        its words joined align with, so the character path is not scored for nothing."""
         q = self.query
         if not q.words or not name.words:
             return 0.0
@@ -632,12 +636,16 @@ class LookedUp:
         # _joined_options only adds options when these forms meet: most names skip it.
         joined = self._joined_forms
         forms = self._forms
-        if (
-            not joined.isdisjoint(name.words)
-            or not joined.isdisjoint(name.written)
-            or not forms.isdisjoint(name.joined)
+        # The name's own words joined (may_be_inside does not see these align).
+        name_joins = (
+            not forms.isdisjoint(name.joined)
             or not forms.isdisjoint(name.written_joined)
             or not self._words.isdisjoint(name.runs)
+        )
+        if (
+            name_joins
+            or not joined.isdisjoint(name.words)
+            or not joined.isdisjoint(name.written)
             or not self._runs.isdisjoint(name.words)
             or not self._words.isdisjoint(name.acronyms)
         ):
@@ -645,6 +653,13 @@ class LookedUp:
                 _joined_options(name, q, opts, (True, False))
             else:
                 _joined_options(q, name, opts, (False, True))
+            if (
+                cutoff > 0
+                and inside is False
+                and not name_joins
+                and _below_all(opts, qwt, nwt, flip, cutoff)
+            ):
+                return None
         elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
             return None  # (a name whose strong words are all alike to query words may be inside)
         if not opts:
@@ -709,6 +724,28 @@ def _below(
             unaligned += w
     on_name = sum(nwt) - alone
     most = 2 * min(on_query, on_name)
+    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
+
+
+def _below_all(
+    opts: list[_Option],
+    qwt: tuple[float, ...],
+    nwt: tuple[float, ...],
+    flip: bool,
+    cutoff: float,
+) -> bool:
+    """`_below` for options of any words (joined, runs, acronyms): an option counts ``2 * min``
+    of its two sides' weights, and options chosen cover disjoint words, so the bound of
+    `_below` holds with ``A`` and ``B`` the weights of the words in some option."""
+    on_query: set[int] = set()
+    on_name: set[int] = set()
+    for o in opts:
+        (on_name if flip else on_query).update(o[2])
+        (on_query if flip else on_name).update(o[3])
+    a = sum(qwt[i] for i in on_query)
+    b = sum(nwt[j] for j in on_name)
+    unaligned = sum(qwt) - a + sum(nwt) - b
+    most = 2 * min(a, b)
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
