@@ -191,6 +191,9 @@ def test_containment_of_a_common_word_or_of_the_query_gives_nothing(
         ("Khuran Trading", True),  # generic words, legal forms, stop words beside it
         ("Acme on behalf of Khuran", True),
         ("Acme Far East Cable Ventura", True),  # a name of two words or more stands alone
+        # the words added say more than twice what the listed name says (containment.added)
+        ("Ventura Alpha Omega Delta Sigma of Khuran", False),
+        ("Ventura Alpha of Khuran", True),
     ],
 )
 def test_a_one_word_name_joined_with_a_distinctive_word_is_not_inside(
