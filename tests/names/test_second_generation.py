@@ -182,6 +182,37 @@ def test_containment_of_a_common_word_or_of_the_query_gives_nothing(
     assert {n: k for k, n in LISTED}[listed] not in keys
 
 
+@pytest.mark.parametrize(
+    ("query", "whole"),
+    [
+        ("Khuran Ventura", False),  # a distinctive word beside it: another party's longer name
+        ("Ventura Khuran", False),
+        ("Khuran Ventura Trading", False),
+        ("Khuran Trading", True),  # generic words, legal forms, stop words beside it
+        ("Acme on behalf of Khuran", True),
+        ("Acme Far East Cable Ventura", True),  # a name of two words or more stands alone
+        # the words added say more than twice what the listed name says (containment.added)
+        ("Ventura Alpha Omega Delta Sigma of Khuran", False),
+        ("Ventura Alpha of Khuran", True),
+    ],
+)
+def test_a_one_word_name_joined_with_a_distinctive_word_is_not_inside(
+    query: str, whole: bool
+) -> None:
+    """ "SOVTEST ATE" is not "SOVTEST" with something added: the neighbour rule of
+    weights.yaml ``containment.neighbour`` (0.8; every unseen word weighs 1)."""
+    found = _index().search(query, cutoff=POSSIBLE)
+    inside = [m for m in found if "wholly inside" in m.detail]
+    assert bool(inside) is whole, [m.detail for m in found]
+
+
+def test_two_legal_words_glued_weigh_as_little_as_a_legal_form() -> None:
+    weights = _index().weights
+    glued = weights("ogranichennoiotvetstvennostyu")
+    assert glued == max(weights("ogranichennoi"), weights("otvetstvennostyu"))
+    assert glued < weights("ventura")
+
+
 def test_two_names_in_han_characters_are_compared_by_their_characters() -> None:
     """张伟 and 章伟 both read "zhang wei": two people, not one."""
     assert similarity("张伟", "章伟") < POSSIBLE

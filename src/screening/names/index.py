@@ -43,10 +43,12 @@ from .match import (
     Weights,
     deletions,
     explain,
+    explain_prepared,
     han_capped,
     may_be_contained,
     score_prepared,
     skeleton,
+    strong_words,
     token_similarity,
 )
 from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
@@ -191,9 +193,11 @@ class NameIndex:
                 _post(acronyms, acronym, nid)
         self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._inside = frozenset(
-            nid for nid, name in enumerate(self._names) if may_be_contained(name)
-        )
+        self._inside = {
+            nid: strong_words(name)
+            for nid, name in enumerate(self._names)
+            if may_be_contained(name)
+        }
         """Names distinctive enough to count when found whole inside a query (see
         `match.may_be_contained`): the others need not be tested for it."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
@@ -332,11 +336,11 @@ class NameIndex:
             near = _Near(_prefix(q, self._beta), q, similar)
             for nid in blocked:
                 listed = names[nid]
-                if not near.reaches(listed) and (
-                    nid not in inside or not looked_up.may_be_inside(listed)
-                ):
+                strong = inside.get(nid)
+                contained = strong is not None and looked_up.may_be_inside(listed, strong)
+                if not contained and not near.reaches(listed):
                     continue
-                score = looked_up.score_reaching(listed, cutoff)
+                score = looked_up.score_reaching(listed, cutoff, inside=contained)
                 if score is not None and han is not None:
                     score = han_capped(score, han, self._han.get(owner[nid]))
                 if score is None or score < cutoff:
@@ -350,7 +354,7 @@ class NameIndex:
         for (key, verified), (score, nid, q) in best.items():
             if verified or (key, True) not in best or score > best[(key, True)][0]:
                 name = self._candidates[self._owner[nid]].name
-                detail = _detail(q, self._names[nid], self.weights)
+                detail = _detail(q, self._names[nid])
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 
@@ -457,8 +461,10 @@ def _bounded(blocked: Counter[int]) -> list[int]:
     return sorted(ranked[:MAX_CANDIDATES])
 
 
-def _detail(q: Prepared, name: Prepared, weights: Weights) -> str:
-    return explain(" ".join(q.words), " ".join(name.words), weights, listed="second").summary
+def _detail(q: Prepared, name: Prepared) -> str:
+    """The one-line explanation of a hit, from the readings the search scored (reading the
+    two names again would cost as much as the search itself)."""
+    return explain_prepared(q.key, name.key, q, name, listed="second").summary
 
 
 class _Near:

@@ -241,6 +241,11 @@ class Weights:
         if not self._digit_weak and not word.isalpha() and any(ch.isdigit() for ch in word):
             return base  # "1203", "12/f": one typing error never changes the digits
         long = len(word) >= NEAR_WEAK
+        weak = self._weak_known
+        for cut in range(NEAR_WEAK, len(word) - NEAR_WEAK + 1):  # two weak words glued
+            left, right = weak.get(word[:cut]), weak.get(word[cut:])
+            if left is not None and right is not None:  # ("OgranichennoiOtvetstvennostyu")
+                return max(left, right)
         near = [
             self._weak_known[w]
             for v in (word, *deletions(word))
@@ -586,7 +591,7 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_forms", "_joined_forms", "_runs", "_words", "query", "similar")
+    __slots__ = ("_available", "_forms", "_joined_forms", "_runs", "_words", "query", "similar")
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
@@ -595,6 +600,7 @@ class LookedUp:
         self._joined_forms = _forms(query.joined, query.written_joined)
         self._words = frozenset(query.words)
         self._runs = frozenset(query.runs)
+        self._available: frozenset[str] | None = None
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -602,10 +608,14 @@ class LookedUp:
         assert score is not None  # every score reaches 0
         return score
 
-    def score_reaching(self, name: Prepared, cutoff: float) -> float | None:
+    def score_reaching(
+        self, name: Prepared, cutoff: float, *, inside: bool | None = None
+    ) -> float | None:
         """`score_prepared` of the query and ``name``, or None when it is certainly below
         ``cutoff``: a bound from the words that align with nothing, checked before the
-        alignment itself (which is most of the work)."""
+        alignment itself (which is most of the work). ``inside=False`` says that ``name`` cannot
+        be wholly inside the query (`may_be_inside` said no): the bound then holds whatever
+        its words joined align with, so the character path is not scored for nothing."""
         q = self.query
         if not q.words or not name.words:
             return 0.0
@@ -631,12 +641,16 @@ class LookedUp:
         # _joined_options only adds options when these forms meet: most names skip it.
         joined = self._joined_forms
         forms = self._forms
-        if (
-            not joined.isdisjoint(name.words)
-            or not joined.isdisjoint(name.written)
-            or not forms.isdisjoint(name.joined)
+        # The name's own words joined (may_be_inside does not see these align).
+        name_joins = (
+            not forms.isdisjoint(name.joined)
             or not forms.isdisjoint(name.written_joined)
             or not self._words.isdisjoint(name.runs)
+        )
+        if (
+            name_joins
+            or not joined.isdisjoint(name.words)
+            or not joined.isdisjoint(name.written)
             or not self._runs.isdisjoint(name.words)
             or not self._words.isdisjoint(name.acronyms)
         ):
@@ -644,6 +658,13 @@ class LookedUp:
                 _joined_options(name, q, opts, (True, False))
             else:
                 _joined_options(q, name, opts, (False, True))
+            if (
+                cutoff > 0
+                and inside is False
+                and not name_joins
+                and _below_all(opts, qwt, nwt, flip, cutoff)
+            ):
+                return None
         elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
             return None  # (a name whose strong words are all alike to query words may be inside)
         if not opts:
@@ -652,12 +673,21 @@ class LookedUp:
             return _score(name, q, _choose(opts), inside=(True, False))
         return _score(q, name, _choose(opts), inside=(False, True))
 
-    def may_be_inside(self, name: Prepared) -> bool:
+    def may_be_inside(self, name: Prepared, strong: frozenset[str] | None = None) -> bool:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
-        distinctive enough."""
+        distinctive enough. ``strong``, the name's words that must align (`strong_words`),
+        worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self._words.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
+        if strong is not None:
+            available = self._available
+            if available is None:
+                available = self._available = frozenset(
+                    (*self.similar, *self._joined_forms, *self._runs)
+                )
+            if not strong <= available:
+                return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
@@ -702,6 +732,28 @@ def _below(
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
+def _below_all(
+    opts: list[_Option],
+    qwt: tuple[float, ...],
+    nwt: tuple[float, ...],
+    flip: bool,
+    cutoff: float,
+) -> bool:
+    """`_below` for options of any words (joined, runs, acronyms): an option counts ``2 * min``
+    of its two sides' weights, and options chosen cover disjoint words, so the bound of
+    `_below` holds with ``A`` and ``B`` the weights of the words in some option."""
+    on_query: set[int] = set()
+    on_name: set[int] = set()
+    for o in opts:
+        (on_name if flip else on_query).update(o[2])
+        (on_query if flip else on_name).update(o[3])
+    a = sum(qwt[i] for i in on_query)
+    b = sum(nwt[j] for j in on_name)
+    unaligned = sum(qwt) - a + sum(nwt) - b
+    most = 2 * min(a, b)
+    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
+
+
 def _score(
     a: Prepared,
     b: Prepared,
@@ -719,9 +771,17 @@ def _score(
     if not total:
         return 0.0
     score = got / total
-    for side, used, counts in ((a, used_a, inside[0]), (b, used_b, inside[1])):
+    for side, used, other, first, counts in (
+        (a, used_a, b, True, inside[0]),
+        (b, used_b, a, False, inside[1]),
+    ):
         if counts and score < containment_rules().score:
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            if whole and (
+                _joined_on(side, other, chosen, first)
+                or _outweighed(side, used, other, used_b if first else used_a)
+            ):
+                whole = 0.0
             if whole > score:
                 score = whole
                 if notes is not None:
@@ -730,6 +790,49 @@ def _score(
                         f"a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: set[int]) -> bool:
+    """Whether the words ``longer`` adds to ``inner`` say more than ``containment.added`` times
+    what ``inner``'s aligned words say (`_distinct`): "Ministry of Defense" is a small part of
+    "71st Automotive and Armored Vehicle Repair Plant ... Ministry of Defense", another party;
+    "Khuran" is the name that counts in "Acme on behalf of Khuran"."""
+    rules = containment_rules()
+    own = sum(_distinct(inner.words[i], inner.weights[i], rules.letters) for i in used)
+    added = sum(
+        _distinct(w, x, rules.letters)
+        for i, (w, x) in enumerate(zip(longer.words, longer.weights, strict=True))
+        if i not in longer_used
+    )
+    return added > rules.added * own
+
+
+def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
+    """Whether ``inner`` (the first name of the chosen options when ``first``) is one strong
+    word (legal forms and stop words aside) and the words of ``longer`` aligned with it have an
+    unaligned neighbour weighing more than ``containment.neighbour``: a distinctive word that
+    makes the two one longer name ("SOVTEST ATE", "YUESEM MARKIROVKA OOO"). A legal form, a
+    generic or stop word, or a word the list repeats (a city: "Khuran Logistics (Shenzhen)",
+    "Acme on behalf of Khuran") leaves the listed name whole."""
+    rules = containment_rules()
+    pairs = [(o[2], o[3]) if first else (o[3], o[2]) for o in chosen]
+    strong = [
+        out for mine, out in pairs if any(_kept(inner.words[j], rules.unaligned) for j in mine)
+    ]
+    if len(strong) != 1:  # a name of two words or more is less likely part of another's name
+        return False
+    used = {i for _, out in pairs for i in out}
+    for i in (min(strong[0]) - 1, max(strong[0]) + 1):
+        if 0 <= i < len(longer.words) and i not in used and longer.weights[i] > rules.neighbour:
+            return True
+    return False
+
+
+def strong_words(name: Prepared) -> frozenset[str]:
+    """The words of a name that must align for it to be wholly inside another (see
+    `_containment`): all but legal forms and stop words."""
+    unaligned = containment_rules().unaligned
+    return frozenset(w for w in name.words if _kept(w, unaligned))
 
 
 def may_be_contained(name: Prepared) -> bool:
@@ -899,6 +1002,21 @@ def explain(
     w = weights or default_weights()
     notes: list[str] = []
     pa, pb = _best_readings(a, b, w, notes, listed)
+    return explain_prepared(a, b, pa, pb, notes, listed=listed)
+
+
+def explain_prepared(
+    a: str,
+    b: str,
+    pa: Prepared,
+    pb: Prepared,
+    notes: list[str] | None = None,
+    *,
+    listed: Literal["both", "second"] = "both",
+) -> Explanation:
+    """`explain` of two names already read and prepared (``pa`` of ``a``, ``pb`` of ``b``):
+    what a search says of the reading it scored, without reading the names again."""
+    notes = [] if notes is None else notes
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [

@@ -213,6 +213,12 @@ class ContainmentRules:
     distinctiveness: float
     unaligned: float
     spread: float
+    neighbour: float
+    """A word of the longer name next to the listed name weighing more than this makes the two
+    one longer name ("SOVTEST ATE"): the listed name is not found whole inside it."""
+    added: float
+    """The words of the longer name left over may say at most this many times what the listed
+    name says: past that, the listed name is a small part of another party's name."""
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +231,8 @@ def containment_rules() -> ContainmentRules:
         float(c["distinctiveness"]),
         float(c["unaligned"]),
         float(c["spread"]),
+        float(c["neighbour"]),
+        float(c["added"]),
     )
 
 
