@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["LicenceRequirement", "read_requirement"]
 
@@ -29,6 +30,7 @@ class LicenceRequirement:
     note: str | None = None
 
 
+@lru_cache(maxsize=4096)  # read per listing hit: a list has few distinct texts
 def read_requirement(text: str | None) -> LicenceRequirement:
     """The requirement ``text`` states; anything unreadable is applied as "all items" (fail
     closed), with a note saying what was not read."""
