@@ -19,16 +19,12 @@ Run: python benchmarks/bench_lists.py [--repeat N]   (needs ../shared/data besid
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-import io
 import json
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from timing import peak_mb, run_child, us_list_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -36,26 +32,12 @@ CSL = DATA / "csl" / "consolidated_csl_2022-05.csv.gz"
 OFAC = DATA / "ofac" / "consistent_set_2022-01"
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _csv_baseline() -> int:
-    rows = 0
-    with gzip.open(CSL, "rt", encoding="utf-8", newline="") as handle:
-        rows += sum(1 for _ in csv.reader(handle))
-    for name in ("sdn.csv", "alt.csv", "add.csv"):
-        text = (OFAC / name).read_text("utf-8")
-        rows += sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
-    return rows
-
-
 def _child(kind: str) -> dict[str, Any]:
     """One measurement, in this (fresh) process."""
     if kind == "csv":
-        before = _peak_mb()
+        before = peak_mb()
         start, cpu = time.perf_counter(), time.process_time()
-        rows = _csv_baseline()
+        rows = us_list_rows(CSL, OFAC)
         return {
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
@@ -66,7 +48,7 @@ def _child(kind: str) -> dict[str, Any]:
     from screening.lists import read_list
 
     load_rules()  # the bundled rules and imports, outside the measurement
-    before = _peak_mb()
+    before = peak_mb()
     start, cpu = time.perf_counter(), time.process_time()
     if kind == "read":
         entries = sum(len(read_list(p).entries) for p in (CSL, OFAC))
@@ -88,13 +70,6 @@ def _child(kind: str) -> dict[str, Any]:
     }
 
 
-def _run(kind: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement")
@@ -102,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         result = _child(args.child)
-        result["peak_mb"] = _peak_mb()
+        result["peak_mb"] = peak_mb()
         print(json.dumps(result))
         return
     if not CSL.exists():
@@ -111,7 +86,7 @@ def main() -> None:
     best: dict[str, dict[str, Any]] = {}
     for _ in range(args.repeat):
         for kind in ("csv", "read", "load"):
-            result = _run(kind)
+            result = run_child(__file__, kind)
             if kind not in best or result["seconds"] < best[kind]["seconds"]:
                 best[kind] = result
     csv_s, csv_cpu = best["csv"]["seconds"], best["csv"]["cpu"]

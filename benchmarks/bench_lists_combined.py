@@ -26,14 +26,13 @@ import gzip
 import io
 import json
 import random
-import resource
 import statistics
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+from timing import peak_mb, run_child, us_list_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -50,18 +49,9 @@ SEED = 18
 LISTED, UNLISTED = 400, 100
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def _stdlib() -> int:
     """Rows and elements of every file, read with the standard library only."""
-    count = 0
-    with gzip.open(CSL, "rt", encoding="utf-8", newline="") as handle:
-        count += sum(1 for _ in csv.reader(handle))
-    for name in ("sdn.csv", "alt.csv", "add.csv"):
-        text = (OFAC / name).read_text("utf-8")
-        count += sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+    count = us_list_rows(CSL, OFAC)
     for path in (UN, EU):
         data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
         count += sum(1 for _ in ET.fromstring(data).iter())
@@ -96,7 +86,7 @@ def _queries() -> list[str]:
 def _child(kind: str) -> dict[str, Any]:
     """One measurement, in this (fresh) process."""
     if kind == "stdlib":
-        before = _peak_mb()
+        before = peak_mb()
         start, cpu = time.perf_counter(), time.process_time()
         rows = _stdlib()
         return {
@@ -104,16 +94,16 @@ def _child(kind: str) -> dict[str, Any]:
             "cpu": time.process_time() - cpu,
             "rows": rows,
             "base_mb": before,
-            "peak_mb": _peak_mb(),
+            "peak_mb": peak_mb(),
         }
     from screening import load_rules
 
     load_rules()  # the bundled rules and imports, outside the measurement
-    before = _peak_mb()
+    before = peak_mb()
     start, cpu = time.perf_counter(), time.process_time()
     rules = load_rules(lists=list(COMBINED if kind == "combined" else (CSL,)))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    peak = _peak_mb()
+    peak = peak_mb()
     queries = _queries()
     for q in queries[:20]:  # warm the query-side caches the same way in both runs
         rules.search(q)
@@ -137,13 +127,6 @@ def _child(kind: str) -> dict[str, Any]:
     }
 
 
-def _run(kind: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement")
@@ -159,7 +142,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, Any]]] = {"stdlib": [], "combined": [], "csl": []}
     for _ in range(args.repeat):
         for kind in runs:  # interleaved: a busy moment slows each kind alike
-            runs[kind].append(_run(kind))
+            runs[kind].append(run_child(__file__, kind))
     best = {k: min(v, key=lambda r: r["cpu"]) for k, v in runs.items()}
     base = best["stdlib"]
     print(f"best of {args.repeat} fresh processes (by CPU time)")
