@@ -107,6 +107,8 @@ def test_an_hts_listed_row_is_named_with_its_supplement() -> None:
     assert hit.outcome is REVIEW  # the row is verified: false
     before = screen(tx("2023-02-23", "RU", [laptops]), rules=RULES)
     assert "russia-belarus-ear99-by-hts" not in fired(before)
+    day_of = screen(tx("2023-02-24", "RU", [laptops]), rules=RULES)
+    assert "russia-belarus-ear99-by-hts" in fired(day_of)
 
 
 def test_an_hts_list_row_that_blocks_once_verified(tmp_path: Path) -> None:
@@ -150,6 +152,28 @@ def test_china_and_hong_kong_military_end_use(
     # Supp. No. 2's table is unverified: a review, never a clear, never a block alone.
     if expected:
         assert d.outcome is REVIEW
+
+
+@pytest.mark.parametrize(
+    ("destination", "day_before", "day_of", "rule"),
+    [
+        ("VE", "2020-06-28", "2020-06-29", "meu-venezuela"),  # 85 FR 23459 widening
+        ("MM", "2021-03-07", "2021-03-08", "meu-burma"),  # 86 FR 13173 (secondary date)
+        ("KH", "2021-12-08", "2021-12-09", "meu-cambodia"),  # 86 FR 70015 (secondary date)
+        ("NI", "2024-03-14", "2024-03-15", "meu-nicaragua"),  # 89 FR 18780 (secondary date)
+    ],
+)
+def test_the_other_744_21_countries_start_on_their_day_and_only_review(
+    destination: str, day_before: str, day_of: str, rule: str
+) -> None:
+    """Supp. No. 2's table is unread (memo, today-law): from its day each rule reviews, and a
+    military end user with a listed item is never clear; the day before the rule is silent."""
+    before = screen(tx(day_before, destination, [CHIP], end_use=PLA), rules=RULES)
+    assert rule not in fired(before)
+    on = screen(tx(day_of, destination, [CHIP], end_use=PLA), rules=RULES)
+    [hit] = [h for h in on.hits if h.rule_id == rule]
+    assert hit.outcome is REVIEW
+    assert on.outcome is not CLEAR
 
 
 def test_an_item_outside_supp_2_is_not_reached() -> None:
