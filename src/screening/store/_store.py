@@ -9,6 +9,7 @@ store as it was before the change or after it, never between."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -22,7 +23,6 @@ from ..audit import transaction_hash
 from ..engine import disposable, entry_of, hit_id, party_key, party_of
 from ..errors import ConflictError, StoreError
 from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
-from ..names import compact
 from ..rules import RuleSet
 from ._db import Database, connect
 from ._migrations import SCHEMA_VERSION, schema_version, upgrade
@@ -107,8 +107,10 @@ def _event_hash(seq: int, at: str, kind: str, subject: str, body: str, prev: str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=65_536)
 def case_id_of(transaction_id: str) -> str:
-    """A transaction's case id: derived from its id, so it never gets two cases."""
+    """A transaction's case id: derived from its id, so it never gets two cases (kept for
+    the transactions screened lately: each screening asks twice)."""
     return "case-" + hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()[:12]
 
 
@@ -120,7 +122,9 @@ class Store:
         self.url = db.url
         self._entries: dict[tuple[str, str], tuple[str, str] | None] = {}
         """Entry ids and content hashes by rule set fingerprint and rule id: computed once."""
-        self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
+        self._pending: tuple[Transaction, str, list[str], list[tuple[Any, ...]]] | None = None
+        """What `dispositions_for` worked out for `screened`, which follows it: the
+        transaction, its case id, its parties' watch keys and its case row."""
         self._watched: set[str] = set()
         """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
         self._read: dict[tuple[tuple[str, ...], str], tuple[list[Disposition], list[Any]]] = {}
@@ -156,8 +160,8 @@ class Store:
 
     def dispositions_for(self, transaction: Transaction) -> list[Disposition]:
         """The dispositions keyed to any of the transaction's parties or decided on it."""
-        names = sorted({compact(p.name) for p in transaction.parties}) or [""]
-        marks = ",".join("?" * len(names))
+        parties = [party_key(p) for p in transaction.parties]
+        names = sorted({name for name, _ in parties}) or [""]
         # One statement for both reads of a screening (each statement is a read transaction,
         # a good part of the store's cost per transaction): the dispositions, and the case
         # `screened` will compare with, kept for it.
@@ -169,6 +173,7 @@ class Store:
         key = (tuple(names), transaction.id)
         kept = self._read.get(key)
         if kept is None:
+            marks = ",".join("?" * len(names))
             rows = self.db.query(
                 "SELECT 'd', body, NULL, NULL FROM dispositions"
                 f" WHERE party_name IN ({marks}) OR transaction_id = ?"
@@ -181,19 +186,20 @@ class Store:
                 if len(self._read) >= _READ_KEPT:
                     self._read.clear()
                 self._read[key] = kept
-        self._case_row = (cid, kept[1])
+        self._pending = (transaction, cid, [f"{n}|{c}" for n, c in parties], kept[1])
         return list(kept[0])
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
         """Watch the transaction's parties; open or update its case when the outcome is
         review (a case no longer under review is closed, with an event saying so)."""
-        cid = case_id_of(transaction.id)
-        if self._case_row is not None and self._case_row[0] == cid:
-            row = self._case_row[1]  # read with the dispositions, just before evaluating
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] is transaction:
+            # read with the dispositions, just before evaluating
+            _, cid, keys, row = pending
         else:
+            cid = case_id_of(transaction.id)
+            keys = [_watch_key(p) for p in transaction.parties]
             row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
-        self._case_row = None
-        keys = [_watch_key(p) for p in transaction.parties]
         watched = {k for k in keys if k in self._watched}
         unknown = [k for k in keys if k not in watched]
         if unknown:  # a watched party stays watched: each is looked up once per connection
