@@ -22,7 +22,7 @@ from .._io.canonical import canonical_json
 from ..audit import transaction_hash
 from ..engine import disposable, entry_of, hit_id, party_key, party_of
 from ..errors import ConflictError, StoreError
-from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
+from ..models import LIMITS, Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
 from ..rules import RuleSet
 from ._db import Database, connect
 from ._migrations import SCHEMA_VERSION, schema_version, upgrade
@@ -125,8 +125,9 @@ class Store:
         self._pending: tuple[Transaction, str, list[str], list[tuple[Any, ...]]] | None = None
         """What `dispositions_for` worked out for `screened`, which follows it: the
         transaction, its case id, its parties' watch keys and its case row."""
-        self._watched: set[str] = set()
-        """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+        self._watched: dict[str, frozenset[str]] = {}
+        """Watch keys known to be in the store, with the aliases known to be kept for them
+        (rows of ``watched`` are never deleted, and their aliases only ever grow)."""
         self._read: dict[tuple[tuple[str, ...], str], tuple[list[Disposition], list[Any]]] = {}
         """What `dispositions_for` read, by party names and transaction id: kept while the
         database's version token (`Database.version`) stays the same, so screening the same
@@ -200,14 +201,15 @@ class Store:
             cid = case_id_of(transaction.id)
             keys = [_watch_key(p) for p in transaction.parties]
             row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
-        watched = {k for k in keys if k in self._watched}
-        unknown = [k for k in keys if k not in watched]
-        if unknown:  # a watched party stays watched: each is looked up once per connection
-            marks = ",".join("?" * len(unknown))
-            found = self.db.query(f"SELECT key FROM watched WHERE key IN ({marks})", unknown)
-            watched |= {r[0] for r in found}
-            self._watched |= {r[0] for r in found}
-        all_watched = watched == set(keys)
+        parties = transaction.parties
+        unwatched = [i for i, k in enumerate(keys) if not self._is_watched(k, parties[i])]
+        if unwatched:  # a watched party stays watched: each is looked up once per connection
+            asked = sorted({keys[i] for i in unwatched})
+            marks = ",".join("?" * len(asked))
+            found = self.db.query(f"SELECT key, aliases FROM watched WHERE key IN ({marks})", asked)
+            self._watched.update((k, frozenset(json.loads(a))) for k, a in found)
+            unwatched = [i for i in unwatched if not self._is_watched(keys[i], parties[i])]
+        all_watched = not unwatched
         review = decision.outcome is Outcome.REVIEW
         if not review and all_watched and (not row or row[0][2] == "closed"):
             return  # nothing to write: the common case stays a read
@@ -223,9 +225,8 @@ class Store:
             self._settled[cid] = settled
             return  # the case already says this: screening again changes nothing
         with self.db.write():
-            for party, key in zip(transaction.parties, keys, strict=True):
-                if key not in watched:
-                    self._watch(party, transaction.id)
+            for i in unwatched:
+                self._watch(parties[i], transaction.id)
             row = self.db.query(
                 "SELECT hits, outcome, status, version FROM cases WHERE id = ?", (cid,)
             )
@@ -274,7 +275,11 @@ class Store:
                     cid,
                 ),
             )
-            self._append("case.closed" if status == "closed" else "case.updated", cid, body)
+            if status == "closed":
+                kind = "case.closed"
+            else:  # a case a reviewer closed opens again while its review hit persists
+                kind = "case.reopened" if old_status == "closed" else "case.updated"
+            self._append(kind, cid, body)
 
     # --- reviewing ------------------------------------------------------------------------
 
@@ -446,6 +451,78 @@ class Store:
             )
         return approved
 
+    def close_case(
+        self,
+        case_id: str,
+        *,
+        reason: str,
+        reviewer: str,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Close an open case whose undecided review hits are none of them name matches (an
+        embargo, licence or red-flag finding, which no disposition can settle), recording who
+        and why as an event of the hash-chained history.
+
+        Closing suppresses nothing: later screenings still give the hits, and screening the
+        same transaction again while a review hit persists opens the case again. Raises
+        `StoreError` for an unknown case, a case not open, a name-match hit still undecided
+        (decide it instead) or a missing reviewer or reason; `ConflictError` when the case
+        changed since ``expected_version`` or someone closed it first."""
+        if not reviewer or not reviewer.strip():
+            raise StoreError("closing a case needs a reviewer")
+        if not reason or not reason.strip():
+            raise StoreError("closing a case needs a reason")
+        with self.db.write():
+            case = self.get_case(case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError(
+                    f"case {case_id} changed (version {case.version}, you saw "
+                    f"{expected_version}): look again before closing it"
+                )
+            if case.status == "closed":
+                by = self._closed_by(case_id)
+                raise ConflictError(
+                    f"case {case_id} is already closed"
+                    + (f" by {by}" if by else "")
+                    + ": nothing written"
+                )
+            if case.status != "open":
+                raise StoreError(
+                    f"case {case_id} is {case.status}: only an open case can be closed"
+                )
+            pending = [h for h in case.hits if h.outcome is Outcome.REVIEW and not h.disposition]
+            undecided = [h for h in pending if h.disposable]
+            if undecided:
+                raise StoreError(
+                    f"case {case_id} has name-match hits to decide first "
+                    f"({', '.join(h.hit_id for h in undecided)}): review decide them"
+                )
+            now = _now()
+            self.db.query(
+                "UPDATE cases SET status = 'closed', version = ?, updated_at = ? WHERE id = ?",
+                (case.version + 1, now, case_id),
+            )
+            self._append(
+                "case.closed_by_reviewer",
+                case_id,
+                {
+                    "transaction_id": case.transaction_id,
+                    "reviewer": reviewer.strip(),
+                    "reason": reason.strip(),
+                    "hits": [h.hit_id for h in pending],
+                    "version": case.version,
+                },
+            )
+        return self.get_case(case_id)
+
+    def _closed_by(self, case_id: str) -> str | None:
+        rows = self.db.query(
+            "SELECT body FROM events WHERE subject = ? AND kind = 'case.closed_by_reviewer'"
+            " ORDER BY seq DESC LIMIT 1",
+            (case_id,),
+        )
+        return str(json.loads(rows[0][0])["reviewer"]) if rows else None
+
     def history(self, subject: str | None = None) -> list[Event]:
         """The events, in order; only those about ``subject`` (a case or disposition id, or a
         case's disposition events) when given."""
@@ -461,24 +538,31 @@ class Store:
 
     # --- watching ---------------------------------------------------------------------------
 
-    def watch(self, name: str, country: str, *, role: str = "buyer") -> bool:
-        """Watch a counterparty by hand; False if it was watched already."""
-        party = Party.model_validate({"role": role, "name": name, "country": country})
+    def watch(
+        self, name: str, country: str, *, role: str = "buyer", aliases: Sequence[str] = ()
+    ) -> bool:
+        """Watch a counterparty by hand, with its aliases (each re-screened like the name);
+        False if it was watched already with all of them."""
+        party = Party.model_validate(
+            {"role": role, "name": name, "country": country, "aliases": list(aliases)}
+        )
         with self.db.write():
-            if self.db.query("SELECT 1 FROM watched WHERE key = ?", (_watch_key(party),)):
-                return False
-            self._watch(party, None)
-        return True
+            return self._watch(party, None)
 
     def watched(self) -> list[Party]:
-        """Every watched counterparty."""
-        return [Party(role=r, name=n, country=c) for n, c, r in self.watched_rows()]
+        """Every watched counterparty, with the aliases it was screened or watched with."""
+        return [Party(role=r, name=n, country=c, aliases=a) for n, c, r, a in self.watched_names()]
 
     def watched_rows(self) -> list[tuple[str, str, str]]:
-        """Every watched counterparty as its name, country and role, unvalidated: what a
-        re-screening reads to pick the few near a changed entry before validating them."""
-        rows = self.db.query("SELECT name, country, role FROM watched ORDER BY key")
-        return [(str(n), str(c), str(r)) for n, c, r in rows]
+        """Every watched counterparty as its name, country and role, unvalidated."""
+        return [(n, c, r) for n, c, r, _ in self.watched_names()]
+
+    def watched_names(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """Every watched counterparty as its name, country, role and aliases, unvalidated:
+        what a re-screening reads to pick the few near a changed entry before validating
+        them."""
+        rows = self.db.query("SELECT name, country, role, aliases FROM watched ORDER BY key")
+        return [(str(n), str(c), str(r), tuple(json.loads(a))) for n, c, r, a in rows]
 
     # --- integrity --------------------------------------------------------------------------
 
@@ -525,19 +609,37 @@ class Store:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _watch(self, party: Party, transaction_id: str | None) -> None:
-        self.db.query(
-            "INSERT INTO watched (key, name, country, role, transaction_id, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (
-                _watch_key(party),
-                party.name,
-                party.country,
-                party.role.value,
-                transaction_id,
-                _now(),
-            ),
-        )
+    def _is_watched(self, key: str, party: Party) -> bool:
+        known = self._watched.get(key)  # a full row takes no more aliases
+        return known is not None and (len(known) >= _MAX_ALIASES or known.issuperset(party.aliases))
+
+    def _watch(self, party: Party, transaction_id: str | None) -> bool:
+        """Within a write: watch the party, or add the aliases its row lacks (the oldest
+        kept first, up to a party's limit, so the row stays a valid party); False if nothing
+        was new."""
+        key = _watch_key(party)
+        rows = self.db.query("SELECT aliases FROM watched WHERE key = ?", (key,))
+        if not rows:
+            self.db.query(
+                "INSERT INTO watched (key, name, country, role, transaction_id, added_at,"
+                " aliases) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    party.name,
+                    party.country,
+                    party.role.value,
+                    transaction_id,
+                    _now(),
+                    json.dumps(list(party.aliases)),
+                ),
+            )
+            return True
+        kept: list[str] = json.loads(rows[0][0])
+        merged = (kept + [a for a in dict.fromkeys(party.aliases) if a not in kept])[:_MAX_ALIASES]
+        if merged == kept:
+            return False
+        self.db.query("UPDATE watched SET aliases = ? WHERE key = ?", (json.dumps(merged), key))
+        return True
 
     def _update_case(self, case: Case, hits: Sequence[CaseHit], now: str) -> None:
         status = _status(case.outcome, hits)
@@ -576,6 +678,8 @@ class Store:
             hash=digest,
         )
 
+
+_MAX_ALIASES = LIMITS["aliases"]
 
 _READ_KEPT = 10_000
 """Transactions whose store reads `Store.dispositions_for` keeps at most (a few MB)."""
