@@ -550,7 +550,10 @@ class Store:
         what a re-screening reads to pick the few near a changed entry before validating
         them."""
         rows = self.db.query("SELECT name, country, role, aliases FROM watched ORDER BY key")
-        return [(str(n), str(c), str(r), tuple(json.loads(a))) for n, c, r, a in rows]
+        return [
+            (str(n), str(c), str(r), () if a == "[]" else tuple(json.loads(a)))
+            for n, c, r, a in rows
+        ]
 
     # --- integrity --------------------------------------------------------------------------
 
