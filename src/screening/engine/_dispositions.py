@@ -103,7 +103,14 @@ def apply_dispositions(
     offered = tuple(sorted(dispositions, key=lambda d: d.id))
     if not offered:
         return decision
-    hits = [_apply(hit, decision, tx, rules, offered) for hit in decision.hits]
+    rule_ids = {d.rule_id for d in offered}
+    hits = [
+        _apply(hit, decision, tx, rules, offered) if hit.rule_id in rule_ids else hit
+        for hit in decision.hits
+    ]
+    if all(a is b for a, b in zip(hits, decision.hits, strict=True)):
+        # nothing applied: the hits, their order (evaluate's) and the outcome stay
+        return decision.model_copy(update={"dispositions": offered})
     hits.sort(key=lambda h: (-h.outcome.rank, h.rule_id, h.field or "", h.listed_name or ""))
     outcome = max((h.outcome for h in hits), key=lambda o: o.rank, default=Outcome.CLEAR)
     return decision.model_copy(
@@ -118,7 +125,7 @@ def _apply(
     rules: RuleSet,
     offered: tuple[Disposition, ...],
 ) -> Hit:
-    if not disposable(hit) or not any(d.rule_id == hit.rule_id for d in offered):
+    if not disposable(hit):
         return hit
     party = party_of(tx, hit)
     entry = entry_of(rules, hit)
