@@ -21,6 +21,28 @@ before 1.19, 1.19, 1.22; after 1.16, 1.11, 1.14 (store cost ~95 -> ~50 us/tx): t
 is approached, not reliably met. Watch rescreen 35.7 s -> 11.4 s
 re-screening, 49.5 s -> 25.2 s with loading both list versions (13.8 s, unchanged).
 
+Where the 49 us/tx of the 1.106x went (cProfile, then each part alone and interleaved with
+evaluation, 2026-11-25, branch store-perf): alone, the store's work was ~9 us/tx (3 of them
+the ``PRAGMA data_version`` read transaction: two ``fcntl`` locks); interleaved, the same work
+cost ~45 us/tx: ~20 for the data_version check (system calls that cool the caches screening
+runs on), ~25 for Python bookkeeping (two sha256 of the case id, the party keys worked out
+twice, and for a review decision a deep pydantic comparison of transaction and decision with
+the last screening's). Now: the change check reads SQLite's WAL-index header from a read-only
+mapping of the ``-shm`` file (no system call; every commit rewrites it), the keys and case id
+are worked out once, the comparison is of plain values, and the engine hashes a listed entry
+once per rule set instead of at every screening of a disposed party.
+
+Measured 2026-11-25, the code before (9267da4) and after in alternation, best of 30 rounds,
+load average 5.0-5.7 (other engineers' jobs on the 2 cores): before 1.104, 1.085, 1.083; after
+1.035, 1.058, 1.013 (and 1.050 in a full run at load 3.7). New second figure, the open cases'
+name-match hits decided false positives so that dispositions apply at every screening of
+their parties: 1.073, 1.161, 1.057, 1.067 (the engine's own work of applying them is in it).
+A PostgreSQL store (local server, one query per screening: no cheap change check there, so it
+reads the dispositions and the case again each time): 1.37 and 1.56 (about +180-280 us/tx of
+client CPU per round trip). Watch rescreen at load ~4: 8.1 s loading + 22.1 s re-screening =
+30.2 s; the code before, right after: 8.7 + 16.2 = 24.9 s; in CPU time, one process, 20,000
+names, the two are the same (2.9 s): the wall figures move with the load.
+
 Run: python benchmarks/bench_store.py [--dispositions N] [--watched N] [--repeat N]
      [--postgres postgresql://.../empty_db] [--no-rescreen]
 """
