@@ -151,3 +151,29 @@ def test_batch_opens_one_case_per_transaction(tmp_path: Path, workers: str) -> N
         "b-1",
         "b-2",
     ]
+
+
+def test_review_close(setup: tuple[str, Path]) -> None:
+    url, path = setup
+    assert cli("screen", path, "--store", url)[0] == 1
+    _, out = cli("review", "list", "--store", url, "--json")
+    case = json.loads(out)
+    name_hit = next(h for h in case["hits"] if h["rule_id"] == "el-zte-kangxun")
+    close = ["review", "close", case["id"], "--reason", "licence D123", "--reviewer", "bob"]
+    assert cli(*close, "--store", url)[0] == 3  # a name-match hit to decide first
+    args = ["--reason", "other firm", "--reviewer", "alice", "--store", url]
+    decide = ["review", "decide", case["id"], name_hit["hit_id"], "--decision", "false_positive"]
+    assert cli(*decide, *args)[0] == 0
+    code, out = cli(*close, "--store", url, "--json")
+    assert code == 0, out
+    assert json.loads(out)["status"] == "closed"
+    assert cli(*close, "--store", url)[0] == 3  # already closed: a conflict
+    code, out = cli("review", "show", case["id"], "--store", url)
+    assert "closed by bob" in out
+    assert "licence D123" in out
+    _, out = cli("review", "history", case["id"], "--store", url)
+    assert "case.closed_by_reviewer" in out
+    assert cli("audit", "verify", "--store", url)[0] == 0
+    assert cli("screen", path, "--store", url)[0] == 1  # the licence hit is still a review
+    _, out = cli("review", "list", "--store", url, "--json")
+    assert json.loads(out)["id"] == case["id"]  # and the case is open again

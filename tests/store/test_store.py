@@ -14,7 +14,7 @@ from helpers.ruleedit import replace_once
 from screening import Outcome, decision_record, load_rules, screen, verify_record
 from screening.errors import ConflictError, StoreError
 from screening.rules import RuleSet
-from screening.store import open_store, upgrade_store
+from screening.store import SCHEMA_VERSION, open_store, upgrade_store
 
 
 def tx(
@@ -261,8 +261,8 @@ def test_newest_events_cut_off_are_caught_by_the_published_head(
 
 
 def test_newer_schema_is_refused_and_upgrade_is_idempotent(store_url: str) -> None:
-    assert upgrade_store(store_url) == (0, 1)
-    assert upgrade_store(store_url) == (1, 1)
+    assert upgrade_store(store_url) == (0, SCHEMA_VERSION)
+    assert upgrade_store(store_url) == (SCHEMA_VERSION, SCHEMA_VERSION)
     with open_store(store_url) as store:
         store.db.query("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="newer than this program"):
@@ -274,3 +274,35 @@ def test_bad_urls_are_named() -> None:
         open_store("mysql://x")
     with pytest.raises(StoreError, match="no such directory"):
         open_store("sqlite:////nonexistent/dir/x.db")
+
+
+def test_a_version_1_store_is_refused_until_upgraded_and_keeps_its_watch_list(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening.store import _migrations
+
+    monkeypatch.setattr(_migrations, "MIGRATIONS", _migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(_migrations, "SCHEMA_VERSION", 1)
+    db = _connect(store_url)
+    assert _migrations.upgrade(db) == (0, 1)
+    db.close()
+    monkeypatch.undo()
+    with pytest.raises(StoreError, match="version 1; this program needs 2"):
+        open_store(store_url)
+    db = _connect(store_url)
+    db.query(
+        "INSERT INTO watched (key, name, country, role, transaction_id, added_at)"
+        " VALUES ('gammaworks|CN', 'Gamma Works', 'CN', 'buyer', NULL, '2026-01-01')"
+    )
+    db.close()
+    assert upgrade_store(store_url) == (1, 2)
+    with open_store(store_url) as store:
+        assert [(p.name, p.aliases) for p in store.watched()] == [("Gamma Works", ())]
+        assert store.watch("Gamma Works", "CN", aliases=["Gamma Ltd"])
+        assert [p.aliases for p in store.watched()] == [("Gamma Ltd",)]
+
+
+def _connect(url: str) -> Any:
+    from screening.store._db import connect
+
+    return connect(url)

@@ -97,3 +97,64 @@ def test_near_parties_is_the_same_in_parallel(monkeypatch: pytest.MonkeyPatch) -
     assert near_parties(parties, index, 0.82) == alone
     assert {p.name for p in alone} >= {"Gamma Works", "Gamma Work"}
     assert "Acme" not in {p.name for p in alone}
+
+
+def test_watched_aliases_are_rescreened(store_url: str, tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    old = write_csl(lists / "old.csv", [row(EL, "Alpha Trading Co.", _id="a1")])
+    new = write_csl(
+        lists / "new.csv",
+        [row(EL, "Alpha Trading Co.", _id="a1"), row(EL, "Gamma Works", _id="g")],
+    )
+    old_rules = load_rules(lists=[read_list(old)])
+    with open_store(store_url) as store:
+        # screened with an alias: the alias is watched with the name
+        order = tx("Acme Holdings")
+        order["parties"][0]["aliases"] = ["Gamma Works"]  # type: ignore[index]
+        screen(order, rules=old_rules, store=store)
+        # by hand, and an alias learnt later joins the ones kept
+        assert store.watch("Delta Co", "FR", aliases=["Omega Ltd"])
+        assert not store.watch("Delta Co", "FR", aliases=["Omega Ltd"])
+        assert store.watch("Delta Co", "FR", aliases=["Gamma Works Ltd"])
+        watched = {p.name: p.aliases for p in store.watched()}
+        assert watched["Acme Holdings"] == ("Gamma Works",)
+        assert watched["Delta Co"] == ("Omega Ltd", "Gamma Works Ltd")
+    code, out = cli(
+        "watch",
+        "rescreen",
+        "--new",
+        new,
+        "--old",
+        old,
+        "--as-of",
+        "2022-06-01",
+        "--store",
+        store_url,
+    )
+    changes = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert {(c["party"], c["change"], c["listed_name"]) for c in changes} == {
+        ("Acme Holdings", "new_hit", "Gamma Works"),
+        ("Delta Co", "new_hit", "Gamma Works"),
+    }
+
+
+def test_watch_add_takes_aliases(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    code, out = cli(
+        "watch",
+        "add",
+        "Delta Co",
+        "--country",
+        "FR",
+        "--alias",
+        "Omega Ltd",
+        "--alias",
+        "Delta Trading",
+        "--store",
+        url,
+    )
+    assert code == 0, out
+    with open_store(url) as store:
+        assert [p.aliases for p in store.watched()] == [("Omega Ltd", "Delta Trading")]

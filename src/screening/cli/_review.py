@@ -20,7 +20,8 @@ _DECISIONS = click.Choice(["false_positive", "true_match"])
 
 @click.group(short_help="the review queue: cases, dispositions, approvals, history")
 def review() -> None:
-    """Review the cases screening opened: list, show, decide a hit, approve, history, export.
+    """Review the cases screening opened: list, show, decide a hit, approve, close, history,
+    export.
 
     \b
     Example:
@@ -72,6 +73,7 @@ def show(case_id: str, store: str, as_json: bool) -> int:
 
     with open_store(store) as opened:
         case = opened.get_case(case_id)
+        closing = [e for e in opened.history(case_id) if e.kind == "case.closed_by_reviewer"]
     out = stdout()
     if as_json:
         out.write(canonical_json(case.to_dict()) + "\n")
@@ -80,6 +82,9 @@ def show(case_id: str, store: str, as_json: bool) -> int:
         f"case {case.id}  transaction {case.transaction_id}  {case.outcome.value}  "
         f"{case.status}  (version {case.version})\n"
     )
+    if case.status == "closed" and closing:
+        last = closing[-1].body
+        out.write(f"  closed by {last['reviewer']} ({closing[-1].at[:10]}): {last['reason']}\n")
     for h in case.hits:
         score = "" if h.score is None else f"  score {h.score}"
         can = "  [can be decided]" if h.disposable and h.disposition is None else ""
@@ -135,6 +140,42 @@ def decide(
     return 0
 
 
+@review.command("close", short_help="close a case no disposition can settle")
+@click.argument("case_id", metavar="CASE_ID")
+@click.option("--reason", required=True, metavar="TEXT", help="why, in words")
+@click.option("--reviewer", required=True, metavar="NAME", help="who closed it")
+@click.option("--version", "version", type=int, metavar="N", help="the case version you saw")
+@store_option(required=True)
+@json_option("print the closed case as one JSON line")
+def close(
+    case_id: str, reason: str, reviewer: str, version: int | None, store: str, as_json: bool
+) -> int:
+    """Close CASE_ID when its undecided review hits are not name matches (an embargo,
+    licence or red-flag finding, which no disposition can settle), recording who and why in
+    the store's hash-chained history. Nothing is suppressed: later screenings still give the
+    hits, and screening the same transaction again while one persists opens the case again.
+    Exit code 3 when the case is not open, has a name-match hit to decide first, or someone
+    closed or changed it first (a conflict).
+
+    \b
+    Example:
+      screening review close case-36d80625f5bc --reviewer alice \\
+          --reason "licence 123 covers the shipment" --store sqlite:///screening.db
+    """
+    from ..store import open_store
+
+    with open_store(store) as opened:
+        case = opened.close_case(
+            case_id, reason=reason, reviewer=reviewer, expected_version=version
+        )
+    out = stdout()
+    if as_json:
+        out.write(canonical_json(case.to_dict()) + "\n")
+    else:
+        out.write(f"case {case.id}: closed by {reviewer.strip()}\n")
+    return 0
+
+
 @review.command("approve", short_help="approve a disposition (four-eyes)")
 @click.argument("disposition_id", metavar="DISPOSITION_ID")
 @click.option("--reviewer", required=True, metavar="NAME", help="the second reviewer")
@@ -159,7 +200,8 @@ def approve(disposition_id: str, reviewer: str, store: str) -> int:
 @store_option(required=True)
 @json_option("print one JSON line per event, with its hash and the previous one's")
 def history(subject: str | None, store: str, as_json: bool) -> int:
-    """Every event (case opened, updated, closed; disposition decided, approved), in order.
+    """Every event (case opened, updated, closed, closed by a reviewer, reopened; disposition
+    decided, approved), in order.
 
     \b
     Example:
@@ -266,9 +308,10 @@ def watch() -> None:
 @click.argument("name", metavar="NAME")
 @click.option("--country", required=True, metavar="CC", help="ISO country code")
 @click.option("--role", default="buyer", show_default=True, help="the party's role")
+@click.option("--alias", "aliases", multiple=True, metavar="NAME", help="another name (repeatable)")
 @store_option(required=True)
-def add(name: str, country: str, role: str, store: str) -> int:
-    """Watch NAME in --country.
+def add(name: str, country: str, role: str, aliases: tuple[str, ...], store: str) -> int:
+    """Watch NAME in --country, with its aliases: each is re-screened like the name.
 
     \b
     Example:
@@ -280,7 +323,7 @@ def add(name: str, country: str, role: str, store: str) -> int:
 
     with open_store(store) as opened:
         try:
-            added = opened.watch(name, country, role=role)
+            added = opened.watch(name, country, role=role, aliases=aliases)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             raise StoreError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 
 from .._io.canonical import canonical_json
 from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
@@ -54,9 +55,27 @@ def party_key(party: Party) -> tuple[str, str]:
 def entry_of(rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
     """The list entry behind a listing hit and the sha256 of its content (the entity and the
     listing as the rules hold them, without the list file version): None for other hits."""
-    if hit.rule_id not in rules:
+    per_rules = _ENTRIES.get(rules)
+    if per_rules is None:
+        per_rules = _ENTRIES[rules] = {}
+    if hit.rule_id not in per_rules:
+        per_rules[hit.rule_id] = _entry(rules, hit.rule_id)
+    found = per_rules[hit.rule_id]
+    return None if found is None else (hit.list_entry or found[0], found[1])
+
+
+_ENTRIES: weakref.WeakKeyDictionary[RuleSet, dict[str, tuple[str, str] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+"""`_entry` by rule set and rule id, worked out once: hashing an entry's content costs some
+25 us, and a recurring false positive asks for it at every screening of its party. A rule set
+does not change once loaded, and its entries go with it."""
+
+
+def _entry(rules: RuleSet, rule_id: str) -> tuple[str, str] | None:
+    if rule_id not in rules:
         return None
-    listing = rules[hit.rule_id]
+    listing = rules[rule_id]
     if not isinstance(listing, Listing):
         return None
     entity = rules.entities.get(listing.entity)
@@ -66,8 +85,7 @@ def entry_of(rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
         "entity": entity.model_dump(mode="json"),
         "listing": listing.model_dump(mode="json", exclude=_UNSTABLE),
     }
-    digest = hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
-    return hit.list_entry or entity.id, digest
+    return entity.id, hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
 def apply_dispositions(
@@ -85,7 +103,14 @@ def apply_dispositions(
     offered = tuple(sorted(dispositions, key=lambda d: d.id))
     if not offered:
         return decision
-    hits = [_apply(hit, decision, tx, rules, offered) for hit in decision.hits]
+    rule_ids = {d.rule_id for d in offered}
+    hits = [
+        _apply(hit, decision, tx, rules, offered) if hit.rule_id in rule_ids else hit
+        for hit in decision.hits
+    ]
+    if all(a is b for a, b in zip(hits, decision.hits, strict=True)):
+        # nothing applied: the hits, their order (evaluate's) and the outcome stay
+        return decision.model_copy(update={"dispositions": offered})
     hits.sort(key=lambda h: (-h.outcome.rank, h.rule_id, h.field or "", h.listed_name or ""))
     outcome = max((h.outcome for h in hits), key=lambda o: o.rank, default=Outcome.CLEAR)
     return decision.model_copy(
@@ -100,7 +125,7 @@ def _apply(
     rules: RuleSet,
     offered: tuple[Disposition, ...],
 ) -> Hit:
-    if not disposable(hit) or not any(d.rule_id == hit.rule_id for d in offered):
+    if not disposable(hit):
         return hit
     party = party_of(tx, hit)
     entry = entry_of(rules, hit)

@@ -27,6 +27,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE watched (key TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL,"
         " role TEXT NOT NULL, transaction_id TEXT, added_at TEXT NOT NULL)",
     ),
+    (  # 2: a watched counterparty keeps its aliases (a JSON array), re-screened with its name
+        "ALTER TABLE watched ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema version this program writes and reads."""

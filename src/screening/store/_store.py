@@ -9,10 +9,11 @@ store as it was before the change or after it, never between."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -21,8 +22,7 @@ from .._io.canonical import canonical_json
 from ..audit import transaction_hash
 from ..engine import disposable, entry_of, hit_id, party_key, party_of
 from ..errors import ConflictError, StoreError
-from ..models import Decision, Disposition, Finding, Hit, Outcome, Party, Transaction
-from ..names import compact
+from ..models import LIMITS, Decision, Disposition, Finding, Outcome, Party, Transaction
 from ..rules import RuleSet
 from ._db import Database, connect
 from ._migrations import SCHEMA_VERSION, schema_version, upgrade
@@ -107,8 +107,10 @@ def _event_hash(seq: int, at: str, kind: str, subject: str, body: str, prev: str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=65_536)
 def case_id_of(transaction_id: str) -> str:
-    """A transaction's case id: derived from its id, so it never gets two cases."""
+    """A transaction's case id: derived from its id, so it never gets two cases (kept for
+    the transactions screened lately: each screening asks twice)."""
     return "case-" + hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()[:12]
 
 
@@ -118,29 +120,20 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.url = db.url
-        self._entries: dict[tuple[str, str], tuple[str, str] | None] = {}
-        """Entry ids and content hashes by rule set fingerprint and rule id: computed once."""
-        self._case_row: tuple[str, list[tuple[Any, ...]]] | None = None
-        self._watched: set[str] = set()
-        """Watch keys known to be in the store (rows of ``watched`` are never deleted)."""
+        self._pending: tuple[Transaction, str, list[str], list[tuple[Any, ...]]] | None = None
+        """What `dispositions_for` worked out for `screened`, which follows it: the
+        transaction, its case id, its parties' watch keys and its case row."""
+        self._watched: dict[str, frozenset[str]] = {}
+        """Watch keys known to be in the store, with the aliases known to be kept for them
+        (rows of ``watched`` are never deleted, and their aliases only ever grow)."""
         self._read: dict[tuple[tuple[str, ...], str], tuple[list[Disposition], list[Any]]] = {}
         """What `dispositions_for` read, by party names and transaction id: kept while the
         database's version token (`Database.version`) stays the same, so screening the same
         counterparties again costs one version check instead of a query."""
         self._read_version: object | None = None
         self._settled: dict[str, tuple[Any, ...]] = {}
-        """By case id: the transaction, decision, rule set and case row of a screening that
-        found its case already up to date; the same again needs no case hits worked out."""
-
-    def _entry(self, rules: RuleSet, hit: Hit) -> tuple[str, str] | None:
-        key = (rules.fingerprint, hit.rule_id)
-        if key not in self._entries:
-            if len(self._entries) > 100_000:
-                self._entries.clear()
-            self._entries[key] = entry_of(rules, hit)
-        found = self._entries[key]
-        # a hand-written entity's entry is its id; a list entry's is on the hit
-        return None if found is None else (hit.list_entry or found[0], found[1])
+        """By case id: what a screening that found its case already up to date made its hits
+        of (`_case_key`) and the case row: the same again needs no case hits worked out."""
 
     def __enter__(self) -> Store:
         return self
@@ -156,8 +149,8 @@ class Store:
 
     def dispositions_for(self, transaction: Transaction) -> list[Disposition]:
         """The dispositions keyed to any of the transaction's parties or decided on it."""
-        names = sorted({compact(p.name) for p in transaction.parties}) or [""]
-        marks = ",".join("?" * len(names))
+        parties = [party_key(p) for p in transaction.parties]
+        names = sorted({name for name, _ in parties}) or [""]
         # One statement for both reads of a screening (each statement is a read transaction,
         # a good part of the store's cost per transaction): the dispositions, and the case
         # `screened` will compare with, kept for it.
@@ -169,6 +162,7 @@ class Store:
         key = (tuple(names), transaction.id)
         kept = self._read.get(key)
         if kept is None:
+            marks = ",".join("?" * len(names))
             rows = self.db.query(
                 "SELECT 'd', body, NULL, NULL FROM dispositions"
                 f" WHERE party_name IN ({marks}) OR transaction_id = ?"
@@ -181,34 +175,36 @@ class Store:
                 if len(self._read) >= _READ_KEPT:
                     self._read.clear()
                 self._read[key] = kept
-        self._case_row = (cid, kept[1])
+        self._pending = (transaction, cid, [f"{n}|{c}" for n, c in parties], kept[1])
         return list(kept[0])
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
         """Watch the transaction's parties; open or update its case when the outcome is
         review (a case no longer under review is closed, with an event saying so)."""
-        cid = case_id_of(transaction.id)
-        if self._case_row is not None and self._case_row[0] == cid:
-            row = self._case_row[1]  # read with the dispositions, just before evaluating
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] is transaction:
+            # read with the dispositions, just before evaluating
+            _, cid, keys, row = pending
         else:
+            cid = case_id_of(transaction.id)
+            keys = [_watch_key(p) for p in transaction.parties]
             row = self.db.query("SELECT hits, outcome, status FROM cases WHERE id = ?", (cid,))
-        self._case_row = None
-        keys = [_watch_key(p) for p in transaction.parties]
-        watched = {k for k in keys if k in self._watched}
-        unknown = [k for k in keys if k not in watched]
-        if unknown:  # a watched party stays watched: each is looked up once per connection
-            marks = ",".join("?" * len(unknown))
-            found = self.db.query(f"SELECT key FROM watched WHERE key IN ({marks})", unknown)
-            watched |= {r[0] for r in found}
-            self._watched |= {r[0] for r in found}
-        all_watched = watched == set(keys)
+        parties = transaction.parties
+        unwatched = [i for i, k in enumerate(keys) if not self._is_watched(k, parties[i])]
+        if unwatched:  # a watched party stays watched: each is looked up once per connection
+            asked = sorted({keys[i] for i in unwatched})
+            marks = ",".join("?" * len(asked))
+            found = self.db.query(f"SELECT key, aliases FROM watched WHERE key IN ({marks})", asked)
+            self._watched.update((k, frozenset(json.loads(a))) for k, a in found)
+            unwatched = [i for i in unwatched if not self._is_watched(keys[i], parties[i])]
+        all_watched = not unwatched
         review = decision.outcome is Outcome.REVIEW
         if not review and all_watched and (not row or row[0][2] == "closed"):
             return  # nothing to write: the common case stays a read
-        settled = (transaction, decision, rules.fingerprint, tuple(row[0]) if row else None)
+        settled = (_case_key(keys, decision, rules), tuple(row[0]) if row else None)
         if all_watched and row and self._settled.get(cid) == settled:
             return  # the same screening as last time, and the case still as it left it
-        hits = _case_hits(transaction, decision, rules, self._entry)
+        hits = _case_hits(transaction, decision, rules)
         hits_json = json.dumps([h.model_dump(mode="json") for h in hits])
         status = _status(decision.outcome, hits)
         if all_watched and row and row[0] == (hits_json, decision.outcome.value, status):
@@ -217,9 +213,8 @@ class Store:
             self._settled[cid] = settled
             return  # the case already says this: screening again changes nothing
         with self.db.write():
-            for party, key in zip(transaction.parties, keys, strict=True):
-                if key not in watched:
-                    self._watch(party, transaction.id)
+            for i in unwatched:
+                self._watch(parties[i], transaction.id)
             row = self.db.query(
                 "SELECT hits, outcome, status, version FROM cases WHERE id = ?", (cid,)
             )
@@ -268,7 +263,11 @@ class Store:
                     cid,
                 ),
             )
-            self._append("case.closed" if status == "closed" else "case.updated", cid, body)
+            if status == "closed":
+                kind = "case.closed"
+            else:  # a case a reviewer closed opens again while its review hit persists
+                kind = "case.reopened" if old_status == "closed" else "case.updated"
+            self._append(kind, cid, body)
 
     # --- reviewing ------------------------------------------------------------------------
 
@@ -440,6 +439,78 @@ class Store:
             )
         return approved
 
+    def close_case(
+        self,
+        case_id: str,
+        *,
+        reason: str,
+        reviewer: str,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Close an open case whose undecided review hits are none of them name matches (an
+        embargo, licence or red-flag finding, which no disposition can settle), recording who
+        and why as an event of the hash-chained history.
+
+        Closing suppresses nothing: later screenings still give the hits, and screening the
+        same transaction again while a review hit persists opens the case again. Raises
+        `StoreError` for an unknown case, a case not open, a name-match hit still undecided
+        (decide it instead) or a missing reviewer or reason; `ConflictError` when the case
+        changed since ``expected_version`` or someone closed it first."""
+        if not reviewer or not reviewer.strip():
+            raise StoreError("closing a case needs a reviewer")
+        if not reason or not reason.strip():
+            raise StoreError("closing a case needs a reason")
+        with self.db.write():
+            case = self.get_case(case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError(
+                    f"case {case_id} changed (version {case.version}, you saw "
+                    f"{expected_version}): look again before closing it"
+                )
+            if case.status == "closed":
+                by = self._closed_by(case_id)
+                raise ConflictError(
+                    f"case {case_id} is already closed"
+                    + (f" by {by}" if by else "")
+                    + ": nothing written"
+                )
+            if case.status != "open":
+                raise StoreError(
+                    f"case {case_id} is {case.status}: only an open case can be closed"
+                )
+            pending = [h for h in case.hits if h.outcome is Outcome.REVIEW and not h.disposition]
+            undecided = [h for h in pending if h.disposable]
+            if undecided:
+                raise StoreError(
+                    f"case {case_id} has name-match hits to decide first "
+                    f"({', '.join(h.hit_id for h in undecided)}): review decide them"
+                )
+            now = _now()
+            self.db.query(
+                "UPDATE cases SET status = 'closed', version = ?, updated_at = ? WHERE id = ?",
+                (case.version + 1, now, case_id),
+            )
+            self._append(
+                "case.closed_by_reviewer",
+                case_id,
+                {
+                    "transaction_id": case.transaction_id,
+                    "reviewer": reviewer.strip(),
+                    "reason": reason.strip(),
+                    "hits": [h.hit_id for h in pending],
+                    "version": case.version,
+                },
+            )
+        return self.get_case(case_id)
+
+    def _closed_by(self, case_id: str) -> str | None:
+        rows = self.db.query(
+            "SELECT body FROM events WHERE subject = ? AND kind = 'case.closed_by_reviewer'"
+            " ORDER BY seq DESC LIMIT 1",
+            (case_id,),
+        )
+        return str(json.loads(rows[0][0])["reviewer"]) if rows else None
+
     def history(self, subject: str | None = None) -> list[Event]:
         """The events, in order; only those about ``subject`` (a case or disposition id, or a
         case's disposition events) when given."""
@@ -455,24 +526,34 @@ class Store:
 
     # --- watching ---------------------------------------------------------------------------
 
-    def watch(self, name: str, country: str, *, role: str = "buyer") -> bool:
-        """Watch a counterparty by hand; False if it was watched already."""
-        party = Party.model_validate({"role": role, "name": name, "country": country})
+    def watch(
+        self, name: str, country: str, *, role: str = "buyer", aliases: Sequence[str] = ()
+    ) -> bool:
+        """Watch a counterparty by hand, with its aliases (each re-screened like the name);
+        False if it was watched already with all of them."""
+        party = Party.model_validate(
+            {"role": role, "name": name, "country": country, "aliases": list(aliases)}
+        )
         with self.db.write():
-            if self.db.query("SELECT 1 FROM watched WHERE key = ?", (_watch_key(party),)):
-                return False
-            self._watch(party, None)
-        return True
+            return self._watch(party, None)
 
     def watched(self) -> list[Party]:
-        """Every watched counterparty."""
-        return [Party(role=r, name=n, country=c) for n, c, r in self.watched_rows()]
+        """Every watched counterparty, with the aliases it was screened or watched with."""
+        return [Party(role=r, name=n, country=c, aliases=a) for n, c, r, a in self.watched_names()]
 
     def watched_rows(self) -> list[tuple[str, str, str]]:
-        """Every watched counterparty as its name, country and role, unvalidated: what a
-        re-screening reads to pick the few near a changed entry before validating them."""
-        rows = self.db.query("SELECT name, country, role FROM watched ORDER BY key")
-        return [(str(n), str(c), str(r)) for n, c, r in rows]
+        """Every watched counterparty as its name, country and role, unvalidated."""
+        return [(n, c, r) for n, c, r, _ in self.watched_names()]
+
+    def watched_names(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """Every watched counterparty as its name, country, role and aliases, unvalidated:
+        what a re-screening reads to pick the few near a changed entry before validating
+        them."""
+        rows = self.db.query("SELECT name, country, role, aliases FROM watched ORDER BY key")
+        return [
+            (str(n), str(c), str(r), () if a == "[]" else tuple(json.loads(a)))
+            for n, c, r, a in rows
+        ]
 
     # --- integrity --------------------------------------------------------------------------
 
@@ -519,19 +600,37 @@ class Store:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _watch(self, party: Party, transaction_id: str | None) -> None:
-        self.db.query(
-            "INSERT INTO watched (key, name, country, role, transaction_id, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (
-                _watch_key(party),
-                party.name,
-                party.country,
-                party.role.value,
-                transaction_id,
-                _now(),
-            ),
-        )
+    def _is_watched(self, key: str, party: Party) -> bool:
+        known = self._watched.get(key)  # a full row takes no more aliases
+        return known is not None and (len(known) >= _MAX_ALIASES or known.issuperset(party.aliases))
+
+    def _watch(self, party: Party, transaction_id: str | None) -> bool:
+        """Within a write: watch the party, or add the aliases its row lacks (the oldest
+        kept first, up to a party's limit, so the row stays a valid party); False if nothing
+        was new."""
+        key = _watch_key(party)
+        rows = self.db.query("SELECT aliases FROM watched WHERE key = ?", (key,))
+        if not rows:
+            self.db.query(
+                "INSERT INTO watched (key, name, country, role, transaction_id, added_at,"
+                " aliases) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    party.name,
+                    party.country,
+                    party.role.value,
+                    transaction_id,
+                    _now(),
+                    json.dumps(list(party.aliases)),
+                ),
+            )
+            return True
+        kept: list[str] = json.loads(rows[0][0])
+        merged = (kept + [a for a in dict.fromkeys(party.aliases) if a not in kept])[:_MAX_ALIASES]
+        if merged == kept:
+            return False
+        self.db.query("UPDATE watched SET aliases = ? WHERE key = ?", (json.dumps(merged), key))
+        return True
 
     def _update_case(self, case: Case, hits: Sequence[CaseHit], now: str) -> None:
         status = _status(case.outcome, hits)
@@ -571,6 +670,8 @@ class Store:
         )
 
 
+_MAX_ALIASES = LIMITS["aliases"]
+
 _READ_KEPT = 10_000
 """Transactions whose store reads `Store.dispositions_for` keeps at most (a few MB)."""
 
@@ -589,11 +690,38 @@ def _status(outcome: Outcome, hits: Sequence[CaseHit]) -> str:
     return "open" if pending else "decided"
 
 
+def _case_key(keys: Sequence[str], decision: Decision, rules: RuleSet) -> tuple[Any, ...]:
+    """Everything a case's hits are made of (`_case_hits`), as plain values: the rule set,
+    the parties' names and countries, each hit's own fields. Comparing two is some 20 times
+    cheaper than comparing the transactions and decisions themselves."""
+    return (
+        rules.fingerprint,
+        decision.outcome,
+        tuple(keys),
+        tuple(
+            (
+                h.rule_id,
+                h.kind,
+                h.field,
+                h.outcome,
+                h.message,
+                h.party,
+                h.item,
+                h.listed_name,
+                h.list_entry,
+                h.score,
+                h.disposition.id if h.disposition is not None else None,
+                h.notes,
+            )
+            for h in decision.hits
+        ),
+    )
+
+
 def _case_hits(
     tx: Transaction,
     decision: Decision,
     rules: RuleSet,
-    entry_of: Callable[[RuleSet, Hit], tuple[str, str] | None],
 ) -> list[CaseHit]:
     out = []
     for hit in decision.hits:

@@ -1,6 +1,7 @@
-"""Re-screening the watched counterparties after a list update: only the names near an entry
-that changed between the old and the new lists (`screening.changes.changed_names`) are scored
-again, each against the old and the new rules, with the store's dispositions applied."""
+"""Re-screening the watched counterparties after a list update: only the names and aliases
+near an entry that changed between the old and the new lists
+(`screening.changes.changed_names`) are scored again, each against the old and the new rules,
+with the store's dispositions applied."""
 
 from __future__ import annotations
 
@@ -53,11 +54,11 @@ def _is_near(names: list[str]) -> list[bool]:
 
 
 def near_parties(parties: list[Party], near: NameIndex, cutoff: float) -> list[Party]:
-    """The parties with a name near a changed entry, in order. Searching 100,000 names is
-    the bulk of a re-screening, so it is shared among the usable CPUs (forked processes that
-    inherit the index) when there are many."""
-    found = _near_names([p.name for p in parties], near, cutoff)
-    return [p for p in parties if p.name in found]
+    """The parties with a name or an alias near a changed entry, in order. Searching 100,000
+    names is the bulk of a re-screening, so it is shared among the usable CPUs (forked
+    processes that inherit the index) when there are many."""
+    found = _near_names([n for p in parties for n in (p.name, *p.aliases)], near, cutoff)
+    return [p for p in parties if not found.isdisjoint((p.name, *p.aliases))]
 
 
 def _near_names(names: list[str], near: NameIndex, cutoff: float) -> set[str]:
@@ -98,10 +99,15 @@ def rescreen_watched(
     hit, a hit gone, a disposition no longer applying because its entry changed. A changed
     counterparty whose decision is now a review gets (or updates) its case."""
     cutoff = min(new.matching.possible, old.matching.possible)
-    # Names first: only the few near a changed entry are validated into parties and screened.
-    rows = store.watched_rows()
-    found = _near_names([name for name, _, _ in rows], near, cutoff)
-    parties = [Party(role=r, name=n, country=c) for n, c, r in rows if n in found]
+    # Names first: only the few near a changed entry are validated into parties and screened,
+    # each with its aliases (an alias that newly matches an entry is a change too).
+    rows = store.watched_names()
+    found = _near_names([n for name, _, _, aliases in rows for n in (name, *aliases)], near, cutoff)
+    parties = [
+        Party(role=r, name=n, country=c, aliases=a)
+        for n, c, r, a in rows
+        if not found.isdisjoint((n, *a))
+    ]
     for party in parties:
         tx = watch_transaction(party, day)
         offered = tuple(store.dispositions_for(tx))
