@@ -17,7 +17,7 @@ class _Worker:
 
     def __init__(self, listener: socket.socket, spacing: float) -> None:
         self.loop = FairLoop()
-        self.loop.SPACING = spacing
+        self.loop.SPACING = self.loop.MAX_WAIT = spacing
         self.connections = 0
         self.ready = threading.Event()
         # Its own descriptor of the shared socket, as a forked worker has (closed with it).
@@ -96,6 +96,20 @@ def test_a_lone_worker_takes_every_connection_after_its_wait() -> None:
         clients = [_exchange(port) for _ in range(8)]  # each answered, none refused
         try:
             assert a.connections == 8
+        finally:
+            for client in clients:
+                client.close()
+            a.stop()
+
+
+def test_the_wait_is_capped_however_many_connections_are_held() -> None:
+    with _listener() as listener:
+        port = listener.getsockname()[1]
+        a = _Worker(listener, spacing=60.0)  # 60 s a connection held, capped below
+        a.loop.MAX_WAIT = 0.001
+        clients = [_exchange(port) for _ in range(4)]  # each answered within the timeout
+        try:
+            assert a.connections == 4
         finally:
             for client in clients:
                 client.close()

@@ -15,7 +15,8 @@ holds: a worker holding fewer (an idle one: none) takes the next connection firs
 "least connections" balancer would, with no state shared between the processes. The waiting
 connection stays in the kernel's queue, never refused; if no other worker takes it, this one
 does when its wait is over, so a lone or stuck sibling delays a new connection by
-``SPACING`` times the connections held (32 connections: 16 ms), and no request at all.
+``SPACING`` times the connections held, at most ``MAX_WAIT`` (20 ms, reached at 40
+connections), and no request at all.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class FairLoop(asyncio.SelectorEventLoop):
     SPACING = 0.0005
     """Seconds a worker waits, per connection it holds, before it accepts another."""
 
+    MAX_WAIT = 0.02
+    """The longest wait, however many connections it holds (a load balancer may keep
+    hundreds open): several scheduler ticks, for an idle sibling to be run and take it."""
+
     _waited = False
 
     def _accept_connection(
@@ -53,7 +58,8 @@ class FairLoop(asyncio.SelectorEventLoop):
         if held and not self._waited and server is not None:
             self._remove_reader(sock.fileno())  # type: ignore[attr-defined]
             args = (protocol_factory, sock, sslcontext, server, backlog, *rest)
-            self.call_later(held * self.SPACING, self._resume, server, args)
+            wait = min(held * self.SPACING, self.MAX_WAIT)
+            self.call_later(wait, self._resume, server, args)
             return
         self._waited = False
         super()._accept_connection(  # type: ignore[misc]
