@@ -1,5 +1,6 @@
 """`PartyCache`: screening with it gives the same decisions, byte for byte, as without it, for
-any stream of transactions and across rule sets sharing one cache; it stays within its bound."""
+any stream of transactions and across rule sets sharing one cache, party names and free text
+(addresses naming listed parties) alike; it stays within its bound."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ POOL = (
     {"name": "Acme Inc", "aliases": ["ZTE Kangxun Telecom Co. Ltd."]},
     {"name": "Kowloon Logistics Ltd"},
     {"name": "Nordic Fisheries AS", "address": "Tromsø"},
+    # Free text naming listed parties (the listed_text kind), repeated under other names too.
+    {"name": "Kowloon Logistics Ltd", "address": "c/o ZTE Corporation, Hi-Tech Park, Shenzhen"},
+    {"name": "Pearl River Trading", "address": "c/o ZTE Corporation, Hi-Tech Park, Shenzhen"},
+    {"name": "Gulf Forwarding", "address": "Telecommunication Company of Iran, Tehran"},
+    {"name": "Beijing 8-Star International Co.", "address": "care of Beijing 8 Star Intl, Beijing"},
 )
 
 
@@ -125,6 +131,52 @@ def test_a_list_update_misses_the_old_entries(rules: RuleSet) -> None:
     misses = cache.misses
     assert screen(tx, rules=with_list, cache=cache) == screen(tx, rules=with_list)
     assert cache.misses > misses
+
+
+def test_a_repeated_text_is_searched_once_per_rule_set(
+    rules: RuleSet, other_rules: RuleSet
+) -> None:
+    calls: list[str] = []
+
+    def search(ruleset: RuleSet, text: str) -> Any:
+        calls.append(text)
+        return (len(text.split()), ())
+
+    cache = PartyCache()
+    text = "c/o ZTE Corporation, Shenzhen"
+    assert cache.texts(rules, text, search) == cache.texts(rules, text, search) == (4, ())
+    assert calls == [text]
+    cache.texts(other_rules, text, search)  # another rule set: another entry
+    cache.texts(rules, text + " ", search)  # the text exactly as given
+    assert calls == [text, text, text + " "]
+
+
+def test_a_repeated_address_skips_its_free_text_search(
+    rules: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Free text is searched window by window with the name index's search_cached: count them.
+    index = type(rules.names)
+    searched: list[str] = []
+    original = index.search_cached
+
+    def counting(self: Any, query: str, *, cutoff: float) -> Any:
+        searched.append(query)
+        return original(self, query, cutoff=cutoff)
+
+    monkeypatch.setattr(index, "search_cached", counting)
+    cache = PartyCache()
+    party = {"role": "consignee", "country": "CN", "address": "c/o ZTE Corporation, Shenzhen"}
+    base = {**zte_transactions()[0], "date": "2016-09-01"}  # ZTE on the Entity List
+    first = {**base, "parties": [*base["parties"], {**party, "name": "Pearl River Trading"}]}
+    second = {**base, "parties": [*base["parties"], {**party, "name": "Kowloon Trading"}]}
+    decision = screen(first, rules=rules, cache=cache)
+    assert any(h.kind == "listed_text" for h in decision.hits)  # the address names ZTE
+    assert any(q.startswith("zte corporation") for q in searched)
+    done = len(searched)
+    again = screen(second, rules=rules, cache=cache)  # a new name, the same addresses
+    assert len(searched) == done
+    assert again == screen(second, rules=rules)  # uncached: searched again, same decision
+    assert len(searched) > done
 
 
 @pytest.mark.parametrize("size", [-1, 1.5, True])

@@ -49,10 +49,49 @@ def canonical_data(value: Any, path: str = "") -> Any:
     Decimals become plain-notation strings, dates ISO strings, enums their values, tuples
     lists. Raises `TransactionError` naming the path of anything that cannot be represented.
     """
-    return _canonical(value, (path,) if path else ())
+    try:
+        return _plain(value)
+    except (_Unfit, TransactionError):
+        # Again, keeping the path this time, to say where: it raises.
+        return _canonical(value, (path,) if path else ())
 
 
 Path_ = tuple[str | int, ...]
+
+
+class _Unfit(Exception):
+    """Raised by `_plain` for anything `_canonical` would refuse (it then says where)."""
+
+
+def _plain(value: Any) -> Any:
+    """`_canonical` for the common case, without keeping the path (a tuple made for every
+    key and item was most of the cost of a decision record: a record is a few hundred
+    values). The same output; anything it would refuse raises, and `_canonical` says where."""
+    kind = type(value)
+    if kind is str:
+        if not value.isascii() and not _encodes(value):
+            raise _Unfit
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str or (not key.isascii() and not _encodes(key)):
+                raise _Unfit
+            out[key] = _plain(item)
+        return out
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if value is None or kind is bool or kind is int:
+        return value
+    return _canonical(value, ())  # the rarer kinds, each a value or a mapping
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _canonical(value: Any, path: Path_) -> Any:

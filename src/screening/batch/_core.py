@@ -314,11 +314,17 @@ def screen_record(
     try:
         if isinstance(payload, JsonLine):
             payload = payload.read()
-        digest = input_hash(payload)
         if isinstance(payload, Unreadable):
+            digest = input_hash(payload)
             reason = payload.reason
         else:
-            tx = parse_transaction(payload)  # type: ignore[arg-type]
+            # Parsed once: the data's own hash is needed only when it is not a transaction
+            # (input_hash of valid data parses it to hash the transaction: the same digest).
+            try:
+                tx = parse_transaction(payload)  # type: ignore[arg-type]
+            except BaseException:
+                digest = input_hash(payload)
+                raise
             digest = input_hash(tx)
             opened = store if isinstance(store, Store) else _store(store)
             decision = screen(tx, rules=rules, as_of=as_of, cache=cache, store=opened)

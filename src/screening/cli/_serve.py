@@ -102,7 +102,7 @@ def serve(
     try:
         import uvicorn
 
-        from ..service import CONFIG_ENV, SCOPES, ServiceConfig, create_app
+        from ..service import CONFIG_ENV, SCOPES, FairLoop, ServiceConfig, create_app
         from ..service import new_key as make_key
     except ImportError as exc:
         error(f"screening serve: error: {exc.name} is missing: pip install 'screening[serve]'")
@@ -153,6 +153,8 @@ def serve(
         uvicorn.Server(uvicorn.Config(app, **common)).run()  # type: ignore[arg-type]
         return 0
     del rule_set  # each worker loads its own
+    # Workers share the connections out (see FairLoop), rather than the first awake taking all.
+    common["loop"] = f"{FairLoop.__module__}:{FairLoop.__qualname__}"
     os.environ[CONFIG_ENV] = dataclasses.replace(config, supervisor_pid=os.getpid()).to_json()
     uvicorn.run("screening.service:app_from_env", factory=True, workers=count, **common)  # type: ignore[arg-type]
     return 0

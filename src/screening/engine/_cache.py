@@ -1,4 +1,4 @@
-"""`PartyCache`: a bounded memo of what the name search found for a party.
+"""`PartyCache`: a bounded memo of what the name search found for a party, and in a free text.
 
 Searching a party's name and aliases in the listed names is most of what screening costs (some
 three quarters of a transaction against the full CSL), and order streams repeat their
@@ -12,6 +12,11 @@ answered from another rule set's entry: it simply misses. The party part of the 
 and aliases exactly as the validated `Party` holds them (already stripped and NFC by the model),
 not the name normaliser's output: two spellings that normalise alike still explain their match
 differently (the hit quotes the query), and decisions must stay byte-identical.
+
+Free text (a party's address, the stated end use: the ``listed_text`` kind) is searched window by
+window, up to a thousand windows a text; a repeated party repeats its address, so the listed
+names found in a text are kept too, keyed the same way by the text exactly as given. What
+depends on the day (which listings are in force) is applied after, on every screening.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import cast
 
 from ..models import Party
 from ..names import NameMatch
 from ..rules import RuleSet
 
-__all__ = ["DEFAULT_PARTY_CACHE", "PartyCache", "PartyMatches"]
+__all__ = ["DEFAULT_PARTY_CACHE", "PartyCache", "PartyMatches", "TextMatches"]
 
 DEFAULT_PARTY_CACHE = 10_000
 """Parties kept by default: a few MB (an entry is the party's names and, rarely, a match)."""
@@ -33,11 +39,16 @@ PartyMatches = tuple[tuple[str, str, tuple[NameMatch, ...]], ...]
 """For each name of a party (its name, then each alias): the field, the name, and the listed
 names it matches at or above the rule set's ``possible`` threshold, best first."""
 
-_Key = tuple[str, tuple[str, ...], str, tuple[str, ...]]
+TextMatches = tuple[int, tuple[tuple[str, NameMatch], ...]]
+"""For a free text: its number of words, and each (word window, listed name it matches) that
+free text may name, in the order searched (the first of equal scores is the one explained)."""
+
+_Key = tuple[str, tuple[str, ...], str, str, tuple[str, ...]]
 
 
 class PartyCache:
-    """A least-recently-used memo of party name searches, at most ``maxsize`` parties.
+    """A least-recently-used memo of party name searches and free-text searches, at most
+    ``maxsize`` entries (a party, or a text).
 
     Safe to share between threads (one lock around the table; the search itself runs outside
     it). A process pool gets one cache per worker: it pickles as an empty cache of the same
@@ -50,7 +61,7 @@ class PartyCache:
         self.maxsize = maxsize
         self.hits = 0
         self.misses = 0
-        self._table: OrderedDict[_Key, PartyMatches] = OrderedDict()
+        self._table: OrderedDict[_Key, PartyMatches | TextMatches] = OrderedDict()
         self._lock = threading.Lock()
 
     def __reduce__(self) -> tuple[type[PartyCache], tuple[int]]:
@@ -72,7 +83,21 @@ class PartyCache:
     ) -> PartyMatches:
         """``search(rules, party)``, from the table when this party was searched before with
         the same rule set and lists."""
-        key = (rules.fingerprint, tuple(v.sha256 for v in rules.lists), party.name, party.aliases)
+        key = (*_ruleset_key(rules), "party", party.name, party.aliases)
+        # A "party" key holds PartyMatches, a "text" key TextMatches.
+        return cast(PartyMatches, self._memo(key, lambda: search(rules, party)))
+
+    def texts(
+        self, rules: RuleSet, text: str, search: Callable[[RuleSet, str], TextMatches]
+    ) -> TextMatches:
+        """``search(rules, text)``, from the table when this text was searched before with
+        the same rule set and lists."""
+        key = (*_ruleset_key(rules), "text", text, ())
+        return cast(TextMatches, self._memo(key, lambda: search(rules, text)))
+
+    def _memo(
+        self, key: _Key, compute: Callable[[], PartyMatches | TextMatches]
+    ) -> PartyMatches | TextMatches:
         with self._lock:
             found = self._table.get(key)
             if found is not None:
@@ -80,10 +105,14 @@ class PartyCache:
                 self.hits += 1
                 return found
             self.misses += 1
-        found = search(rules, party)
+        found = compute()
         if self.maxsize:
             with self._lock:
                 self._table[key] = found
                 if len(self._table) > self.maxsize:
                     self._table.popitem(last=False)
         return found
+
+
+def _ruleset_key(rules: RuleSet) -> tuple[str, tuple[str, ...]]:
+    return rules.fingerprint, tuple(v.sha256 for v in rules.lists)

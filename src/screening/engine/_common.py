@@ -48,6 +48,9 @@ class Context:
     rules: RuleSet
     day: dt.date
     statuses: tuple[ItemStatus, ...]
+    receiving: tuple[Place, ...]
+    """`receiving_countries` of the transaction, worked out once (several kinds read it for
+    each of their rules: it was 14 calls a transaction)."""
     cache: PartyCache | None = None
     """Where party name searches are memoised (`PartyCache`), or None to search every time."""
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ..models import Hit, Item, Jurisdiction, Outcome
 from ..rules import CountryLicence, HtsEntry, HtsList, RuleSet
-from ._common import Context, Place, hit_for, receiving_countries
+from ._common import Context, Place, hit_for
 
 
 def country_licences(ctx: Context) -> list[Hit]:
@@ -17,7 +17,7 @@ def country_licences(ctx: Context) -> list[Hit]:
     for rule in ctx.rules.of_kind(CountryLicence):
         if not rule.in_force(ctx.day):
             continue
-        places = [p for p in receiving_countries(ctx.tx) if p.code in rule.countries]
+        places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
             continue
         for status in ctx.statuses:

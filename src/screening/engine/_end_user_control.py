@@ -16,7 +16,6 @@ from ._common import (
     kept_notes,
     party_label,
     reach_of,
-    receiving_countries,
 )
 from ._content import eccn_matches, without_food_medicine
 
@@ -28,7 +27,7 @@ def end_user_controls(ctx: Context) -> list[Hit]:
     for rule in ctx.rules.of_kind(EndUserControl):
         if not rule.in_force(ctx.day):
             continue
-        places = [p for p in receiving_countries(ctx.tx) if p.code in rule.countries]
+        places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
             continue
         shown = _shown(ctx, rule)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
 from ..rules import ItemControl, Licence, Membership, RuleSet, licence_determination
-from ._common import Context, Place, hit_for, receiving_countries
+from ._common import Context, Place, hit_for
 
 
 def item_controls(ctx: Context) -> list[Hit]:
@@ -15,7 +15,7 @@ def item_controls(ctx: Context) -> list[Hit]:
     one of its destinations; an unknown ECCN gives a review."""
     tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
     hits = []
-    places = receiving_countries(tx)
+    places = ctx.receiving
     for rule in rules.of_kind(ItemControl):
         if not rule.in_force(day):
             continue

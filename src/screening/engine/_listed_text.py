@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from ..models import Hit, Outcome
 from ..names import fold_text
-from ..rules import ListedText
+from ..rules import ListedText, RuleSet
+from ._cache import TextMatches
 from ._common import Context, hit_for, party_label
 
 MAX_WINDOW = 6
@@ -113,19 +114,32 @@ def _distinctive(name: str, entity_name: str) -> bool:
     return name == entity_name or len(fold_text(name).split()) >= 3
 
 
-def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | None) -> list[Hit]:
-    rules, day = ctx.rules, ctx.day
+def _text_matches(rules: RuleSet, text: str) -> TextMatches:
+    """What does not depend on the day: the text's word count, and each window's matches on
+    names free text may name, in the order searched. What `PartyCache` keeps for a text."""
     words = fold_text(text).split()
-    best: dict[str, tuple[float, str, str]] = {}  # entity id -> (score, window, listed name)
+    found = []
     for window in _windows(words[:MAX_WORDS]):
         for match in rules.names.search_cached(window, cutoff=rules.matching.match):
-            entity = rules.entities[match.key]
-            if not _distinctive(match.name, entity.name):
-                continue
-            if not any(lst.in_force(day) for lst in rules.listings.get(entity.id, ())):
-                continue
-            if entity.id not in best or match.score > best[entity.id][0]:
-                best[entity.id] = (match.score, window, match.name)
+            if _distinctive(match.name, rules.entities[match.key].name):
+                found.append((window, match))
+    return len(words), tuple(found)
+
+
+def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | None) -> list[Hit]:
+    rules, day = ctx.rules, ctx.day
+    count, found = (
+        _text_matches(rules, text)
+        if ctx.cache is None
+        else ctx.cache.texts(rules, text, _text_matches)
+    )
+    best: dict[str, tuple[float, str, str]] = {}  # entity id -> (score, window, listed name)
+    for window, match in found:
+        entity = rules.entities[match.key]
+        if not any(lst.in_force(day) for lst in rules.listings.get(entity.id, ())):
+            continue
+        if entity.id not in best or match.score > best[entity.id][0]:
+            best[entity.id] = (match.score, window, match.name)
     hits = []
     where = f"the {field.rsplit('.', 1)[-1].replace('_', ' ')}" + (f" of {party}" if party else "")
     for entity_id, (score, window, name) in sorted(best.items()):
@@ -147,13 +161,13 @@ def _search(ctx: Context, rule: ListedText, field: str, text: str, party: str | 
                 evidence=(f"score {score} for the words '{window}' against '{name}'",),
             )
         )
-    if len(words) > MAX_WORDS:
+    if count > MAX_WORDS:
         hits.append(
             hit_for(
                 rules,
                 rule,
                 Outcome.REVIEW,
-                f"{where[0].upper()}{where[1:]} has {len(words)} words; only the first "
+                f"{where[0].upper()}{where[1:]} has {count} words; only the first "
                 f"{MAX_WORDS} were searched for listed names.",
                 field=field,
                 party=party,

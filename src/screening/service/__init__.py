@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._app import CONFIG_ENV, KEYS_ENV, Refusal, Service, ServiceConfig, app_from_env, create_app
 from ._keys import SCOPES, ApiKeys, Principal, hash_key, new_key, parse_keys
+from ._loop import FairLoop
 from ._state import Loaded, RulesHolder
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "KEYS_ENV",
     "SCOPES",
     "ApiKeys",
+    "FairLoop",
     "Loaded",
     "Principal",
     "Refusal",
