@@ -31,6 +31,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -404,7 +405,9 @@ class NameIndex:
 
     def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> Counter[int]:
         """The names posted under the query's words: each with how many words posted it."""
-        found: Counter[int] = Counter()
+        # The posting lists are gathered first and counted in one go: counting list by list
+        # (a Counter update each) cost a fifth of a typical query.
+        lists: list[tuple[int, ...]] = []
         single, joined = self._single, self._joined
         seen: set[str] = set()
         for word, row in zip(q.words, similar, strict=True):
@@ -412,16 +415,21 @@ class NameIndex:
                 continue
             seen.add(word)
             for term, _ in row:
-                found.update(single.get(term, ()))
-            found.update(joined.get(word, ()))
+                if (ids := single.get(term)) is not None:
+                    lists.append(ids)
+            if (ids := joined.get(word)) is not None:
+                lists.append(ids)
         for word in dict.fromkeys(q.written):
-            found.update(joined.get(word, ()))
+            if (ids := joined.get(word)) is not None:
+                lists.append(ids)
         for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
-            found.update(single.get(pair, ()))
+            if (ids := single.get(pair)) is not None:
+                lists.append(ids)
         acronyms = self._acronyms
         for word in dict.fromkeys(q.words):
-            found.update(acronyms.get(word, ()))
-        return found
+            if (ids := acronyms.get(word)) is not None:
+                lists.append(ids)
+        return Counter(chain.from_iterable(lists))
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
         """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
