@@ -171,6 +171,8 @@ class NameIndex:
         self._names = tuple(
             Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
         )
+        self._forms = tuple(_forms(name) for name in self._names)
+        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         single: dict[str, list[int]] = {}
@@ -325,7 +327,7 @@ class NameIndex:
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
-        inside = self._inside
+        inside, forms = self._inside, self._forms
         for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
@@ -335,11 +337,21 @@ class NameIndex:
             # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
             # the *query's* prefix words: a cheap test that skips most candidates of a long query.
             near = _Near(_prefix(q, self._beta), q, similar)
+            near_words, near_exact = near.words, near.exact  # near.reaches, inline: hot path
+            available = looked_up.available
             for nid in blocked:
                 listed = names[nid]
                 strong = inside.get(nid)
-                contained = strong is not None and looked_up.may_be_inside(listed, strong)
-                if not contained and not near.reaches(listed):
+                contained = (
+                    strong is not None
+                    and (listed.acronyms or strong <= available)  # may_be_inside's first test
+                    and looked_up.may_be_inside(listed, strong)
+                )
+                if (
+                    not contained
+                    and near_words.isdisjoint(listed.words)
+                    and near_exact.isdisjoint(forms[nid])
+                ):
                     continue
                 score = looked_up.score_reaching(listed, cutoff, inside=contained)
                 if score is not None and han is not None:
@@ -480,7 +492,7 @@ class _Near:
     prefix word joined with its neighbour, or that joined with a neighbour equals one), as the
     scorer aligns: canonical or as-written forms for joined words."""
 
-    __slots__ = ("_exact", "_words")
+    __slots__ = ("exact", "words")
 
     def __init__(
         self, positions: list[int], q: Prepared, similar: list[tuple[tuple[str, float], ...]]
@@ -494,24 +506,26 @@ class _Near:
         for (i, k), text in q.run_items():
             if not chosen.isdisjoint(range(i, i + k)):
                 exact.add(text)
-        self._exact = exact
+        self.exact = exact
+        """What a name's other forms (`_forms`) must meet exactly."""
         # Every word alike to a prefix word (each prefix word among them): all the scorer
         # could align with one, so a name without any of these aligns none.
-        self._words = exact | {word for i in positions for word, _ in similar[i]}
+        self.words = exact | {word for i in positions for word, _ in similar[i]}
+        """What a name's canonical words must meet."""
 
-    def reaches(self, name: Prepared) -> bool:
-        if not self._words.isdisjoint(name.words):
-            return True
-        exact = self._exact
-        if not exact.isdisjoint(name.joined):
-            return True
-        if name.runs and not exact.isdisjoint(name.runs):
-            return True
-        if name.acronyms and not exact.isdisjoint(name.acronyms):
-            return True
-        if name.written is name.words:  # most names: nothing written otherwise
-            return False
-        return not (exact.isdisjoint(name.written) and exact.isdisjoint(name.written_joined))
+    def reaches(self, name: Prepared, forms: tuple[str, ...]) -> bool:
+        """``forms``: the name's `_forms` (the search tests the two sets inline, as this does)."""
+        return not (self.words.isdisjoint(name.words) and self.exact.isdisjoint(forms))
+
+
+def _forms(name: Prepared) -> tuple[str, ...]:
+    """Every form of a name but its canonical words that `_Near` compares exactly with a
+    query's: its words joined, its runs, its acronyms and, when written otherwise, its words
+    and pairs as written. Worked out once at build, so that a candidate costs two set tests."""
+    forms = name.joined + name.runs + name.acronyms
+    if name.written is not name.words:
+        forms += name.written + name.written_joined
+    return forms
 
 
 def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:

@@ -673,6 +673,18 @@ class LookedUp:
             return _score(name, q, _choose(opts), inside=(True, False))
         return _score(q, name, _choose(opts), inside=(False, True))
 
+    @property
+    def available(self) -> frozenset[str]:
+        """The words a query offers a name wholly inside it: a name with an acronym aside,
+        `may_be_inside` is False unless its strong words are all among these (an index tests
+        that inline, before calling it)."""
+        available = self._available
+        if available is None:
+            available = self._available = frozenset(
+                (*self.similar, *self._joined_forms, *self._runs)
+            )
+        return available
+
     def may_be_inside(self, name: Prepared, strong: frozenset[str] | None = None) -> bool:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
@@ -680,14 +692,8 @@ class LookedUp:
         worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self._words.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
-        if strong is not None:
-            available = self._available
-            if available is None:
-                available = self._available = frozenset(
-                    (*self.similar, *self._joined_forms, *self._runs)
-                )
-            if not strong <= available:
-                return False
+        if strong is not None and not strong <= self.available:
+            return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
