@@ -622,22 +622,18 @@ class LookedUp:
         if q.key == name.key:
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
-        opts: list[_Option] = []
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
         alone = 0.0  # the weight of the name's words alike to no query word
         strong_alone = False  # one weighs more: the name is not wholly inside the query
         unaligned = containment_rules().unaligned
+        rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is None:
                 alone += nwt[j]
                 strong_alone = strong_alone or _kept(y, unaligned)
-                continue
-            for i, s in row:
-                if flip:
-                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
-                else:
-                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+            else:
+                rows.append((j, row))
         # _joined_options only adds options when these forms meet: most names skip it.
         joined = self._joined_forms
         forms = self._forms
@@ -647,13 +643,27 @@ class LookedUp:
             or not forms.isdisjoint(name.written_joined)
             or not self._words.isdisjoint(name.runs)
         )
-        if (
+        joins = (
             name_joins
             or not joined.isdisjoint(name.words)
             or not joined.isdisjoint(name.written)
             or not self._runs.isdisjoint(name.words)
             or not self._words.isdisjoint(name.acronyms)
-        ):
+        )
+        if not joins and cutoff > 0 and strong_alone:
+            # The bound needs only which query words some name word is alike to: tested
+            # before any option is made (most names tested stop here).
+            queried = {i for _, row in rows for i, _ in row}
+            if _below(queried, qwt, nwt, alone, cutoff):
+                return None
+        opts: list[_Option] = []
+        for j, row in rows:
+            for i, s in row:
+                if flip:
+                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+                else:
+                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+        if joins:
             if flip:
                 _joined_options(name, q, opts, (True, False))
             else:
@@ -665,8 +675,7 @@ class LookedUp:
                 and _below_all(opts, qwt, nwt, flip, cutoff)
             ):
                 return None
-        elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
-            return None  # (a name whose strong words are all alike to query words may be inside)
+        # (Without a word alone that is strong, a name may be wholly inside: no bound then.)
         if not opts:
             return 0.0
         if flip:
@@ -711,21 +720,21 @@ scores (to four decimals) and float error."""
 
 
 def _below(
-    opts: list[_Option],
+    queried: set[int],
     qwt: tuple[float, ...],
     nwt: tuple[float, ...],
     alone: float,
-    flip: bool,
     cutoff: float,
 ) -> bool:
-    """Whether a score is certainly below ``cutoff``, from one-word options only.
+    """Whether a score is certainly below ``cutoff``, from one-word options only: ``queried``
+    are the positions of the query's words alike to some word of the name, ``alone`` the
+    weight of the name's words alike to none.
 
     Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
     either side; words in no option stay unaligned. So with ``A`` the weight of the query's
     words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
     score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
     """
-    queried = {o[3][0] if flip else o[2][0] for o in opts}
     on_query = 0.0
     unaligned = alone
     for i, w in enumerate(qwt):
