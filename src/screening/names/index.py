@@ -31,9 +31,9 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from .match import (
     MAX_FUZZY,
@@ -76,6 +76,10 @@ _SIMILAR_CACHE = 1 << 14
 
 _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
+
+_POSTED_PER_BLOCKED = 4
+"""Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
+name's forms rather than gathering the postings (a query whose prefix words are common)."""
 
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
@@ -203,6 +207,22 @@ class NameIndex:
         }
         """Names distinctive enough to count when found whole inside a query (see
         `match.may_be_contained`): the others need not be tested for it."""
+        form_posts: dict[str, list[int]] = {}
+        for nid, other in enumerate(self._forms):
+            for form in other:
+                _post(form_posts, form, nid)
+        self._form_posts = {term: tuple(form_posts.pop(term)) for term in list(form_posts)}
+        """Every form of every name but its words (`_forms`) -> the names: which names a
+        query's prefix words meet exactly, found once per query (see `_to_score`)."""
+        self._entries = tuple(
+            zip(
+                self._names,
+                (self._inside.get(nid) for nid in range(len(self._names))),
+                self._forms,
+                strict=True,
+            )
+        )
+        """Per reading: the name, its strong words if it may be inside a query, its forms."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -327,32 +347,14 @@ class NameIndex:
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
-        inside, forms = self._inside, self._forms
         for q, similar, blocked in self._plan(query):
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
                 for word, s in row:
                     by_word.setdefault(word, []).append((i, s))
             looked_up = LookedUp(q, by_word)
-            # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
-            # the *query's* prefix words: a cheap test that skips most candidates of a long query.
-            near = _Near(_prefix(q, self._beta), q, similar)
-            near_words, near_exact = near.words, near.exact  # near.reaches, inline: hot path
-            available = looked_up.available
-            for nid in blocked:
+            for nid, contained in self._to_score(q, similar, blocked, looked_up):
                 listed = names[nid]
-                strong = inside.get(nid)
-                contained = (
-                    strong is not None
-                    and (listed.acronyms or strong <= available)  # may_be_inside's first test
-                    and looked_up.may_be_inside(listed, strong)
-                )
-                if (
-                    not contained
-                    and near_words.isdisjoint(listed.words)
-                    and near_exact.isdisjoint(forms[nid])
-                ):
-                    continue
                 score = looked_up.score_reaching(listed, cutoff, inside=contained)
                 if score is not None and han is not None:
                     score = han_capped(score, han, self._han.get(owner[nid]))
@@ -370,6 +372,45 @@ class NameIndex:
                 detail = _detail(q, self._names[nid])
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
+
+    def _to_score(
+        self,
+        q: Prepared,
+        similar: list[tuple[tuple[str, float], ...]],
+        blocked: list[int],
+        looked_up: LookedUp,
+    ) -> list[tuple[int, bool]]:
+        """The blocked names worth scoring, in order, each with whether it may be wholly inside
+        the query (`LookedUp.may_be_inside`). By the argument of the blocking, a name scoring
+        >= the cutoff aligns one of the *query's* prefix words too (`_Near`), unless it is
+        inside the query. Tested per name, but through sets made once per query: the names
+        whose acronym is a query word, and those with a form (`_forms`) the query's prefix
+        words meet exactly (from `_form_posts`, unless these are common)."""
+        near = _Near(_prefix(q, self._beta), q, similar)
+        available = looked_up.available
+        near_words, near_exact = near.words, near.exact
+        acronyms, form_posts, entries = self._acronyms, self._form_posts, self._entries
+        acronym_of = {nid for w in q.words if (ids := acronyms.get(w)) for nid in ids}
+        posted = [ids for w in near_exact if (ids := form_posts.get(w)) is not None]
+        exact = (
+            set(chain.from_iterable(posted))
+            if sum(map(len, posted)) <= _POSTED_PER_BLOCKED * len(blocked)
+            else None  # common forms: test each name's own
+        )
+        out: list[tuple[int, bool]] = []
+        for nid in blocked:
+            listed, strong, forms = entries[nid]
+            if (
+                strong is not None
+                and (nid in acronym_of or strong <= available)  # may_be_inside's first test
+                and looked_up.may_be_inside(listed, strong)
+            ):
+                out.append((nid, True))
+            elif not near_words.isdisjoint(listed.words) or (
+                nid in exact if exact is not None else not near_exact.isdisjoint(forms)
+            ):
+                out.append((nid, False))
+        return out
 
     def search_cached(self, query: str, *, cutoff: float) -> tuple[NameMatch, ...]:
         """`search`, memoised over the last few tens of thousands of (query, cutoff): for
