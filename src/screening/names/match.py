@@ -650,9 +650,12 @@ class LookedUp:
             or not self._runs.isdisjoint(name.words)
             or not self._words.isdisjoint(name.acronyms)
         )
-        if not joins and cutoff > 0 and strong_alone:
+        if not joins and cutoff > 0 and (strong_alone or inside is False):
             # The bound needs only which query words some name word is alike to: tested
-            # before any option is made (most names tested stop here).
+            # before any option is made (most names tested stop here). It holds unless the
+            # name may be wholly inside the query: not when a strong word of it is alike to
+            # none, nor when `may_be_inside` said no (without joins, every word aligned is
+            # one it counts, so `_containment` gives nothing either).
             queried = {i for _, row in rows for i, _ in row}
             if _below(queried, qwt, nwt, alone, cutoff):
                 return None
