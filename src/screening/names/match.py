@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import add
 from typing import Any, Literal
 
 from rapidfuzz.distance import OSA, Indel
@@ -291,6 +292,8 @@ def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
     """The initials of a name's words but its stop words and legal forms, when there are three
     to eight of them, all words of letters; and those initials without the generic words too
     ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    if len(words) < 3:  # most query readings: no three words to take initials of
+        return ()
     weak = weak_words()
     stop = order_rules().acronym_skip
     core = [w for w in words if weak.get(w, 1.0) > stop]
@@ -324,6 +327,8 @@ def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: boo
 
 
 def _runs(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
+    if len(words) < 3:
+        return ()
     spans = run_spans(len(words))
     runs = tuple("".join(words[i : i + k]) for i, k in spans)
     if written is words:
@@ -363,17 +368,17 @@ class Prepared:
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
-        joined = tuple(words[i] + words[i + 1] for i in range(len(words) - 1))
+        joined = tuple(map(add, words, words[1:]))
         if written is None or written == words:
             written, written_joined = words, joined
         else:
-            written_joined = tuple(written[i] + written[i + 1] for i in range(len(words) - 1))
+            written_joined = tuple(map(add, written, written[1 : len(words)]))
         return cls(
             words,
-            tuple(weights(w) for w in words),
+            tuple(map(weights, words)),
             joined,
             " ".join(words),
-            tuple(skeleton(w) for w in words),
+            tuple(map(skeleton, words)),
             written,
             written_joined,
             acronym_of(words),
