@@ -44,12 +44,12 @@ from .match import (
     Weights,
     deletions,
     explain,
-    explain_prepared,
     han_capped,
     may_be_contained,
     score_prepared,
     skeleton,
     strong_words,
+    summary_prepared,
     token_similarity,
 )
 from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
@@ -525,7 +525,7 @@ def _bounded(blocked: Counter[int]) -> list[int]:
 def _detail(q: Prepared, name: Prepared) -> str:
     """The one-line explanation of a hit, from the readings the search scored (reading the
     two names again would cost as much as the search itself)."""
-    return explain_prepared(q.key, name.key, q, name, listed="second").summary
+    return summary_prepared(q.key, name.key, q, name, listed="second")
 
 
 class _Near:
