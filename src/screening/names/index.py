@@ -442,7 +442,7 @@ class NameIndex:
         self, query: str
     ) -> list[tuple[Prepared, list[tuple[tuple[str, float], ...]], list[int]]]:
         """Each reading of the query, its words' similar words and the names it will score
-        (at most `MAX_CANDIDATES`, in position order): the whole of a search but the scoring."""
+        (at most `MAX_CANDIDATES`, see `_bounded`): the whole of a search but the scoring."""
         plan = []
         for q in self._readings(query):
             similar = [self._similar(word) for word in q.words]
@@ -456,12 +456,15 @@ class NameIndex:
             if words
         ]
 
-    def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> Counter[int]:
-        """The names posted under the query's words: each with how many words posted it."""
-        # The posting lists are gathered first and counted in one go: counting list by list
-        # (a Counter update each) cost a fifth of a typical query.
+    def _block(
+        self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]
+    ) -> list[tuple[int, ...]]:
+        """The posting lists of the query's words: a name is in as many as words posted it."""
+        # The posting lists are gathered, then counted in one go if at all (`_bounded`):
+        # counting list by list (a Counter update each) cost a fifth of a typical query.
         lists: list[tuple[int, ...]] = []
-        single, joined = self._single, self._joined
+        single, joined, acronyms = self._single, self._joined, self._acronyms
+        plain = q.written is q.words  # then each word is also looked up as written, below
         seen: set[str] = set()
         for word, row in zip(q.words, similar, strict=True):
             if word in seen:
@@ -472,17 +475,19 @@ class NameIndex:
                     lists.append(ids)
             if (ids := joined.get(word)) is not None:
                 lists.append(ids)
-        for word in dict.fromkeys(q.written):
-            if (ids := joined.get(word)) is not None:
-                lists.append(ids)
-        for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
-            if (ids := single.get(pair)) is not None:
-                lists.append(ids)
-        acronyms = self._acronyms
-        for word in dict.fromkeys(q.words):
+                if plain:  # the word as written: the same look-up, counted again
+                    lists.append(ids)
             if (ids := acronyms.get(word)) is not None:
                 lists.append(ids)
-        return Counter(chain.from_iterable(lists))
+        if not plain:
+            for word in dict.fromkeys(q.written):
+                if (ids := joined.get(word)) is not None:
+                    lists.append(ids)
+        pairs = q.joined + q.runs if plain else q.joined + q.written_joined + q.runs
+        for pair in dict.fromkeys(pairs):
+            if (ids := single.get(pair)) is not None:
+                lists.append(ids)
+        return lists
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
         """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
@@ -513,11 +518,14 @@ def _keys(word: str) -> tuple[str, ...]:
     return (word, *deletions(word)) if MIN_FUZZY <= len(word) <= MAX_FUZZY else (word,)
 
 
-def _bounded(blocked: Counter[int]) -> list[int]:
-    """The blocked names to score, in position order: all of them, or, past `MAX_CANDIDATES`,
-    those posted under the most query words (ties by position)."""
-    if len(blocked) <= MAX_CANDIDATES:
-        return sorted(blocked)
+def _bounded(lists: list[tuple[int, ...]]) -> list[int]:
+    """The blocked names (in these posting lists) to score: all of them, or, past
+    `MAX_CANDIDATES`, those posted under the most query words (ties by position). In no
+    particular order: a search keeps each key's best score, on ties its first name by position."""
+    names = set(chain.from_iterable(lists))
+    if len(names) <= MAX_CANDIDATES:
+        return list(names)  # counted only when some must be left out
+    blocked = Counter(chain.from_iterable(lists))
     ranked = sorted(blocked, key=lambda nid: (-blocked[nid], nid))
     return sorted(ranked[:MAX_CANDIDATES])
 
