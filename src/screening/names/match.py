@@ -629,7 +629,9 @@ class LookedUp:
         qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
         alone = 0.0  # the weight of the name's words alike to no query word
-        strong_alone = False  # one weighs more: the name is not wholly inside the query
+        # One weighs more (a strong word alone): the name is not wholly inside the query.
+        # Not needed when the caller says so already (inside=False).
+        strong_alone = inside is False
         unaligned = containment_rules().unaligned
         rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
         for j, y in enumerate(name.words):
@@ -657,7 +659,7 @@ class LookedUp:
             or (bool(self._runs) and not self._runs.isdisjoint(name.words))
             or (bool(name.acronyms) and not self._words.isdisjoint(name.acronyms))
         )
-        if not joins and cutoff > 0 and (strong_alone or inside is False):
+        if not joins and cutoff > 0 and strong_alone:
             # The bound needs only which query words some name word is alike to: tested
             # before any option is made (most names tested stop here). It holds unless the
             # name may be wholly inside the query: not when a strong word of it is alike to
