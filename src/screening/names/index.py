@@ -348,6 +348,8 @@ class NameIndex:
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
         for q, similar, blocked in self._plan(query):
+            if not blocked:  # nothing to score: no need to look the query's words up
+                continue
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
                 for word, s in row:
