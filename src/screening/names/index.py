@@ -548,15 +548,18 @@ class _Near:
     def __init__(
         self, positions: list[int], q: Prepared, similar: list[tuple[tuple[str, float], ...]]
     ):
-        exact = {q.words[i] for i in positions} | {q.written[i] for i in positions}
+        chosen = set(positions)
+        exact = {q.words[i] for i in chosen}
+        if q.written is not q.words:
+            exact.update(q.written[i] for i in chosen)
         for i in range(len(q.joined)):
-            if i in positions or i + 1 in positions:
+            if i in chosen or i + 1 in chosen:
                 exact.add(q.joined[i])
                 exact.add(q.written_joined[i])
-        chosen = set(positions)
-        for (i, k), text in q.run_items():
-            if not chosen.isdisjoint(range(i, i + k)):
-                exact.add(text)
+        if q.runs:
+            for (i, k), text in q.run_items():
+                if not chosen.isdisjoint(range(i, i + k)):
+                    exact.add(text)
         self.exact = exact
         """What a name's other forms (`_forms`) must meet exactly."""
         # Every word alike to a prefix word (each prefix word among them): all the scorer
