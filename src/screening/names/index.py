@@ -383,7 +383,7 @@ class NameIndex:
         blocked: list[int],
         looked_up: LookedUp,
     ) -> list[tuple[int, bool]]:
-        """The blocked names worth scoring, in order, each with whether it may be wholly inside
+        """The blocked names worth scoring, each with whether it may be wholly inside
         the query (`LookedUp.may_be_inside`). By the argument of the blocking, a name scoring
         >= the cutoff aligns one of the *query's* prefix words too (`_Near`), unless it is
         inside the query. Tested per name, but through sets made once per query: the names
