@@ -7,15 +7,31 @@ file), and over the unlisted real names the false-alarm rate; then the median qu
 index build time (best of 3, cold caches) and the peak memory of a fresh process.
 
     python benchmarks/bench_names_cases.py [--set tune|aside|both] [--show 5]
+
+Two more modes, for work on the matcher's speed that must not change its results:
+
+- ``--results FILE``: every search result (key, name, score, verified, detail) of every query of
+  both labelled sets and of bench_names.py, at the ``possible`` threshold and from an index built
+  for 0.70, plus the score and explanation of every labelled pair, one JSON line per query;
+  ``--same-as FILE`` then says whether this code gives byte-identical lines, and shows the first
+  that differ. Write FILE before a change, compare after it.
+- ``--against REV``: the median query time of this tree against another revision's (default
+  e03227f, the matcher before issue 15) in the same run: each in its own process (the other from
+  a `git worktree` of REV), the two timing the same queries in alternating rounds; per query the
+  fastest of its rounds, then the median over the queries of each set, and the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -23,11 +39,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_names import _probe, build_index, candidates, read_csl, thresholds
+from bench_names import SEED, _probe, build_index, candidates, read_csl, thresholds
 
-from screening.names import NameIndex
+from screening.names import NameCandidate, NameIndex
 
 CASES = Path(__file__).resolve().parent / "names_cases"
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "e03227f"
+"""The matcher before issue 15: its median query time is the speed target's reference."""
 
 
 def load(which: str) -> dict[str, list[dict[str, Any]]]:
@@ -129,12 +148,207 @@ def run(index: NameIndex, which: str, possible: float, show: int) -> dict[str, A
     return figures
 
 
+# --- results, for checking that a change of speed changes no result ------------------------------
+
+
+def _bench_names_queries() -> list[str]:
+    """The queries of bench_names.py at its defaults (positives and negatives)."""
+    from bench_names import negatives, positives
+
+    entries = read_csl()
+    return [q.text for q in positives(entries, 300) + negatives(entries, random.Random(SEED), 300)]
+
+
+def _labelled_queries() -> list[str]:
+    out = []
+    for which in ("tune", "aside"):
+        for cases in load(which).values():
+            out += [c["query"] for c in cases if "query" in c]
+    return out
+
+
+def _labelled_pairs() -> list[tuple[str, str]]:
+    out = []
+    for which in ("tune", "aside"):
+        for cases in load(which).values():
+            for c in cases:
+                if c["type"] == "query":
+                    out.append((c["query"], c["source"]))
+                elif "a" in c:
+                    out.append((c["a"], c["b"]))
+    return out
+
+
+def write_results(path: Path, cands: list[NameCandidate], possible: float) -> str:
+    """One JSON line per query and index (see the module docstring); returns the digest."""
+    queries = list(dict.fromkeys(_labelled_queries() + _bench_names_queries()))
+    digest = hashlib.sha256()
+    with path.open("w", encoding="utf-8") as out:
+
+        def line(record: Any) -> None:
+            text = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+            digest.update(text.encode())
+            out.write(text)
+
+        for cutoff in (possible, 0.70):
+            index = NameIndex(cands, cutoff=cutoff)
+            for q in queries:
+                found = index.search(q, cutoff=cutoff)
+                line(
+                    [
+                        "search",
+                        cutoff,
+                        q,
+                        [[m.key, m.name, m.score, m.verified, m.detail] for m in found],
+                    ]
+                )
+        for a, b in _labelled_pairs():
+            line(["pair", a, b, index.similarity(a, b), index.explain(a, b).to_dict()])
+    return digest.hexdigest()
+
+
+def same_results(expected: Path, cands: list[NameCandidate], possible: float) -> int:
+    """0 when this code writes the lines of ``expected``; else 1, showing the first that differ."""
+    with tempfile.TemporaryDirectory() as tmp:
+        got = Path(tmp) / "results.jsonl"
+        digest = write_results(got, cands, possible)
+        old = expected.read_text(encoding="utf-8").splitlines()
+        new = got.read_text(encoding="utf-8").splitlines()
+    differ = [(a, b) for a, b in zip(old, new, strict=False) if a != b]
+    print(f"{len(new)} lines (expected {len(old)}), {len(differ)} differ; sha256 {digest}")
+    for a, b in differ[:5]:
+        print(f"  expected {a[:400]}\n  got      {b[:400]}")
+    return 0 if not differ and len(old) == len(new) else 1
+
+
+# --- the speed of two trees, in the same run ------------------------------------------------------
+
+
+def _worker(queries_file: str) -> int:
+    """A timing process: builds the index of the ``screening`` on its path, then, for each line
+    read, times every query once and writes the times (seconds) as one JSON line."""
+    _, possible = thresholds()
+    sets = json.loads(Path(queries_file).read_text(encoding="utf-8"))
+    index = NameIndex(candidates(read_csl()), cutoff=possible)
+    for q in sets["warm"]:
+        index.search(q, cutoff=possible)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        times = {}
+        for which, queries in sets["sets"].items():
+            row = []
+            for q in queries:
+                start = time.perf_counter()
+                index.search(q, cutoff=possible)
+                row.append(time.perf_counter() - start)
+            times[which] = row
+        print(json.dumps(times), flush=True)
+    return 0
+
+
+def _baseline_tree(rev: str) -> Path:
+    """A `git worktree` of ``rev`` (made once, detached, beside the temporary files)."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", rev],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tree = Path(tempfile.gettempdir()) / f"screening-{sha}"
+    if not (tree / "src" / "screening").is_dir():
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), sha], check=True
+        )
+    return tree
+
+
+def against(rev: str, rounds: int) -> int:
+    """Times this tree and ``rev`` on the same queries in alternating rounds (module docstring)."""
+    sets = {
+        which: [
+            c["query"]
+            for cls, cases in load(which).items()
+            for c in cases
+            if c["type"] == "query" or cls == "unlisted"
+        ]
+        for which in ("tune", "aside")
+    }
+    warm = [c["query"] + " warm" for c in load("tune").get("leet", [])[:30] if c["type"] == "query"]
+    trees = {"this": ROOT, rev: _baseline_tree(rev)}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump({"sets": sets, "warm": warm}, fh)
+    workers = {}
+    for name, tree in trees.items():
+        env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+        workers[name] = subprocess.Popen(
+            [sys.executable, __file__, "--worker", fh.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tree,
+        )
+    try:
+        for w in workers.values():
+            assert w.stdout is not None
+            assert w.stdout.readline().strip() == "ready"
+        best: dict[str, dict[str, list[float]]] = {}
+        first: dict[str, dict[str, list[float]]] = {}
+        for r in range(rounds):
+            order = list(workers) if r % 2 == 0 else list(workers)[::-1]
+            for name in order:
+                w = workers[name]
+                assert w.stdin is not None
+                assert w.stdout is not None
+                w.stdin.write("go\n")
+                w.stdin.flush()
+                got = json.loads(w.stdout.readline())
+                first.setdefault(name, got)
+                mine = best.setdefault(name, dict(got))
+                for which, row in got.items():
+                    mine[which] = [min(a, b) for a, b in zip(mine[which], row, strict=True)]
+    finally:
+        for w in workers.values():
+            if w.stdin:
+                w.stdin.close()
+            w.wait()
+        os.unlink(fh.name)
+    for label, times in (
+        (f"per query the fastest of {rounds} alternating rounds", best),
+        ("first round only: caches of query words as cold as in the plain benchmark", first),
+    ):
+        print(f"median ms/query ({label}):")
+        for which in sets:
+            now = statistics.median(times["this"][which]) * 1000
+            then = statistics.median(times[rev][which]) * 1000
+            print(f"  {which:6} {rev}: {then:.3f}  this tree: {now:.3f}  ratio {now / then:.2f}x")
+    load_avg = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load_avg[0]:.1f} {load_avg[1]:.1f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", default="tune", choices=["tune", "aside", "both"])
     ap.add_argument("--show", type=int, default=5)
     ap.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--results", type=Path, help="write every result to this file and stop")
+    ap.add_argument("--same-as", type=Path, help="compare every result with this file and stop")
+    ap.add_argument("--against", metavar="REV", nargs="?", const=BASELINE, help="time against REV")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of --against")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.worker:
+        return _worker(args.worker)
+    if args.against:
+        return against(args.against, args.rounds)
+    if args.results or args.same_as:
+        _, possible = thresholds()
+        cands = candidates(read_csl())
+        if args.results:
+            print(f"sha256 {write_results(args.results, cands, possible)}")
+            return 0
+        return same_results(args.same_as, cands, possible)
     probe = _probe() if args.memory else None
     _, possible = thresholds()
     cands = candidates(read_csl())

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from .match import (
     MAX_FUZZY,
@@ -43,12 +44,12 @@ from .match import (
     Weights,
     deletions,
     explain,
-    explain_prepared,
     han_capped,
     may_be_contained,
     score_prepared,
     skeleton,
     strong_words,
+    summary_prepared,
     token_similarity,
 )
 from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
@@ -75,6 +76,10 @@ _SIMILAR_CACHE = 1 << 14
 
 _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
+
+_POSTED_PER_BLOCKED = 4
+"""Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
+name's forms rather than gathering the postings (a query whose prefix words are common)."""
 
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
@@ -170,6 +175,8 @@ class NameIndex:
         self._names = tuple(
             Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
         )
+        self._forms = tuple(_forms(name) for name in self._names)
+        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         single: dict[str, list[int]] = {}
@@ -200,6 +207,23 @@ class NameIndex:
         }
         """Names distinctive enough to count when found whole inside a query (see
         `match.may_be_contained`): the others need not be tested for it."""
+        form_posts: dict[str, list[int]] = {}
+        add = form_posts.setdefault  # a quarter of a million forms: no call of _post each
+        for nid, other in enumerate(self._forms):
+            for form in dict.fromkeys(other) if len(other) > 1 else other:
+                add(form, []).append(nid)
+        self._form_posts = {term: tuple(form_posts.pop(term)) for term in list(form_posts)}
+        """Every form of every name but its words (`_forms`) -> the names: which names a
+        query's prefix words meet exactly, found once per query (see `_to_score`)."""
+        self._entries = tuple(
+            zip(
+                self._names,
+                (self._inside.get(nid) for nid in range(len(self._names))),
+                self._forms,
+                strict=True,
+            )
+        )
+        """Per reading: the name, its strong words if it may be inside a query, its forms."""
         self._single = {term: tuple(ids) for term, ids in single.items()}
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = {term: tuple(ids) for term, ids in joined.items()}
@@ -324,22 +348,16 @@ class NameIndex:
         best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
-        inside = self._inside
         for q, similar, blocked in self._plan(query):
+            if not blocked:  # nothing to score: no need to look the query's words up
+                continue
             by_word: dict[str, list[tuple[int, float]]] = {}
             for i, row in enumerate(similar):
                 for word, s in row:
                     by_word.setdefault(word, []).append((i, s))
             looked_up = LookedUp(q, by_word)
-            # By the same argument as the blocking, a name scoring >= cutoff also aligns one of
-            # the *query's* prefix words: a cheap test that skips most candidates of a long query.
-            near = _Near(_prefix(q, self._beta), q, similar)
-            for nid in blocked:
+            for nid, contained in self._to_score(q, similar, blocked, looked_up):
                 listed = names[nid]
-                strong = inside.get(nid)
-                contained = strong is not None and looked_up.may_be_inside(listed, strong)
-                if not contained and not near.reaches(listed):
-                    continue
                 score = looked_up.score_reaching(listed, cutoff, inside=contained)
                 if score is not None and han is not None:
                     score = han_capped(score, han, self._han.get(owner[nid]))
@@ -357,6 +375,45 @@ class NameIndex:
                 detail = _detail(q, self._names[nid])
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
+
+    def _to_score(
+        self,
+        q: Prepared,
+        similar: list[tuple[tuple[str, float], ...]],
+        blocked: list[int],
+        looked_up: LookedUp,
+    ) -> list[tuple[int, bool]]:
+        """The blocked names worth scoring, each with whether it may be wholly inside
+        the query (`LookedUp.may_be_inside`). By the argument of the blocking, a name scoring
+        >= the cutoff aligns one of the *query's* prefix words too (`_Near`), unless it is
+        inside the query. Tested per name, but through sets made once per query: the names
+        whose acronym is a query word, and those with a form (`_forms`) the query's prefix
+        words meet exactly (from `_form_posts`, unless these are common)."""
+        near = _Near(_prefix(q, self._beta), q, similar)
+        available = looked_up.available
+        near_words, near_exact = near.words, near.exact
+        acronyms, form_posts, entries = self._acronyms, self._form_posts, self._entries
+        acronym_of = {nid for w in q.words if (ids := acronyms.get(w)) for nid in ids}
+        posted = [ids for w in near_exact if (ids := form_posts.get(w)) is not None]
+        exact = (
+            set(chain.from_iterable(posted))
+            if sum(map(len, posted)) <= _POSTED_PER_BLOCKED * len(blocked)
+            else None  # common forms: test each name's own
+        )
+        out: list[tuple[int, bool]] = []
+        for nid in blocked:
+            listed, strong, forms = entries[nid]
+            if (
+                strong is not None
+                and (nid in acronym_of or strong <= available)  # may_be_inside's first test
+                and looked_up.may_be_inside(listed, strong)
+            ):
+                out.append((nid, True))
+            elif not near_words.isdisjoint(listed.words) or (
+                nid in exact if exact is not None else not near_exact.isdisjoint(forms)
+            ):
+                out.append((nid, False))
+        return out
 
     def search_cached(self, query: str, *, cutoff: float) -> tuple[NameMatch, ...]:
         """`search`, memoised over the last few tens of thousands of (query, cutoff): for
@@ -388,7 +445,7 @@ class NameIndex:
         self, query: str
     ) -> list[tuple[Prepared, list[tuple[tuple[str, float], ...]], list[int]]]:
         """Each reading of the query, its words' similar words and the names it will score
-        (at most `MAX_CANDIDATES`, in position order): the whole of a search but the scoring."""
+        (at most `MAX_CANDIDATES`, see `_bounded`): the whole of a search but the scoring."""
         plan = []
         for q in self._readings(query):
             similar = [self._similar(word) for word in q.words]
@@ -402,26 +459,38 @@ class NameIndex:
             if words
         ]
 
-    def _block(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> Counter[int]:
-        """The names posted under the query's words: each with how many words posted it."""
-        found: Counter[int] = Counter()
-        single, joined = self._single, self._joined
+    def _block(
+        self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]
+    ) -> list[tuple[int, ...]]:
+        """The posting lists of the query's words: a name is in as many as words posted it."""
+        # The posting lists are gathered, then counted in one go if at all (`_bounded`):
+        # counting list by list (a Counter update each) cost a fifth of a typical query.
+        lists: list[tuple[int, ...]] = []
+        single, joined, acronyms = self._single, self._joined, self._acronyms
+        plain = q.written is q.words  # then each word is also looked up as written, below
         seen: set[str] = set()
         for word, row in zip(q.words, similar, strict=True):
             if word in seen:
                 continue
             seen.add(word)
             for term, _ in row:
-                found.update(single.get(term, ()))
-            found.update(joined.get(word, ()))
-        for word in dict.fromkeys(q.written):
-            found.update(joined.get(word, ()))
-        for pair in dict.fromkeys(q.joined + q.written_joined + q.runs):
-            found.update(single.get(pair, ()))
-        acronyms = self._acronyms
-        for word in dict.fromkeys(q.words):
-            found.update(acronyms.get(word, ()))
-        return found
+                if (ids := single.get(term)) is not None:
+                    lists.append(ids)
+            if (ids := joined.get(word)) is not None:
+                lists.append(ids)
+                if plain:  # the word as written: the same look-up, counted again
+                    lists.append(ids)
+            if (ids := acronyms.get(word)) is not None:
+                lists.append(ids)
+        if not plain:
+            for word in dict.fromkeys(q.written):
+                if (ids := joined.get(word)) is not None:
+                    lists.append(ids)
+        pairs = q.joined + q.runs if plain else q.joined + q.written_joined + q.runs
+        for pair in dict.fromkeys(pairs):
+            if (ids := single.get(pair)) is not None:
+                lists.append(ids)
+        return lists
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
         """Every indexed word alike to ``word`` (`token_similarity` above 0, itself included),
@@ -452,11 +521,14 @@ def _keys(word: str) -> tuple[str, ...]:
     return (word, *deletions(word)) if MIN_FUZZY <= len(word) <= MAX_FUZZY else (word,)
 
 
-def _bounded(blocked: Counter[int]) -> list[int]:
-    """The blocked names to score, in position order: all of them, or, past `MAX_CANDIDATES`,
-    those posted under the most query words (ties by position)."""
-    if len(blocked) <= MAX_CANDIDATES:
-        return sorted(blocked)
+def _bounded(lists: list[tuple[int, ...]]) -> list[int]:
+    """The blocked names (in these posting lists) to score: all of them, or, past
+    `MAX_CANDIDATES`, those posted under the most query words (ties by position). In no
+    particular order: a search keeps each key's best score, on ties its first name by position."""
+    names = set(chain.from_iterable(lists))
+    if len(names) <= MAX_CANDIDATES:
+        return list(names)  # counted only when some must be left out
+    blocked = Counter(chain.from_iterable(lists))
     ranked = sorted(blocked, key=lambda nid: (-blocked[nid], nid))
     return sorted(ranked[:MAX_CANDIDATES])
 
@@ -464,7 +536,7 @@ def _bounded(blocked: Counter[int]) -> list[int]:
 def _detail(q: Prepared, name: Prepared) -> str:
     """The one-line explanation of a hit, from the readings the search scored (reading the
     two names again would cost as much as the search itself)."""
-    return explain_prepared(q.key, name.key, q, name, listed="second").summary
+    return summary_prepared(q.key, name.key, q, name, listed="second")
 
 
 class _Near:
@@ -472,38 +544,43 @@ class _Near:
     prefix word joined with its neighbour, or that joined with a neighbour equals one), as the
     scorer aligns: canonical or as-written forms for joined words."""
 
-    __slots__ = ("_exact", "_words")
+    __slots__ = ("exact", "words")
 
     def __init__(
         self, positions: list[int], q: Prepared, similar: list[tuple[tuple[str, float], ...]]
     ):
-        exact = {q.words[i] for i in positions} | {q.written[i] for i in positions}
+        chosen = set(positions)
+        exact = {q.words[i] for i in chosen}
+        if q.written is not q.words:
+            exact.update(q.written[i] for i in chosen)
         for i in range(len(q.joined)):
-            if i in positions or i + 1 in positions:
+            if i in chosen or i + 1 in chosen:
                 exact.add(q.joined[i])
                 exact.add(q.written_joined[i])
-        chosen = set(positions)
-        for (i, k), text in q.run_items():
-            if not chosen.isdisjoint(range(i, i + k)):
-                exact.add(text)
-        self._exact = exact
+        if q.runs:
+            for (i, k), text in q.run_items():
+                if not chosen.isdisjoint(range(i, i + k)):
+                    exact.add(text)
+        self.exact = exact
+        """What a name's other forms (`_forms`) must meet exactly."""
         # Every word alike to a prefix word (each prefix word among them): all the scorer
         # could align with one, so a name without any of these aligns none.
-        self._words = exact | {word for i in positions for word, _ in similar[i]}
+        self.words = exact | {word for i in positions for word, _ in similar[i]}
+        """What a name's canonical words must meet."""
 
-    def reaches(self, name: Prepared) -> bool:
-        if not self._words.isdisjoint(name.words):
-            return True
-        exact = self._exact
-        if not exact.isdisjoint(name.joined):
-            return True
-        if name.runs and not exact.isdisjoint(name.runs):
-            return True
-        if name.acronyms and not exact.isdisjoint(name.acronyms):
-            return True
-        if name.written is name.words:  # most names: nothing written otherwise
-            return False
-        return not (exact.isdisjoint(name.written) and exact.isdisjoint(name.written_joined))
+    def reaches(self, name: Prepared, forms: tuple[str, ...]) -> bool:
+        """``forms``: the name's `_forms` (the search tests the two sets inline, as this does)."""
+        return not (self.words.isdisjoint(name.words) and self.exact.isdisjoint(forms))
+
+
+def _forms(name: Prepared) -> tuple[str, ...]:
+    """Every form of a name but its canonical words that `_Near` compares exactly with a
+    query's: its words joined, its runs, its acronyms and, when written otherwise, its words
+    and pairs as written. Worked out once at build, so that a candidate costs two set tests."""
+    forms = name.joined + name.runs + name.acronyms
+    if name.written is not name.words:
+        forms += name.written + name.written_joined
+    return forms
 
 
 def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:

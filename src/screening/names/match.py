@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import add
 from typing import Any, Literal
 
 from rapidfuzz.distance import OSA, Indel
@@ -291,6 +292,8 @@ def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
     """The initials of a name's words but its stop words and legal forms, when there are three
     to eight of them, all words of letters; and those initials without the generic words too
     ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    if len(words) < 3:  # most query readings: no three words to take initials of
+        return ()
     weak = weak_words()
     stop = order_rules().acronym_skip
     core = [w for w in words if weak.get(w, 1.0) > stop]
@@ -324,6 +327,8 @@ def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: boo
 
 
 def _runs(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
+    if len(words) < 3:
+        return ()
     spans = run_spans(len(words))
     runs = tuple("".join(words[i : i + k]) for i, k in spans)
     if written is words:
@@ -363,17 +368,17 @@ class Prepared:
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
-        joined = tuple(words[i] + words[i + 1] for i in range(len(words) - 1))
+        joined = tuple(map(add, words, words[1:]))
         if written is None or written == words:
             written, written_joined = words, joined
         else:
-            written_joined = tuple(written[i] + written[i + 1] for i in range(len(words) - 1))
+            written_joined = tuple(map(add, written, written[1 : len(words)]))
         return cls(
             words,
-            tuple(weights(w) for w in words),
+            tuple(map(weights, words)),
             joined,
             " ".join(words),
-            tuple(skeleton(w) for w in words),
+            tuple(map(skeleton, words)),
             written,
             written_joined,
             acronym_of(words),
@@ -622,38 +627,55 @@ class LookedUp:
         if q.key == name.key:
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
-        opts: list[_Option] = []
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
         alone = 0.0  # the weight of the name's words alike to no query word
-        strong_alone = False  # one weighs more: the name is not wholly inside the query
+        # One weighs more (a strong word alone): the name is not wholly inside the query.
+        # Not needed when the caller says so already (inside=False).
+        strong_alone = inside is False
         unaligned = containment_rules().unaligned
+        rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is None:
                 alone += nwt[j]
                 strong_alone = strong_alone or _kept(y, unaligned)
-                continue
+            else:
+                rows.append((j, row))
+        # _joined_options only adds options when these forms meet: most names skip it.
+        joined = self._joined_forms
+        forms = self._forms
+        # The name's own words joined (may_be_inside does not see these align). Most names
+        # are written as their canonical words: their written forms need no test of their own.
+        plain = name.written is name.words
+        name_joins = (
+            not forms.isdisjoint(name.joined)
+            or (not plain and not forms.isdisjoint(name.written_joined))
+            or (bool(name.runs) and not self._words.isdisjoint(name.runs))
+        )
+        joins = (
+            name_joins
+            or not joined.isdisjoint(name.words)
+            or (not plain and not joined.isdisjoint(name.written))
+            or (bool(self._runs) and not self._runs.isdisjoint(name.words))
+            or (bool(name.acronyms) and not self._words.isdisjoint(name.acronyms))
+        )
+        if not joins and cutoff > 0 and strong_alone:
+            # The bound needs only which query words some name word is alike to: tested
+            # before any option is made (most names tested stop here). It holds unless the
+            # name may be wholly inside the query: not when a strong word of it is alike to
+            # none, nor when `may_be_inside` said no (without joins, every word aligned is
+            # one it counts, so `_containment` gives nothing either).
+            queried = {i for _, row in rows for i, _ in row}
+            if _below(queried, qwt, nwt, alone, cutoff):
+                return None
+        opts: list[_Option] = []
+        for j, row in rows:
             for i, s in row:
                 if flip:
                     opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
                 else:
                     opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
-        # _joined_options only adds options when these forms meet: most names skip it.
-        joined = self._joined_forms
-        forms = self._forms
-        # The name's own words joined (may_be_inside does not see these align).
-        name_joins = (
-            not forms.isdisjoint(name.joined)
-            or not forms.isdisjoint(name.written_joined)
-            or not self._words.isdisjoint(name.runs)
-        )
-        if (
-            name_joins
-            or not joined.isdisjoint(name.words)
-            or not joined.isdisjoint(name.written)
-            or not self._runs.isdisjoint(name.words)
-            or not self._words.isdisjoint(name.acronyms)
-        ):
+        if joins:
             if flip:
                 _joined_options(name, q, opts, (True, False))
             else:
@@ -665,13 +687,24 @@ class LookedUp:
                 and _below_all(opts, qwt, nwt, flip, cutoff)
             ):
                 return None
-        elif cutoff > 0 and strong_alone and _below(opts, qwt, nwt, alone, flip, cutoff):
-            return None  # (a name whose strong words are all alike to query words may be inside)
+        # (Without a word alone that is strong, a name may be wholly inside: no bound then.)
         if not opts:
             return 0.0
         if flip:
             return _score(name, q, _choose(opts), inside=(True, False))
         return _score(q, name, _choose(opts), inside=(False, True))
+
+    @property
+    def available(self) -> frozenset[str]:
+        """The words a query offers a name wholly inside it: a name with an acronym aside,
+        `may_be_inside` is False unless its strong words are all among these (an index tests
+        that inline, before calling it)."""
+        available = self._available
+        if available is None:
+            available = self._available = frozenset(
+                (*self.similar, *self._joined_forms, *self._runs)
+            )
+        return available
 
     def may_be_inside(self, name: Prepared, strong: frozenset[str] | None = None) -> bool:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
@@ -680,14 +713,8 @@ class LookedUp:
         worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self._words.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
-        if strong is not None:
-            available = self._available
-            if available is None:
-                available = self._available = frozenset(
-                    (*self.similar, *self._joined_forms, *self._runs)
-                )
-            if not strong <= available:
-                return False
+        if strong is not None and not strong <= self.available:
+            return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
@@ -705,21 +732,21 @@ scores (to four decimals) and float error."""
 
 
 def _below(
-    opts: list[_Option],
+    queried: set[int],
     qwt: tuple[float, ...],
     nwt: tuple[float, ...],
     alone: float,
-    flip: bool,
     cutoff: float,
 ) -> bool:
-    """Whether a score is certainly below ``cutoff``, from one-word options only.
+    """Whether a score is certainly below ``cutoff``, from one-word options only: ``queried``
+    are the positions of the query's words alike to some word of the name, ``alone`` the
+    weight of the name's words alike to none.
 
     Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
     either side; words in no option stay unaligned. So with ``A`` the weight of the query's
     words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
     score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
     """
-    queried = {o[3][0] if flip else o[2][0] for o in opts}
     on_query = 0.0
     unaligned = alone
     for i, w in enumerate(qwt):
@@ -1017,6 +1044,58 @@ def explain_prepared(
     """`explain` of two names already read and prepared (``pa`` of ``a``, ``pb`` of ``b``):
     what a search says of the reading it scored, without reading the names again."""
     notes = [] if notes is None else notes
+    score, chosen, used_a, used_b = _explained(pa, pb, notes, listed)
+    aligned = tuple(
+        Aligned(
+            tuple(pa.words[i] for i in o[2]),
+            tuple(pb.words[j] for j in o[3]),
+            round(o[0], _PRECISION),
+            round(o[1], _PRECISION),
+            _reason(pa, pb, o),
+        )
+        for o in sorted(chosen, key=lambda o: o[2])
+    )
+    score = han_capped(score, han_characters(a), han_characters(b), notes)
+    left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
+    right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
+    pairs = [(al.left, al.right) for al in aligned]
+    extra = [w for w, _ in left_out] + [w for w, _ in right_out]
+    return Explanation(
+        a,
+        b,
+        score,
+        pa.words,
+        pb.words,
+        aligned,
+        left_out,
+        right_out,
+        _summary(score, pairs, extra, notes),
+        tuple(notes),
+    )
+
+
+def summary_prepared(
+    a: str, b: str, pa: Prepared, pb: Prepared, *, listed: Literal["both", "second"] = "both"
+) -> str:
+    """`explain_prepared`'s summary alone, without the objects of a full explanation (the
+    one line a search gives each hit: a tenth of a query's time when built in full)."""
+    notes: list[str] = []
+    score, chosen, used_a, used_b = _explained(pa, pb, notes, listed)
+    pairs = [
+        (tuple(pa.words[i] for i in o[2]), tuple(pb.words[j] for j in o[3]))
+        for o in sorted(chosen, key=lambda o: o[2])
+    ]
+    score = han_capped(score, han_characters(a), han_characters(b), notes)
+    extra = [x for i, x in enumerate(pa.words) if i not in used_a]
+    extra += [x for j, x in enumerate(pb.words) if j not in used_b]
+    return _summary(score, pairs, extra, notes)
+
+
+def _explained(
+    pa: Prepared, pb: Prepared, notes: list[str], listed: Literal["both", "second"]
+) -> tuple[float, list[_Option], set[int], set[int]]:
+    """The score of two prepared names (before Han characters) and the alignment that gives
+    it, options in ``pa``-then-``pb`` order: what `explain_prepared` shows."""
     if pa.key == pb.key:
         score = score_prepared(pa, pb)
         chosen: list[_Option] = [
@@ -1033,31 +1112,7 @@ def explain_prepared(
         alignment = _align(pa, pb, None, (listed == "both", True))
         score = _score(pa, pb, alignment, notes, (listed == "both", True))
         chosen, used_a, used_b = alignment
-    aligned = tuple(
-        Aligned(
-            tuple(pa.words[i] for i in o[2]),
-            tuple(pb.words[j] for j in o[3]),
-            round(o[0], _PRECISION),
-            round(o[1], _PRECISION),
-            _reason(pa, pb, o),
-        )
-        for o in sorted(chosen, key=lambda o: o[2])
-    )
-    score = han_capped(score, han_characters(a), han_characters(b), notes)
-    left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
-    right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
-    return Explanation(
-        a,
-        b,
-        score,
-        pa.words,
-        pb.words,
-        aligned,
-        left_out,
-        right_out,
-        _summary(score, aligned, left_out, right_out, notes),
-        tuple(notes),
-    )
+    return score, chosen, used_a, used_b
 
 
 def _best_readings(
@@ -1084,19 +1139,18 @@ def _best_readings(
 
 def _summary(
     score: float,
-    aligned: tuple[Aligned, ...],
-    left_out: tuple[tuple[str, float], ...],
-    right_out: tuple[tuple[str, float], ...],
+    aligned: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    extra: list[str],
     notes: list[str],
 ) -> str:
+    """The one line of an explanation: the words aligned (left and right), those left over."""
     if not aligned:
         return "; ".join([f"score {score}: no word in common", *notes])
     parts = []
-    for al in aligned:
-        lhs, rhs = " ".join(al.left), " ".join(al.right)
+    for left, right in aligned:
+        lhs, rhs = " ".join(left), " ".join(right)
         parts.append(lhs if lhs == rhs else f"{lhs}~{rhs}")
     text = f"score {score}: aligned {', '.join(parts)}"
-    extra = [w for w, _ in left_out] + [w for w, _ in right_out]
     if extra:
         text += f"; unmatched {', '.join(extra)}"
     return "; ".join([text, *notes])

@@ -1,0 +1,124 @@
+"""The search's shortcuts change no result: the bound that skips a name before aligning it, the
+tests that pick which blocked names to score, and the one-line detail of a hit.
+
+Each is checked against the plain scorer on names made of the words that exercise the paths of
+issue 15: joined and split words, initials, a listed name inside a longer one, digits for
+letters, patronymic chains, numbers and legal forms.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers.strategies import SETTINGS, name_texts
+from screening.names import NameCandidate, NameIndex, Weights, explain
+from screening.names.match import (
+    LookedUp,
+    Prepared,
+    explain_prepared,
+    may_be_contained,
+    score_prepared,
+    strong_words,
+    summary_prepared,
+    token_similarity,
+)
+from screening.names.normalize import written_readings
+
+_WORDS = [
+    "far", "east", "cable", "fareast", "shenzhen", "trading", "ltd", "co", "dubai", "branch",
+    "islamic", "revolutionary", "guard", "corps", "irgc", "acme", "on", "behalf", "of",
+    "z7e", "zte", "kang", "xun", "kangxun", "ab", "dall", "ah", "abdallah", "beijing", "8star",
+    "8", "star", "ali", "bin", "hassan", "hasan", "global", "solutions", "ii", "2", "gmbh",
+    "ag", "ministry", "defense", "defence", "repair", "plant", "c0rp0rat10n", "corporation",
+]  # fmt: skip
+_names = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=7).map(" ".join)
+_CUTOFFS = st.sampled_from([0.5, 0.7, 0.82, 0.92])
+
+
+def _looked_up(query: Prepared, name: Prepared) -> LookedUp:
+    """The query with every word of ``name`` alike to one of its words, as an index finds them
+    (here by comparing every pair: the same words, found the slow way)."""
+    similar: dict[str, list[tuple[int, float]]] = {}
+    for y in dict.fromkeys(name.words):
+        row = [(i, s) for i, x in enumerate(query.words) if (s := token_similarity(x, y)) > 0]
+        if row:
+            similar[y] = row
+    return LookedUp(query, similar)
+
+
+@SETTINGS
+@given(_names, _names, _CUTOFFS)
+def test_the_bound_never_skips_a_name_the_scorer_would_report(
+    query: str, listed: str, cutoff: float
+) -> None:
+    """`score_reaching` with the containment flag an index passes is either None, and then the
+    plain score is below the cutoff, or exactly the plain score."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90, "global": 30}, 200)
+    for qw, qr in written_readings(query):
+        for nw, nr in written_readings(listed):
+            q, name = Prepared.of(qw, weights, qr), Prepared.of(nw, weights, nr)
+            if not q.words or not name.words:
+                continue
+            looked_up = _looked_up(q, name)
+            inside = may_be_contained(name) and looked_up.may_be_inside(name, strong_words(name))
+            full = score_prepared(q, name, listed="second")
+            got = looked_up.score_reaching(name, cutoff, inside=inside)
+            if got is None:
+                assert full < cutoff, (query, listed)
+            else:
+                assert got == full, (query, listed)
+
+
+@SETTINGS
+@given(
+    st.lists(_names, min_size=1, max_size=12), st.lists(_names, min_size=1, max_size=4), _CUTOFFS
+)
+def test_search_finds_what_the_scan_finds_with_the_same_scores_and_details(
+    listed: list[str], queries: list[str], cutoff: float
+) -> None:
+    """Over names that contain one another, spell words apart or together and stand for
+    initials, `search` returns the keys and scores of an exhaustive scan, and each hit's detail
+    is the summary of the index's explanation of the pair."""
+    index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
+    for query in [
+        *queries,
+        *(f"{n} trading" for n in listed[:2]),
+        f"acme on behalf of {listed[0]}",
+    ]:
+        best: dict[str, float] = {}
+        for score, cand in index.scan(query, cutoff=cutoff):
+            best[cand.key] = max(score, best.get(cand.key, 0.0))
+        found = index.search(query, cutoff=cutoff)
+        assert {m.key: m.score for m in found} == best, query
+        for m in found:
+            assert m.detail.startswith(f"score {m.score}"), (query, m)
+
+
+@SETTINGS
+@given(name_texts(), name_texts(), st.sampled_from(["both", "second"]))
+def test_the_summary_alone_is_the_full_explanations_summary(a: str, b: str, listed: str) -> None:
+    weights = Weights()
+    for aw, ar in written_readings(a):
+        for bw, br in written_readings(b):
+            pa, pb = Prepared.of(aw, weights, ar), Prepared.of(bw, weights, br)
+            mode: Literal["both", "second"] = "both" if listed == "both" else "second"
+            assert summary_prepared(a, b, pa, pb, listed=mode) == (
+                explain_prepared(a, b, pa, pb, listed=mode).summary
+            )
+
+
+def test_the_summary_alone_names_words_inside_and_left_over() -> None:
+    """A case the properties may not draw: a listed name inside a longer query, with a note."""
+    weights = Weights()
+    query, listed = "Far East Cable (Shenzhen) Trading", "Far East Cable"
+    [(qw, qr)] = written_readings(query)
+    [(nw, nr)] = written_readings(listed)
+    pq, pn = Prepared.of(qw, weights, qr), Prepared.of(nw, weights, nr)
+    summary = summary_prepared(query, listed, pq, pn, listed="second")
+    assert summary == explain_prepared(query, listed, pq, pn, listed="second").summary
+    assert "aligned far, east, cable" in summary
+    assert "unmatched shenzhen" in summary
+    assert summary == explain(query, listed, weights, listed="second").summary
