@@ -17,7 +17,9 @@ coefficient::
     score = sum(sim * 2 * min(w_left, w_right) for aligned words)
             / (sum(2 * min(w_left, w_right) for aligned words) + sum(w for unaligned words))
 
-so an unaligned distinctive word costs a lot, an unaligned ``Ltd`` almost nothing, and a match on
+(an unaligned generic word of a listed name, or one a query puts inside a name, counts its
+rarity on the list instead: `Weights.cost`), so an unaligned distinctive word costs a lot, an
+unaligned ``Ltd`` almost nothing, and a match on
 ``International Trading Co`` alone stays low. The score is symmetric (the two names are put in a
 canonical order first), deterministic and rounded to four decimals.
 """
@@ -38,6 +40,8 @@ from .normalize import (
     consonant_key,
     containment_rules,
     fold_text,
+    generic_unaligned_factor,
+    generic_words,
     han_characters,
     misspelt_forms,
     order_rules,
@@ -46,6 +50,7 @@ from .normalize import (
     short_factor,
     spellings,
     weak_words,
+    weight_factors,
     written_readings,
     written_words,
 )
@@ -187,6 +192,8 @@ class Weights:
     __slots__ = (
         "_df",
         "_digit_weak",
+        "_generic",
+        "_generic_unaligned",
         "_known",
         "_legal",
         "_log_n",
@@ -204,6 +211,8 @@ class Weights:
         self._log_n = math.log1p(names) if names > 1 else 0.0
         self._weak = weak_words()
         self._short = short_factor()
+        self._generic = generic_words() if self._log_n else frozenset()
+        self._generic_unaligned = generic_unaligned_factor()
         self._known: dict[str, float] = {}
         self._near: dict[str, tuple[str, ...]] = {}
         self._known = {word: self._base(word) for word in self._df}
@@ -233,6 +242,21 @@ class Weights:
         if known is not None:
             return known
         return self._unseen(word)
+
+    def cost(self, word: str) -> float:
+        """What a word costs when left unaligned: its weight, but for a generic word the list
+        has ("Shipping", "Electronics"), whose IDF alone counts (data/weights.yaml
+        ``generic_unaligned``). Aligned, "Bank" says little about which bank; missing, it
+        says the other name is another kind of party. Never below the weight, so every
+        bound the index computes from weights still holds."""
+        weight = self(word)
+        if word not in self._generic:
+            return weight
+        df = self._df.get(word)
+        if not df:
+            return weight
+        idf = math.log1p(self._n / df) / self._log_n
+        return max(weight, round(self._generic_unaligned * idf, 6))
 
     def _weigh_unseen(self, word: str) -> float:
         base = self._base(word)
@@ -345,6 +369,9 @@ class Prepared:
     written_joined: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
     """The name's initials (see `acronym_of`): "irgc" for "Islamic Revolutionary Guard Corps"."""
+    costs: tuple[float, ...] = ()
+    """What each word costs when left unaligned (`Weights.cost`, see `_left_over`); empty or
+    ``weights`` itself (the common case) when that is its weight."""
     runs: tuple[str, ...] = ()
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
@@ -368,15 +395,18 @@ class Prepared:
             written, written_joined = words, joined
         else:
             written_joined = tuple(written[i] + written[i + 1] for i in range(len(words) - 1))
+        weighed = tuple(weights(w) for w in words)
+        costs = tuple(weights.cost(w) for w in words)
         return cls(
             words,
-            tuple(weights(w) for w in words),
+            weighed,
             joined,
             " ".join(words),
             tuple(skeleton(w) for w in words),
             written,
             written_joined,
             acronym_of(words),
+            weighed if costs == weighed else costs,
             _runs(words, written),
         )
 
@@ -414,7 +444,8 @@ class Aligned:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why two names score what they score: the aligned words and the words left over."""
+    """Why two names score what they score: the aligned words and the words left over (each
+    with what it cost, see `Weights.cost`)."""
 
     left: str
     right: str
@@ -766,8 +797,8 @@ def _score(
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)
     total = sum(o[1] for o in chosen)
-    total += sum(w for i, w in enumerate(a.weights) if i not in used_a)
-    total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
+    total += sum(_left_over(a, used_a, inside[0]))
+    total += sum(_left_over(b, used_b, inside[1]))
     if not total:
         return 0.0
     score = got / total
@@ -775,7 +806,8 @@ def _score(
         (a, used_a, b, True, inside[0]),
         (b, used_b, a, False, inside[1]),
     ):
-        if counts and score < containment_rules().score:
+        rules = containment_rules()
+        if counts and score < rules.score + rules.spread:  # the most containment gives
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
             if whole and (
                 _joined_on(side, other, chosen, first)
@@ -790,6 +822,21 @@ def _score(
                         f"a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _left_over(name: Prepared, used: set[int], listed: bool) -> list[float]:
+    """What each word of ``name`` left unaligned costs (its weight, or `Weights.cost`):
+    a listed name's generic words the other name lacks cost their cost ("Proton Shipping Co"
+    for "AO Proton": another kind of party), and so do a query's that stand between its aligned
+    words ("Advanced Industrial Technologies" is another name than "Advanced Technologies");
+    words a query adds around a name ("X Trading", "The X") cost their weight."""
+    costs = name.costs
+    if not costs or costs is name.weights:
+        return [w for i, w in enumerate(name.weights) if i not in used]
+    if listed:
+        return [c for i, c in enumerate(costs) if i not in used]
+    lo, hi = (min(used), max(used)) if used else (0, -1)
+    return [(costs[i] if lo < i < hi else w) for i, w in enumerate(name.weights) if i not in used]
 
 
 def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: set[int]) -> bool:
@@ -853,12 +900,28 @@ def _kept(word: str, unaligned: float) -> bool:
 
 
 def _distinct(word: str, weight: float, letters: int) -> float:
-    """What a word says about which name it is part of: nothing for a weak word (a legal
-    form, a generic or stop word: data/weights.yaml), else its weight, in proportion to its
-    letters below ``letters``."""
-    if word in weak_words():
-        return 0.0
+    """What a word says about which name it is part of: its weight, in proportion to its
+    letters below ``letters``; for a generic word or a legal form, its rarity on the list alone
+    (its weight without the factor of data/weights.yaml) times ``containment.generic`` or
+    ``containment.legal_form`` ("Technology" in "Wave Tech" narrows it down, if less than
+    "Wave"); nothing for a stop word."""
+    factor = weak_words().get(word)
+    if factor is not None:
+        share = _shares().get(factor, 0.0)
+        if not share:
+            return 0.0
+        weight = min(1.0, weight / factor) * share
     return weight * min(1.0, len(word) / letters)
+
+
+@lru_cache(maxsize=1)
+def _shares() -> dict[float, float]:
+    """Weak-word factor -> its share of the rarity in `_distinct` (generic words, legal forms)."""
+    rules = containment_rules()
+    factors = weight_factors()
+    shares = {factors["legal_form"]: rules.legal_form, factors["generic"]: rules.generic}
+    shares.pop(factors["stopword"], None)  # never counted, even if configured alike
+    return shares
 
 
 def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
@@ -1044,8 +1107,12 @@ def explain_prepared(
         for o in sorted(chosen, key=lambda o: o[2])
     )
     score = han_capped(score, han_characters(a), han_characters(b), notes)
-    left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
-    right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
+    a_out = _left_over(pa, used_a, listed == "both")
+    b_out = _left_over(pb, used_b, True)
+    a_left = [x for i, x in enumerate(pa.words) if i not in used_a]
+    b_left = [x for j, x in enumerate(pb.words) if j not in used_b]
+    left_out = tuple(zip(a_left, a_out, strict=True))
+    right_out = tuple(zip(b_left, b_out, strict=True))
     return Explanation(
         a,
         b,

@@ -219,6 +219,10 @@ class ContainmentRules:
     added: float
     """The words of the longer name left over may say at most this many times what the listed
     name says: past that, the listed name is a small part of another party's name."""
+    generic: float = 0.0
+    """The share of a generic word's rarity that counts towards distinctiveness."""
+    legal_form: float = 0.0
+    """The share of a legal form's rarity that counts towards distinctiveness."""
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +237,30 @@ def containment_rules() -> ContainmentRules:
         float(c["spread"]),
         float(c["neighbour"]),
         float(c["added"]),
+        float(c.get("generic", 0.0)),
+        float(c.get("legal_form", 0.0)),
     )
+
+
+@lru_cache(maxsize=1)
+def weight_factors() -> dict[str, float]:
+    """The weak-word factors of data/weights.yaml by kind (legal_form, stopword, generic...)."""
+    return {str(k): float(v) for k, v in _weights()["factors"].items()}
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """The generic business words of data/weights.yaml (canonical), legal forms and stop words
+    aside: words that say what kind of party a name is ("Shipping", "Electronics")."""
+    weak = weak_words()
+    generic = float(_weights()["factors"]["generic"])
+    return frozenset(w for w in _canonical(_weights()["generic"]) if weak.get(w) == generic)
+
+
+def generic_unaligned_factor() -> float:
+    """The factor on the IDF of a generic word left unaligned (data/weights.yaml:
+    ``generic_unaligned``): see `match.Weights.cost`."""
+    return float(_weights()["factors"]["generic_unaligned"])
 
 
 def short_factor() -> float:
