@@ -65,5 +65,6 @@ def test_without_a_list_a_generic_word_costs_its_weight() -> None:
 
 def test_of_two_listed_names_inside_a_query_the_one_covering_more_comes_first() -> None:
     top = _top("HIRMAND SHIPPING COMPANY LIMITED Trading")
-    assert top is not None and top[0] == "hirmand-shipping", top
+    assert top is not None
+    assert top[0] == "hirmand-shipping", top
     assert top[1] == _index().similarity("HIRMAND SHIPPING COMPANY LIMITED Trading", LISTED[3][1])
