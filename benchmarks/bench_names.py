@@ -473,6 +473,11 @@ LISTED_ELSEWHERE = {
     # "Federal State Unitary Enterprise Dukhov Automatics Research Institute (VNIIA)": listed,
     # so not an unlisted name (its core differs only by the acronym in brackets).
     "FEDERAL STATE UNITARY ENTERPRISE DUKHOV AUTOMATICS RESEARCH INSTITUTE",
+    # OFAC SDN 38316 (2024, a.k.a. 'MIPT', 'MFTI') is the CSL 2022-05 Entity List entry
+    # f8c1c1bc26f1c8e997b6487197a48ae7e778146b (87 FR 12240, 2022-03-03), "Moscow Institute of
+    # Physics and Technology", under its full legal name.
+    "FEDERAL STATE INSTITUTION OF HIGHER VOCATIONAL EDUCATION MOSCOW INSTITUTE OF PHYSICS AND "
+    "TECHNOLOGY",
 }
 """Names of the unlisted sources that the CSL snapshot does list under another form: each with
 the evidence. Dropped after sampling, so that no other name of a set changes."""

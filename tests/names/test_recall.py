@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from screening.names import NameCandidate, NameIndex
+import pytest
+
+from screening.names import NameCandidate, NameIndex, Weights
 
 POSSIBLE = 0.82
 
@@ -18,6 +20,8 @@ LISTED = [
     ("advanced", "ADVANCED TECHNOLOGIES"),
     ("hirmand", "HIRMAND"),
     ("hirmand-shipping", "HIRMAND SHIPPING COMPANY LIMITED"),
+    ("wave", "WAVE TECH"),
+    ("sri", "AO SCIENTIFIC RESEARCH INSTITUTE OF ELECTRONICS"),
 ]
 FILLER = [
     f"{word} {generic}"
@@ -68,3 +72,32 @@ def test_of_two_listed_names_inside_a_query_the_one_covering_more_comes_first() 
     assert top is not None
     assert top[0] == "hirmand-shipping", top
     assert top[1] == _index().similarity("HIRMAND SHIPPING COMPANY LIMITED Trading", LISTED[3][1])
+
+
+@pytest.mark.parametrize(
+    "query", ["WAVE TECH Dubai Branch", "Orion Freight for WAVE TECH", "WAVE TECH (Shenzhen)"]
+)
+def test_a_distinctive_word_with_a_generic_one_is_a_name_found_inside_another(query: str) -> None:
+    found = _index().search(query, cutoff=POSSIBLE)
+    assert found, query
+    assert found[0].key == "wave"
+    assert "wholly inside" in found[0].detail
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # a word that is neither a legal form nor a stop word between the listed name's words
+        ("ADVANCED INDUSTRIAL TECHNOLOGIES GMBH", "ADVANCED TECHNOLOGIES"),
+        # generic words alone are no name
+        ("JSC SCIENTIFIC RESEARCH INSTITUTE OF ELECTRONICS MATERIALS", LISTED[5][1]),
+    ],
+)
+def test_what_is_not_a_listed_name_found_whole_inside_another(query: str, listed: str) -> None:
+    why = _index().explain(query, listed)
+    assert not any("wholly inside" in note for note in why.notes), why.summary
+
+
+def test_on_is_a_stop_word_not_a_yaml_boolean() -> None:
+    weights = Weights()
+    assert weights("on") == weights("of") < weights("acme")

@@ -809,9 +809,11 @@ def _score(
         rules = containment_rules()
         if counts and score < rules.score + rules.spread:  # the most containment gives
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            other_used = used_b if first else used_a
             if whole and (
                 _joined_on(side, other, chosen, first)
-                or _outweighed(side, used, other, used_b if first else used_a)
+                or _outweighed(side, used, other, other_used)
+                or _interrupted(other, other_used)
             ):
                 whole = 0.0
             if whole > score:
@@ -822,6 +824,19 @@ def _score(
                         f"a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _interrupted(longer: Prepared, used: set[int]) -> bool:
+    """Whether a word of ``longer`` that is not a legal form or a stop word stands between the
+    words aligned with the name found inside it: "Advanced Industrial Technologies" does not
+    hold "Advanced Technologies" whole, "Far East Cable (Shenzhen)" holds "Far East Cable"."""
+    unaligned = containment_rules().unaligned
+    kept = [i for i in used if _kept(longer.words[i], unaligned)]  # a stop word may align afar
+    if len(kept) < 2:
+        return False
+    return any(
+        _kept(longer.words[i], unaligned) for i in range(min(kept) + 1, max(kept)) if i not in used
+    )
 
 
 def _left_over(name: Prepared, used: set[int], listed: bool) -> list[float]:
@@ -846,8 +861,8 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
     "Khuran" is the name that counts in "Acme on behalf of Khuran"."""
     rules = containment_rules()
     own = sum(_distinct(inner.words[i], inner.weights[i], rules.letters) for i in used)
-    added = sum(
-        _distinct(w, x, rules.letters)
+    added = sum(  # generic words added ("Branch", "Trading", "Representative Office") say nothing
+        _distinct(w, x, rules.letters, weak=False)
         for i, (w, x) in enumerate(zip(longer.words, longer.weights, strict=True))
         if i not in longer_used
     )
@@ -899,15 +914,15 @@ def _kept(word: str, unaligned: float) -> bool:
     return weak_words().get(word, 1.0) > unaligned
 
 
-def _distinct(word: str, weight: float, letters: int) -> float:
+def _distinct(word: str, weight: float, letters: int, *, weak: bool = True) -> float:
     """What a word says about which name it is part of: its weight, in proportion to its
     letters below ``letters``; for a generic word or a legal form, its rarity on the list alone
     (its weight without the factor of data/weights.yaml) times ``containment.generic`` or
     ``containment.legal_form`` ("Technology" in "Wave Tech" narrows it down, if less than
-    "Wave"); nothing for a stop word."""
+    "Wave"); nothing for a stop word, nor (``weak=False``) for any weak word."""
     factor = weak_words().get(word)
     if factor is not None:
-        share = _shares().get(factor, 0.0)
+        share = _shares().get(factor, 0.0) if weak else 0.0
         if not share:
             return 0.0
         weight = min(1.0, weight / factor) * share
@@ -934,14 +949,15 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
     alignment's own score (of two names inside, the one covering more comes first), times how
     alike the aligned words are."""
     rules = containment_rules()
-    distinct = 0.0
+    distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
             if _kept(word, rules.unaligned):
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)
-    if distinct < rules.distinctiveness:
+        core += _distinct(word, w, rules.letters, weak=False)
+    if distinct < rules.distinctiveness or core < rules.core:
         return 0.0
     return (rules.score + rules.spread * dice) * alike
 

@@ -223,6 +223,9 @@ class ContainmentRules:
     """The share of a generic word's rarity that counts towards distinctiveness."""
     legal_form: float = 0.0
     """The share of a legal form's rarity that counts towards distinctiveness."""
+    core: float = 0.0
+    """What the words that are not weak must count for at least (as distinctiveness counts):
+    a name of generic words alone is not a name found inside another."""
 
 
 @lru_cache(maxsize=1)
@@ -237,8 +240,9 @@ def containment_rules() -> ContainmentRules:
         float(c["spread"]),
         float(c["neighbour"]),
         float(c["added"]),
-        float(c.get("generic", 0.0)),
-        float(c.get("legal_form", 0.0)),
+        float(c["generic"]),
+        float(c["legal_form"]),
+        float(c["core"]),
     )
 
 
