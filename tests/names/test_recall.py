@@ -22,6 +22,8 @@ LISTED = [
     ("hirmand-shipping", "HIRMAND SHIPPING COMPANY LIMITED"),
     ("wave", "WAVE TECH"),
     ("sri", "AO SCIENTIFIC RESEARCH INSTITUTE OF ELECTRONICS"),
+    ("suke", "Suke Logistics Ltd."),
+    ("iofrl", "IRANIAN ORGANIZATION FOR REBUILDING LEBANON"),
 ]
 FILLER = [
     f"{word} {generic}"
@@ -101,3 +103,21 @@ def test_what_is_not_a_listed_name_found_whole_inside_another(query: str, listed
 def test_on_is_a_stop_word_not_a_yaml_boolean() -> None:
     weights = Weights()
     assert weights("on") == weights("of") < weights("acme")
+
+
+@pytest.mark.parametrize(("query", "key"), [("SLL", "suke"), ("IOFRL", "iofrl")])
+def test_initials_of_the_words_as_written_are_a_reading_of_the_name(query: str, key: str) -> None:
+    found = _index().search(query, cutoff=POSSIBLE)
+    assert [m.key for m in found] == [key]
+    assert "acronym" in _index().explain(query, dict(LISTED)[key]).aligned[0].reason
+
+
+def test_initials_written_weigh_less_than_those_of_the_distinctive_words() -> None:
+    why = _index().explain("SLL", "Suke Logistics Ltd.")
+    assert POSSIBLE <= why.score < _index().similarity("IRGC", "Islamic Revolutionary Guard Corps")
+    assert why.aligned[0].right == ("suke", "logistics", "limited")
+
+
+@pytest.mark.parametrize("query", ["SL", "SLK", "SLLT"])
+def test_initials_must_be_three_or_more_and_equal(query: str) -> None:
+    assert _index().search(query, cutoff=0.5) == []

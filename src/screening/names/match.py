@@ -311,38 +311,53 @@ def run_spans(n: int) -> tuple[tuple[int, int], ...]:
     return tuple((i, k) for k in range(3, MAX_RUN + 1) for i in range(n - k + 1))
 
 
-def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
+def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The initials of a name's words but its stop words and legal forms, when there are three
-    to eight of them, all words of letters; and those initials without the generic words too
-    ("Islamic Revolutionary Guard Corps" -> "irgc")."""
-    weak = weak_words()
-    stop = order_rules().acronym_skip
-    core = [w for w in words if weak.get(w, 1.0) > stop]
-    out = []
-    for kept in (core, [w for w in core if w not in weak]):
-        if 3 <= len(kept) <= 8 and all(w.isalpha() for w in kept):
-            out.append("".join(w[0] for w in kept))
-    return tuple(dict.fromkeys(out))
+    to eight of them, all words of letters; those initials without the generic words too
+    ("Islamic Revolutionary Guard Corps" -> "irgc"); then, read lower (see `_acronym_spans`),
+    the initials of the words as written, all of them or but the stop words ("Suke Logistics
+    Ltd." -> "sll", "Iranian Organization for Rebuilding Lebanon" -> "iofrl")."""
+    return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
 
-def _acronym_positions(words: tuple[str, ...], acronym: str) -> tuple[int, ...]:
+def _acronym_spans(
+    words: tuple[str, ...], written: tuple[str, ...] | None
+) -> list[tuple[str, tuple[int, ...], bool]]:
+    """Each acronym of a name (see `acronym_of`), the positions of the words it stands for, and
+    whether it is read from the words as written (so weighs less: ``acronyms.written``)."""
     weak = weak_words()
     stop = order_rules().acronym_skip
     core = [i for i, w in enumerate(words) if weak.get(w, 1.0) > stop]
-    if "".join(words[i][0] for i in core) != acronym:
-        core = [i for i in core if words[i] not in weak]
-    return tuple(core)
+    spans: list[tuple[list[int], tuple[str, ...], bool]] = [
+        (core, words, False),
+        ([i for i in core if words[i] not in weak], words, False),
+    ]
+    if written is not None:
+        stopwords = order_rules().acronym_stopwords
+        spans.append((list(range(len(written))), written, True))
+        spans.append(([i for i, w in enumerate(written) if w not in stopwords], written, True))
+    out = []
+    for kept, source, as_written in spans:
+        if 3 <= len(kept) <= 8 and all(source[i].isalpha() for i in kept):
+            out.append(("".join(source[i][0] for i in kept), tuple(kept), as_written))
+    return out
 
 
 def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
     """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
-    Corps"): alike as much as ``order.acronym`` in data/weights.yaml says."""
-    if not b.acronyms:
+    Corps"): alike as much as ``acronyms.similarity`` in data/weights.yaml says, or
+    ``acronyms.written`` for initials of the words as written ("SLL" / "Suke Logistics Ltd.")."""
+    if not b.acronyms or set(a.words).isdisjoint(b.acronyms):
         return
-    sim = order_rules().acronym
+    rules = order_rules()
+    spans: dict[str, tuple[tuple[int, ...], bool]] = {}
+    for x, span, as_written in _acronym_spans(b.words, b.written):
+        spans.setdefault(x, (span, as_written))
     for i, x in enumerate(a.words):
-        if x in b.acronyms:
-            span = _acronym_positions(b.words, x)
+        found = spans.get(x)
+        if found is not None:
+            span, as_written = found
+            sim = rules.acronym_written if as_written else rules.acronym
             w = 2 * min(a.weights[i], sum(b.weights[j] for j in span))
             opts.append((sim, w, span, (i,)) if flip else (sim, w, (i,), span))
 
@@ -405,7 +420,7 @@ class Prepared:
             tuple(skeleton(w) for w in words),
             written,
             written_joined,
-            acronym_of(words),
+            acronym_of(words, written),
             weighed if costs == weighed else costs,
             _runs(words, written),
         )
@@ -1051,7 +1066,10 @@ def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | No
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
-    if opt[0] == order_rules().acronym and (len(opt[2]) == 1) != (len(opt[3]) == 1):
+    rules = order_rules()
+    if opt[0] in (rules.acronym, rules.acronym_written) and (len(opt[2]) == 1) != (
+        len(opt[3]) == 1
+    ):
         return "initials of the other name's words (an acronym)"
     if len(opt[2]) > 2 or len(opt[3]) > 2:
         return "same letters, spaced differently"

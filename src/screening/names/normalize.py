@@ -186,6 +186,11 @@ class OrderRules:
     korean_syllables: frozenset[str]
     acronym: float
     acronym_skip: float
+    acronym_written: float = 0.0
+    """How alike a word and the initials of a name's words as written are ("SLL" / "Suke
+    Logistics Ltd."): less than `acronym`, the initials of its distinctive words."""
+    acronym_stopwords: frozenset[str] = frozenset()
+    """Words left out of the initials of the words as written ("of", "the", "and")."""
 
 
 @lru_cache(maxsize=1)
@@ -201,6 +206,8 @@ def order_rules() -> OrderRules:
         frozenset(str(x) for x in w["korean_syllables"]),
         float(w["acronyms"]["similarity"]),
         float(w["acronyms"]["skip"]),
+        float(w["acronyms"]["written"]),
+        frozenset(str(x) for x in w["acronyms"]["stopwords"]),
     )
 
 
