@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pytest
 
-from screening.names import NameCandidate, NameIndex, Weights
+from screening.names import NameCandidate, NameIndex, Weights, explain
 
 POSSIBLE = 0.82
 
@@ -121,3 +121,18 @@ def test_initials_written_weigh_less_than_those_of_the_distinctive_words() -> No
 @pytest.mark.parametrize("query", ["SL", "SLK", "SLLT"])
 def test_initials_must_be_three_or_more_and_equal(query: str) -> None:
     assert _index().search(query, cutoff=0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Kao Yen", "GAO, Yan"), ("Chang Chien", "ZHANG, Jian"), ("Man-an Ha-chi", "MANAN, Haji")],
+)
+def test_wade_giles_without_an_apostrophe_is_read_as_pinyin(query: str, listed: str) -> None:
+    why = explain(query, listed)
+    assert why.score >= POSSIBLE, why.summary
+    assert any("Wade-Giles read as pinyin" in note for note in why.notes), why.notes
+
+
+def test_a_hyphenated_name_that_is_no_mandarin_is_not_read_as_wade_giles() -> None:
+    why = explain("Jean-Pierre Dupont", "Jean-Pierre Dupont Trading")
+    assert not any("Wade-Giles" in note for note in why.notes)

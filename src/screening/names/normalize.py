@@ -690,6 +690,7 @@ def _wade_giles() -> dict[str, Any]:
 
 
 _SYLLABLE = re.compile(r"[a-z']+")
+_HYPHENATED = re.compile(r"[a-z']-[a-z']")
 _WG_SYLLABLE = re.compile(
     r"(ch'?|hs|ts'?|tz'?|k'?|p'?|t'?|sh|ss|sz|[jmnlhfwys])?"
     r"(a|ai|an|ang|ao|e|ei|en|eng|erh|i|ia|iang|iao|ieh|ien|ih|in|ing|iu|iung|o|ou|u|ua|uai|uan"
@@ -706,7 +707,9 @@ def _pinyin_reading(folded: str) -> str | None:
         return None
     table = _wade_giles()
     words = _SYLLABLE.findall(folded)
-    if not any(m.search(w) for w in words for m in table["markers"]):
+    if not any(m.search(w) for w in words for m in table["markers"]) and not (
+        table["hyphenated"] and _HYPHENATED.search(folded)
+    ):
         return None
     if not all(_WG_SYLLABLE.fullmatch(w) for w in words):
         return None  # a word that is no Mandarin syllable: not a name in Wade-Giles
