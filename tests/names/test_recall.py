@@ -136,3 +136,16 @@ def test_wade_giles_without_an_apostrophe_is_read_as_pinyin(query: str, listed: 
 def test_a_hyphenated_name_that_is_no_mandarin_is_not_read_as_wade_giles() -> None:
     why = explain("Jean-Pierre Dupont", "Jean-Pierre Dupont Trading")
     assert not any("Wade-Giles" in note for note in why.notes)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [("ربي خلل مس", "RABAI, Khalil Musa"), ("حيدر اب الي", "HAYDAR, Abu Ali")]
+)
+def test_a_word_in_arabic_script_is_read_by_its_consonants_even_if_it_looks_weak(
+    query: str, listed: str
+) -> None:
+    """مس ("ms", a title in Latin letters) is "Musa", اب ("ab", a legal form) "Abu"."""
+    why = explain(query, listed)
+    assert why.score >= POSSIBLE, why.summary
+    assert not why.unmatched_left, why.summary
+    assert any("Arabic script" in note for note in why.notes), why.notes

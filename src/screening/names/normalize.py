@@ -671,12 +671,14 @@ _HARD_C = re.compile("c(?!h)")
 def _consonant_reading(
     reading: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name written in Arabic script read by its consonants: each word but the weak ones
-    ("al", "bin") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with
-    the consonants of the other name's words (vowels unwritten: محمد is "Muhammad")."""
-    weak = weak_words()
+    """A name written in Arabic script read by its consonants: each word but the stop words
+    ("al") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with the
+    consonants of the other name's words (vowels unwritten: محمد is "Muhammad"). A word that
+    reads like a legal form or a title in Latin letters is no such thing in Arabic script: اب
+    ("ab") is "Abu", مس ("ms") "Musa"."""
+    stop = _weights()["stopwords"]
     words = tuple(
-        w if w in weak or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
+        w if w in stop or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
         for w in reading[0]
     )
     return words, words
