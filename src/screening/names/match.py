@@ -320,9 +320,10 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
     return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
 
+@lru_cache(maxsize=1 << 14)
 def _acronym_spans(
     words: tuple[str, ...], written: tuple[str, ...] | None
-) -> list[tuple[str, tuple[int, ...], bool]]:
+) -> tuple[tuple[str, tuple[int, ...], bool], ...]:
     """Each acronym of a name (see `acronym_of`), the positions of the words it stands for, and
     whether it is read from the words as written (so weighs less: ``acronyms.written``)."""
     weak = weak_words()
@@ -340,7 +341,7 @@ def _acronym_spans(
     for kept, source, as_written in spans:
         if 3 <= len(kept) <= 8 and all(source[i].isalpha() for i in kept):
             out.append(("".join(source[i][0] for i in kept), tuple(kept), as_written))
-    return out
+    return tuple(out)
 
 
 def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
@@ -917,10 +918,10 @@ def may_be_contained(name: Prepared) -> bool:
     `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
     once per name, so that a query need not."""
     rules = containment_rules()
-    distinct = sum(
-        _distinct(w, x, rules.letters) for w, x in zip(name.words, name.weights, strict=True)
-    )
-    return bool(name.acronyms) or distinct >= rules.distinctiveness
+    pairs = list(zip(name.words, name.weights, strict=True))
+    distinct = sum(_distinct(w, x, rules.letters) for w, x in pairs)
+    core = sum(_distinct(w, x, rules.letters, weak=False) for w, x in pairs)
+    return bool(name.acronyms) or (distinct >= rules.distinctiveness and core >= rules.core)
 
 
 def _kept(word: str, unaligned: float) -> bool:
@@ -929,6 +930,7 @@ def _kept(word: str, unaligned: float) -> bool:
     return weak_words().get(word, 1.0) > unaligned
 
 
+@lru_cache(maxsize=1 << 16)
 def _distinct(word: str, weight: float, letters: int, *, weak: bool = True) -> float:
     """What a word says about which name it is part of: its weight, in proportion to its
     letters below ``letters``; for a generic word or a legal form, its rarity on the list alone
