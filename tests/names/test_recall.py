@@ -24,6 +24,7 @@ LISTED = [
     ("sri", "AO SCIENTIFIC RESEARCH INSTITUTE OF ELECTRONICS"),
     ("suke", "Suke Logistics Ltd."),
     ("iofrl", "IRANIAN ORGANIZATION FOR REBUILDING LEBANON"),
+    ("novikombank", "JOINT STOCK COMMERCIAL BANK NOVIKOMBANK"),
 ]
 FILLER = [
     f"{word} {generic}"
@@ -51,6 +52,14 @@ def test_a_generic_word_of_the_listed_name_the_query_lacks_costs_its_rarity() ->
     assert cost == index.weights.cost("shipping") > index.weights("shipping")
     assert index.similarity("AO PROTON", "PROTON SHIPPING CO") < POSSIBLE
     assert _top("AO PROTON") is None
+
+
+def test_a_generic_word_left_out_costs_its_weight_when_the_kind_of_party_aligns() -> None:
+    index = _index()
+    why = index.explain("Joint Stock Bank Novikombank", "JOINT STOCK COMMERCIAL BANK NOVIKOMBANK")
+    cost = dict(why.unmatched_right)["commercial"]
+    assert cost == index.weights("commercial") < index.weights.cost("commercial")
+    assert why.score >= POSSIBLE, why.summary
 
 
 def test_a_generic_word_inside_the_query_costs_its_rarity_one_around_it_its_weight() -> None:
