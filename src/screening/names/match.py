@@ -857,17 +857,24 @@ def _interrupted(longer: Prepared, used: set[int]) -> bool:
 
 def _left_over(name: Prepared, used: set[int], listed: bool) -> list[float]:
     """What each word of ``name`` left unaligned costs (its weight, or `Weights.cost`):
-    a listed name's generic words the other name lacks cost their cost when none of its generic
-    words aligns ("Proton Shipping Co" for "AO Proton": another kind of party; not "Commercial"
-    in "Joint Stock Commercial Bank X" for "Joint Stock Bank X"), and so do a query's that stand
+    a listed name's generic words the other name lacks cost their cost when only one word
+    aligns and none of its generic words ("Proton Shipping Co" for "AO Proton": another kind of
+    party; not "Commercial" in "Joint Stock Commercial Bank X" for "Joint Stock Bank X", nor
+    "Telecommunications" for "ZTE Kangxun"), and so do a query's that stand
     between its aligned words ("Advanced Industrial Technologies" is another name than
     "Advanced Technologies"); words a query adds around a name ("X Trading") cost their
     weight."""
     costs, weights = name.costs, name.weights
     if not costs or costs is weights:
         return [w for i, w in enumerate(weights) if i not in used]
-    if listed:  # unless the other name says the same kind of party ("Joint Stock Bank X")
+    if listed:
+        # Not when the other name says the same kind of party ("Joint Stock Bank X"), nor when
+        # two distinctive words or more align ("ZTE Kangxun"): only a match on one word alone
+        # is so weak that the kind of party the listed name names counts against it.
+        weak = weak_words()
         kind = any(costs[i] > weights[i] for i in used)
+        specific = weight_factors()["generic_unaligned_words"]
+        kind = kind or sum(name.words[i] not in weak for i in used) >= specific
         return [(w if kind else costs[i]) for i, w in enumerate(weights) if i not in used]
     lo, hi = (min(used), max(used)) if used else (0, -1)
     return [(costs[i] if lo < i < hi else w) for i, w in enumerate(name.weights) if i not in used]
