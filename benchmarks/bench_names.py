@@ -467,6 +467,22 @@ def _dpl() -> list[str]:
         return [r["Name"].strip() for r in csv.DictReader(fh, delimiter="\t")]
 
 
+LISTED_ELSEWHERE = {
+    # OFAC SDN 41024 (2024, a.k.a. 'VNIIA', Moscow) is the company the CSL 2022-05 already lists
+    # as Entity List entry 836d2181f4af30066f79065867f8675149acde19 (87 FR 12240, 2022-03-03),
+    # "Federal State Unitary Enterprise Dukhov Automatics Research Institute (VNIIA)": listed,
+    # so not an unlisted name (its core differs only by the acronym in brackets).
+    "FEDERAL STATE UNITARY ENTERPRISE DUKHOV AUTOMATICS RESEARCH INSTITUTE",
+    # OFAC SDN 38316 (2024, a.k.a. 'MIPT', 'MFTI') is the CSL 2022-05 Entity List entry
+    # f8c1c1bc26f1c8e997b6487197a48ae7e778146b (87 FR 12240, 2022-03-03), "Moscow Institute of
+    # Physics and Technology", under its full legal name.
+    "FEDERAL STATE INSTITUTION OF HIGHER VOCATIONAL EDUCATION MOSCOW INSTITUTE OF PHYSICS AND "
+    "TECHNOLOGY",
+}
+"""Names of the unlisted sources that the CSL snapshot does list under another form: each with
+the evidence. Dropped after sampling, so that no other name of a set changes."""
+
+
 def negatives(entries: list[Entry], rng: random.Random, per_source: int) -> list[Query]:
     listed_core = {core(n) for e in entries for n in e.names}
     ids = {e.entry_id for e in entries}
@@ -481,6 +497,7 @@ def negatives(entries: list[Entry], rng: random.Random, per_source: int) -> list
         kept = _unlisted(names, listed_core)
         if len(kept) > per_source:
             kept = rng.sample(kept, per_source)
+        kept = [n for n in kept if n not in LISTED_ELSEWHERE]
         out += [Query(f"neg:{source}", n, n, frozenset()) for n in kept]
     return out
 

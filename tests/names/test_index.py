@@ -118,9 +118,11 @@ def test_index_keeps_the_best_verified_name_and_a_better_unverified_alias() -> N
             NameCandidate("k", "Kangxun Telecom Works"),
             NameCandidate("k", "Kangxun", verified=False),
         ],
-        cutoff=0.5,
+        cutoff=0.3,
     )
-    found = index.search("Kangxun", cutoff=0.5)
+    # (0.3: on a list of two names every word is rare, and the generic words the query leaves
+    # out cost their rarity, see `Weights.cost`: the verified name scores 0.39.)
+    found = index.search("Kangxun", cutoff=0.3)
     assert [(m.name, m.verified) for m in found] == [
         ("Kangxun", False),
         ("Kangxun Telecom Works", True),

@@ -331,8 +331,9 @@ class NameIndex:
         return sorted(found, key=lambda f: (-f[0], f[1].key, f[1].name))
 
     def explain(self, a: str, b: str) -> Explanation:
-        """Why the index scores ``a`` against ``b`` as it does (see `screening.names.explain`)."""
-        return explain(a, b, self.weights)
+        """Why the index scores ``a`` against ``b`` as it does (see `screening.names.explain`):
+        ``b`` taken as the listed name, as `similarity` and `search` take it."""
+        return explain(a, b, self.weights, listed="second")
 
     def search(self, query: str, *, cutoff: float) -> list[NameMatch]:
         """Every key with a name scoring at least ``cutoff``, best first.

@@ -17,7 +17,9 @@ coefficient::
     score = sum(sim * 2 * min(w_left, w_right) for aligned words)
             / (sum(2 * min(w_left, w_right) for aligned words) + sum(w for unaligned words))
 
-so an unaligned distinctive word costs a lot, an unaligned ``Ltd`` almost nothing, and a match on
+(an unaligned generic word of a listed name, or one a query puts inside a name, counts its
+rarity on the list instead: `Weights.cost`), so an unaligned distinctive word costs a lot, an
+unaligned ``Ltd`` almost nothing, and a match on
 ``International Trading Co`` alone stays low. The score is symmetric (the two names are put in a
 canonical order first), deterministic and rounded to four decimals.
 """
@@ -39,6 +41,8 @@ from .normalize import (
     consonant_key,
     containment_rules,
     fold_text,
+    generic_unaligned_factor,
+    generic_words,
     han_characters,
     misspelt_forms,
     order_rules,
@@ -47,6 +51,7 @@ from .normalize import (
     short_factor,
     spellings,
     weak_words,
+    weight_factors,
     written_readings,
     written_words,
 )
@@ -188,6 +193,8 @@ class Weights:
     __slots__ = (
         "_df",
         "_digit_weak",
+        "_generic",
+        "_generic_unaligned",
         "_known",
         "_legal",
         "_log_n",
@@ -205,6 +212,8 @@ class Weights:
         self._log_n = math.log1p(names) if names > 1 else 0.0
         self._weak = weak_words()
         self._short = short_factor()
+        self._generic = generic_words() if self._log_n else frozenset()
+        self._generic_unaligned = generic_unaligned_factor()
         self._known: dict[str, float] = {}
         self._near: dict[str, tuple[str, ...]] = {}
         self._known = {word: self._base(word) for word in self._df}
@@ -234,6 +243,21 @@ class Weights:
         if known is not None:
             return known
         return self._unseen(word)
+
+    def cost(self, word: str) -> float:
+        """What a word costs when left unaligned: its weight, but for a generic word the list
+        has ("Shipping", "Electronics"), whose IDF alone counts (data/weights.yaml
+        ``generic_unaligned``). Aligned, "Bank" says little about which bank; missing, it
+        says the other name is another kind of party. Never below the weight, so every
+        bound the index computes from weights still holds."""
+        weight = self(word)
+        if word not in self._generic:
+            return weight
+        df = self._df.get(word)
+        if not df:
+            return weight
+        idf = math.log1p(self._n / df) / self._log_n
+        return max(weight, round(self._generic_unaligned * idf, 6))
 
     def _weigh_unseen(self, word: str) -> float:
         base = self._base(word)
@@ -288,40 +312,56 @@ def run_spans(n: int) -> tuple[tuple[int, int], ...]:
     return tuple((i, k) for k in range(3, MAX_RUN + 1) for i in range(n - k + 1))
 
 
-def acronym_of(words: tuple[str, ...]) -> tuple[str, ...]:
+def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The initials of a name's words but its stop words and legal forms, when there are three
-    to eight of them, all words of letters; and those initials without the generic words too
-    ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    to eight of them, all words of letters; those initials without the generic words too
+    ("Islamic Revolutionary Guard Corps" -> "irgc"); then, read lower (see `_acronym_spans`),
+    the initials of the words as written, all of them or but the stop words ("Suke Logistics
+    Ltd." -> "sll", "Iranian Organization for Rebuilding Lebanon" -> "iofrl")."""
     if len(words) < 3:  # most query readings: no three words to take initials of
         return ()
-    weak = weak_words()
-    stop = order_rules().acronym_skip
-    core = [w for w in words if weak.get(w, 1.0) > stop]
-    out = []
-    for kept in (core, [w for w in core if w not in weak]):
-        if 3 <= len(kept) <= 8 and all(w.isalpha() for w in kept):
-            out.append("".join(w[0] for w in kept))
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
 
-def _acronym_positions(words: tuple[str, ...], acronym: str) -> tuple[int, ...]:
+@lru_cache(maxsize=1 << 14)
+def _acronym_spans(
+    words: tuple[str, ...], written: tuple[str, ...] | None
+) -> tuple[tuple[str, tuple[int, ...], bool], ...]:
+    """Each acronym of a name (see `acronym_of`), the positions of the words it stands for, and
+    whether it is read from the words as written (so weighs less: ``acronyms.written``)."""
     weak = weak_words()
     stop = order_rules().acronym_skip
     core = [i for i, w in enumerate(words) if weak.get(w, 1.0) > stop]
-    if "".join(words[i][0] for i in core) != acronym:
-        core = [i for i in core if words[i] not in weak]
-    return tuple(core)
+    spans: list[tuple[list[int], tuple[str, ...], bool]] = [
+        (core, words, False),
+        ([i for i in core if words[i] not in weak], words, False),
+    ]
+    if written is not None:
+        stopwords = order_rules().acronym_stopwords
+        spans.append((list(range(len(written))), written, True))
+        spans.append(([i for i, w in enumerate(written) if w not in stopwords], written, True))
+    out = []
+    for kept, source, as_written in spans:
+        if 3 <= len(kept) <= 8 and all(source[i].isalpha() for i in kept):
+            out.append(("".join(source[i][0] for i in kept), tuple(kept), as_written))
+    return tuple(out)
 
 
 def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
     """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
-    Corps"): alike as much as ``order.acronym`` in data/weights.yaml says."""
-    if not b.acronyms:
+    Corps"): alike as much as ``acronyms.similarity`` in data/weights.yaml says, or
+    ``acronyms.written`` for initials of the words as written ("SLL" / "Suke Logistics Ltd.")."""
+    if not b.acronyms or set(a.words).isdisjoint(b.acronyms):
         return
-    sim = order_rules().acronym
+    rules = order_rules()
+    spans: dict[str, tuple[tuple[int, ...], bool]] = {}
+    for x, span, as_written in _acronym_spans(b.words, b.written):
+        spans.setdefault(x, (span, as_written))
     for i, x in enumerate(a.words):
-        if x in b.acronyms:
-            span = _acronym_positions(b.words, x)
+        found = spans.get(x)
+        if found is not None:
+            span, as_written = found
+            sim = rules.acronym_written if as_written else rules.acronym
             w = 2 * min(a.weights[i], sum(b.weights[j] for j in span))
             opts.append((sim, w, span, (i,)) if flip else (sim, w, (i,), span))
 
@@ -350,6 +390,9 @@ class Prepared:
     written_joined: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
     """The name's initials (see `acronym_of`): "irgc" for "Islamic Revolutionary Guard Corps"."""
+    costs: tuple[float, ...] = ()
+    """What each word costs when left unaligned (`Weights.cost`, see `_left_over`); empty or
+    ``weights`` itself (the common case) when that is its weight."""
     runs: tuple[str, ...] = ()
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
@@ -373,15 +416,18 @@ class Prepared:
             written, written_joined = words, joined
         else:
             written_joined = tuple(map(add, written, written[1 : len(words)]))
+        weighed = tuple(map(weights, words))
+        costs = tuple(map(weights.cost, words))
         return cls(
             words,
-            tuple(map(weights, words)),
+            weighed,
             joined,
             " ".join(words),
             tuple(map(skeleton, words)),
             written,
             written_joined,
-            acronym_of(words),
+            acronym_of(words, written),
+            weighed if costs == weighed else costs,
             _runs(words, written),
         )
 
@@ -419,7 +465,8 @@ class Aligned:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why two names score what they score: the aligned words and the words left over."""
+    """Why two names score what they score: the aligned words and the words left over (each
+    with what it cost, see `Weights.cost`)."""
 
     left: str
     right: str
@@ -793,8 +840,8 @@ def _score(
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)
     total = sum(o[1] for o in chosen)
-    total += sum(w for i, w in enumerate(a.weights) if i not in used_a)
-    total += sum(w for j, w in enumerate(b.weights) if j not in used_b)
+    total += sum(_left_over(a, used_a, inside[0]))
+    total += sum(_left_over(b, used_b, inside[1]))
     if not total:
         return 0.0
     score = got / total
@@ -802,11 +849,14 @@ def _score(
         (a, used_a, b, True, inside[0]),
         (b, used_b, a, False, inside[1]),
     ):
-        if counts and score < containment_rules().score:
+        rules = containment_rules()
+        if counts and score < rules.score + rules.spread:  # the most containment gives
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+            other_used = used_b if first else used_a
             if whole and (
                 _joined_on(side, other, chosen, first)
-                or _outweighed(side, used, other, used_b if first else used_a)
+                or _outweighed(side, used, other, other_used)
+                or _interrupted(other, other_used)
             ):
                 whole = 0.0
             if whole > score:
@@ -819,6 +869,44 @@ def _score(
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
 
 
+def _interrupted(longer: Prepared, used: set[int]) -> bool:
+    """Whether a word of ``longer`` that is not a legal form or a stop word stands between the
+    words aligned with the name found inside it: "Advanced Industrial Technologies" does not
+    hold "Advanced Technologies" whole, "Far East Cable (Shenzhen)" holds "Far East Cable"."""
+    unaligned = containment_rules().unaligned
+    kept = [i for i in used if _kept(longer.words[i], unaligned)]  # a stop word may align afar
+    if len(kept) < 2:
+        return False
+    return any(
+        _kept(longer.words[i], unaligned) for i in range(min(kept) + 1, max(kept)) if i not in used
+    )
+
+
+def _left_over(name: Prepared, used: set[int], listed: bool) -> list[float]:
+    """What each word of ``name`` left unaligned costs (its weight, or `Weights.cost`):
+    a listed name's generic words the other name lacks cost their cost when only one word
+    aligns and none of its generic words ("Proton Shipping Co" for "AO Proton": another kind of
+    party; not "Commercial" in "Joint Stock Commercial Bank X" for "Joint Stock Bank X", nor
+    "Telecommunications" for "ZTE Kangxun"), and so do a query's that stand
+    between its aligned words ("Advanced Industrial Technologies" is another name than
+    "Advanced Technologies"); words a query adds around a name ("X Trading") cost their
+    weight."""
+    costs, weights = name.costs, name.weights
+    if not costs or costs is weights:
+        return [w for i, w in enumerate(weights) if i not in used]
+    if listed:
+        # Not when the other name says the same kind of party ("Joint Stock Bank X"), nor when
+        # two distinctive words or more align ("ZTE Kangxun"): only a match on one word alone
+        # is so weak that the kind of party the listed name names counts against it.
+        weak = weak_words()
+        kind = any(costs[i] > weights[i] for i in used)
+        specific = weight_factors()["generic_unaligned_words"]
+        kind = kind or sum(name.words[i] not in weak for i in used) >= specific
+        return [(w if kind else costs[i]) for i, w in enumerate(weights) if i not in used]
+    lo, hi = (min(used), max(used)) if used else (0, -1)
+    return [(costs[i] if lo < i < hi else w) for i, w in enumerate(name.weights) if i not in used]
+
+
 def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: set[int]) -> bool:
     """Whether the words ``longer`` adds to ``inner`` say more than ``containment.added`` times
     what ``inner``'s aligned words say (`_distinct`): "Ministry of Defense" is a small part of
@@ -826,8 +914,8 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
     "Khuran" is the name that counts in "Acme on behalf of Khuran"."""
     rules = containment_rules()
     own = sum(_distinct(inner.words[i], inner.weights[i], rules.letters) for i in used)
-    added = sum(
-        _distinct(w, x, rules.letters)
+    added = sum(  # generic words added ("Branch", "Trading", "Representative Office") say nothing
+        _distinct(w, x, rules.letters, weak=False)
         for i, (w, x) in enumerate(zip(longer.words, longer.weights, strict=True))
         if i not in longer_used
     )
@@ -867,10 +955,10 @@ def may_be_contained(name: Prepared) -> bool:
     `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
     once per name, so that a query need not."""
     rules = containment_rules()
-    distinct = sum(
-        _distinct(w, x, rules.letters) for w, x in zip(name.words, name.weights, strict=True)
-    )
-    return bool(name.acronyms) or distinct >= rules.distinctiveness
+    pairs = list(zip(name.words, name.weights, strict=True))
+    distinct = sum(_distinct(w, x, rules.letters) for w, x in pairs)
+    core = sum(_distinct(w, x, rules.letters, weak=False) for w, x in pairs)
+    return bool(name.acronyms) or (distinct >= rules.distinctiveness and core >= rules.core)
 
 
 def _kept(word: str, unaligned: float) -> bool:
@@ -879,13 +967,30 @@ def _kept(word: str, unaligned: float) -> bool:
     return weak_words().get(word, 1.0) > unaligned
 
 
-def _distinct(word: str, weight: float, letters: int) -> float:
-    """What a word says about which name it is part of: nothing for a weak word (a legal
-    form, a generic or stop word: data/weights.yaml), else its weight, in proportion to its
-    letters below ``letters``."""
-    if word in weak_words():
-        return 0.0
+@lru_cache(maxsize=1 << 16)
+def _distinct(word: str, weight: float, letters: int, *, weak: bool = True) -> float:
+    """What a word says about which name it is part of: its weight, in proportion to its
+    letters below ``letters``; for a generic word or a legal form, its rarity on the list alone
+    (its weight without the factor of data/weights.yaml) times ``containment.generic`` or
+    ``containment.legal_form`` ("Technology" in "Wave Tech" narrows it down, if less than
+    "Wave"); nothing for a stop word, nor (``weak=False``) for any weak word."""
+    factor = weak_words().get(word)
+    if factor is not None:
+        share = _shares().get(factor, 0.0) if weak else 0.0
+        if not share:
+            return 0.0
+        weight = min(1.0, weight / factor) * share
     return weight * min(1.0, len(word) / letters)
+
+
+@lru_cache(maxsize=1)
+def _shares() -> dict[float, float]:
+    """Weak-word factor -> its share of the rarity in `_distinct` (generic words, legal forms)."""
+    rules = containment_rules()
+    factors = weight_factors()
+    shares = {factors["legal_form"]: rules.legal_form, factors["generic"]: rules.generic}
+    shares.pop(factors["stopword"], None)  # never counted, even if configured alike
+    return shares
 
 
 def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
@@ -898,14 +1003,15 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
     alignment's own score (of two names inside, the one covering more comes first), times how
     alike the aligned words are."""
     rules = containment_rules()
-    distinct = 0.0
+    distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
             if _kept(word, rules.unaligned):
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)
-    if distinct < rules.distinctiveness:
+        core += _distinct(word, w, rules.letters, weak=False)
+    if distinct < rules.distinctiveness or core < rules.core:
         return 0.0
     return (rules.score + rules.spread * dice) * alike
 
@@ -999,7 +1105,10 @@ def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | No
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
-    if opt[0] == order_rules().acronym and (len(opt[2]) == 1) != (len(opt[3]) == 1):
+    rules = order_rules()
+    if opt[0] in (rules.acronym, rules.acronym_written) and (len(opt[2]) == 1) != (
+        len(opt[3]) == 1
+    ):
         return "initials of the other name's words (an acronym)"
     if len(opt[2]) > 2 or len(opt[3]) > 2:
         return "same letters, spaced differently"
@@ -1056,8 +1165,10 @@ def explain_prepared(
         for o in sorted(chosen, key=lambda o: o[2])
     )
     score = han_capped(score, han_characters(a), han_characters(b), notes)
-    left_out = tuple((x, pa.weights[i]) for i, x in enumerate(pa.words) if i not in used_a)
-    right_out = tuple((x, pb.weights[j]) for j, x in enumerate(pb.words) if j not in used_b)
+    a_left = [x for i, x in enumerate(pa.words) if i not in used_a]
+    b_left = [x for j, x in enumerate(pb.words) if j not in used_b]
+    left_out = tuple(zip(a_left, _left_over(pa, used_a, listed == "both"), strict=True))
+    right_out = tuple(zip(b_left, _left_over(pb, used_b, True), strict=True))
     pairs = [(al.left, al.right) for al in aligned]
     extra = [w for w, _ in left_out] + [w for w, _ in right_out]
     return Explanation(

@@ -186,6 +186,11 @@ class OrderRules:
     korean_syllables: frozenset[str]
     acronym: float
     acronym_skip: float
+    acronym_written: float = 0.0
+    """How alike a word and the initials of a name's words as written are ("SLL" / "Suke
+    Logistics Ltd."): less than `acronym`, the initials of its distinctive words."""
+    acronym_stopwords: frozenset[str] = frozenset()
+    """Words left out of the initials of the words as written ("of", "the", "and")."""
 
 
 @lru_cache(maxsize=1)
@@ -201,6 +206,8 @@ def order_rules() -> OrderRules:
         frozenset(str(x) for x in w["korean_syllables"]),
         float(w["acronyms"]["similarity"]),
         float(w["acronyms"]["skip"]),
+        float(w["acronyms"]["written"]),
+        frozenset(str(x) for x in w["acronyms"]["stopwords"]),
     )
 
 
@@ -219,6 +226,13 @@ class ContainmentRules:
     added: float
     """The words of the longer name left over may say at most this many times what the listed
     name says: past that, the listed name is a small part of another party's name."""
+    generic: float = 0.0
+    """The share of a generic word's rarity that counts towards distinctiveness."""
+    legal_form: float = 0.0
+    """The share of a legal form's rarity that counts towards distinctiveness."""
+    core: float = 0.0
+    """What the words that are not weak must count for at least (as distinctiveness counts):
+    a name of generic words alone is not a name found inside another."""
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +247,31 @@ def containment_rules() -> ContainmentRules:
         float(c["spread"]),
         float(c["neighbour"]),
         float(c["added"]),
+        float(c["generic"]),
+        float(c["legal_form"]),
+        float(c["core"]),
     )
+
+
+@lru_cache(maxsize=1)
+def weight_factors() -> dict[str, float]:
+    """The weak-word factors of data/weights.yaml by kind (legal_form, stopword, generic...)."""
+    return {str(k): float(v) for k, v in _weights()["factors"].items()}
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """The generic business words of data/weights.yaml (canonical), legal forms and stop words
+    aside: words that say what kind of party a name is ("Shipping", "Electronics")."""
+    weak = weak_words()
+    generic = float(_weights()["factors"]["generic"])
+    return frozenset(w for w in _canonical(_weights()["generic"]) if weak.get(w) == generic)
+
+
+def generic_unaligned_factor() -> float:
+    """The factor on the IDF of a generic word left unaligned (data/weights.yaml:
+    ``generic_unaligned``): see `match.Weights.cost`."""
+    return float(_weights()["factors"]["generic_unaligned"])
 
 
 def short_factor() -> float:
@@ -633,12 +671,14 @@ _HARD_C = re.compile("c(?!h)")
 def _consonant_reading(
     reading: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name written in Arabic script read by its consonants: each word but the weak ones
-    ("al", "bin") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with
-    the consonants of the other name's words (vowels unwritten: محمد is "Muhammad")."""
-    weak = weak_words()
+    """A name written in Arabic script read by its consonants: each word but the stop words
+    ("al") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with the
+    consonants of the other name's words (vowels unwritten: محمد is "Muhammad"). A word that
+    reads like a legal form or a title in Latin letters is no such thing in Arabic script: اب
+    ("ab") is "Abu", مس ("ms") "Musa"."""
+    stop = _weights()["stopwords"]
     words = tuple(
-        w if w in weak or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
+        w if w in stop or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
         for w in reading[0]
     )
     return words, words
@@ -652,6 +692,7 @@ def _wade_giles() -> dict[str, Any]:
 
 
 _SYLLABLE = re.compile(r"[a-z']+")
+_HYPHENATED = re.compile(r"[a-z']-[a-z']")
 _WG_SYLLABLE = re.compile(
     r"(ch'?|hs|ts'?|tz'?|k'?|p'?|t'?|sh|ss|sz|[jmnlhfwys])?"
     r"(a|ai|an|ang|ao|e|ei|en|eng|erh|i|ia|iang|iao|ieh|ien|ih|in|ing|iu|iung|o|ou|u|ua|uai|uan"
@@ -668,7 +709,9 @@ def _pinyin_reading(folded: str) -> str | None:
         return None
     table = _wade_giles()
     words = _SYLLABLE.findall(folded)
-    if not any(m.search(w) for w in words for m in table["markers"]):
+    if not any(m.search(w) for w in words for m in table["markers"]) and not (
+        table["hyphenated"] and _HYPHENATED.search(folded)
+    ):
         return None
     if not all(_WG_SYLLABLE.fullmatch(w) for w in words):
         return None  # a word that is no Mandarin syllable: not a name in Wade-Giles
