@@ -415,3 +415,9 @@ def test_log_files_are_created_readable(tmp_path: Path) -> None:
     path = tmp_path / "new.jsonl"
     append_lines(path, ["{}"])
     assert os.access(path, os.R_OK)
+
+
+def test_a_record_with_a_number_too_long_to_convert_is_unreadable_not_a_crash() -> None:
+    verdict = verify_record('{"format": ' + "9" * 5000 + "}", RULES)
+    assert not verdict.reproduced
+    assert any("not JSON" in d for d in verdict.details)

@@ -525,3 +525,13 @@ def test_reading_is_deterministic() -> None:
     a, b = read_list(OFAC_SET), read_list(OFAC_SET)
     assert a == b
     assert [e.row for e in a.entries] == [e.row for e in b.entries]
+
+
+def test_a_number_too_long_to_convert_is_a_clear_error(tmp_path: Path) -> None:
+    """json raises a plain ValueError (not JSONDecodeError) past 4,300 digits: found by fuzzing."""
+    path = tmp_path / "big.json"
+    path.write_text('{"results": [{"id": ' + "1" * 5000 + "}]}")
+    (problem,) = _problems(path, "big.json")
+    assert problem.startswith("big.json")
+    assert "invalid JSON" in problem
+    assert "4300 digits" in problem

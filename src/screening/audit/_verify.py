@@ -123,6 +123,8 @@ def _read(record: str | dict[str, Any], line: int | None) -> RecordedDecision | 
             data = json.loads(record)
         except json.JSONDecodeError as exc:
             return _unreadable(line, f"not JSON: {exc.msg} (column {exc.colno})")
+        except ValueError as exc:  # a number of more digits than Python converts, say
+            return _unreadable(line, f"not JSON: {exc}")
         except RecursionError:
             return _unreadable(line, "not JSON: nested too deeply")
     else:

@@ -63,6 +63,9 @@ def read_history_lines(path: Path) -> list[HistoryLine | BadLine]:
         except json.JSONDecodeError as exc:
             out.append(BadLine(number, exc))
             continue
+        except ValueError as exc:  # a number of more digits than Python converts, say
+            out.append(BadLine(number, json.JSONDecodeError(str(exc), "", 0)))
+            continue
         if isinstance(value, dict):
             out.append(HistoryLine(number, value))
         else:

@@ -246,6 +246,9 @@ def parse_csl_json(source: Source, problems: Collector) -> tuple[tuple[ListEntry
             line=exc.lineno,
         )
         return (), 0
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        problems.add(f"invalid JSON ({exc}): the file may be corrupt")
+        return (), 0
     if isinstance(data, dict):
         results = data.get("results")
         prefix = "results"

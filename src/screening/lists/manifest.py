@@ -73,7 +73,7 @@ def read_manifest(path: Path, display: str) -> Manifest:
         data = json.loads(path.read_text("utf-8"))
     except OSError as exc:
         raise ListError([Problem(f"cannot read file: {exc.strerror}", file=display)]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # undecodable bytes, bad JSON, an integer too long to convert
         line = getattr(exc, "lineno", None)
         raise ListError(
             [Problem(f"not a valid manifest: {exc}", file=display, line=line)]
