@@ -419,6 +419,43 @@ def test_openapi_has_the_transaction_schema_and_examples_that_screen(
     assert {"/v1/screen", "/v1/screen/batch", "/v1/search", "/v1/rules"} <= set(doc["paths"])
 
 
+def test_openapi_declares_the_as_of_parameter_of_screen(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    doc = client.get("/openapi.json", headers=_auth(keys["orders"])).json()
+    params = doc["paths"]["/v1/screen"]["post"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in params] == [("as_of", "query", False)]
+
+
+def test_the_framework_route_answers_as_the_direct_path(keys: dict[str, str]) -> None:
+    """POST /v1/screen skips FastAPI's layers; the route FastAPI would serve (and documents)
+    must answer the same bytes, statuses and headers."""
+    tx = json.dumps(zte_transactions()[3]).encode()
+    requests = [
+        ("/v1/screen", tx, _auth(keys["orders"])),
+        ("/v1/screen?as_of=2016-03-01", tx, _auth(keys["orders"])),
+        ("/v1/screen?as_of=2016-02-30", tx, _auth(keys["orders"])),
+        ("/v1/screen", b"{bad", _auth(keys["orders"])),
+        ("/v1/screen", b'{"id": 3}', _auth(keys["orders"])),
+        ("/v1/screen", tx, {}),
+        ("/v1/screen", tx, _auth(keys["ops"])),
+    ]
+    answers = []
+    for direct in (True, False):
+        app = create_app(ServiceConfig(), keys=parse_keys(keys["_lines"], "test"))
+        if not direct:
+            app.direct = None  # type: ignore[attr-defined]
+        with TestClient(app) as c:
+            answers.append(
+                [
+                    (r.status_code, r.content, sorted(r.headers.items()))
+                    for r in (c.post(path, content=body, headers=h) for path, body, h in requests)
+                ]
+            )
+    assert [a[0] for a in answers[0]] == [200, 200, 422, 422, 422, 401, 403]
+    assert answers[0] == answers[1]
+
+
 @SETTINGS
 @given(
     st.one_of(

@@ -63,6 +63,7 @@ class PartyCache:
         self.misses = 0
         self._table: OrderedDict[_Key, PartyMatches | TextMatches] = OrderedDict()
         self._lock = threading.Lock()
+        self._last: tuple[RuleSet | None, tuple[str, tuple[str, ...]]] = (None, ("", ()))
 
     def __reduce__(self) -> tuple[type[PartyCache], tuple[int]]:
         return (PartyCache, (self.maxsize,))
@@ -83,7 +84,7 @@ class PartyCache:
     ) -> PartyMatches:
         """``search(rules, party)``, from the table when this party was searched before with
         the same rule set and lists."""
-        key = (*_ruleset_key(rules), "party", party.name, party.aliases)
+        key = (*self._ruleset_key(rules), "party", party.name, party.aliases)
         # A "party" key holds PartyMatches, a "text" key TextMatches.
         return cast(PartyMatches, self._memo(key, lambda: search(rules, party)))
 
@@ -92,8 +93,18 @@ class PartyCache:
     ) -> TextMatches:
         """``search(rules, text)``, from the table when this text was searched before with
         the same rule set and lists."""
-        key = (*_ruleset_key(rules), "text", text, ())
+        key = (*self._ruleset_key(rules), "text", text, ())
         return cast(TextMatches, self._memo(key, lambda: search(rules, text)))
+
+    def _ruleset_key(self, rules: RuleSet) -> tuple[str, tuple[str, ...]]:
+        """The rule set's part of a key, kept for the rule set last seen (by identity: the same
+        one screens transaction after transaction; building it was a tenth of a hit). One
+        attribute, read and replaced whole, so that threads never pair one set with another's
+        key."""
+        last = self._last
+        if last[0] is not rules:
+            last = self._last = (rules, _ruleset_key(rules))
+        return last[1]
 
     def _memo(
         self, key: _Key, compute: Callable[[], PartyMatches | TextMatches]

@@ -51,6 +51,10 @@ class Context:
     receiving: tuple[Place, ...]
     """`receiving_countries` of the transaction, worked out once (several kinds read it for
     each of their rules: it was 14 calls a transaction)."""
+    touched: frozenset[str]
+    """`touched_countries` of the transaction, worked out once: a rule of a country or region
+    none of these is in cannot find a place in it (`embargo_places`, 23 calls a transaction,
+    mostly for nothing)."""
     cache: PartyCache | None = None
     """Where party name searches are memoised (`PartyCache`), or None to search every time."""
 
@@ -118,6 +122,11 @@ def party_label(party: Party) -> str:
 
 def place_name(code: str) -> str:
     return f"{country_name(code)} ({code})"
+
+
+def touched_countries(tx: Transaction) -> frozenset[str]:
+    """Every country the transaction touches: its destination, its route, its parties'."""
+    return frozenset((tx.destination, *tx.route, *(p.country for p in tx.parties)))
 
 
 def receiving_countries(tx: Transaction) -> list[Place]:

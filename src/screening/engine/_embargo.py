@@ -23,8 +23,18 @@ from ._common import (
 from ._content import without_food_medicine
 
 
-def embargo_places(tx: Transaction, rule: Embargo | UsPersonReach) -> list[Place]:
-    """The places of ``tx`` in the rule's countries or region (destination, route, parties)."""
+def embargo_places(
+    tx: Transaction,
+    rule: Embargo | UsPersonReach,
+    touched: frozenset[str] | None = None,
+) -> list[Place]:
+    """The places of ``tx`` in the rule's countries or region (destination, route, parties).
+    ``touched``: `touched_countries` of ``tx`` when known, to answer at once for a rule whose
+    countries the transaction does not touch (most rules, for most transactions)."""
+    if touched is not None and touched.isdisjoint(
+        rule.region.countries if rule.region is not None else rule.countries
+    ):
+        return []
     places: list[Place] = []
     if rule.region is not None:
         region = rule.region
@@ -64,10 +74,11 @@ def embargo_places(tx: Transaction, rule: Embargo | UsPersonReach) -> list[Place
     return places
 
 
-def _region_unknowns(tx: Transaction, rule: Embargo) -> list[Place]:
-    """Receiving places in a region's countries whose address cannot rule the region out."""
+def _region_unknowns(tx: Transaction, rule: Embargo, touched: frozenset[str]) -> list[Place]:
+    """Receiving places in a region's countries whose address cannot rule the region out
+    (``touched``: `touched_countries` of ``tx``)."""
     region = rule.region
-    if region is None or "parties" not in rule.checks:
+    if region is None or "parties" not in rule.checks or touched.isdisjoint(region.countries):
         return []
     receiving = [
         (i, p)
@@ -98,9 +109,9 @@ def embargoes(ctx: Context) -> list[Hit]:
             statuses, exempt = without_food_medicine(tx, rules, day, ctx.statuses)
             if not statuses:
                 continue  # every item is exempt food or medicine
-        places = embargo_places(tx, rule)
+        places = embargo_places(tx, rule, ctx.touched)
         if not places:
-            unknown = _region_unknowns(tx, rule)
+            unknown = _region_unknowns(tx, rule, ctx.touched)
             reach = reach_of(statuses, rule.items) if unknown else None
             if reach is not None:
                 assert rule.region is not None
@@ -143,6 +154,14 @@ def embargoes(ctx: Context) -> list[Hit]:
     return hits
 
 
-def embargoed_places(tx: Transaction, rules: RuleSet, day: dt.date) -> list[Place]:
-    """Every place the transaction touches that an embargo in force on ``day`` names."""
-    return [p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r)]
+def embargoed_places(
+    tx: Transaction,
+    rules: RuleSet,
+    day: dt.date,
+    touched: frozenset[str] | None = None,
+) -> list[Place]:
+    """Every place the transaction touches that an embargo in force on ``day`` names
+    (``touched`` as in `embargo_places`)."""
+    return [
+        p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r, touched)
+    ]

@@ -8,7 +8,7 @@ import datetime as dt
 from ..models import Decision, Hit, Outcome, Transaction
 from ..rules import RuleSet
 from ._cache import PartyCache
-from ._common import Context, Evaluator, receiving_countries
+from ._common import Context, Evaluator, receiving_countries, touched_countries
 from ._jurisdiction import jurisdiction
 from ._kinds import EVALUATORS
 
@@ -44,7 +44,8 @@ def evaluate(
                 source=rules.covers_source,
             )
         )
-    context = Context(tx, rules, day, statuses, tuple(receiving_countries(tx)), cache)
+    receiving = tuple(receiving_countries(tx))
+    context = Context(tx, rules, day, statuses, receiving, touched_countries(tx), cache)
     for run in _RUNS:
         hits += run(context)
     hits = _dedupe(hits)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
-from ..rules import ItemControl, Licence, Membership, RuleSet, licence_determination
+from ..rules import (
+    Determination,
+    ItemControl,
+    Licence,
+    Membership,
+    RuleSet,
+    licence_determination,
+)
 from ._common import Context, Place, hit_for
 
 
@@ -14,20 +21,28 @@ def item_controls(ctx: Context) -> list[Hit]:
     """Item controls: an item whose ECCN is controlled for one of the rule's reasons going to
     one of its destinations; an unknown ECCN gives a review."""
     tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
-    hits = []
+    hits: list[Hit] = []
     places = ctx.receiving
+    subject = [s for s in statuses if s.jurisdiction is not Jurisdiction.NOT_SUBJECT]
+    if not subject:
+        return hits
     for rule in rules.of_kind(ItemControl):
         if not rule.in_force(day):
             continue
+        # The receiving places mostly share a country (the destination and the parties there):
+        # its membership and each item's chart answer are worked out once per rule.
+        members: dict[str, Membership] = {}
+        memo: dict[tuple[str, str], Determination] = {}
         for place in places:
-            member = rules.membership(rule.destinations, place.code, day)
+            member = members.get(place.code)
+            if member is None:
+                member = members[place.code] = rules.membership(rule.destinations, place.code, day)
             if not member.member:
                 continue
-            for status in statuses:
-                if status.jurisdiction is not Jurisdiction.NOT_SUBJECT:
-                    hit = _item_control_hit(tx, rules, day, rule, place, member, status)
-                    if hit is not None:
-                        hits.append(hit)
+            for status in subject:
+                hit = _item_control_hit(tx, rules, day, rule, place, member, status, memo)
+                if hit is not None:
+                    hits.append(hit)
     return hits
 
 
@@ -39,18 +54,19 @@ def _item_control_hit(
     place: Place,
     member: Membership,
     status: ItemStatus,
+    memo: dict[tuple[str, str], Determination],
 ) -> Hit | None:
     """Does ``rule`` require a licence for one item to one place? Unknowns give a review."""
     item = tx.items[status.index]
+    if item.eccn == "EAR99":
+        return None
     label = f"items[{status.index}] '{item.description}'"
     notes: tuple[str, ...] = ()
     if status.jurisdiction is Jurisdiction.UNKNOWN:
         notes = (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
-    if item.eccn == "EAR99":
-        return None
     field = f"items[{status.index}].eccn"
     if rule.chart and item.eccn is not None:
-        return _chart_hit(tx, rules, day, rule, place, status, label, notes)
+        return _chart_hit(tx, rules, day, rule, place, status, label, notes, memo)
     entries = []
     if item.eccn is None:
         unknown = f"{label} has no ECCN"
@@ -93,13 +109,19 @@ def _chart_hit(
     status: ItemStatus,
     label: str,
     notes: tuple[str, ...],
+    memo: dict[tuple[str, str], Determination],
 ) -> Hit | None:
     """The Country Chart's answer for one item to one place (15 CFR 738.4): a verified X blocks
     unless the CCL entry names licence exceptions (then a review naming them, never applied);
     an unknown ECCN, a missing row or an unverified cell gives a review."""
     item = tx.items[status.index]
     assert item.eccn is not None
-    found = licence_determination(rules, item.eccn, place.code, day, reasons=rule.reasons)
+    key = (item.eccn, place.code)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = licence_determination(
+            rules, item.eccn, place.code, day, reasons=rule.reasons
+        )
     if found.licence is Licence.NOT_REQUIRED:
         return None
     field = f"items[{status.index}].eccn"

@@ -79,7 +79,7 @@ def transshipment(ctx: Context) -> list[Hit]:
     in_force = [r for r in ctx.rules.of_kind(Transshipment) if r.in_force(ctx.day)]
     if not in_force:
         return []
-    embargoed = embargoed_places(ctx.tx, ctx.rules, ctx.day)
+    embargoed = embargoed_places(ctx.tx, ctx.rules, ctx.day, ctx.touched)
     return [h for r in in_force for h in _transship(ctx.tx, ctx.rules, r, embargoed)]
 
 

@@ -118,7 +118,7 @@ def us_person_reach(ctx: Context) -> list[Hit]:
     for rule in rules.of_kind(UsPersonReach):
         if not rule.in_force(day):
             continue
-        places = embargo_places(tx, rule)
+        places = embargo_places(tx, rule, ctx.touched)
         if not places:
             continue
         where = places[0].label

@@ -94,7 +94,7 @@ def licence_determination(
             + ("" if reasons is None else f" of {'/'.join(sorted(reasons))}"),
             classification=entry,
         )
-    rows = [r for r in rules.of_kind(ChartRow) if r.country == country and r.in_force(day)]
+    rows = [r for r in rules.chart_rows.get(country, ()) if r.in_force(day)]
     if not rows:
         return answer(
             Licence.UNDETERMINED,

@@ -20,6 +20,7 @@ from ._schema import (
     KINDS,
     MODELS,
     BaseRule,
+    ChartRow,
     Classification,
     CountryGroup,
     Destinations,
@@ -138,6 +139,9 @@ class RuleSet:
         self.classifications: Mapping[str, tuple[Classification, ...]] = _by(
             self.of_kind(Classification), "eccn"
         )
+        self.chart_rows: Mapping[str, tuple[ChartRow, ...]] = _by(self.of_kind(ChartRow), "country")
+        """Country Chart rows by country, in load order (`licence_determination` reads a
+        country's rows for each item and place; scanning every row was most of its cost)."""
         self.entities: Mapping[str, Entity] = MappingProxyType(
             {e.id: e for e in self.of_kind(Entity)}
         )

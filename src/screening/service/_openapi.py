@@ -9,9 +9,23 @@ from typing import Any
 from ..batch import BatchResult
 from ..models import Transaction
 
-__all__ = ["ERROR", "RECORD", "TRANSACTION_EXAMPLES", "components"]
+__all__ = ["AS_OF", "ERROR", "RECORD", "TRANSACTION_EXAMPLES", "components"]
 
 _REF = "#/components/schemas/{model}"
+
+AS_OF: dict[str, Any] = {
+    "name": "as_of",
+    "in": "query",
+    "required": False,
+    "schema": {
+        "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
+        "title": "As Of",
+        "description": "evaluate the rules as of this date (YYYY-MM-DD)",
+    },
+    "description": "evaluate the rules as of this date (YYYY-MM-DD)",
+}
+"""``POST /v1/screen``'s query parameter, declared by hand: the route reads it itself (see
+`_app._screen_request`), as FastAPI declared it when it parsed it."""
 
 TRANSACTION_EXAMPLES: dict[str, dict[str, Any]] = {
     "iran-2012": {

@@ -1,0 +1,46 @@
+"""The engine's per-transaction shortcuts change how fast a place is found, never what: a rule
+whose countries the transaction does not touch finds nothing, with or without the shortcut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+
+from helpers.strategies import SETTINGS, transactions
+from screening import load_rules, parse_transaction
+from screening.engine._common import touched_countries
+from screening.engine._embargo import embargo_places, embargoed_places
+from screening.rules import Embargo, UsPersonReach
+
+RULES = load_rules()
+
+
+@SETTINGS
+@given(transactions())
+def test_touched_countries_leave_every_embargo_place_as_it_was(data: dict[str, Any]) -> None:
+    tx = parse_transaction(data)
+    touched = touched_countries(tx)
+    rules = [*RULES.of_kind(Embargo), *RULES.of_kind(UsPersonReach)]
+    assert any(r.region is not None for r in rules)
+    assert any(r.countries for r in rules)
+    for rule in rules:
+        assert embargo_places(tx, rule, touched) == embargo_places(tx, rule)
+    assert embargoed_places(tx, RULES, tx.date, touched) == embargoed_places(tx, RULES, tx.date)
+
+
+def test_a_touched_embargoed_country_is_still_found() -> None:
+    """The shortcut must not answer "nothing" for a country the transaction does touch."""
+    tx = parse_transaction(
+        {
+            "id": "t",
+            "date": "2015-06-01",
+            "destination": "AE",
+            "route": ["IR"],
+            "parties": [{"role": "consignee", "name": "Acme Trading", "country": "AE"}],
+            "items": [{"description": "router", "eccn": "5A991", "origin": "US"}],
+        }
+    )
+    places = embargoed_places(tx, RULES, tx.date, touched_countries(tx))
+    assert places
+    assert {p.code for p in places} == {"IR"}
