@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 
 from helpers.clirun import cli
+from helpers.review import kangxun_order
 from screening import screen
 
-TX = {
-    "id": "po-1",
-    "date": "2017-03-01",
-    "destination": "CN",
-    "parties": [
-        {"role": "buyer", "name": "ZTE Kangxun Telecom", "country": "CN"},
-        {"role": "end_user", "name": "Acme Trading", "country": "CN"},
-    ],
-    "items": [{"description": "router", "eccn": "5A991", "origin": "US", "unit_value": 100}],
-}
+TX = kangxun_order("po-1")
 
 
 @pytest.fixture

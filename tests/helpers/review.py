@@ -27,3 +27,18 @@ def near_miss(tx_id: str = "tx-near-miss", name: str = "ZTEC Corporation") -> di
             }
         ],
     }
+
+
+def kangxun_order(tx_id: str = "po-1") -> dict[str, Any]:
+    """A US router order (5A991) to ZTE Kangxun in March 2017, while it was on the Entity List:
+    a review with a name-match hit (``el-zte-kangxun``) that a reviewer can decide."""
+    return {
+        "id": tx_id,
+        "date": "2017-03-01",
+        "destination": "CN",
+        "parties": [
+            {"role": "buyer", "name": "ZTE Kangxun Telecom", "country": "CN"},
+            {"role": "end_user", "name": "Acme Trading", "country": "CN"},
+        ],
+        "items": [{"description": "router", "eccn": "5A991", "origin": "US", "unit_value": 100}],
+    }

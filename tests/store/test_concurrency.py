@@ -9,21 +9,13 @@ from typing import Any
 
 import pytest
 
+from helpers.review import kangxun_order
 from screening import screen
 from screening.errors import ConflictError
 from screening.rules import RuleSet
 from screening.store import SCHEMA_VERSION, open_store, upgrade_store
 
-TX = {
-    "id": "po-7",
-    "date": "2017-03-01",
-    "destination": "CN",
-    "parties": [
-        {"role": "buyer", "name": "ZTE Kangxun Telecom", "country": "CN"},
-        {"role": "end_user", "name": "Acme Trading", "country": "CN"},
-    ],
-    "items": [{"description": "router", "eccn": "5A991", "origin": "US", "unit_value": 100}],
-}
+TX = kangxun_order("po-7")
 
 
 def _decide(url: str, case_id: str, hit_id: str, who: str, barrier: Any, out: Any) -> None:
