@@ -117,3 +117,21 @@ def test_the_change_check_sees_every_commit_of_another_connection(
                 before = now
         finally:
             other.close()
+
+
+def test_a_store_opened_through_a_symbolic_link_sees_other_commits(tmp_path: Path) -> None:
+    """SQLite keeps its "-shm" beside the file a link points to; a stale one left beside the
+    link (a copy, here) must not be taken for the live header."""
+    real = tmp_path / "real"
+    real.mkdir()
+    with open_store(f"sqlite:///{real / 's.db'}"):
+        other = sqlite3.connect(real / "s.db", isolation_level=None)
+        other.execute("CREATE TABLE scratch (n INTEGER)")
+        link = tmp_path / "link.db"
+        link.symlink_to(real / "s.db")
+        (tmp_path / "link.db-shm").write_bytes((real / "s.db-shm").read_bytes())
+        with open_store(f"sqlite:///{link}") as linked:
+            before = linked.db.version()
+            other.execute("INSERT INTO scratch VALUES (1)")
+            assert linked.db.version() != before
+        other.close()

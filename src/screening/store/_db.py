@@ -148,7 +148,9 @@ class _WalHeader:
             conn.execute("PRAGMA data_version").fetchone()  # a read: SQLite sets up the file
             if str(mode).lower() != "wal":
                 return None
-            fd = os.open(path + "-shm", os.O_RDONLY)
+            # SQLite keeps the file beside the database a symbolic link points to: a "-shm"
+            # left beside the link would never change, and a stale check would be believed.
+            fd = os.open(os.path.realpath(path) + "-shm", os.O_RDONLY)
         except (sqlite3.Error, OSError):
             return None
         try:
