@@ -175,7 +175,7 @@ class Store:
                 if len(self._read) >= _READ_KEPT:
                     self._read.clear()
                 self._read[key] = kept
-        self._pending = (transaction, cid, [f"{n}|{c}" for n, c in parties], kept[1])
+        self._pending = (transaction, cid, [_joined_key(k) for k in parties], kept[1])
         return list(kept[0])
 
     def screened(self, transaction: Transaction, decision: Decision, rules: RuleSet) -> None:
@@ -541,10 +541,6 @@ class Store:
         """Every watched counterparty, with the aliases it was screened or watched with."""
         return [Party(role=r, name=n, country=c, aliases=a) for n, c, r, a in self.watched_names()]
 
-    def watched_rows(self) -> list[tuple[str, str, str]]:
-        """Every watched counterparty as its name, country and role, unvalidated."""
-        return [(n, c, r) for n, c, r, _ in self.watched_names()]
-
     def watched_names(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
         """Every watched counterparty as its name, country, role and aliases, unvalidated:
         what a re-screening reads to pick the few near a changed entry before validating
@@ -679,7 +675,12 @@ _EVENTS = "SELECT seq, at, kind, subject, body, prev, hash FROM events"
 
 
 def _watch_key(party: Party) -> str:
-    name, country = party_key(party)
+    return _joined_key(party_key(party))
+
+
+def _joined_key(key: tuple[str, str]) -> str:
+    """A party's key (normalised name, country) as the watch list stores it."""
+    name, country = key
     return f"{name}|{country}"
 
 
