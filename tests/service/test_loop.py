@@ -15,10 +15,17 @@ from screening.service import FairLoop
 class _Worker:
     """A FairLoop in a thread serving ``listener``: counts its connections, answers b'ok'."""
 
-    def __init__(self, listener: socket.socket, spacing: float) -> None:
-        self.loop = FairLoop()
-        self.loop.SPACING = self.loop.MAX_WAIT = spacing
+    def __init__(
+        self,
+        listener: socket.socket,
+        spacing: float,
+        loop: type[asyncio.SelectorEventLoop] = FairLoop,
+    ) -> None:
+        self.loop = loop()
+        if isinstance(self.loop, FairLoop):
+            self.loop.SPACING = self.loop.MAX_WAIT = spacing
         self.connections = 0
+        self.nodelay: list[int] = []  # TCP_NODELAY of each connection's socket
         self.ready = threading.Event()
         # Its own descriptor of the shared socket, as a forked worker has (closed with it).
         own = listener.dup()
@@ -31,6 +38,8 @@ class _Worker:
 
         async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.connections += 1
+            sock = writer.get_extra_info("socket")
+            self.nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
             await reader.readexactly(1)
             writer.write(b"ok")
             await writer.drain()
@@ -114,3 +123,23 @@ def test_the_wait_is_capped_however_many_connections_are_held() -> None:
             for client in clients:
                 client.close()
             a.stop()
+
+
+def test_connections_from_a_proto_0_listener_have_nagle_off() -> None:
+    # uvicorn's socket for several workers is socket.socket(AF_INET, SOCK_STREAM): proto 0, on
+    # which asyncio's own loop leaves Nagle on (a response's body then waited 40 ms for the
+    # client's delayed ACK). The same listener under both loops: only FairLoop turns it off.
+    with _listener() as listener:
+        assert listener.proto == 0
+        port = listener.getsockname()[1]
+        plain = _Worker(listener, spacing=0.0, loop=asyncio.SelectorEventLoop)
+        client = _exchange(port)
+        client.close()
+        plain.stop()
+        fair = _Worker(listener, spacing=0.0)
+        client = _exchange(port)
+        try:
+            assert (plain.nodelay, fair.nodelay) == ([0], [1])
+        finally:
+            client.close()
+            fair.stop()
