@@ -150,68 +150,73 @@ class NameIndex:
     def _build(
         self, candidates: Iterable[NameCandidate], cutoff: float, known: Mapping[str, Readings]
     ) -> None:
+        # Lists repeat themselves: the same name under several keys (a party on the CSL and
+        # the SDN list), the same reading in several names, the same word in many readings. Each
+        # distinct name is read once, each distinct reading prepared once (`_Slot`), and each
+        # distinct word kept once (`_Interned`): readings that are alike share one `Prepared`.
         unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
         kept: list[NameCandidate] = []
-        words: list[tuple[str, ...]] = []
         owner: list[int] = []
-        written: list[tuple[str, ...]] = []
+        slot_of: list[int] = []
+        """For each indexed reading, its position in ``slots``."""
+        slots: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+        read_as: dict[str, tuple[int, ...]] = {}
+        han: dict[int, str] = {}
+        intern = _Interned()
         for cand in unique:
-            read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
-            forms = [(ws, wr) for ws, wr in read if ws]
-            if forms:  # a name with no letter or digit can match nothing
+            ids = read_as.get(cand.name)
+            if ids is None:
+                read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
+                ids = read_as[cand.name] = tuple(
+                    slots.setdefault(intern.reading(ws, wr), len(slots)) for ws, wr in read if ws
+                )
+            if ids:  # a name with no letter or digit can match nothing
+                if not cand.name.isascii() and (h := han_characters.__wrapped__(cand.name)):
+                    han[len(kept)] = h
                 kept.append(cand)
-                for ws, wr in forms:
-                    words.append(ws)
-                    written.append(wr)
-                    owner.append(len(kept) - 1)
+                slot_of += ids
+                owner += [len(kept) - 1] * len(ids)
         self._candidates = tuple(kept)
-        self._han = {i: h for i, c in enumerate(kept) if (h := han_characters(c.name))}
+        self._han = han
         """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
-        df = Counter(w for ws in words for w in set(ws))
-        self.weights = Weights(df, len(words))
+        readings = list(slots)
+        times = Counter(slot_of)
+        df: Counter[str] = Counter()
+        for slot, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
+            for w in set(ws):
+                df[w] += times[slot]
+        self.weights = Weights(df, len(slot_of))
         """Word weights over this list: what the scorer uses for every query."""
-        self._names = tuple(
-            Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
-        )
-        self._forms = tuple(_forms(name) for name in self._names)
-        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
+        prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
+        self._names = tuple(prepared[i].name for i in slot_of)
+        self._forms = tuple(prepared[i].forms for i in slot_of)
+        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         single: dict[str, list[int]] = {}
         joined: dict[str, list[int]] = {}
-        for nid, name in enumerate(self._names):
-            for pos in _prefix(name, beta):
-                _post(single, name.words[pos], nid)
-                _post(single, name.written[pos], nid)
-                for i in (pos - 1, pos):
-                    if 0 <= i < len(name.joined):
-                        _post(joined, name.joined[i], nid)
-                        _post(joined, name.written_joined[i], nid)
-            if name.runs:  # the character-level path: runs through a prefix word, exactly
-                prefix = set(_prefix(name, beta))
-                for (i, k), text in name.run_items():
-                    if not prefix.isdisjoint(range(i, i + k)):
-                        _post(joined, text, nid)
         acronyms: dict[str, list[int]] = {}
-        for nid, name in enumerate(self._names):
-            for acronym in name.acronyms:
-                _post(acronyms, acronym, nid)
+        form_posts: dict[str, list[int]] = {}
+        inside: dict[int, frozenset[str]] = {}
+        for nid, i in enumerate(slot_of):
+            slot = prepared[i]
+            for term in slot.single:
+                single.setdefault(term, []).append(nid)
+            for term in slot.joined:
+                joined.setdefault(term, []).append(nid)
+            for term in slot.name.acronyms:
+                acronyms.setdefault(term, []).append(nid)
+            for term in slot.form_terms:
+                form_posts.setdefault(term, []).append(nid)
+            if slot.strong is not None:
+                inside[nid] = slot.strong
         self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._inside = {
-            nid: strong_words(name)
-            for nid, name in enumerate(self._names)
-            if may_be_contained(name)
-        }
+        self._inside = inside
         """Names distinctive enough to count when found whole inside a query (see
         `match.may_be_contained`): the others need not be tested for it."""
-        form_posts: dict[str, list[int]] = {}
-        add = form_posts.setdefault  # a quarter of a million forms: no call of _post each
-        for nid, other in enumerate(self._forms):
-            for form in dict.fromkeys(other) if len(other) > 1 else other:
-                add(form, []).append(nid)
         self._form_posts = {term: tuple(form_posts.pop(term)) for term in list(form_posts)}
         """Every form of every name but its words (`_forms`) -> the names: which names a
         query's prefix words meet exactly, found once per query (see `_to_score`)."""
@@ -232,7 +237,7 @@ class NameIndex:
         # name (not only its prefix) and the prefix words as written. A query word's similar
         # words among these (`_similar`) serve the blocking, `_Near` and the scorer alike.
         vocabulary = dict.fromkeys(self._single)
-        vocabulary.update(dict.fromkeys(w for name in self._names for w in name.words))
+        vocabulary.update(dict.fromkeys(w for slot in prepared for w in slot.name.words))
         self._vocabulary = tuple(vocabulary)
         variants: dict[str, str | list[str]] = {}
         for term in vocabulary:
@@ -584,10 +589,58 @@ def _forms(name: Prepared) -> tuple[str, ...]:
     return forms
 
 
-def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:
-    ids = postings.setdefault(term, [])
-    if not ids or ids[-1] != nid:
-        ids.append(nid)
+class _Interned:
+    """One string object per distinct word of a list: tens of thousands of
+    readings share a few thousand common words ("company", "trading", "al")."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def reading(
+        self, words: tuple[str, ...], written: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A reading with its words interned (``written`` stays ``words`` when equal)."""
+        words = self.all(words)
+        return words, words if written == words else self.all(written)
+
+    def all(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        seen = self._seen.setdefault
+        return tuple([seen(t, t) for t in terms])
+
+
+class _Slot:
+    """One distinct reading of the list, prepared, with what the build posts it under: worked
+    out once however many names read so (see `NameIndex._build`)."""
+
+    __slots__ = ("form_terms", "forms", "joined", "name", "single", "strong")
+
+    def __init__(self, name: Prepared, beta: float):
+        self.name = name
+        prefix = _prefix(name, beta)
+        single: list[str] = []
+        joined: list[str] = []
+        for pos in prefix:
+            single += (name.words[pos], name.written[pos])
+            for i in (pos - 1, pos):
+                if 0 <= i < len(name.joined):
+                    joined += (name.joined[i], name.written_joined[i])
+        if name.runs:  # the character-level path: runs through a prefix word, exactly
+            chosen = set(prefix)
+            joined += [
+                text for (i, k), text in name.run_items() if not chosen.isdisjoint(range(i, i + k))
+            ]
+        self.single = tuple(dict.fromkeys(single))
+        """Prefix words (canonical and as written) -> names: matched exactly or with one
+        typing error. Each once, as a name is posted once under a term."""
+        self.joined = tuple(dict.fromkeys(joined))
+        """Prefix words joined with a neighbour, and runs through a prefix word."""
+        self.forms = _forms(name)
+        """The name's forms other than its words (see `_forms`)."""
+        self.form_terms = tuple(dict.fromkeys(self.forms))
+        self.strong = strong_words(name) if may_be_contained(name) else None
+        """The words that must align for the name to be inside a query, if it may be."""
 
 
 def _prefix(name: Prepared, beta: float) -> list[int]:
