@@ -215,7 +215,20 @@ def _allocations(top: int) -> None:
             f"name index: {before / 2**20:.0f} MB before its build, {current / 2**20:.0f} MB "
             f"after (+{(current - before) / 2**20:.0f} MB), peak {index_peak / 2**20:.0f} MB"
         )
-    print(f"top {top} allocation sites held after the load (rule set alive: {len(rules)} rules)")
+    print(f"by package, held after the load (rule set alive: {len(rules)} rules)")
+    by_package: dict[str, int] = {}
+    for stat in snapshot.statistics("filename"):
+        parts = Path(stat.traceback[0].filename).parts
+        where = next(
+            (p for p in reversed(parts[:-1]) if p in ("names", "lists", "rules", "site-packages")),
+            parts[-2] if len(parts) > 1 else parts[0],
+        )
+        if where == "site-packages":
+            where = parts[parts.index("site-packages") + 1]
+        by_package[where] = by_package.get(where, 0) + stat.size
+    for where, size in sorted(by_package.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"{size / 2**20:8.1f} MB  {where}")
+    print(f"top {top} allocation sites held after the load")
     for stat in snapshot.statistics("lineno")[:top]:
         frame = stat.traceback[0]
         where = f"{Path(frame.filename).name}:{frame.lineno}"

@@ -212,26 +212,23 @@ class NameIndex:
                 form_posts.setdefault(term, []).append(nid)
             if slot.strong is not None:
                 inside[nid] = slot.strong
-        self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
+        # Many terms are posted to the same names (every form of a name only it has): one tuple
+        # each, shared; each list dropped as soon as its tuple is made.
+        posting = _Postings()
+        self._acronyms = posting.tuples(acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
         self._inside = inside
         """Names distinctive enough to count when found whole inside a query (see
         `match.may_be_contained`): the others need not be tested for it."""
-        self._form_posts = {term: tuple(form_posts.pop(term)) for term in list(form_posts)}
+        self._form_posts = posting.tuples(form_posts)
         """Every form of every name but its words (`_forms`) -> the names: which names a
         query's prefix words meet exactly, found once per query (see `_to_score`)."""
-        self._entries = tuple(
-            zip(
-                self._names,
-                (self._inside.get(nid) for nid in range(len(self._names))),
-                self._forms,
-                strict=True,
-            )
-        )
+        entries = [(slot.name, slot.strong, slot.forms) for slot in prepared]
+        self._entries = tuple(entries[i] for i in slot_of)
         """Per reading: the name, its strong words if it may be inside a query, its forms."""
-        self._single = {term: tuple(ids) for term, ids in single.items()}
+        self._single = posting.tuples(single)
         """Prefix words -> names: matched exactly or with one typing error."""
-        self._joined = {term: tuple(ids) for term, ids in joined.items()}
+        self._joined = posting.tuples(joined)
         """Prefix words joined with a neighbour -> names: matched exactly."""
         # Every word the scorer may compare with a query word: the canonical words of every
         # name (not only its prefix) and the prefix words as written. A query word's similar
@@ -610,6 +607,24 @@ class _Interned:
         return tuple([seen(t, t) for t in terms])
 
 
+class _Postings:
+    """Posting lists made tuples, one tuple object per distinct list."""
+
+    __slots__ = ("_pool",)
+
+    def __init__(self) -> None:
+        self._pool: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+    def tuples(self, postings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+        """``postings`` with tuples for lists, emptied as it goes (its lists freed early)."""
+        pool = self._pool.setdefault
+        out: dict[str, tuple[int, ...]] = {}
+        for term in list(postings):
+            ids = tuple(postings.pop(term))
+            out[term] = pool(ids, ids)
+        return out
+
+
 class _Slot:
     """One distinct reading of the list, prepared, with what the build posts it under: worked
     out once however many names read so (see `NameIndex._build`)."""
@@ -638,7 +653,9 @@ class _Slot:
         """Prefix words joined with a neighbour, and runs through a prefix word."""
         self.forms = _forms(name)
         """The name's forms other than its words (see `_forms`)."""
-        self.form_terms = tuple(dict.fromkeys(self.forms))
+        terms = tuple(dict.fromkeys(self.forms))
+        self.form_terms = self.forms if len(terms) == len(self.forms) else terms
+        """The forms, each once (a name is posted once under a form)."""
         self.strong = strong_words(name) if may_be_contained(name) else None
         """The words that must align for the name to be inside a query, if it may be."""
 
