@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import cast
 
 from .match import (
     MAX_FUZZY,
@@ -184,9 +185,9 @@ class NameIndex:
         readings = list(slots)
         times = Counter(slot_of)
         df: Counter[str] = Counter()
-        for slot, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
+        for at, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
             for w in set(ws):
-                df[w] += times[slot]
+                df[w] += times[at]
         self.weights = Weights(df, len(slot_of))
         """Word weights over this list: what the scorer uses for every query."""
         t = cutoff - _ROUNDING
@@ -236,7 +237,7 @@ class NameIndex:
         vocabulary = dict.fromkeys(self._single)
         vocabulary.update(dict.fromkeys(w for slot in prepared for w in slot.name.words))
         self._vocabulary = tuple(vocabulary)
-        variants: dict[str, str | list[str]] = {}
+        variants: dict[str, str | list[str] | tuple[str, ...]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
             for key in keys:
@@ -246,16 +247,17 @@ class NameIndex:
                 elif isinstance(have, str):
                     variants[key] = [have, term]
                 else:
-                    have.append(term)
-        self._variants: dict[str, str | tuple[str, ...]] = {
-            k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
-        }
+                    cast(list[str], have).append(term)
+        for key, have in variants.items():  # in place: a second table would be 10 MB more
+            if not isinstance(have, str):
+                variants[key] = tuple(have)
+        self._variants = cast(dict[str, str | tuple[str, ...]], variants)
         """Each word and each of its one-letter deletions -> the word(s)."""
         variants_of: dict[str, list[str]] = {}
         for term in vocabulary:
             if len(term) > MIN_FUZZY:
                 variants_of.setdefault(skeleton(term), []).append(term)
-        self._skeletons = {k: tuple(v) for k, v in variants_of.items()}
+        self._skeletons = {k: tuple(variants_of.pop(k)) for k in list(variants_of)}
         """Romanisation skeleton -> the words that have it ("dmitri" -> "dmitriy")."""
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
