@@ -29,7 +29,7 @@ words alone keep it below the cutoff is not aligned at all. Scores are those of 
 from __future__ import annotations
 
 import gc
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -196,21 +196,21 @@ class NameIndex:
         self._names = tuple(prepared[i].name for i in slot_of)
         self._forms = tuple(prepared[i].forms for i in slot_of)
         """Each reading's forms other than its words (see `_forms`), for `_Near`."""
-        single: dict[str, list[int]] = {}
-        joined: dict[str, list[int]] = {}
-        acronyms: dict[str, list[int]] = {}
-        form_posts: dict[str, list[int]] = {}
+        single: defaultdict[str, list[int]] = defaultdict(list)
+        joined: defaultdict[str, list[int]] = defaultdict(list)
+        acronyms: defaultdict[str, list[int]] = defaultdict(list)
+        form_posts: defaultdict[str, list[int]] = defaultdict(list)
         inside: dict[int, frozenset[str]] = {}
-        for nid, i in enumerate(slot_of):
+        for nid, i in enumerate(slot_of):  # a million postings: no method looked up each
             slot = prepared[i]
             for term in slot.single:
-                single.setdefault(term, []).append(nid)
+                single[term].append(nid)
             for term in slot.joined:
-                joined.setdefault(term, []).append(nid)
+                joined[term].append(nid)
             for term in slot.name.acronyms:
-                acronyms.setdefault(term, []).append(nid)
+                acronyms[term].append(nid)
             for term in slot.form_terms:
-                form_posts.setdefault(term, []).append(nid)
+                form_posts[term].append(nid)
             if slot.strong is not None:
                 inside[nid] = slot.strong
         # Many terms are posted to the same names (every form of a name only it has): one tuple
