@@ -151,38 +151,14 @@ class NameIndex:
     def _build(
         self, candidates: Iterable[NameCandidate], cutoff: float, known: Mapping[str, Readings]
     ) -> None:
-        # Lists repeat themselves: the same name under several keys (a party on the CSL and
-        # the SDN list), the same reading in several names, the same word in many readings. Each
-        # distinct name is read once, each distinct reading prepared once (`_Slot`), and each
-        # distinct word kept once (`_Interned`): readings that are alike share one `Prepared`.
-        unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
-        kept: list[NameCandidate] = []
-        owner: list[int] = []
-        slot_of: list[int] = []
-        """For each indexed reading, its position in ``slots``."""
-        slots: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
-        read_as: dict[str, tuple[int, ...]] = {}
-        han: dict[int, str] = {}
-        intern = _Interned()
-        for cand in unique:
-            ids = read_as.get(cand.name)
-            if ids is None:
-                read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
-                ids = read_as[cand.name] = tuple(
-                    slots.setdefault(intern.reading(ws, wr), len(slots)) for ws, wr in read if ws
-                )
-            if ids:  # a name with no letter or digit can match nothing
-                if not cand.name.isascii() and (h := han_characters.__wrapped__(cand.name)):
-                    han[len(kept)] = h
-                kept.append(cand)
-                slot_of += ids
-                owner += [len(kept) - 1] * len(ids)
+        # Each distinct name is read once (`_read`), each distinct reading prepared and posted
+        # once (`_Slot`): readings that are alike share one `Prepared`.
+        kept, owner, slot_of, readings, han = _read(candidates, known)
         self._candidates = tuple(kept)
         self._han = han
         """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
-        readings = list(slots)
         times = Counter(slot_of)
         df: Counter[str] = Counter()
         for at, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
@@ -237,6 +213,9 @@ class NameIndex:
         vocabulary = dict.fromkeys(self._single)
         vocabulary.update(dict.fromkeys(w for slot in prepared for w in slot.name.words))
         self._vocabulary = tuple(vocabulary)
+        # What only the build needed goes before the spelling keys are made: the process's
+        # peak is the build's end, and memory freed after it is seldom given back.
+        del prepared, entries, posting, readings, slot_of, times
         variants: dict[str, str | list[str] | tuple[str, ...]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
@@ -586,6 +565,43 @@ def _forms(name: Prepared) -> tuple[str, ...]:
     if name.written is not name.words:
         forms += name.written + name.written_joined
     return forms
+
+
+_Reading = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _read(
+    candidates: Iterable[NameCandidate], known: Mapping[str, Readings]
+) -> tuple[list[NameCandidate], list[int], list[int], list[_Reading], dict[int, str]]:
+    """The names to index (each once, by key then name, verified first), the position of the
+    name of each indexed reading, the position of each in the distinct readings, the distinct
+    readings (words interned) in order of first use, and the names written in Han characters.
+
+    Lists repeat themselves: the same name under several keys (a party on the CSL and the SDN
+    list), the same reading in several names, the same word in many readings. Each distinct
+    name is read once, and each distinct reading kept once."""
+    unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
+    kept: list[NameCandidate] = []
+    owner: list[int] = []
+    slot_of: list[int] = []
+    slots: dict[_Reading, int] = {}
+    read_as: dict[str, tuple[int, ...]] = {}
+    han: dict[int, str] = {}
+    intern = _Interned()
+    for cand in unique:
+        ids = read_as.get(cand.name)
+        if ids is None:
+            read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
+            ids = read_as[cand.name] = tuple(
+                slots.setdefault(intern.reading(ws, wr), len(slots)) for ws, wr in read if ws
+            )
+        if ids:  # a name with no letter or digit can match nothing
+            if not cand.name.isascii() and (h := han_characters.__wrapped__(cand.name)):
+                han[len(kept)] = h
+            kept.append(cand)
+            slot_of += ids
+            owner += [len(kept) - 1] * len(ids)
+    return kept, owner, slot_of, list(slots), han
 
 
 class _Interned:
