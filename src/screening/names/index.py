@@ -170,13 +170,10 @@ class NameIndex:
         beta = self._beta = t / (2 - t)
         prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
         self._names = tuple(prepared[i].name for i in slot_of)
-        self._forms = tuple(prepared[i].forms for i in slot_of)
-        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         single: defaultdict[str, list[int]] = defaultdict(list)
         joined: defaultdict[str, list[int]] = defaultdict(list)
         acronyms: defaultdict[str, list[int]] = defaultdict(list)
         form_posts: defaultdict[str, list[int]] = defaultdict(list)
-        inside: dict[int, frozenset[str]] = {}
         for nid, i in enumerate(slot_of):  # a million postings: no method looked up each
             slot = prepared[i]
             for term in slot.single:
@@ -187,22 +184,19 @@ class NameIndex:
                 acronyms[term].append(nid)
             for term in slot.form_terms:
                 form_posts[term].append(nid)
-            if slot.strong is not None:
-                inside[nid] = slot.strong
         # Many terms are posted to the same names (every form of a name only it has): one tuple
         # each, shared; each list dropped as soon as its tuple is made.
         posting = _Postings()
         self._acronyms = posting.tuples(acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._inside = inside
-        """Names distinctive enough to count when found whole inside a query (see
-        `match.may_be_contained`): the others need not be tested for it."""
         self._form_posts = posting.tuples(form_posts)
         """Every form of every name but its words (`_forms`) -> the names: which names a
         query's prefix words meet exactly, found once per query (see `_to_score`)."""
         entries = [(slot.name, slot.strong, slot.forms) for slot in prepared]
         self._entries = tuple(entries[i] for i in slot_of)
-        """Per reading: the name, its strong words if it may be inside a query, its forms."""
+        """Per reading: the name; its strong words if it is distinctive enough to count when
+        found whole inside a query (`match.may_be_contained`: None for the others, which need
+        not be tested for it); its forms other than its words (`_forms`), for `_Near`."""
         self._single = posting.tuples(single)
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = posting.tuples(joined)
