@@ -30,10 +30,10 @@ the end of the load, and at the peak of the name index's build).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import gzip
 import io
-import cProfile
 import json
 import os
 import pstats
