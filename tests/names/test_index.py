@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import random
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from helpers.strategies import SETTINGS
 from screening import SearchMatch, load_rules
-from screening.names import NameCandidate, NameIndex
+from screening.names import NameCandidate, NameIndex, Weights
 from screening.names.normalize import written_readings
 
 RULES = load_rules()
@@ -206,6 +207,23 @@ def test_search_scores_every_name_as_the_exhaustive_scan_does(
     )
     for query in [*queries, *(n for n, _ in listed[:3])]:
         _same_as_the_scan(index, query, cutoff)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(_names, st.sampled_from("abc"), st.booleans()), min_size=1, max_size=25))
+def test_repeated_names_each_count_in_the_word_weights(listed: list[tuple[str, str, bool]]) -> None:
+    """The build prepares a name repeated under several keys (or a reading shared by two
+    names) once, yet the list's word weights count it as often as it is listed: the same
+    weights as counting every reading of every distinct (key, name, verified) one by one."""
+    candidates = [NameCandidate(key, name, ok) for name, key, ok in listed]
+    index = NameIndex(candidates, cutoff=0.5)
+    readings = [ws for c in set(candidates) for ws, _ in written_readings(c.name) if ws]
+    expected = Weights(Counter(w for ws in readings for w in set(ws)), len(readings))
+    assert len(index) == len(
+        {c for c in set(candidates) if any(ws for ws, _ in written_readings(c.name))}
+    )
+    for word in {w for ws in readings for w in ws} | {"unlisted", "trading"}:
+        assert index.weights(word) == expected(word), word
 
 
 _text_words = st.one_of(

@@ -29,11 +29,12 @@ words alone keep it below the cutoff is not aligned at all. Scores are those of 
 from __future__ import annotations
 
 import gc
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import cast
 
 from .match import (
     MAX_FUZZY,
@@ -150,91 +151,66 @@ class NameIndex:
     def _build(
         self, candidates: Iterable[NameCandidate], cutoff: float, known: Mapping[str, Readings]
     ) -> None:
-        unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
-        kept: list[NameCandidate] = []
-        words: list[tuple[str, ...]] = []
-        owner: list[int] = []
-        written: list[tuple[str, ...]] = []
-        for cand in unique:
-            read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
-            forms = [(ws, wr) for ws, wr in read if ws]
-            if forms:  # a name with no letter or digit can match nothing
-                kept.append(cand)
-                for ws, wr in forms:
-                    words.append(ws)
-                    written.append(wr)
-                    owner.append(len(kept) - 1)
+        # Each distinct name is read once (`_read`), each distinct reading prepared and posted
+        # once (`_Slot`): readings that are alike share one `Prepared`.
+        kept, owner, slot_of, readings, han = _read(candidates, known)
         self._candidates = tuple(kept)
-        self._han = {i: h for i, c in enumerate(kept) if (h := han_characters(c.name))}
+        self._han = han
         """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
-        df = Counter(w for ws in words for w in set(ws))
-        self.weights = Weights(df, len(words))
+        times = Counter(slot_of)
+        df: Counter[str] = Counter()
+        for at, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
+            for w in set(ws):
+                df[w] += times[at]
+        self.weights = Weights(df, len(slot_of))
         """Word weights over this list: what the scorer uses for every query."""
-        self._names = tuple(
-            Prepared.of(ws, self.weights, wr) for ws, wr in zip(words, written, strict=True)
-        )
-        self._forms = tuple(_forms(name) for name in self._names)
-        """Each reading's forms other than its words (see `_forms`), for `_Near`."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
-        single: dict[str, list[int]] = {}
-        joined: dict[str, list[int]] = {}
-        for nid, name in enumerate(self._names):
-            for pos in _prefix(name, beta):
-                _post(single, name.words[pos], nid)
-                _post(single, name.written[pos], nid)
-                for i in (pos - 1, pos):
-                    if 0 <= i < len(name.joined):
-                        _post(joined, name.joined[i], nid)
-                        _post(joined, name.written_joined[i], nid)
-            if name.runs:  # the character-level path: runs through a prefix word, exactly
-                prefix = set(_prefix(name, beta))
-                for (i, k), text in name.run_items():
-                    if not prefix.isdisjoint(range(i, i + k)):
-                        _post(joined, text, nid)
-        acronyms: dict[str, list[int]] = {}
-        for nid, name in enumerate(self._names):
-            for acronym in name.acronyms:
-                _post(acronyms, acronym, nid)
-        self._acronyms = {term: tuple(ids) for term, ids in acronyms.items()}
+        prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
+        self._names = tuple(prepared[i].name for i in slot_of)
+        single: defaultdict[str, list[int]] = defaultdict(list)
+        joined: defaultdict[str, list[int]] = defaultdict(list)
+        acronyms: defaultdict[str, list[int]] = defaultdict(list)
+        form_posts: defaultdict[str, list[int]] = defaultdict(list)
+        for nid, i in enumerate(slot_of):  # a million postings: no method looked up each
+            slot = prepared[i]
+            for term in slot.single:
+                single[term].append(nid)
+            for term in slot.joined:
+                joined[term].append(nid)
+            for term in slot.name.acronyms:
+                acronyms[term].append(nid)
+            for term in slot.form_terms:
+                form_posts[term].append(nid)
+        # Many terms are posted to the same names (every form of a name only it has): one tuple
+        # each, shared; each list dropped as soon as its tuple is made.
+        posting = _Postings()
+        self._acronyms = posting.tuples(acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._inside = {
-            nid: strong_words(name)
-            for nid, name in enumerate(self._names)
-            if may_be_contained(name)
-        }
-        """Names distinctive enough to count when found whole inside a query (see
-        `match.may_be_contained`): the others need not be tested for it."""
-        form_posts: dict[str, list[int]] = {}
-        add = form_posts.setdefault  # a quarter of a million forms: no call of _post each
-        for nid, other in enumerate(self._forms):
-            for form in dict.fromkeys(other) if len(other) > 1 else other:
-                add(form, []).append(nid)
-        self._form_posts = {term: tuple(form_posts.pop(term)) for term in list(form_posts)}
+        self._form_posts = posting.tuples(form_posts)
         """Every form of every name but its words (`_forms`) -> the names: which names a
         query's prefix words meet exactly, found once per query (see `_to_score`)."""
-        self._entries = tuple(
-            zip(
-                self._names,
-                (self._inside.get(nid) for nid in range(len(self._names))),
-                self._forms,
-                strict=True,
-            )
-        )
-        """Per reading: the name, its strong words if it may be inside a query, its forms."""
-        self._single = {term: tuple(ids) for term, ids in single.items()}
+        entries = [(slot.name, slot.strong, slot.forms) for slot in prepared]
+        self._entries = tuple(entries[i] for i in slot_of)
+        """Per reading: the name; its strong words if it is distinctive enough to count when
+        found whole inside a query (`match.may_be_contained`: None for the others, which need
+        not be tested for it); its forms other than its words (`_forms`), for `_Near`."""
+        self._single = posting.tuples(single)
         """Prefix words -> names: matched exactly or with one typing error."""
-        self._joined = {term: tuple(ids) for term, ids in joined.items()}
+        self._joined = posting.tuples(joined)
         """Prefix words joined with a neighbour -> names: matched exactly."""
         # Every word the scorer may compare with a query word: the canonical words of every
         # name (not only its prefix) and the prefix words as written. A query word's similar
         # words among these (`_similar`) serve the blocking, `_Near` and the scorer alike.
         vocabulary = dict.fromkeys(self._single)
-        vocabulary.update(dict.fromkeys(w for name in self._names for w in name.words))
+        vocabulary.update(dict.fromkeys(w for slot in prepared for w in slot.name.words))
         self._vocabulary = tuple(vocabulary)
-        variants: dict[str, str | list[str]] = {}
+        # What only the build needed goes before the spelling keys are made: the process's
+        # peak is the build's end, and memory freed after it is seldom given back.
+        del prepared, entries, posting, readings, slot_of, times
+        variants: dict[str, str | list[str] | tuple[str, ...]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
             for key in keys:
@@ -244,16 +220,17 @@ class NameIndex:
                 elif isinstance(have, str):
                     variants[key] = [have, term]
                 else:
-                    have.append(term)
-        self._variants: dict[str, str | tuple[str, ...]] = {
-            k: v if isinstance(v, str) else tuple(v) for k, v in variants.items()
-        }
+                    cast(list[str], have).append(term)
+        for key, have in variants.items():  # in place: a second table would be 10 MB more
+            if not isinstance(have, str):
+                variants[key] = tuple(have)
+        self._variants = cast(dict[str, str | tuple[str, ...]], variants)
         """Each word and each of its one-letter deletions -> the word(s)."""
         variants_of: dict[str, list[str]] = {}
         for term in vocabulary:
             if len(term) > MIN_FUZZY:
                 variants_of.setdefault(skeleton(term), []).append(term)
-        self._skeletons = {k: tuple(v) for k, v in variants_of.items()}
+        self._skeletons = {k: tuple(variants_of.pop(k)) for k in list(variants_of)}
         """Romanisation skeleton -> the words that have it ("dmitri" -> "dmitriy")."""
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
@@ -584,10 +561,115 @@ def _forms(name: Prepared) -> tuple[str, ...]:
     return forms
 
 
-def _post(postings: dict[str, list[int]], term: str, nid: int) -> None:
-    ids = postings.setdefault(term, [])
-    if not ids or ids[-1] != nid:
-        ids.append(nid)
+_Reading = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _read(
+    candidates: Iterable[NameCandidate], known: Mapping[str, Readings]
+) -> tuple[list[NameCandidate], list[int], list[int], list[_Reading], dict[int, str]]:
+    """The names to index (each once, by key then name, verified first), the position of the
+    name of each indexed reading, the position of each in the distinct readings, the distinct
+    readings (words interned) in order of first use, and the names written in Han characters.
+
+    Lists repeat themselves: the same name under several keys (a party on the CSL and the SDN
+    list), the same reading in several names, the same word in many readings. Each distinct
+    name is read once, and each distinct reading kept once."""
+    unique = sorted(set(candidates), key=lambda c: (c.key, c.name, not c.verified))
+    kept: list[NameCandidate] = []
+    owner: list[int] = []
+    slot_of: list[int] = []
+    slots: dict[_Reading, int] = {}
+    read_as: dict[str, tuple[int, ...]] = {}
+    han: dict[int, str] = {}
+    intern = _Interned()
+    for cand in unique:
+        ids = read_as.get(cand.name)
+        if ids is None:
+            read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
+            ids = read_as[cand.name] = tuple(
+                slots.setdefault(intern.reading(ws, wr), len(slots)) for ws, wr in read if ws
+            )
+        if ids:  # a name with no letter or digit can match nothing
+            if not cand.name.isascii() and (h := han_characters.__wrapped__(cand.name)):
+                han[len(kept)] = h
+            kept.append(cand)
+            slot_of += ids
+            owner += [len(kept) - 1] * len(ids)
+    return kept, owner, slot_of, list(slots), han
+
+
+class _Interned:
+    """One string object per distinct word of a list: tens of thousands of
+    readings share a few thousand common words ("company", "trading", "al")."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def reading(
+        self, words: tuple[str, ...], written: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A reading with its words interned (``written`` stays ``words`` when equal)."""
+        words = self.all(words)
+        return words, words if written == words else self.all(written)
+
+    def all(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        seen = self._seen.setdefault
+        return tuple([seen(t, t) for t in terms])
+
+
+class _Postings:
+    """Posting lists made tuples, one tuple object per distinct list."""
+
+    __slots__ = ("_pool",)
+
+    def __init__(self) -> None:
+        self._pool: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+    def tuples(self, postings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+        """``postings`` with tuples for lists, emptied as it goes (its lists freed early)."""
+        pool = self._pool.setdefault
+        out: dict[str, tuple[int, ...]] = {}
+        for term in list(postings):
+            ids = tuple(postings.pop(term))
+            out[term] = pool(ids, ids)
+        return out
+
+
+class _Slot:
+    """One distinct reading of the list, prepared, with what the build posts it under: worked
+    out once however many names read so (see `NameIndex._build`)."""
+
+    __slots__ = ("form_terms", "forms", "joined", "name", "single", "strong")
+
+    def __init__(self, name: Prepared, beta: float):
+        self.name = name
+        prefix = _prefix(name, beta)
+        single: list[str] = []
+        joined: list[str] = []
+        for pos in prefix:
+            single += (name.words[pos], name.written[pos])
+            for i in (pos - 1, pos):
+                if 0 <= i < len(name.joined):
+                    joined += (name.joined[i], name.written_joined[i])
+        if name.runs:  # the character-level path: runs through a prefix word, exactly
+            chosen = set(prefix)
+            joined += [
+                text for (i, k), text in name.run_items() if not chosen.isdisjoint(range(i, i + k))
+            ]
+        self.single = tuple(dict.fromkeys(single))
+        """Prefix words (canonical and as written) -> names: matched exactly or with one
+        typing error. Each once, as a name is posted once under a term."""
+        self.joined = tuple(dict.fromkeys(joined))
+        """Prefix words joined with a neighbour, and runs through a prefix word."""
+        self.forms = _forms(name)
+        """The name's forms other than its words (see `_forms`)."""
+        terms = tuple(dict.fromkeys(self.forms))
+        self.form_terms = self.forms if len(terms) == len(self.forms) else terms
+        """The forms, each once (a name is posted once under a form)."""
+        self.strong = strong_words(name) if may_be_contained(name) else None
+        """The words that must align for the name to be inside a query, if it may be."""
 
 
 def _prefix(name: Prepared, beta: float) -> list[int]:

@@ -953,12 +953,16 @@ def strong_words(name: Prepared) -> frozenset[str]:
 def may_be_contained(name: Prepared) -> bool:
     """Whether a name is distinctive enough to count when found whole inside another (see
     `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
-    once per name, so that a query need not."""
+    once per name, so that a query need not. Uncached: an index's tens of thousands of names
+    would fill `_distinct`'s memo (some 9 MB) with words queries seldom bring."""
+    if name.acronyms:
+        return True
     rules = containment_rules()
+    weigh = _distinct.__wrapped__
     pairs = list(zip(name.words, name.weights, strict=True))
-    distinct = sum(_distinct(w, x, rules.letters) for w, x in pairs)
-    core = sum(_distinct(w, x, rules.letters, weak=False) for w, x in pairs)
-    return bool(name.acronyms) or (distinct >= rules.distinctiveness and core >= rules.core)
+    distinct = sum(weigh(w, x, rules.letters) for w, x in pairs)
+    core = sum(weigh(w, x, rules.letters, weak=False) for w, x in pairs)
+    return distinct >= rules.distinctiveness and core >= rules.core
 
 
 def _kept(word: str, unaligned: float) -> bool:
