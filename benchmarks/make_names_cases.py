@@ -306,6 +306,13 @@ def russian_form(name: str, rng: random.Random) -> tuple[str, str] | None:
     return f"{RUSSIAN_FORMS[forms[0].lower().strip('.')]} «{rest}»", "russian legal form"
 
 
+def organisation(entry: Row, name: str) -> bool:
+    """Acronyms are made of organisations' names only: lists never call a person by initials,
+    and a person's three initials are shared by dozens of listed people ("KAM": KASSAN, Ali
+    Mohamad and KOBEISSI, Abdel Menhem), so no matcher could put the one meant first."""
+    return entry.type != "Individual"
+
+
 def acronym(name: str, rng: random.Random) -> tuple[str, str] | None:
     words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in ("of", "the", "and")]
     core = [w for w in words if w.lower() not in legal_forms()]
@@ -358,19 +365,33 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
     rng.shuffle(pool)
     out: dict[str, list[dict[str, object]]] = {}
 
+    bare: dict[frozenset[str], set[str]] = defaultdict(set)
+    for e in entries:
+        for n in e.names:
+            bare[frozenset(tokens(n)) - legal_forms()].add(e.entry_id)
+
+    def listed_otherwise(query: str, name: str) -> bool:
+        """Whether the query is itself a listed name of another entity, legal forms aside ("KAS"
+        for "KOREA ANSAN SHIPPING COMPANY" when "K.A.S." is listed, "AST" for "AUM SUPREME
+        TRUTH" when "AO AST" is): then that name is the right answer."""
+        return not bare.get(frozenset(tokens(query)) - legal_forms(), set()) <= set(truth(name))
+
     def fill(cls: str, makers: list[Callable[[str, random.Random], tuple[str, str] | None]],
-             accept: Callable[[Row, str], bool] = lambda e, n: True) -> None:  # fmt: skip
+             accept: Callable[[Row, str], bool] = lambda e, n: True,
+             only: dict[str, Callable[[Row, str], bool]] | None = None) -> None:  # fmt: skip
+        """``only``: a further test of the entries a maker (by name) may use."""
         cases = Cases(cls, by_word, rng)
         per = PER_CLASS // len(makers) + 1
         for make in makers:
             got = 0
+            mine = (only or {}).get(make.__name__, lambda e, n: True)
             for e, n in pool:
                 if got >= per:
                     break
-                if not accept(e, n):
+                if not accept(e, n) or not mine(e, n):
                     continue
                 made = make(n, rng)
-                if made and tokens(made[0]) != tokens(n):
+                if made and tokens(made[0]) != tokens(n) and not listed_otherwise(made[0], n):
                     cases.query(made[0], n, truth(n), made[1])
                     got += 1
         out[cls] = cases.lines
@@ -381,6 +402,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
     fill(
         "scripts",
         [arabic, wade_giles, russian_form, acronym],
+        only={"acronym": organisation},
     )
     order = Cases("order", by_word, rng)
     persons = [(e, n) for e, n in pool if e.type == "Individual"]
