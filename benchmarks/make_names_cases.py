@@ -82,23 +82,37 @@ def distinctive(name: str) -> list[str]:
 class Cases:
     """Cases of one class: queries and pairs, with hard negative pairs drawn from the list."""
 
-    def __init__(self, cls: str, by_word: dict[str, list[str]], rng: random.Random):
+    def __init__(
+        self,
+        cls: str,
+        by_word: dict[str, list[str]],
+        rng: random.Random,
+        entities: dict[str, set[str]],
+    ):
         self.cls = cls
         self.by_word = by_word
         self.rng = rng
+        self.entities = entities
+        """Each listed name -> the ids of the entries that list it."""
         self.lines: list[dict[str, object]] = []
 
     def query(self, query: str, source: str, truth: list[str], how: str) -> None:
         self.lines.append(
             {"type": "query", "how": how, "query": query, "source": source, "truth": truth}
         )
-        # A hard negative: another listed name sharing a distinctive word with the source.
+        # A hard negative: another listed name sharing a distinctive word with the source, of
+        # another entry.
         words = distinctive(source)
         self.rng.shuffle(words)
         for w in words:
             others = [n for n in self.by_word.get(w, ()) if set(tokens(n)) != set(tokens(source))]
             if others:
-                self.pair(query, self.rng.choice(others), False, f"{how}: shares '{w}'")
+                other = self.rng.choice(others)
+                # Another name of the same entry is no negative ("Gazprom Neft" for "Gazprom
+                # Neft OAO", "KOBEISSI, Abdel Menhem" for "KOBEISSI, Abdul Menhem"): left out,
+                # not redrawn, so that the random stream and every other case stay the same.
+                if self.entities.get(other, set()).isdisjoint(truth):
+                    self.pair(query, other, False, f"{how}: shares '{w}'")
                 return
 
     def pair(self, a: str, b: str, same: bool | None, how: str) -> None:
@@ -354,9 +368,11 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
             for w in set(distinctive(n)):
                 by_word[w].append(n)
     owners: dict[frozenset[str], list[str]] = defaultdict(list)
+    entities: dict[str, set[str]] = defaultdict(set)
     for e in entries:
         for n in e.names:
             owners[frozenset(tokens(n))].append(e.entry_id)
+            entities[n].add(e.entry_id)
 
     def truth(name: str) -> list[str]:
         return sorted(set(owners[frozenset(tokens(name))]))
@@ -380,7 +396,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
              accept: Callable[[Row, str], bool] = lambda e, n: True,
              only: dict[str, Callable[[Row, str], bool]] | None = None) -> None:  # fmt: skip
         """``only``: a further test of the entries a maker (by name) may use."""
-        cases = Cases(cls, by_word, rng)
+        cases = Cases(cls, by_word, rng, entities)
         per = PER_CLASS // len(makers) + 1
         for make in makers:
             got = 0
@@ -404,7 +420,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
         [arabic, wade_giles, russian_form, acronym],
         only={"acronym": organisation},
     )
-    order = Cases("order", by_word, rng)
+    order = Cases("order", by_word, rng, entities)
     persons = [(e, n) for e, n in pool if e.type == "Individual"]
     companies = [(e, n) for e, n in pool if e.type != "Individual" and len(n.split()) >= 2]
     for _e, n in persons:
@@ -425,7 +441,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
             order.pair(f"{base} {a}", f"{base} {b}", None, "legal forms of two countries")
     out["order"] = order.lines
 
-    cjk = Cases("cjk", by_word, rng)
+    cjk = Cases("cjk", by_word, rng, entities)
     han = han_chars()
     chinese = [
         (e, n)
