@@ -122,3 +122,31 @@ def test_a_legal_form_never_lowers_the_score_of_a_name_s_initials(
     with_form = similarity(initials, f"{name} {form}")
     assert with_form == similarity(initials, f"{name} {other}")
     assert with_form >= similarity(initials, name) >= POSSIBLE
+
+
+@lru_cache(maxsize=1)
+def _acronyms_listed() -> NameIndex:
+    listed = [("irgc", "IRGC"), ("kas", "K.A.S."), ("abcd", "ABCD"), ("filler", "Orion Freight")]
+    return NameIndex([NameCandidate(k, n) for k, n in listed], cutoff=0.5)
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("Islamic Revolutionary Guard Corps", ["irgc"]),  # the words of a listed acronym
+        ("Alpha Beta Charlie Delta LLC", ["abcd"]),
+        ("Alpha Beta Charlie Delta", []),  # says not that it is an organisation: a person's?
+        ("Korea Ansan Shipping Company", []),  # three initials are shared by too many names
+        ("Islamic Revolutionary Guard Corps Trading", []),  # the initials of part of it
+    ],
+)
+def test_a_listed_acronym_stands_for_a_query_of_its_words_only_when_long_and_an_organisation(
+    query: str, keys: list[str]
+) -> None:
+    index = _acronyms_listed()
+    found = index.search(query, cutoff=POSSIBLE)
+    assert [m.key for m in found] == keys
+    assert [c.key for _, c in index.scan(query, cutoff=POSSIBLE)] == keys  # blocking exact
+    if keys:
+        why = index.explain(query, found[0].name)
+        assert why.aligned[0].reason == "initials of the other name's words (an acronym)"

@@ -328,6 +328,10 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
     return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
 
+EXPANDED_ACRONYM = 4
+"""The fewest letters of a listed acronym that a query's words may expand ("IRGC" for "Islamic
+Revolutionary Guard Corps"): three initials are shared by too many names."""
+
 AcronymKind = Literal["distinctive", "written", "listed"]
 """How an acronym is read from a name (see `_acronym_spans`); each has its similarity."""
 
@@ -381,6 +385,14 @@ def _acronym_spans(
     return tuple(out)
 
 
+def expanded_acronyms(query: Prepared) -> frozenset[str]:
+    """The query's initials a listed acronym alone may stand for (see `_acronym_options`):
+    of `EXPANDED_ACRONYM` letters or more, when the query says it is an organisation."""
+    if not query.acronyms or not _says_organisation(query.words):
+        return frozenset()
+    return frozenset(x for x in query.acronyms if len(x) >= EXPANDED_ACRONYM)
+
+
 @lru_cache(maxsize=1 << 12)
 def _says_organisation(words: tuple[str, ...]) -> bool:
     """Whether a name says it is an organisation: a legal form, a generic word or a word of
@@ -391,12 +403,18 @@ def _says_organisation(words: tuple[str, ...]) -> bool:
     return any((w in weak and w not in stop) or w in marks for w in words)
 
 
-def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+def _acronym_options(
+    a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool, expanded: bool = False
+) -> None:
     """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
     Corps"): alike as much as ``acronyms.similarity`` in data/weights.yaml says, or
     ``acronyms.written`` for initials of the words as written ("SLL" / "Suke Logistics Ltd."),
-    or fully when ``b`` gives that acronym itself ("Islamic Revolutionary Guard Corps (IRGC)")."""
+    or fully when ``b`` gives that acronym itself ("Islamic Revolutionary Guard Corps (IRGC)").
+    ``expanded``: ``a`` is a listed acronym and ``b`` a query, which must say it is an
+    organisation; the acronym counts only from `EXPANDED_ACRONYM` letters up."""
     if not b.acronyms or set(a.words).isdisjoint(b.acronyms):
+        return
+    if expanded and not _says_organisation(b.words):
         return
     rules = order_rules()
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
@@ -408,9 +426,11 @@ def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: boo
         # Short initials, and the acronym a name gives itself, stand for it only as the whole
         # other name: "ABB Ltd" is not Abu Bakr al-Baghdadi, nor "Aero-Engine Company" the
         # "Advanced Engineering Research Organization (AERO)".
-        if (whole or (kind != "listed" and len(x) > 3)) and alike[kind] > spans.get(x, ((), -1.0))[
-            1
-        ]:
+        if expanded and (kind == "listed" or len(x) < EXPANDED_ACRONYM):
+            continue
+        if not whole and (kind == "listed" or len(x) <= 3):
+            continue
+        if x not in spans or alike[kind] > spans[x][1]:
             spans[x] = (span, alike[kind])
     for i, x in enumerate(a.words):
         found = spans.get(x)
@@ -616,12 +636,17 @@ def _joined_options(
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
     _run_options(a, b, opts, flip=False)
     _run_options(b, a, opts, flip=True)
-    # An acronym only stands for a listed name ("IRGC" in a query), not a listed acronym for
-    # a query's words: people's names and companies share initials with many listed acronyms.
+    # An acronym stands for a listed name ("IRGC" in a query); a listed acronym for a query's
+    # words only when it is the whole listed name, of four letters or more, and the query says
+    # it is an organisation: people's names and companies share initials with many acronyms.
     if inside[1]:
         _acronym_options(a, b, opts, flip=False)
+    elif len(a.words) == 1:
+        _acronym_options(a, b, opts, flip=False, expanded=True)
     if inside[0]:
         _acronym_options(b, a, opts, flip=True)
+    elif len(b.words) == 1:
+        _acronym_options(b, a, opts, flip=True, expanded=True)
 
 
 def _run_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
@@ -701,7 +726,16 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_available", "_forms", "_joined_forms", "_runs", "_words", "query", "similar")
+    __slots__ = (
+        "_available",
+        "_expands",
+        "_forms",
+        "_joined_forms",
+        "_runs",
+        "_words",
+        "query",
+        "similar",
+    )
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
@@ -711,6 +745,7 @@ class LookedUp:
         self._words = frozenset(query.words)
         self._runs = frozenset(query.runs)
         self._available: frozenset[str] | None = None
+        self._expands = expanded_acronyms(query)
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -763,6 +798,7 @@ class LookedUp:
             or (not plain and not joined.isdisjoint(name.written))
             or (bool(self._runs) and not self._runs.isdisjoint(name.words))
             or (bool(name.acronyms) and not self._words.isdisjoint(name.acronyms))
+            or (len(name.words) == 1 and name.words[0] in self._expands)
         )
         if not joins and cutoff > 0 and strong_alone:
             # The bound needs only which query words some name word is alike to: tested
