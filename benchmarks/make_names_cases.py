@@ -30,6 +30,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -278,7 +279,23 @@ def wade_syllable(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1)
+def mandarin() -> frozenset[str]:
+    """Every pinyin syllable Mandarin has: the readings of the basic block of Han characters."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(
+        r
+        for cp in range(0x4E00, 0x9FA6)
+        for r in pinyin(chr(cp), style=Style.NORMAL, heteronym=True)[0]
+        if r.isascii() and r.isalpha()
+    )
+
+
 def wade_giles(name: str, rng: random.Random) -> tuple[str, str] | None:
+    """The name in Wade-Giles, when each of its syllables is Mandarin: "JAN, Malang" or
+    "QANSU, Ali" parse as initials and finals but are no pinyin ("jan", "qan", "der" do not
+    exist), so no reading of Wade-Giles could bring "Chan Ma-lang" back to them."""
     if "," not in name:
         return None
     surname, _, given = name.partition(",")
@@ -287,7 +304,7 @@ def wade_giles(name: str, rng: random.Random) -> tuple[str, str] | None:
         if not word or not re.fullmatch(r"[A-Za-z ]+", word):
             return None
         sy = [syllables(w.lower()) for w in word.split()]
-        if any(s is None or len(s) > 2 for s in sy):
+        if any(s is None or len(s) > 2 or not set(s) <= mandarin() for s in sy):
             return None
         parts.append("-".join(wade_syllable(x) for s in sy for x in s if s))
     if parts[0] == surname.strip().lower() and parts[1] == given.strip().lower().replace(" ", "-"):
