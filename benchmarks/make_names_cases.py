@@ -30,6 +30,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -82,23 +83,37 @@ def distinctive(name: str) -> list[str]:
 class Cases:
     """Cases of one class: queries and pairs, with hard negative pairs drawn from the list."""
 
-    def __init__(self, cls: str, by_word: dict[str, list[str]], rng: random.Random):
+    def __init__(
+        self,
+        cls: str,
+        by_word: dict[str, list[str]],
+        rng: random.Random,
+        entities: dict[str, set[str]],
+    ):
         self.cls = cls
         self.by_word = by_word
         self.rng = rng
+        self.entities = entities
+        """Each listed name -> the ids of the entries that list it."""
         self.lines: list[dict[str, object]] = []
 
     def query(self, query: str, source: str, truth: list[str], how: str) -> None:
         self.lines.append(
             {"type": "query", "how": how, "query": query, "source": source, "truth": truth}
         )
-        # A hard negative: another listed name sharing a distinctive word with the source.
+        # A hard negative: another listed name sharing a distinctive word with the source, of
+        # another entry.
         words = distinctive(source)
         self.rng.shuffle(words)
         for w in words:
             others = [n for n in self.by_word.get(w, ()) if set(tokens(n)) != set(tokens(source))]
             if others:
-                self.pair(query, self.rng.choice(others), False, f"{how}: shares '{w}'")
+                other = self.rng.choice(others)
+                # Another name of the same entry is no negative ("Gazprom Neft" for "Gazprom
+                # Neft OAO", "KOBEISSI, Abdel Menhem" for "KOBEISSI, Abdul Menhem"): left out,
+                # not redrawn, so that the random stream and every other case stay the same.
+                if self.entities.get(other, set()).isdisjoint(truth):
+                    self.pair(query, other, False, f"{how}: shares '{w}'")
                 return
 
     def pair(self, a: str, b: str, same: bool | None, how: str) -> None:
@@ -264,7 +279,23 @@ def wade_syllable(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1)
+def mandarin() -> frozenset[str]:
+    """Every pinyin syllable Mandarin has: the readings of the basic block of Han characters."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(
+        r
+        for cp in range(0x4E00, 0x9FA6)
+        for r in pinyin(chr(cp), style=Style.NORMAL, heteronym=True)[0]
+        if r.isascii() and r.isalpha()
+    )
+
+
 def wade_giles(name: str, rng: random.Random) -> tuple[str, str] | None:
+    """The name in Wade-Giles, when each of its syllables is Mandarin: "JAN, Malang" or
+    "QANSU, Ali" parse as initials and finals but are no pinyin ("jan", "qan", "der" do not
+    exist), so no reading of Wade-Giles could bring "Chan Ma-lang" back to them."""
     if "," not in name:
         return None
     surname, _, given = name.partition(",")
@@ -273,7 +304,7 @@ def wade_giles(name: str, rng: random.Random) -> tuple[str, str] | None:
         if not word or not re.fullmatch(r"[A-Za-z ]+", word):
             return None
         sy = [syllables(w.lower()) for w in word.split()]
-        if any(s is None or len(s) > 2 for s in sy):
+        if any(s is None or len(s) > 2 or not set(s) <= mandarin() for s in sy):
             return None
         parts.append("-".join(wade_syllable(x) for s in sy for x in s if s))
     if parts[0] == surname.strip().lower() and parts[1] == given.strip().lower().replace(" ", "-"):
@@ -304,6 +335,13 @@ def russian_form(name: str, rng: random.Random) -> tuple[str, str] | None:
     if not rest:
         return None
     return f"{RUSSIAN_FORMS[forms[0].lower().strip('.')]} «{rest}»", "russian legal form"
+
+
+def organisation(entry: Row, name: str) -> bool:
+    """Acronyms are made of organisations' names only: lists never call a person by initials,
+    and a person's three initials are shared by dozens of listed people ("KAM": KASSAN, Ali
+    Mohamad and KOBEISSI, Abdel Menhem), so no matcher could put the one meant first."""
+    return entry.type != "Individual"
 
 
 def acronym(name: str, rng: random.Random) -> tuple[str, str] | None:
@@ -347,9 +385,11 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
             for w in set(distinctive(n)):
                 by_word[w].append(n)
     owners: dict[frozenset[str], list[str]] = defaultdict(list)
+    entities: dict[str, set[str]] = defaultdict(set)
     for e in entries:
         for n in e.names:
             owners[frozenset(tokens(n))].append(e.entry_id)
+            entities[n].add(e.entry_id)
 
     def truth(name: str) -> list[str]:
         return sorted(set(owners[frozenset(tokens(name))]))
@@ -358,19 +398,33 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
     rng.shuffle(pool)
     out: dict[str, list[dict[str, object]]] = {}
 
+    bare: dict[frozenset[str], set[str]] = defaultdict(set)
+    for e in entries:
+        for n in e.names:
+            bare[frozenset(tokens(n)) - legal_forms()].add(e.entry_id)
+
+    def listed_otherwise(query: str, name: str) -> bool:
+        """Whether the query is itself a listed name of another entity, legal forms aside ("KAS"
+        for "KOREA ANSAN SHIPPING COMPANY" when "K.A.S." is listed, "AST" for "AUM SUPREME
+        TRUTH" when "AO AST" is): then that name is the right answer."""
+        return not bare.get(frozenset(tokens(query)) - legal_forms(), set()) <= set(truth(name))
+
     def fill(cls: str, makers: list[Callable[[str, random.Random], tuple[str, str] | None]],
-             accept: Callable[[Row, str], bool] = lambda e, n: True) -> None:  # fmt: skip
-        cases = Cases(cls, by_word, rng)
+             accept: Callable[[Row, str], bool] = lambda e, n: True,
+             only: dict[str, Callable[[Row, str], bool]] | None = None) -> None:  # fmt: skip
+        """``only``: a further test of the entries a maker (by name) may use."""
+        cases = Cases(cls, by_word, rng, entities)
         per = PER_CLASS // len(makers) + 1
         for make in makers:
             got = 0
+            mine = (only or {}).get(make.__name__, lambda e, n: True)
             for e, n in pool:
                 if got >= per:
                     break
-                if not accept(e, n):
+                if not accept(e, n) or not mine(e, n):
                     continue
                 made = make(n, rng)
-                if made and tokens(made[0]) != tokens(n):
+                if made and tokens(made[0]) != tokens(n) and not listed_otherwise(made[0], n):
                     cases.query(made[0], n, truth(n), made[1])
                     got += 1
         out[cls] = cases.lines
@@ -381,8 +435,9 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
     fill(
         "scripts",
         [arabic, wade_giles, russian_form, acronym],
+        only={"acronym": organisation},
     )
-    order = Cases("order", by_word, rng)
+    order = Cases("order", by_word, rng, entities)
     persons = [(e, n) for e, n in pool if e.type == "Individual"]
     companies = [(e, n) for e, n in pool if e.type != "Individual" and len(n.split()) >= 2]
     for _e, n in persons:
@@ -403,7 +458,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
             order.pair(f"{base} {a}", f"{base} {b}", None, "legal forms of two countries")
     out["order"] = order.lines
 
-    cjk = Cases("cjk", by_word, rng)
+    cjk = Cases("cjk", by_word, rng, entities)
     han = han_chars()
     chinese = [
         (e, n)

@@ -44,6 +44,7 @@ from .match import (
     Prepared,
     Weights,
     deletions,
+    expanded_acronyms,
     explain,
     han_capped,
     may_be_contained,
@@ -372,6 +373,7 @@ class NameIndex:
         near_words, near_exact = near.words, near.exact
         acronyms, form_posts, entries = self._acronyms, self._form_posts, self._entries
         acronym_of = {nid for w in q.words if (ids := acronyms.get(w)) for nid in ids}
+        expands = expanded_acronyms(q)  # a listed acronym alone the query's words spell out
         posted = [ids for w in near_exact if (ids := form_posts.get(w)) is not None]
         exact = (
             set(chain.from_iterable(posted))
@@ -387,8 +389,10 @@ class NameIndex:
                 and looked_up.may_be_inside(listed, strong)
             ):
                 out.append((nid, True))
-            elif not near_words.isdisjoint(listed.words) or (
-                nid in exact if exact is not None else not near_exact.isdisjoint(forms)
+            elif (
+                not near_words.isdisjoint(listed.words)
+                or (nid in exact if exact is not None else not near_exact.isdisjoint(forms))
+                or (expands and len(listed.words) == 1 and listed.words[0] in expands)
             ):
                 out.append((nid, False))
         return out
@@ -464,6 +468,9 @@ class NameIndex:
             for word in dict.fromkeys(q.written):
                 if (ids := joined.get(word)) is not None:
                     lists.append(ids)
+        for acronym in expanded_acronyms(q):  # a listed acronym alone: "IRGC" for its words
+            if (ids := single.get(acronym)) is not None:
+                lists.append(ids)
         pairs = q.joined + q.runs if plain else q.joined + q.written_joined + q.runs
         for pair in dict.fromkeys(pairs):
             if (ids := single.get(pair)) is not None:

@@ -44,12 +44,15 @@ from .normalize import (
     generic_unaligned_factor,
     generic_words,
     han_characters,
+    legal_forms,
     misspelt_forms,
     order_rules,
+    phrase_words,
     reading_kind,
     resource,
     short_factor,
     spellings,
+    stopwords,
     weak_words,
     weight_factors,
     written_readings,
@@ -316,52 +319,123 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
     """The initials of a name's words but its stop words and legal forms, when there are three
     to eight of them, all words of letters; those initials without the generic words too
     ("Islamic Revolutionary Guard Corps" -> "irgc"); then, read lower (see `_acronym_spans`),
-    the initials of the words as written, all of them or but the stop words ("Suke Logistics
-    Ltd." -> "sll", "Iranian Organization for Rebuilding Lebanon" -> "iofrl")."""
+    the initials of the words as written, a legal-form phrase word by word: all of them, but
+    the stop words, and but the stop words and legal forms ("Suke Logistics Ltd." -> "sll",
+    "Iranian Organization for Rebuilding Lebanon" -> "iofrl", "Joint Stock Company Yalta Film
+    Studio" -> "jsyfs"); and an acronym the name gives itself ("... Guard Corps (IRGC)")."""
     if len(words) < 3:  # most query readings: no three words to take initials of
         return ()
     return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
 
+EXPANDED_ACRONYM = 4
+"""The fewest letters of a listed acronym that a query's words may expand ("IRGC" for "Islamic
+Revolutionary Guard Corps"): three initials are shared by too many names."""
+
+AcronymKind = Literal["distinctive", "written", "listed"]
+"""How an acronym is read from a name (see `_acronym_spans`); each has its similarity."""
+
+
 @lru_cache(maxsize=1 << 14)
 def _acronym_spans(
     words: tuple[str, ...], written: tuple[str, ...] | None
-) -> tuple[tuple[str, tuple[int, ...], bool], ...]:
-    """Each acronym of a name (see `acronym_of`), the positions of the words it stands for, and
-    whether it is read from the words as written (so weighs less: ``acronyms.written``)."""
+) -> tuple[tuple[str, tuple[int, ...], AcronymKind], ...]:
+    """Each acronym of a name (see `acronym_of`), the positions of the words it stands for
+    (the whole name, legal forms and stop words included, but the generic words an acronym
+    leaves out), and how it is read: from the distinctive words, from the words as written
+    (weighs less: ``acronyms.written``), or written in the name itself, its last word
+    ("Islamic Revolutionary Guard Corps (IRGC)": the name's own alias)."""
     weak = weak_words()
     stop = order_rules().acronym_skip
+    everything = tuple(range(len(words)))
     core = [i for i, w in enumerate(words) if weak.get(w, 1.0) > stop]
-    spans: list[tuple[list[int], tuple[str, ...], bool]] = [
-        (core, words, False),
-        ([i for i in core if words[i] not in weak], words, False),
-    ]
+    distinct = [i for i in core if words[i] not in weak]
+    out: list[tuple[str, tuple[int, ...], AcronymKind]] = []
+
+    def add(initials: list[str], span: tuple[int, ...], kind: AcronymKind) -> None:
+        if 3 <= len(initials) <= 8 and all(w.isalpha() for w in initials):
+            out.append(("".join(w[0] for w in initials), span, kind))
+
+    add([words[i] for i in core], everything, "distinctive")
+    generic = set(core).difference(distinct)
+    add(
+        [words[i] for i in distinct],
+        tuple(i for i in everything if i not in generic),
+        "distinctive",
+    )
     if written is not None:
-        stopwords = order_rules().acronym_stopwords
-        spans.append((list(range(len(written))), written, True))
-        spans.append(([i for i, w in enumerate(written) if w not in stopwords], written, True))
-    out = []
-    for kept, source, as_written in spans:
-        if 3 <= len(kept) <= 8 and all(source[i].isalpha() for i in kept):
-            out.append(("".join(source[i][0] for i in kept), tuple(kept), as_written))
+        skip = order_rules().acronym_stopwords
+        forms = legal_forms()
+        phrases = phrase_words()
+        # Each word as written, a legal-form phrase word by word, with whether it is a legal
+        # form on its own ("company", or "ltd" read "limited"; not "joint" in "joint stock").
+        parts = [
+            (p, p in forms or (len(ws) == 1 and words[i] in forms))
+            for i, w in enumerate(written)
+            for ws in [phrases.get(w, (w,))]
+            for p in ws
+        ]
+        add([p for p, _ in parts], everything, "written")
+        add([p for p, _ in parts if p not in skip], everything, "written")
+        add([p for p, form in parts if p not in skip and not form], everything, "written")
+        if len(words) >= 4 and words[-1].isalpha() and words[-1] not in weak:
+            own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
+            if words[-1] in own:
+                out.append((words[-1], everything, "listed"))
     return tuple(out)
 
 
-def _acronym_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
+def expanded_acronyms(query: Prepared) -> frozenset[str]:
+    """The query's initials a listed acronym alone may stand for (see `_acronym_options`):
+    of `EXPANDED_ACRONYM` letters or more, when the query says it is an organisation."""
+    if not query.acronyms or not _says_organisation(query.words):
+        return frozenset()
+    return frozenset(x for x in query.acronyms if len(x) >= EXPANDED_ACRONYM)
+
+
+@lru_cache(maxsize=1 << 12)
+def _says_organisation(words: tuple[str, ...]) -> bool:
+    """Whether a name says it is an organisation: a legal form, a generic word or a word of
+    ``acronyms.organisation`` among its words ("Ltd", "Industries", "Corps"). Acronyms stand for
+    organisations; a name without any (most are people's) has its initials weigh
+    ``acronyms.unmarked``."""
+    weak, stop, marks = weak_words(), stopwords(), order_rules().acronym_organisation
+    return any((w in weak and w not in stop) or w in marks for w in words)
+
+
+def _acronym_options(
+    a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool, expanded: bool = False
+) -> None:
     """A word of ``a`` that is ``b``'s initials ("IRGC" / "Islamic Revolutionary Guard
     Corps"): alike as much as ``acronyms.similarity`` in data/weights.yaml says, or
-    ``acronyms.written`` for initials of the words as written ("SLL" / "Suke Logistics Ltd.")."""
+    ``acronyms.written`` for initials of the words as written ("SLL" / "Suke Logistics Ltd."),
+    or fully when ``b`` gives that acronym itself ("Islamic Revolutionary Guard Corps (IRGC)").
+    ``expanded``: ``a`` is a listed acronym and ``b`` a query, which must say it is an
+    organisation; the acronym counts only from `EXPANDED_ACRONYM` letters up."""
     if not b.acronyms or set(a.words).isdisjoint(b.acronyms):
         return
+    if expanded and not _says_organisation(b.words):
+        return
     rules = order_rules()
-    spans: dict[str, tuple[tuple[int, ...], bool]] = {}
-    for x, span, as_written in _acronym_spans(b.words, b.written):
-        spans.setdefault(x, (span, as_written))
+    alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
+    if not _says_organisation(b.words):
+        alike["distinctive"] = alike["written"] = rules.acronym_unmarked
+    whole = len(a.words) == 1
+    spans: dict[str, tuple[tuple[int, ...], float]] = {}
+    for x, span, kind in _acronym_spans(b.words, b.written):
+        # Short initials, and the acronym a name gives itself, stand for it only as the whole
+        # other name: "ABB Ltd" is not Abu Bakr al-Baghdadi, nor "Aero-Engine Company" the
+        # "Advanced Engineering Research Organization (AERO)".
+        if expanded and (kind == "listed" or len(x) < EXPANDED_ACRONYM):
+            continue
+        if not whole and (kind == "listed" or len(x) <= 3):
+            continue
+        if x not in spans or alike[kind] > spans[x][1]:
+            spans[x] = (span, alike[kind])
     for i, x in enumerate(a.words):
         found = spans.get(x)
         if found is not None:
-            span, as_written = found
-            sim = rules.acronym_written if as_written else rules.acronym
+            span, sim = found
             w = 2 * min(a.weights[i], sum(b.weights[j] for j in span))
             opts.append((sim, w, span, (i,)) if flip else (sim, w, (i,), span))
 
@@ -418,6 +492,10 @@ class Prepared:
             written_joined = tuple(map(add, written, written[1 : len(words)]))
         weighed = tuple(map(weights, words))
         costs = tuple(map(weights.cost, words))
+        acronyms = acronym_of(words, written)
+        if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
+            weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
+            costs = (*costs[:-1], weighed[-1])
         return cls(
             words,
             weighed,
@@ -426,7 +504,7 @@ class Prepared:
             tuple(map(skeleton, words)),
             written,
             written_joined,
-            acronym_of(words, written),
+            acronyms,
             weighed if costs == weighed else costs,
             _runs(words, written),
         )
@@ -558,12 +636,17 @@ def _joined_options(
                     opts.append((1.0, 2 * min(awt[i], w), (i,), (j, j + 1)))
     _run_options(a, b, opts, flip=False)
     _run_options(b, a, opts, flip=True)
-    # An acronym only stands for a listed name ("IRGC" in a query), not a listed acronym for
-    # a query's words: people's names and companies share initials with many listed acronyms.
+    # An acronym stands for a listed name ("IRGC" in a query); a listed acronym for a query's
+    # words only when it is the whole listed name, of four letters or more, and the query says
+    # it is an organisation: people's names and companies share initials with many acronyms.
     if inside[1]:
         _acronym_options(a, b, opts, flip=False)
+    elif len(a.words) == 1:
+        _acronym_options(a, b, opts, flip=False, expanded=True)
     if inside[0]:
         _acronym_options(b, a, opts, flip=True)
+    elif len(b.words) == 1:
+        _acronym_options(b, a, opts, flip=True, expanded=True)
 
 
 def _run_options(a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool) -> None:
@@ -643,7 +726,16 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_available", "_forms", "_joined_forms", "_runs", "_words", "query", "similar")
+    __slots__ = (
+        "_available",
+        "_expands",
+        "_forms",
+        "_joined_forms",
+        "_runs",
+        "_words",
+        "query",
+        "similar",
+    )
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
@@ -653,6 +745,7 @@ class LookedUp:
         self._words = frozenset(query.words)
         self._runs = frozenset(query.runs)
         self._available: frozenset[str] | None = None
+        self._expands = expanded_acronyms(query)
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -705,6 +798,7 @@ class LookedUp:
             or (not plain and not joined.isdisjoint(name.written))
             or (bool(self._runs) and not self._runs.isdisjoint(name.words))
             or (bool(name.acronyms) and not self._words.isdisjoint(name.acronyms))
+            or (len(name.words) == 1 and name.words[0] in self._expands)
         )
         if not joins and cutoff > 0 and strong_alone:
             # The bound needs only which query words some name word is alike to: tested
@@ -1109,10 +1203,9 @@ def han_capped(score: float, a: str | None, b: str | None, notes: list[str] | No
 def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
-    rules = order_rules()
-    if opt[0] in (rules.acronym, rules.acronym_written) and (len(opt[2]) == 1) != (
-        len(opt[3]) == 1
-    ):
+    if (len(opt[2]) == 1) != (len(opt[3]) == 1) and left != right:
+        if opt[0] == 1.0:
+            return "the acronym the other name gives itself (its last word)"
         return "initials of the other name's words (an acronym)"
     if len(opt[2]) > 2 or len(opt[3]) > 2:
         return "same letters, spaced differently"

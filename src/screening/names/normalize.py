@@ -138,6 +138,13 @@ def _max_phrase() -> int:
 
 
 @lru_cache(maxsize=1)
+def phrase_words() -> dict[str, tuple[str, ...]]:
+    """A legal-form phrase as `written_words` writes it, its words joined, -> those words
+    ("jointstockcompany" -> joint, stock, company): the initials of a name take each word."""
+    return {"".join(k): k for k in _phrases()}
+
+
+@lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
     """Canonical legal-form words ("company", "limited", "llc", ...): weak evidence in a name."""
     words = {w for v in _legal()["forms"].values() for w in str(v).split()}
@@ -191,6 +198,12 @@ class OrderRules:
     Logistics Ltd."): less than `acronym`, the initials of its distinctive words."""
     acronym_stopwords: frozenset[str] = frozenset()
     """Words left out of the initials of the words as written ("of", "the", "and")."""
+    acronym_unmarked: float = 0.0
+    """How alike a word and the initials of a name that says not that it is an organisation
+    are (no legal form, generic or `acronym_organisation` word): less than either above, most
+    are people's names."""
+    acronym_organisation: frozenset[str] = frozenset()
+    """Words that say a name is an organisation's ("Corps", "Foundation", "Ministry")."""
 
 
 @lru_cache(maxsize=1)
@@ -208,6 +221,8 @@ def order_rules() -> OrderRules:
         float(w["acronyms"]["skip"]),
         float(w["acronyms"]["written"]),
         frozenset(str(x) for x in w["acronyms"]["stopwords"]),
+        float(w["acronyms"]["unmarked"]),
+        frozenset(_canonical([str(x) for x in w["acronyms"]["organisation"]])),
     )
 
 

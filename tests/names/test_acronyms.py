@@ -1,0 +1,152 @@
+"""Names: an acronym and its expansion (issue 15, scripts class).
+
+The initials of a listed name's words, read the ways people write them (all words, but "of /
+and / the", but legal forms, a legal-form phrase word by word), stand for the whole name, its
+legal form included; an acronym a name gives itself ("... (IRGC)") is its alias; short initials
+count only as a whole query; and initials of a name that does not say it is an organisation
+rank below an organisation's. Checked through `NameIndex.search`, `similarity` and `explain`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from helpers.strategies import SETTINGS
+from screening.names import NameCandidate, NameIndex, Weights, explain, similarity, tokens
+
+MATCH = 0.92
+POSSIBLE = 0.82
+
+LISTED = [
+    ("yalta", "JOINT STOCK COMPANY YALTA FILM STUDIO"),
+    ("alomge", "ALOMGE AND BROS FOR EXCHANGE COMPANY"),
+    ("euromoto", "Euromoto Middle East FZE"),
+    ("ezaldeen", "EZALDEEN, Mohammed Emad"),
+    ("irgc", "Islamic Revolutionary Guard Corps (IRGC)"),
+    ("aero", "Advanced Engineering Research Organization (AERO)"),
+    ("baghdadi", "ABU BAKR AL-BAGHDADI"),
+    ("gazprombank", "CLOSED JOINT-STOCK COMPANY GAZPROMBANK-UPRAVLENIE AKTIVAMI"),
+]
+
+
+@lru_cache(maxsize=1)
+def _index() -> NameIndex:
+    return NameIndex([NameCandidate(k, n) for k, n in LISTED], cutoff=0.5)
+
+
+def _keys(query: str) -> list[str]:
+    return [m.key for m in _index().search(query, cutoff=POSSIBLE)]
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("JSYFS", "yalta"),  # the phrase "joint stock company" word by word, "company" left out
+        ("ABFE", "alomge"),  # "and" and the legal form left out, "for" kept
+        ("CJSGUA", "gazprombank"),  # hyphenated words are words
+        ("YFS", "yalta"),  # the distinctive words only
+    ],
+)
+def test_initials_of_the_words_as_written_find_the_listed_name(query: str, key: str) -> None:
+    assert _keys(query)[:1] == [key]
+    why = _index().explain(query, dict(LISTED)[key])
+    assert why.aligned[0].reason == "initials of the other name's words (an acronym)"
+    assert len(why.aligned[0].right) == len(why.right_words)  # the whole name, legal form too
+
+
+def test_the_legal_form_an_acronym_leaves_out_costs_nothing() -> None:
+    """It is part of the name the acronym stands for: "EME" is all of "Euromoto Middle East
+    FZE", as "IRGC" is all of "Islamic Revolutionary Guard Corps"."""
+    eme = similarity("EME", "Euromoto Middle East FZE")
+    assert eme == similarity("IRGC", "Islamic Revolutionary Guard Corps") >= POSSIBLE
+    assert explain("EME", "Euromoto Middle East FZE").unmatched_right == ()
+
+
+def test_an_organisation_s_initials_rank_before_a_person_s() -> None:
+    found = _index().search("EME", cutoff=POSSIBLE)
+    assert [m.key for m in found] == ["euromoto", "ezaldeen"]  # the person still found
+    assert found[0].score > found[1].score
+
+
+def test_an_acronym_a_listed_name_gives_itself_is_its_alias() -> None:
+    found = _index().search("IRGC", cutoff=POSSIBLE)
+    assert [m.key for m in found] == ["irgc"]
+    assert found[0].score >= MATCH
+    why = explain("IRGC", "Islamic Revolutionary Guard Corps (IRGC)")
+    assert why.aligned[0].reason == "the acronym the other name gives itself (its last word)"
+    # ... and the expansion alone is that name, its alias said twice costing next to nothing
+    assert _index().similarity("Islamic Revolutionary Guard Corps", dict(LISTED)["irgc"]) >= MATCH
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ABB Ltd",  # three initials with another word: a company called ABB
+        "DESIGN AND MANUFACTURING OF AERO-ENGINE COMPANY",  # "aero" is a word of it, no alias
+    ],
+)
+def test_short_initials_and_a_name_s_own_acronym_count_only_as_the_whole_query(query: str) -> None:
+    assert _keys(query) == []
+
+
+def test_three_initials_alone_are_still_a_possible_match() -> None:
+    """Fail closed: a query that is the initials of a listed name is looked at."""
+    assert _keys("ABB") == ["baghdadi"]
+
+
+_WORD = st.text(alphabet="bcdfghklmnprstvz", min_size=5, max_size=9)
+
+
+_FORMS = ["Ltd", "LLC", "FZE", "GmbH", "Co.", "Corporation", "JSC"]
+
+
+@SETTINGS
+@given(
+    words=st.lists(_WORD, min_size=3, max_size=6, unique=True),
+    form=st.sampled_from(_FORMS),
+    other=st.sampled_from(_FORMS),
+)
+def test_a_legal_form_never_lowers_the_score_of_a_name_s_initials(
+    words: list[str], form: str, other: str
+) -> None:
+    """Whichever legal form a name has, its initials score the same; without one (it may be a
+    person's name) no more, and still a possible match."""
+    plain = Weights()
+    assume(all(tokens(w) == (w,) and plain(w) == plain("zzzzz") for w in words))
+    name = " ".join(w.capitalize() for w in words)
+    initials = "".join(w[0] for w in words).upper()
+    with_form = similarity(initials, f"{name} {form}")
+    assert with_form == similarity(initials, f"{name} {other}")
+    assert with_form >= similarity(initials, name) >= POSSIBLE
+
+
+@lru_cache(maxsize=1)
+def _acronyms_listed() -> NameIndex:
+    listed = [("irgc", "IRGC"), ("kas", "K.A.S."), ("abcd", "ABCD"), ("filler", "Orion Freight")]
+    return NameIndex([NameCandidate(k, n) for k, n in listed], cutoff=0.5)
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("Islamic Revolutionary Guard Corps", ["irgc"]),  # the words of a listed acronym
+        ("Alpha Beta Charlie Delta LLC", ["abcd"]),
+        ("Alpha Beta Charlie Delta", []),  # says not that it is an organisation: a person's?
+        ("Korea Ansan Shipping Company", []),  # three initials are shared by too many names
+        ("Islamic Revolutionary Guard Corps Trading", []),  # the initials of part of it
+    ],
+)
+def test_a_listed_acronym_stands_for_a_query_of_its_words_only_when_long_and_an_organisation(
+    query: str, keys: list[str]
+) -> None:
+    index = _acronyms_listed()
+    found = index.search(query, cutoff=POSSIBLE)
+    assert [m.key for m in found] == keys
+    assert [c.key for _, c in index.scan(query, cutoff=POSSIBLE)] == keys  # blocking exact
+    if keys:
+        why = index.explain(query, found[0].name)
+        assert why.aligned[0].reason == "initials of the other name's words (an acronym)"
