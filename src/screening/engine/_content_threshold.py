@@ -18,9 +18,7 @@ def content_thresholds(ctx: Context) -> list[Hit]:
     US-origin content of ``percent`` or more (``>=``, all of it: EAR99 included)."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    for rule in rules.of_kind(ContentThreshold):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(ContentThreshold, day):
         places = [
             p
             for p in content_places(tx)

@@ -101,9 +101,7 @@ def embargoes(ctx: Context) -> list[Hit]:
     a region) that an embargo in force names."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits = []
-    for rule in rules.of_kind(Embargo):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(Embargo, day):
         statuses, exempt = ctx.statuses, tuple[str, ...]()
         if rule.except_food_medicine:
             statuses, exempt = without_food_medicine(tx, rules, day, ctx.statuses)
@@ -162,6 +160,4 @@ def embargoed_places(
 ) -> list[Place]:
     """Every place the transaction touches that an embargo in force on ``day`` names
     (``touched`` as in `embargo_places`)."""
-    return [
-        p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r, touched)
-    ]
+    return [p for r in rules.in_force(Embargo, day) for p in embargo_places(tx, r, touched)]

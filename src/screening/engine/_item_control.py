@@ -26,9 +26,7 @@ def item_controls(ctx: Context) -> list[Hit]:
     subject = [s for s in statuses if s.jurisdiction is not Jurisdiction.NOT_SUBJECT]
     if not subject:
         return hits
-    for rule in rules.of_kind(ItemControl):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(ItemControl, day):
         # The receiving places mostly share a country (the destination and the parties there):
         # its membership and each item's chart answer are worked out once per rule.
         members: dict[str, Membership] = {}

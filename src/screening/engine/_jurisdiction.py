@@ -134,9 +134,8 @@ def _at_place(
         verified_share = verified_value * 100 / Fraction(str(item.unit_value))
     levels = [
         _Level(rule.percent, rule.id, member.verified and rule.verified)
-        for rule in rules.of_kind(DeMinimis)
-        if rule.in_force(day)
-        and (member := rules.membership(rule.destinations, place.code, day)).member
+        for rule in rules.in_force(DeMinimis, day)
+        if (member := rules.membership(rule.destinations, place.code, day)).member
     ]
     key = lambda lv: (lv.percent, not lv.verified)  # noqa: E731
     strictest = min(levels, key=key, default=None)
@@ -182,9 +181,7 @@ def _no_de_minimis(tx: Transaction, index: int, rules: RuleSet, day: dt.date) ->
         return None
     base = {"index": index, "description": item.description}
     worst: ItemStatus | None = None
-    for rule in rules.of_kind(NoDeMinimis):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(NoDeMinimis, day):
         for place in content_places(tx):
             member = rules.membership(rule.destinations, place.code, day)
             if not member.member:
@@ -260,8 +257,8 @@ def _with_itsr(tx: Transaction, rules: RuleSet, day: dt.date, status: ItemStatus
     if status.jurisdiction is Jurisdiction.SUBJECT:
         return status
     item = tx.items[status.index]
-    for rule in rules.of_kind(ContentThreshold):
-        if not rule.in_force(day) or not foreign_made(tx, item):
+    for rule in rules.in_force(ContentThreshold, day):
+        if not foreign_made(tx, item):
             continue
         found = us_share_all(item)
         if found is not None and found >= rule.percent and _goes_to(tx, rule.countries):

@@ -60,9 +60,8 @@ def _pct(value: Fraction) -> str:
 def _file_owners(rules: RuleSet, day: dt.date) -> dict[str, list[Ownership]]:
     """The ownership file's lines in force on ``day``, by the folded name of the owned."""
     by_owned: dict[str, list[Ownership]] = {}
-    for line in rules.of_kind(Ownership):
-        if line.in_force(day):
-            by_owned.setdefault(fold_text(line.owned), []).append(line)
+    for line in rules.in_force(Ownership, day):
+        by_owned.setdefault(fold_text(line.owned), []).append(line)
     return by_owned
 
 
@@ -164,7 +163,7 @@ def ownership_rules(ctx: Context) -> list[Hit]:
     listed parties holding ``percent`` or more gets the rule's outcome; any smaller listed
     share, an owner that only possibly matches, or a share held down a chain, a review."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
-    in_force = [r for r in rules.of_kind(OwnershipRule) if r.in_force(day)]
+    in_force = rules.in_force(OwnershipRule, day)
     if not in_force:
         return []
     by_owned = _file_owners(rules, day)

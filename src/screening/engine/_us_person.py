@@ -115,9 +115,7 @@ def us_person_reach(ctx: Context) -> list[Hit]:
     United States, in a transaction touching the programme's country or region."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    for rule in rules.of_kind(UsPersonReach):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(UsPersonReach, day):
         places = embargo_places(tx, rule, ctx.touched)
         if not places:
             continue
