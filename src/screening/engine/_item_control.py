@@ -27,6 +27,11 @@ def item_controls(ctx: Context) -> list[Hit]:
     if not subject:
         return hits
     for rule in rules.in_force(ItemControl, day):
+        # Most items cannot meet most rules whatever the place (EAR99, or classified for other
+        # reasons): they are set aside once per rule, before any place is looked at.
+        reached = [s for s in subject if _may_require(rules, day, rule, tx.items[s.index].eccn)]
+        if not reached:
+            continue
         # The receiving places mostly share a country (the destination and the parties there):
         # its membership and each item's chart answer are worked out once per rule.
         members: dict[str, Membership] = {}
@@ -37,11 +42,23 @@ def item_controls(ctx: Context) -> list[Hit]:
                 member = members[place.code] = rules.membership(rule.destinations, place.code, day)
             if not member.member:
                 continue
-            for status in subject:
+            for status in reached:
                 hit = _item_control_hit(tx, rules, day, rule, place, member, status, memo)
                 if hit is not None:
                     hits.append(hit)
     return hits
+
+
+def _may_require(rules: RuleSet, day: dt.date, rule: ItemControl, eccn: str | None) -> bool:
+    """False when ``rule`` cannot give a hit for an item of ``eccn`` to any place: EAR99, or
+    classified (without the chart) for none of the rule's reasons. `_item_control_hit` then
+    answers None for every place, so the item need not be tried place by place."""
+    if eccn == "EAR99":
+        return False
+    if eccn is None or rule.chart:
+        return True
+    entries = [c for c in rules.classifications.get(eccn[:5], ()) if c.in_force(day)]
+    return not entries or not set(entries[0].reasons).isdisjoint(rule.reasons)
 
 
 def _item_control_hit(
@@ -58,13 +75,10 @@ def _item_control_hit(
     item = tx.items[status.index]
     if item.eccn == "EAR99":
         return None
-    label = f"items[{status.index}] '{item.description}'"
-    notes: tuple[str, ...] = ()
-    if status.jurisdiction is Jurisdiction.UNKNOWN:
-        notes = (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
-    field = f"items[{status.index}].eccn"
     if rule.chart and item.eccn is not None:
-        return _chart_hit(tx, rules, day, rule, place, status, label, notes, memo)
+        return _chart_hit(tx, rules, day, rule, place, status, memo)
+    label, notes = _item_label(tx, status)
+    field = f"items[{status.index}].eccn"
     entries = []
     if item.eccn is None:
         unknown = f"{label} has no ECCN"
@@ -105,8 +119,6 @@ def _chart_hit(
     rule: ItemControl,
     place: Place,
     status: ItemStatus,
-    label: str,
-    notes: tuple[str, ...],
     memo: dict[tuple[str, str], Determination],
 ) -> Hit | None:
     """The Country Chart's answer for one item to one place (15 CFR 738.4): a verified X blocks
@@ -122,6 +134,7 @@ def _chart_hit(
         )
     if found.licence is Licence.NOT_REQUIRED:
         return None
+    label, notes = _item_label(tx, status)
     field = f"items[{status.index}].eccn"
     evidence = [f"{place.field}: {place.label}"]
     if found.classification is not None:
@@ -158,3 +171,11 @@ def _chart_hit(
         evidence=tuple(evidence),
         notes=notes,
     )
+
+
+def _item_label(tx: Transaction, status: ItemStatus) -> tuple[str, tuple[str, ...]]:
+    """How a hit names the item, and its note when the item's jurisdiction is unknown."""
+    label = f"items[{status.index}] '{tx.items[status.index].description}'"
+    if status.jurisdiction is Jurisdiction.UNKNOWN:
+        return label, (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
+    return label, ()
