@@ -73,6 +73,8 @@ def _holders(
     holders = [
         _Holder(o.name, o.country, Fraction(o.share), o.owners, "transaction") for o in given
     ]
+    if not by_owned:  # no ownership lines in force: only the given owners
+        return holders
     seen = {fold_text(o.name) for o in given}
     for name in names:
         for line in by_owned.get(fold_text(name), ()):
@@ -167,6 +169,15 @@ def ownership_rules(ctx: Context) -> list[Hit]:
     if not in_force:
         return []
     by_owned = _file_owners(rules, day)
+    # Who owns each party does not depend on the rule: found once, and most parties have no
+    # known owners at all (then no rule has anything to say about them).
+    owned = [
+        (i, party, holders)
+        for i, party in enumerate(tx.parties)
+        if (holders := _holders((party.name, *party.aliases), party.owners or (), by_owned))
+    ]
+    if not owned:
+        return []
     hits: list[Hit] = []
     for rule in in_force:
         reach = reach_of(ctx.statuses, rule.items)
@@ -174,10 +185,7 @@ def ownership_rules(ctx: Context) -> list[Hit]:
             continue
         threshold = Fraction(rule.percent)
         title = rule.title or rule.id
-        for i, party in enumerate(tx.parties):
-            holders = _holders((party.name, *party.aliases), party.owners or (), by_owned)
-            if not holders:
-                continue
+        for i, party, holders in owned:
             tally = _tally(ctx, rule, holders, by_owned, 0)
             if not tally.lines:
                 continue
