@@ -10,7 +10,7 @@ from hypothesis import given
 from helpers.strategies import SETTINGS, transactions
 from screening import load_rules, parse_transaction
 from screening.engine._common import touched_countries
-from screening.engine._embargo import embargo_places, embargoed_places
+from screening.engine._embargo import _region_unknowns, embargo_places, embargoed_places, touching
 from screening.rules import Embargo, UsPersonReach
 
 RULES = load_rules()
@@ -29,6 +29,26 @@ def test_touched_countries_leave_every_embargo_place_as_it_was(data: dict[str, A
     assert embargoed_places(tx, RULES, tx.date, touched) == embargoed_places(tx, RULES, tx.date)
 
 
+@SETTINGS
+@given(transactions())
+def test_a_rule_set_aside_as_untouched_could_give_no_hit(data: dict[str, Any]) -> None:
+    """`touching` sets aside the rules whose countries the transaction does not touch, before
+    any other work on them: each of those finds no place and no region it cannot rule out, and
+    every rule it keeps is one in force."""
+    tx = parse_transaction(data)
+    touched = touched_countries(tx)
+    for model in (Embargo, UsPersonReach):
+        kept = touching(RULES, model, tx.date, touched)
+        in_force = RULES.in_force(model, tx.date)
+        assert all(rule in in_force for rule in kept)
+        for rule in in_force:
+            if rule in kept:
+                continue
+            assert embargo_places(tx, rule) == []
+            if isinstance(rule, Embargo):
+                assert _region_unknowns(tx, rule, touched) == []
+
+
 def test_a_touched_embargoed_country_is_still_found() -> None:
     """The shortcut must not answer "nothing" for a country the transaction does touch."""
     tx = parse_transaction(
@@ -44,3 +64,19 @@ def test_a_touched_embargoed_country_is_still_found() -> None:
     places = embargoed_places(tx, RULES, tx.date, touched_countries(tx))
     assert places
     assert {p.code for p in places} == {"IR"}
+
+
+def test_a_touched_country_keeps_its_rules() -> None:
+    """The other way round: a rule whose country the transaction touches is kept."""
+    tx = parse_transaction(
+        {
+            "id": "t",
+            "date": "2015-06-01",
+            "destination": "AE",
+            "parties": [{"role": "consignee", "name": "Acme Trading", "country": "SY"}],
+            "items": [{"description": "router", "eccn": "5A991", "origin": "US"}],
+        }
+    )
+    kept = touching(RULES, Embargo, tx.date, touched_countries(tx))
+    assert kept
+    assert all("SY" in rule.countries for rule in kept if rule.region is None)

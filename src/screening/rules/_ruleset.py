@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from ..models import ListVersion
 from ..names import NameCandidate, NameIndex
@@ -163,8 +163,8 @@ class RuleSet:
             candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
         self.names = NameIndex(candidates, cutoff=matching.possible, readings=name_readings)
         """Every entity name and alias, indexed once: complete above ``matching.possible``."""
-        self._in_force: dict[dt.date, dict[type[BaseRule], tuple[BaseRule, ...]]] = {}
-        """`in_force`'s answers, by day and kind (a memo: the rule set itself never changes)."""
+        self._in_force: dict[tuple[type[BaseRule], dt.date], tuple[BaseRule, ...]] = {}
+        """`in_force`'s answers, by kind and day (a memo: the rule set itself never changes)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the validated rules, not the derived indexes (some are not picklable, and
@@ -198,20 +198,17 @@ class RuleSet:
     def in_force(self, model: type[_R], day: dt.date) -> tuple[_R, ...]:
         """The rules of ``model``'s kind in force on ``day`` (`Dated.in_force`), in load order.
 
-        Worked out once per kind and day and kept (at most ``_DAYS_KEPT`` days): the engine
-        asks for each kind on every transaction, some 70 window tests a transaction for the
-        same few days. Safe between threads: two may work out the same answer, never a wrong
-        one, and a full memo is replaced whole, never emptied under a reader."""
-        days = self._in_force
-        found = days.get(day)
+        Worked out once per kind and day and kept (for at most ``_DAYS_KEPT`` days' worth):
+        the engine asks for each kind on every transaction, some 70 window tests a transaction
+        for the same few days. Safe between threads: two may work out the same answer, never a
+        wrong one, and a full memo is replaced whole, never emptied under a reader."""
+        found = self._in_force.get((model, day))
         if found is None:
-            if len(days) >= _DAYS_KEPT:
-                days = self._in_force = {}
-            found = days[day] = {}
-        rules = found.get(model)
-        if rules is None:
-            rules = found[model] = tuple(r for r in self.of_kind(model) if r.in_force(day))
-        return cast(tuple[_R, ...], rules)
+            memo = self._in_force
+            if len(memo) >= _DAYS_KEPT * len(MODELS):
+                memo = self._in_force = {}
+            found = memo[model, day] = tuple(r for r in self.of_kind(model) if r.in_force(day))
+        return found  # type: ignore[return-value]
 
     def source(self, rule_id: str) -> str:
         """Where a rule is written, as ``file:line``."""
