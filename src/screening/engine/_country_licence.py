@@ -15,6 +15,8 @@ def country_licences(ctx: Context) -> list[Hit]:
     going to one of the rule's countries, as a destination or a receiving party's country."""
     hits = []
     for rule in ctx.rules.in_force(CountryLicence, ctx.day):
+        if ctx.touched.isdisjoint(rule.countries):  # no receiving place can be in them
+            continue
         places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
             continue

@@ -25,6 +25,8 @@ def end_user_controls(ctx: Context) -> list[Hit]:
     use or end user of concern shown by the stated end use, a party's name or a list match."""
     hits = []
     for rule in ctx.rules.in_force(EndUserControl, ctx.day):
+        if ctx.touched.isdisjoint(rule.countries):  # no receiving place can be in them
+            continue
         places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
             continue

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from ..models import Item, ItemStatus, Jurisdiction, Transaction
 from ..rules import ContentThreshold, DeMinimis, NoDeMinimis, RuleSet
-from ._common import Place
+from ._common import RECEIVING, Place
 from ._content import content_places, counted, eccn_matches, fdp_findings, foreign_made, share
 
 _PER_DESTINATION = "de minimis per destination (Supp. No. 2 to part 734)"
@@ -283,4 +283,8 @@ def us_share_all(item: Item) -> Fraction | None:
 
 
 def _goes_to(tx: Transaction, countries: tuple[str, ...]) -> bool:
-    return any(p.code in countries for p in content_places(tx) if not p.field.startswith("route"))
+    """Is a content place of ``tx`` but the route's in ``countries``: the destination, or a
+    receiving party's country (`receiving_countries`, without naming each place)?"""
+    return tx.destination in countries or any(
+        p.role in RECEIVING and p.country in countries for p in tx.parties
+    )
