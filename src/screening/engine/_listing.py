@@ -41,6 +41,8 @@ def listed_parties(ctx: Context) -> list[Hit]:
             _search(rules, party) if ctx.cache is None else ctx.cache.matches(rules, party, _search)
         )
         for name_field, query, matches in found:
+            if not matches:  # most names of most parties
+                continue
             field = f"parties[{i}].{name_field}"
             for match in matches:
                 entity = rules.entities[match.key]
