@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 
 from helpers.strategies import SETTINGS, transactions
-from screening import load_rules, parse_transaction
+from screening import load_rules, parse_transaction, screen
 from screening.engine._common import touched_countries
 from screening.engine._embargo import _region_unknowns, embargo_places, embargoed_places, touching
 from screening.rules import Embargo, UsPersonReach
@@ -80,3 +80,42 @@ def test_a_touched_country_keeps_its_rules() -> None:
     kept = touching(RULES, Embargo, tx.date, touched_countries(tx))
     assert kept
     assert all("SY" in rule.countries for rule in kept if rule.region is None)
+
+
+def _item_control_hits(data: dict[str, Any]) -> list[dict[str, Any]]:
+    decision = screen(data, rules=RULES)
+    return [h.model_dump(mode="json") for h in decision.hits if h.kind == "item_control"]
+
+
+@SETTINGS
+@given(transactions())
+def test_another_receiving_party_in_a_country_already_reached_changes_no_item_control(
+    data: dict[str, Any],
+) -> None:
+    """Item controls try only the first receiving place of each country (the hit `evaluate`
+    keeps per rule and item): a consignee added after the others, in the destination's
+    country, must leave every item-control hit as it was, the place it names included."""
+    more = {
+        **data,
+        "parties": [
+            *data["parties"],
+            {"role": "consignee", "name": "Later Consignee", "country": data["destination"]},
+        ],
+    }
+    assert _item_control_hits(more) == _item_control_hits(data)
+
+
+def test_an_item_control_names_the_first_place_of_its_country() -> None:
+    data = {
+        "id": "t",
+        "date": "2024-03-01",
+        "destination": "CN",
+        "parties": [
+            {"role": "buyer", "name": "Acme Trading", "country": "CN"},
+            {"role": "end_user", "name": "Beta Works", "country": "CN"},
+        ],
+        "items": [{"description": "encryption module", "eccn": "5A002", "origin": "US"}],
+    }
+    hits = _item_control_hits(data)
+    assert hits
+    assert all(h["evidence"][0].startswith("destination:") for h in hits)

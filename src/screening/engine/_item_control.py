@@ -22,24 +22,26 @@ def item_controls(ctx: Context) -> list[Hit]:
     one of its destinations; an unknown ECCN gives a review."""
     tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
     hits: list[Hit] = []
-    places = ctx.receiving
     subject = [s for s in statuses if s.jurisdiction is not Jurisdiction.NOT_SUBJECT]
     if not subject:
         return hits
+    # The receiving places mostly share a country (the destination and the parties there).
+    # For one rule and item, places of one country give hits alike but for the place they
+    # name (outcome, verification: all from the country), and `evaluate` keeps the first of
+    # equally severe hits per rule and item: only the first place of each country can give the
+    # hit kept, so the others are not tried.
+    firsts: dict[str, Place] = {}
+    for place in ctx.receiving:
+        firsts.setdefault(place.code, place)
     for rule in rules.in_force(ItemControl, day):
         # Most items cannot meet most rules whatever the place (EAR99, or classified for other
         # reasons): they are set aside once per rule, before any place is looked at.
         reached = [s for s in subject if _may_require(rules, day, rule, tx.items[s.index].eccn)]
         if not reached:
             continue
-        # The receiving places mostly share a country (the destination and the parties there):
-        # its membership and each item's chart answer are worked out once per rule.
-        members: dict[str, Membership] = {}
-        memo: dict[tuple[str, str], Determination] = {}
-        for place in places:
-            member = members.get(place.code)
-            if member is None:
-                member = members[place.code] = rules.membership(rule.destinations, place.code, day)
+        memo: dict[tuple[str, str], Determination] = {}  # chart answers, by ECCN and country
+        for place in firsts.values():
+            member = rules.membership(rule.destinations, place.code, day)
             if not member.member:
                 continue
             for status in reached:
