@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.strategies import SETTINGS
-from screening import load_rules
+from screening import bundled_rules_dir, load_rules
 from screening.rules import MODELS, BaseRule
 
 RULES = load_rules()
@@ -63,3 +63,25 @@ def test_more_days_than_it_keeps_are_still_answered_right() -> None:
             assert rules.in_force(model, day) == tuple(
                 r for r in rules.of_kind(model) if r.in_force(day)
             )
+
+
+def test_memo_works_out_each_key_once() -> None:
+    """Once per key and rule set: another rule set (even of the same files) keeps its own."""
+    rules = load_rules(bundled_rules_dir())
+    calls: list[int] = []
+
+    def compute(k: int) -> tuple[int, int]:
+        calls.append(k)
+        return (k, k * 2)
+
+    for k in [0, 1, 2, 0, 1, 2, 1]:
+        assert rules.memo(("once", k), lambda k=k: compute(k)) == (k, k * 2)
+    assert calls == [0, 1, 2]
+    other = load_rules(bundled_rules_dir())
+    assert other.memo(("once", 0), lambda: "another rule set") == "another rule set"
+
+
+def test_memo_past_what_it_keeps_still_answers_right() -> None:
+    rules = load_rules(bundled_rules_dir())
+    for k in [*range(40_000), *reversed(range(40_000))]:
+        assert rules.memo(("many", k), lambda k=k: -k) == -k

@@ -32,7 +32,11 @@ def touching(
     """The rules of ``model`` in force on ``day`` whose countries or region ``touched`` (the
     transaction's `touched_countries`) meets: any other finds no place in the transaction
     (`embargo_places`), nor a region it cannot rule out (`_region_unknowns`), so gives no hit.
-    Most rules, for most transactions: set aside here before any other work on them."""
+    Most rules, for most transactions: set aside here before any other work on them, most
+    often all at once (none of the countries the kind's rules reach that day is touched)."""
+    key = ("touching", model, day)
+    if touched.isdisjoint(rules.memo(key, lambda: _reached(rules.in_force(model, day)))):
+        return []
     return [
         rule
         for rule in rules.in_force(model, day)
@@ -40,6 +44,15 @@ def touching(
             rule.region.countries if rule.region is not None else rule.countries
         )
     ]
+
+
+def _reached(rules: tuple[Embargo | UsPersonReach, ...]) -> frozenset[str]:
+    """Every country ``rules`` reach, by name or by region."""
+    return frozenset(
+        code
+        for rule in rules
+        for code in (rule.region.countries if rule.region is not None else rule.countries)
+    )
 
 
 def embargo_places(
