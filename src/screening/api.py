@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ._io.yamlfile import Located
 from .engine import PartyCache, apply_dispositions, evaluate
 from .errors import DocumentError, Problem, TransactionError
-from .models import MAX_PARTIES, Decision, Disposition, Transaction
+from .models import Decision, Disposition, Transaction
 from .rules import RuleSet, load_rules
 
 __all__ = ["ReviewStore", "parse_transaction", "screen", "transaction_from"]
@@ -32,14 +32,10 @@ class ReviewStore(Protocol):
         ...
 
 
-def parse_transaction(
-    data: Transaction | Mapping[str, Any], *, cache: PartyCache | None = None
-) -> Transaction:
+def parse_transaction(data: Transaction | Mapping[str, Any]) -> Transaction:
     """Validate a plain mapping (as parsed from JSON or YAML) into a `Transaction`.
 
     Raises `TransactionError` naming every field at fault, e.g. ``items[1].unit_value``.
-    ``cache``, a `PartyCache` kept across calls, saves validating again a party given before as
-    the same data; the transaction, or the error, is the same with or without it.
     """
     if isinstance(data, Transaction):
         return data
@@ -48,31 +44,10 @@ def parse_transaction(
             [Problem(f"expected a mapping (a transaction), got {type(data).__name__}")]
         )
     try:
-        if cache is not None and cache.maxsize:
-            return _with_known_parties(data, cache)
         return Transaction.model_validate(dict(data))
     except ValidationError as exc:
         tx_id = data.get("id") if isinstance(data.get("id"), str) else None
         raise TransactionError(_problems(exc), transaction_id=tx_id) from None
-
-
-def _with_known_parties(data: Mapping[str, Any], cache: PartyCache) -> Transaction:
-    """`Transaction.model_validate`, each party the cache knows given as its `Party` (taken as
-    validated), the others validated and remembered. A party given as known data validates
-    without error, so the errors are the same; a list of parties over the limit is validated
-    as given, since its error quotes it."""
-    fields = dict(data)
-    given = fields.get("parties")
-    if type(given) is not list or not given or len(given) > MAX_PARTIES:
-        return Transaction.model_validate(fields)
-    known = [cache.parsed(p) for p in given]
-    if any(p is not None for p in known):
-        fields["parties"] = [p if k is None else k for p, k in zip(given, known, strict=True)]
-    tx = Transaction.model_validate(fields)
-    for raw, was, party in zip(given, known, tx.parties, strict=True):
-        if was is None:
-            cache.remember(raw, party)
-    return tx
 
 
 def _problems(exc: ValidationError) -> list[Problem]:
@@ -133,7 +108,7 @@ def screen(
     are applied to the name-match hits, and a decision whose outcome is review opens (or
     updates) the transaction's case there.
     """
-    tx = parse_transaction(transaction, cache=cache)
+    tx = parse_transaction(transaction)
     if rules is None or isinstance(rules, str | Path):
         ruleset = load_rules(rules)
     elif isinstance(rules, RuleSet):

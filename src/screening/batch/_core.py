@@ -321,7 +321,7 @@ def screen_record(
             # Parsed once: the data's own hash is needed only when it is not a transaction
             # (input_hash of valid data parses it to hash the transaction: the same digest).
             try:
-                tx = parse_transaction(payload, cache=cache)  # type: ignore[arg-type]
+                tx = parse_transaction(payload)  # type: ignore[arg-type]
             except BaseException:
                 digest = input_hash(payload)
                 raise

@@ -17,11 +17,6 @@ Free text (a party's address, the stated end use: the ``listed_text`` kind) is s
 window, up to a thousand windows a text; a repeated party repeats its address, so the listed
 names found in a text are kept too, keyed the same way by the text exactly as given. What
 depends on the day (which listings are in force) is applied after, on every screening.
-
-A repeated party is also validated once: `parse_transaction` given the cache takes a party it
-has validated before, from the same plain data (strings, booleans and lists of strings, key for
-key), from the cache instead of validating it again. Validation depends on the data alone, not
-on the rule set, so those entries need no rule-set key.
 """
 
 from __future__ import annotations
@@ -49,13 +44,12 @@ TextMatches = tuple[int, tuple[tuple[str, NameMatch], ...]]
 free text may name, in the order searched (the first of equal scores is the one explained)."""
 
 _Key = tuple[str, tuple[str, ...], str, str, tuple[str, ...]]
-_DataKey = tuple[tuple[str, object], ...]
 _Found = TypeVar("_Found", PartyMatches, TextMatches)
 
 
 class PartyCache:
     """A least-recently-used memo of party name searches and free-text searches, at most
-    ``maxsize`` entries (a party, or a text), and as many parties validated.
+    ``maxsize`` entries (a party, or a text).
 
     Safe to share between threads (one lock around the table; the search itself runs outside
     it). A process pool gets one cache per worker: it pickles as an empty cache of the same
@@ -69,8 +63,6 @@ class PartyCache:
         self.hits = 0
         self.misses = 0
         self._table: OrderedDict[_Key, PartyMatches | TextMatches] = OrderedDict()
-        self._parsed: OrderedDict[_DataKey, Party] = OrderedDict()
-        """Parties validated, by their data (`parsed`): as many again, kept apart."""
         self._lock = threading.Lock()
         self._last: tuple[RuleSet | None, tuple[str, tuple[str, ...]]] = (None, ("", ()))
 
@@ -87,7 +79,6 @@ class PartyCache:
         """Forget every entry (after a reload, to free the old rule set's entries early)."""
         with self._lock:
             self._table.clear()
-            self._parsed.clear()
 
     def matches(
         self, rules: RuleSet, party: Party, search: Callable[[RuleSet, Party], PartyMatches]
@@ -111,28 +102,6 @@ class PartyCache:
         if found is None:
             found = self._put(key, search(rules, text))
         return found  # type: ignore[return-value]
-
-    def parsed(self, data: object) -> Party | None:
-        """The `Party` validated before from the same plain ``data`` (`remember`), or None.
-        ``data`` that is not a plain mapping of strings, booleans, None and lists of strings
-        is never kept (always None)."""
-        key = _data_key(data)
-        if key is None:
-            return None
-        with self._lock:
-            found = self._parsed.get(key)
-            if found is not None:
-                self._parsed.move_to_end(key)
-            return found
-
-    def remember(self, data: object, party: Party) -> None:
-        """Keep ``party``, validated from ``data``, for `parsed` (when ``data`` can be kept)."""
-        key = _data_key(data)
-        if key is not None and self.maxsize:
-            with self._lock:
-                self._parsed[key] = party
-                if len(self._parsed) > self.maxsize:
-                    self._parsed.popitem(last=False)
 
     def _ruleset_key(self, rules: RuleSet) -> tuple[str, tuple[str, ...]]:
         """The rule set's part of a key, kept for the rule set last seen (by identity: the same
@@ -167,22 +136,3 @@ class PartyCache:
 
 def _ruleset_key(rules: RuleSet) -> tuple[str, tuple[str, ...]]:
     return rules.fingerprint, tuple(v.sha256 for v in rules.lists)
-
-
-def _data_key(data: object) -> _DataKey | None:
-    """A party's plain data as a key, exactly: each key and value, a value a string, a boolean,
-    None or a list (or tuple) of strings, by type (True is not 1, a list of one string is not
-    that string). None for anything else: such data is simply validated every time."""
-    if type(data) is not dict:
-        return None
-    out: list[tuple[str, object]] = []
-    for key, value in data.items():
-        kind = type(value)
-        if kind is list or kind is tuple:
-            if not all(type(v) is str for v in value):
-                return None
-            value = (kind.__name__, *value)
-        elif not (kind is str or kind is bool or value is None):
-            return None
-        out.append((key, value))
-    return tuple(out)
