@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
 from ..rules import (
+    Classification,
     Determination,
     ItemControl,
     Licence,
@@ -33,10 +34,17 @@ def item_controls(ctx: Context) -> list[Hit]:
     firsts: dict[str, Place] = {}
     for place in ctx.receiving:
         firsts.setdefault(place.code, place)
+    # Each item's ECCN and its classification in force, looked up once for every rule.
+    eccns = [tx.items[s.index].eccn for s in subject]
+    classified = {e: _classification(rules, day, e) for e in eccns if e and e != "EAR99"}
     for rule in rules.in_force(ItemControl, day):
         # Most items cannot meet most rules whatever the place (EAR99, or classified for other
         # reasons): they are set aside once per rule, before any place is looked at.
-        reached = [s for s in subject if _may_require(rules, day, rule, tx.items[s.index].eccn)]
+        reached = [
+            s
+            for s, eccn in zip(subject, eccns, strict=True)
+            if _may_require(rule, eccn, classified.get(eccn or ""))
+        ]
         if not reached:
             continue
         memo: dict[tuple[str, str], Determination] = {}  # chart answers, by ECCN and country
@@ -51,16 +59,22 @@ def item_controls(ctx: Context) -> list[Hit]:
     return hits
 
 
-def _may_require(rules: RuleSet, day: dt.date, rule: ItemControl, eccn: str | None) -> bool:
-    """False when ``rule`` cannot give a hit for an item of ``eccn`` to any place: EAR99, or
-    classified (without the chart) for none of the rule's reasons. `_item_control_hit` then
-    answers None for every place, so the item need not be tried place by place."""
+def _classification(rules: RuleSet, day: dt.date, eccn: str) -> Classification | None:
+    """The classification of ``eccn`` in force on ``day`` that item controls read (the first
+    in force), or None when the rule set does not classify it."""
+    return next((c for c in rules.classifications.get(eccn[:5], ()) if c.in_force(day)), None)
+
+
+def _may_require(rule: ItemControl, eccn: str | None, entry: Classification | None) -> bool:
+    """False when ``rule`` cannot give a hit for an item of ``eccn`` (classified as ``entry``)
+    to any place: EAR99, or classified (without the chart) for none of the rule's reasons.
+    `_item_control_hit` then answers None for every place, so the item need not be tried place
+    by place."""
     if eccn == "EAR99":
         return False
     if eccn is None or rule.chart:
         return True
-    entries = [c for c in rules.classifications.get(eccn[:5], ()) if c.in_force(day)]
-    return not entries or not set(entries[0].reasons).isdisjoint(rule.reasons)
+    return entry is None or not set(entry.reasons).isdisjoint(rule.reasons)
 
 
 def _item_control_hit(
