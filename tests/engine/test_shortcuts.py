@@ -3,15 +3,18 @@ whose countries the transaction does not touch finds nothing, with or without th
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import given
+from hypothesis import strategies as st
 
-from helpers.strategies import SETTINGS, transactions
+from helpers.strategies import COUNTRIES, SETTINGS, transactions
 from screening import load_rules, parse_transaction, screen
 from screening.engine._common import touched_countries
 from screening.engine._embargo import _region_unknowns, embargo_places, embargoed_places, touching
-from screening.rules import Embargo, UsPersonReach
+from screening.engine._item_control import _classification, _may_require
+from screening.rules import Embargo, ItemControl, Licence, UsPersonReach, licence_determination
 
 RULES = load_rules()
 
@@ -119,3 +122,38 @@ def test_an_item_control_names_the_first_place_of_its_country() -> None:
     hits = _item_control_hits(data)
     assert hits
     assert all(h["evidence"][0].startswith("destination:") for h in hits)
+
+
+@SETTINGS
+@given(transactions(), st.sampled_from(COUNTRIES))
+def test_an_item_set_aside_by_an_item_control_needs_no_licence_anywhere(
+    data: dict[str, Any], country: str
+) -> None:
+    """Item controls set aside, before any place, the items a rule cannot make a hit of; for a
+    rule read on the Country Chart, the chart must then answer "not required" for every
+    country, whatever the item's classification."""
+    tx = parse_transaction(data)
+    for rule in RULES.in_force(ItemControl, tx.date):
+        for item in tx.items:
+            entry = _classification(RULES, tx.date, item.eccn) if item.eccn else None
+            if _may_require(rule, item.eccn, entry):
+                continue
+            if rule.chart:
+                found = licence_determination(
+                    RULES, item.eccn, country, tx.date, reasons=rule.reasons
+                )
+                assert found.licence is Licence.NOT_REQUIRED, (rule.id, item.eccn, country)
+            else:
+                assert item.eccn == "EAR99" or (
+                    entry is not None and not set(entry.reasons) & set(rule.reasons)
+                )
+
+
+def test_the_chart_rule_sets_aside_an_item_of_anti_terrorism_columns_only() -> None:
+    """5A991 is controlled for AT alone: the chart rule (all reasons but AT) has nothing to say
+    about it anywhere, the AT rule does."""
+    [chart] = [r for r in RULES.in_force(ItemControl, dt.date(2024, 3, 1)) if r.chart]
+    entry = _classification(RULES, dt.date(2024, 3, 1), "5A991")
+    assert entry is not None
+    assert not _may_require(chart, "5A991", entry)
+    assert _may_require(chart, "5A002", _classification(RULES, dt.date(2024, 3, 1), "5A002"))

@@ -67,14 +67,17 @@ def _classification(rules: RuleSet, day: dt.date, eccn: str) -> Classification |
 
 def _may_require(rule: ItemControl, eccn: str | None, entry: Classification | None) -> bool:
     """False when ``rule`` cannot give a hit for an item of ``eccn`` (classified as ``entry``)
-    to any place: EAR99, or classified (without the chart) for none of the rule's reasons.
-    `_item_control_hit` then answers None for every place, so the item need not be tried place
-    by place."""
+    to any place: EAR99; classified for none of the rule's reasons; or, for a rule read on the
+    Country Chart, classified on none of its reasons' columns (`licence_determination` then
+    answers "not required" whatever the country). `_item_control_hit` then answers None for
+    every place, so the item need not be tried place by place."""
     if eccn == "EAR99":
         return False
-    if eccn is None or rule.chart:
-        return True
-    return entry is None or not set(entry.reasons).isdisjoint(rule.reasons)
+    if eccn is None or entry is None:
+        return True  # unknown: a review (or the chart's answer for an ECCN it does not know)
+    if rule.chart:
+        return any(column[:2] in rule.reasons for column in entry.columns)
+    return not set(entry.reasons).isdisjoint(rule.reasons)
 
 
 def _item_control_hit(
