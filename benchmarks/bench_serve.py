@@ -25,7 +25,7 @@ the lowest p99), alternating the sides so that both see the same drift.
 4. **Load run**: ``--load`` requests (default 5,000) from 32 concurrent clients, every response
    checked against the service's own OpenAPI schema (DecisionRecord); zero errors expected.
 
-Run: python benchmarks/bench_serve.py [--transactions N] [--rounds N] [--load N]
+Run: python benchmarks/bench_serve.py [--transactions N] [--rounds N] [--load N] [--cache-only]
 """
 
 from __future__ import annotations
@@ -241,6 +241,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--load", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--cache-only",
+        action="store_true",
+        help="measure the party cache only (part 1), without starting the server",
+    )
     args = parser.parse_args()
 
     print(f"{loadavg()}; {os.cpu_count()} CPUs", flush=True)
@@ -260,6 +265,8 @@ def main() -> None:
         f"byte-identical: {cache['identical']} ({loadavg()})",
         flush=True,
     )
+    if args.cache_only:
+        return
 
     # 2. HTTP with N workers against screen_many with N processes, alternating round by round
     # (the server idles while screen_many runs, and the reverse): the machine's speed drifts

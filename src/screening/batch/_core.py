@@ -353,17 +353,30 @@ def input_hash(payload: object) -> str:
     if isinstance(payload, Mapping):
         with contextlib.suppress(Exception):  # not a transaction: its data is hashed as it is
             payload = parse_transaction(payload)
+    # A transaction's JSON dump is plain data, which cannot hold a cycle: encoded alike
+    # without looking for one (a fifth of the time).
+    encode: Callable[[object], str] = _encode
     if isinstance(payload, Transaction):
-        payload = payload.model_dump(mode="json", exclude={"metadata"})
+        payload, encode = payload.model_dump(mode="json", exclude={"metadata"}), _ACYCLIC.encode
     if isinstance(payload, Unreadable):
         payload = {"unreadable": payload.reason}
     try:
-        text = json.dumps(
-            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr
-        )
+        text = encode(payload)
     except (TypeError, ValueError, RecursionError):  # keys of mixed types, a cycle, too deep
         text = repr(payload)
     return hashlib.sha256(text.encode("ascii", "backslashreplace")).hexdigest()
+
+
+def _encode(payload: object) -> str:
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr
+    )
+
+
+_ACYCLIC = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr, check_circular=False
+)
+"""`_encode`, for a transaction's JSON dump."""
 
 
 def _error(record: Record, reason: str, rules: RuleSet, digest: str | None = None) -> BatchResult:

@@ -19,10 +19,8 @@ def address_places(ctx: Context) -> list[Hit]:
     each term of a region embargo in force for a party outside the region's countries."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    regions = [e for e in rules.of_kind(Embargo) if e.region is not None and e.in_force(day)]
-    for rule in rules.of_kind(AddressPlace):
-        if not rule.in_force(day):
-            continue
+    regions = [e for e in rules.in_force(Embargo, day) if e.region is not None]
+    for rule in rules.in_force(AddressPlace, day):
         for i, party in enumerate(tx.parties):
             if not party.address:
                 continue

@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import cast
+from typing import TypeVar
 
 from ..models import Party
 from ..names import NameMatch
@@ -44,6 +44,7 @@ TextMatches = tuple[int, tuple[tuple[str, NameMatch], ...]]
 free text may name, in the order searched (the first of equal scores is the one explained)."""
 
 _Key = tuple[str, tuple[str, ...], str, str, tuple[str, ...]]
+_Found = TypeVar("_Found", PartyMatches, TextMatches)
 
 
 class PartyCache:
@@ -85,8 +86,11 @@ class PartyCache:
         """``search(rules, party)``, from the table when this party was searched before with
         the same rule set and lists."""
         key = (*self._ruleset_key(rules), "party", party.name, party.aliases)
+        found = self._get(key)
+        if found is None:
+            found = self._put(key, search(rules, party))
         # A "party" key holds PartyMatches, a "text" key TextMatches.
-        return cast(PartyMatches, self._memo(key, lambda: search(rules, party)))
+        return found  # type: ignore[return-value]
 
     def texts(
         self, rules: RuleSet, text: str, search: Callable[[RuleSet, str], TextMatches]
@@ -94,7 +98,10 @@ class PartyCache:
         """``search(rules, text)``, from the table when this text was searched before with
         the same rule set and lists."""
         key = (*self._ruleset_key(rules), "text", text, ())
-        return cast(TextMatches, self._memo(key, lambda: search(rules, text)))
+        found = self._get(key)
+        if found is None:
+            found = self._put(key, search(rules, text))
+        return found  # type: ignore[return-value]
 
     def _ruleset_key(self, rules: RuleSet) -> tuple[str, tuple[str, ...]]:
         """The rule set's part of a key, kept for the rule set last seen (by identity: the same
@@ -106,17 +113,19 @@ class PartyCache:
             last = self._last = (rules, _ruleset_key(rules))
         return last[1]
 
-    def _memo(
-        self, key: _Key, compute: Callable[[], PartyMatches | TextMatches]
-    ) -> PartyMatches | TextMatches:
+    def _get(self, key: _Key) -> PartyMatches | TextMatches | None:
+        """The entry for ``key``, now the most recently used, or None (a miss: the caller
+        searches, outside the lock, and `_put`s what it found)."""
         with self._lock:
             found = self._table.get(key)
-            if found is not None:
-                self._table.move_to_end(key)
-                self.hits += 1
-                return found
-            self.misses += 1
-        found = compute()
+            if found is None:
+                self.misses += 1
+                return None
+            self._table.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def _put(self, key: _Key, found: _Found) -> _Found:
         if self.maxsize:
             with self._lock:
                 self._table[key] = found

@@ -53,8 +53,8 @@ def counted(rules: RuleSet, day: dt.date, part: Component, code: str) -> Counted
     as the item controls encode it, and the embargoes of part 746)? Unknowns count."""
     if part.eccn is None:
         return Counted(True, False, f"'{part.description}' has no ECCN, so it counts")
-    for embargo in rules.of_kind(Embargo):
-        if embargo.in_force(day) and code in embargo.countries:
+    for embargo in rules.in_force(Embargo, day):
+        if code in embargo.countries:
             verified = embargo.verified and embargo.outcome is Outcome.BLOCK
             return Counted(True, verified, f"'{part.description}' ({part.eccn}): {embargo.id}")
     if part.eccn == "EAR99":
@@ -65,8 +65,8 @@ def counted(rules: RuleSet, day: dt.date, part: Component, code: str) -> Counted
         return Counted(True, False, why + ", so it counts")
     entry = entries[0]
     best: Counted | None = None
-    for rule in rules.of_kind(ItemControl):
-        if not rule.in_force(day) or not set(entry.reasons) & set(rule.reasons):
+    for rule in rules.in_force(ItemControl, day):
+        if not set(entry.reasons) & set(rule.reasons):
             continue
         member = rules.membership(rule.destinations, code, day)
         if member.member:
@@ -98,9 +98,7 @@ def fdp_findings(tx: Transaction, rules: RuleSet, day: dt.date, index: int) -> l
     """The FDP rules in force whose destination or footnote-listed party holds for the item."""
     item = tx.items[index]
     found = []
-    for rule in rules.of_kind(DirectProduct):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(DirectProduct, day):
         trigger = _trigger(tx, rules, day, rule)
         if trigger is None:
             continue
@@ -147,10 +145,9 @@ def in_category(rules: RuleSet, day: dt.date, item: Item, names: tuple[str, ...]
     hts = item.hts
     return any(
         rule.category in names
-        and rule.in_force(day)
         and rule.verified
         and any(hts.startswith(prefix) for prefix in rule.hts)
-        for rule in rules.of_kind(Category)
+        for rule in rules.in_force(Category, day)
     )
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from ..models import Hit, Jurisdiction, Outcome
 from ..rules import ContentThreshold
 from ._common import Context, hit_for
-from ._content import content_places, foreign_made, share
+from ._content import foreign_made, share
 from ._jurisdiction import us_share_all
 
 
@@ -18,14 +18,11 @@ def content_thresholds(ctx: Context) -> list[Hit]:
     US-origin content of ``percent`` or more (``>=``, all of it: EAR99 included)."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    for rule in rules.of_kind(ContentThreshold):
-        if not rule.in_force(day):
+    for rule in rules.in_force(ContentThreshold, day):
+        if ctx.touched.isdisjoint(rule.countries):  # no receiving place can be in them
             continue
-        places = [
-            p
-            for p in content_places(tx)
-            if p.code in rule.countries and not p.field.startswith("route")
-        ]
+        # The content places but the route's (`content_places`): the receiving places.
+        places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
             continue
         place = places[0]

@@ -14,8 +14,8 @@ def country_licences(ctx: Context) -> list[Hit]:
     """Country licence requirements: each item subject to the EAR (or of unknown jurisdiction)
     going to one of the rule's countries, as a destination or a receiving party's country."""
     hits = []
-    for rule in ctx.rules.of_kind(CountryLicence):
-        if not rule.in_force(ctx.day):
+    for rule in ctx.rules.in_force(CountryLicence, ctx.day):
+        if ctx.touched.isdisjoint(rule.countries):  # no receiving place can be in them
             continue
         places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:
@@ -120,8 +120,8 @@ def listed_hts(
         return None
     found: list[tuple[HtsList, HtsEntry]] = [
         (source, entry)
-        for source in rules.of_kind(HtsList)
-        if source.list in names and source.in_force(day)
+        for source in rules.in_force(HtsList, day)
+        if source.list in names
         for entry in source.entries
         if entry.in_force(day) and item.hts.startswith(entry.hts)
     ]

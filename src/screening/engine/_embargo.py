@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from ..models import Hit, Outcome, Transaction
 from ..names import fold_text
@@ -21,6 +22,37 @@ from ._common import (
     reach_of,
 )
 from ._content import without_food_medicine
+
+_Reaching = TypeVar("_Reaching", Embargo, UsPersonReach)
+
+
+def touching(
+    rules: RuleSet, model: type[_Reaching], day: dt.date, touched: frozenset[str]
+) -> list[_Reaching]:
+    """The rules of ``model`` in force on ``day`` whose countries or region ``touched`` (the
+    transaction's `touched_countries`) meets: any other finds no place in the transaction
+    (`embargo_places`), nor a region it cannot rule out (`_region_unknowns`), so gives no hit.
+    Most rules, for most transactions: set aside here before any other work on them, most
+    often all at once (none of the countries the kind's rules reach that day is touched)."""
+    key = ("touching", model, day)
+    if touched.isdisjoint(rules.memo(key, lambda: _reached(rules.in_force(model, day)))):
+        return []
+    return [
+        rule
+        for rule in rules.in_force(model, day)
+        if not touched.isdisjoint(
+            rule.region.countries if rule.region is not None else rule.countries
+        )
+    ]
+
+
+def _reached(rules: tuple[Embargo | UsPersonReach, ...]) -> frozenset[str]:
+    """Every country ``rules`` reach, by name or by region."""
+    return frozenset(
+        code
+        for rule in rules
+        for code in (rule.region.countries if rule.region is not None else rule.countries)
+    )
 
 
 def embargo_places(
@@ -101,15 +133,13 @@ def embargoes(ctx: Context) -> list[Hit]:
     a region) that an embargo in force names."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits = []
-    for rule in rules.of_kind(Embargo):
-        if not rule.in_force(day):
-            continue
+    for rule in touching(rules, Embargo, day, ctx.touched):
         statuses, exempt = ctx.statuses, tuple[str, ...]()
         if rule.except_food_medicine:
             statuses, exempt = without_food_medicine(tx, rules, day, ctx.statuses)
             if not statuses:
                 continue  # every item is exempt food or medicine
-        places = embargo_places(tx, rule, ctx.touched)
+        places = embargo_places(tx, rule)
         if not places:
             unknown = _region_unknowns(tx, rule, ctx.touched)
             reach = reach_of(statuses, rule.items) if unknown else None
@@ -162,6 +192,6 @@ def embargoed_places(
 ) -> list[Place]:
     """Every place the transaction touches that an embargo in force on ``day`` names
     (``touched`` as in `embargo_places`)."""
-    return [
-        p for r in rules.of_kind(Embargo) if r.in_force(day) for p in embargo_places(tx, r, touched)
-    ]
+    if touched is None:
+        return [p for r in rules.in_force(Embargo, day) for p in embargo_places(tx, r)]
+    return [p for r in touching(rules, Embargo, day, touched) for p in embargo_places(tx, r)]

@@ -24,8 +24,8 @@ def end_user_controls(ctx: Context) -> list[Hit]:
     """End-user controls: an item in scope going to one of the rule's countries, with an end
     use or end user of concern shown by the stated end use, a party's name or a list match."""
     hits = []
-    for rule in ctx.rules.of_kind(EndUserControl):
-        if not rule.in_force(ctx.day):
+    for rule in ctx.rules.in_force(EndUserControl, ctx.day):
+        if ctx.touched.isdisjoint(rule.countries):  # no receiving place can be in them
             continue
         places = [p for p in ctx.receiving if p.code in rule.countries]
         if not places:

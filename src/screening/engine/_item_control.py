@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..models import Hit, ItemStatus, Jurisdiction, Outcome, Transaction
 from ..rules import (
+    Classification,
     Determination,
     ItemControl,
     Licence,
@@ -22,28 +23,61 @@ def item_controls(ctx: Context) -> list[Hit]:
     one of its destinations; an unknown ECCN gives a review."""
     tx, rules, day, statuses = ctx.tx, ctx.rules, ctx.day, ctx.statuses
     hits: list[Hit] = []
-    places = ctx.receiving
     subject = [s for s in statuses if s.jurisdiction is not Jurisdiction.NOT_SUBJECT]
     if not subject:
         return hits
-    for rule in rules.of_kind(ItemControl):
-        if not rule.in_force(day):
+    # The receiving places mostly share a country (the destination and the parties there).
+    # For one rule and item, places of one country give hits alike but for the place they
+    # name (outcome, verification: all from the country), and `evaluate` keeps the first of
+    # equally severe hits per rule and item: only the first place of each country can give the
+    # hit kept, so the others are not tried.
+    firsts: dict[str, Place] = {}
+    for place in ctx.receiving:
+        firsts.setdefault(place.code, place)
+    # Each item's ECCN and its classification in force, looked up once for every rule.
+    eccns = [tx.items[s.index].eccn for s in subject]
+    classified = {e: _classification(rules, day, e) for e in eccns if e and e != "EAR99"}
+    for rule in rules.in_force(ItemControl, day):
+        # Most items cannot meet most rules whatever the place (EAR99, or classified for other
+        # reasons): they are set aside once per rule, before any place is looked at.
+        reached = [
+            s
+            for s, eccn in zip(subject, eccns, strict=True)
+            if _may_require(rule, eccn, classified.get(eccn or ""))
+        ]
+        if not reached:
             continue
-        # The receiving places mostly share a country (the destination and the parties there):
-        # its membership and each item's chart answer are worked out once per rule.
-        members: dict[str, Membership] = {}
-        memo: dict[tuple[str, str], Determination] = {}
-        for place in places:
-            member = members.get(place.code)
-            if member is None:
-                member = members[place.code] = rules.membership(rule.destinations, place.code, day)
+        memo: dict[tuple[str, str], Determination] = {}  # chart answers, by ECCN and country
+        for place in firsts.values():
+            member = rules.membership(rule.destinations, place.code, day)
             if not member.member:
                 continue
-            for status in subject:
+            for status in reached:
                 hit = _item_control_hit(tx, rules, day, rule, place, member, status, memo)
                 if hit is not None:
                     hits.append(hit)
     return hits
+
+
+def _classification(rules: RuleSet, day: dt.date, eccn: str) -> Classification | None:
+    """The classification of ``eccn`` in force on ``day`` that item controls read (the first
+    in force), or None when the rule set does not classify it."""
+    return next((c for c in rules.classifications.get(eccn[:5], ()) if c.in_force(day)), None)
+
+
+def _may_require(rule: ItemControl, eccn: str | None, entry: Classification | None) -> bool:
+    """False when ``rule`` cannot give a hit for an item of ``eccn`` (classified as ``entry``)
+    to any place: EAR99; classified for none of the rule's reasons; or, for a rule read on the
+    Country Chart, classified on none of its reasons' columns (`licence_determination` then
+    answers "not required" whatever the country). `_item_control_hit` then answers None for
+    every place, so the item need not be tried place by place."""
+    if eccn == "EAR99":
+        return False
+    if eccn is None or entry is None:
+        return True  # unknown: a review (or the chart's answer for an ECCN it does not know)
+    if rule.chart:
+        return any(column[:2] in rule.reasons for column in entry.columns)
+    return not set(entry.reasons).isdisjoint(rule.reasons)
 
 
 def _item_control_hit(
@@ -60,13 +94,10 @@ def _item_control_hit(
     item = tx.items[status.index]
     if item.eccn == "EAR99":
         return None
-    label = f"items[{status.index}] '{item.description}'"
-    notes: tuple[str, ...] = ()
-    if status.jurisdiction is Jurisdiction.UNKNOWN:
-        notes = (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
-    field = f"items[{status.index}].eccn"
     if rule.chart and item.eccn is not None:
-        return _chart_hit(tx, rules, day, rule, place, status, label, notes, memo)
+        return _chart_hit(tx, rules, day, rule, place, status, memo)
+    label, notes = _item_label(tx, status)
+    field = f"items[{status.index}].eccn"
     entries = []
     if item.eccn is None:
         unknown = f"{label} has no ECCN"
@@ -107,8 +138,6 @@ def _chart_hit(
     rule: ItemControl,
     place: Place,
     status: ItemStatus,
-    label: str,
-    notes: tuple[str, ...],
     memo: dict[tuple[str, str], Determination],
 ) -> Hit | None:
     """The Country Chart's answer for one item to one place (15 CFR 738.4): a verified X blocks
@@ -124,6 +153,7 @@ def _chart_hit(
         )
     if found.licence is Licence.NOT_REQUIRED:
         return None
+    label, notes = _item_label(tx, status)
     field = f"items[{status.index}].eccn"
     evidence = [f"{place.field}: {place.label}"]
     if found.classification is not None:
@@ -160,3 +190,11 @@ def _chart_hit(
         evidence=tuple(evidence),
         notes=notes,
     )
+
+
+def _item_label(tx: Transaction, status: ItemStatus) -> tuple[str, tuple[str, ...]]:
+    """How a hit names the item, and its note when the item's jurisdiction is unknown."""
+    label = f"items[{status.index}] '{tx.items[status.index].description}'"
+    if status.jurisdiction is Jurisdiction.UNKNOWN:
+        return label, (f"Whether {label} is subject to the EAR is unknown: {status.reason}.",)
+    return label, ()

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from ..models import Item, ItemStatus, Jurisdiction, Transaction
 from ..rules import ContentThreshold, DeMinimis, NoDeMinimis, RuleSet
-from ._common import Place
+from ._common import RECEIVING, Place
 from ._content import content_places, counted, eccn_matches, fdp_findings, foreign_made, share
 
 _PER_DESTINATION = "de minimis per destination (Supp. No. 2 to part 734)"
@@ -134,9 +134,8 @@ def _at_place(
         verified_share = verified_value * 100 / Fraction(str(item.unit_value))
     levels = [
         _Level(rule.percent, rule.id, member.verified and rule.verified)
-        for rule in rules.of_kind(DeMinimis)
-        if rule.in_force(day)
-        and (member := rules.membership(rule.destinations, place.code, day)).member
+        for rule in rules.in_force(DeMinimis, day)
+        if (member := rules.membership(rule.destinations, place.code, day)).member
     ]
     key = lambda lv: (lv.percent, not lv.verified)  # noqa: E731
     strictest = min(levels, key=key, default=None)
@@ -182,9 +181,7 @@ def _no_de_minimis(tx: Transaction, index: int, rules: RuleSet, day: dt.date) ->
         return None
     base = {"index": index, "description": item.description}
     worst: ItemStatus | None = None
-    for rule in rules.of_kind(NoDeMinimis):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(NoDeMinimis, day):
         for place in content_places(tx):
             member = rules.membership(rule.destinations, place.code, day)
             if not member.member:
@@ -260,8 +257,8 @@ def _with_itsr(tx: Transaction, rules: RuleSet, day: dt.date, status: ItemStatus
     if status.jurisdiction is Jurisdiction.SUBJECT:
         return status
     item = tx.items[status.index]
-    for rule in rules.of_kind(ContentThreshold):
-        if not rule.in_force(day) or not foreign_made(tx, item):
+    for rule in rules.in_force(ContentThreshold, day):
+        if not foreign_made(tx, item):
             continue
         found = us_share_all(item)
         if found is not None and found >= rule.percent and _goes_to(tx, rule.countries):
@@ -286,4 +283,8 @@ def us_share_all(item: Item) -> Fraction | None:
 
 
 def _goes_to(tx: Transaction, countries: tuple[str, ...]) -> bool:
-    return any(p.code in countries for p in content_places(tx) if not p.field.startswith("route"))
+    """Is a content place of ``tx`` but the route's in ``countries``: the destination, or a
+    receiving party's country (`receiving_countries`, without naming each place)?"""
+    return tx.destination in countries or any(
+        p.role in RECEIVING and p.country in countries for p in tx.parties
+    )

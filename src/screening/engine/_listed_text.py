@@ -69,9 +69,7 @@ def listed_texts(ctx: Context) -> list[Hit]:
     text matches (one hit per text and listed entity, with its best window)."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    for rule in rules.of_kind(ListedText):
-        if not rule.in_force(day):
-            continue
+    for rule in rules.in_force(ListedText, day):
         texts: list[tuple[str, str, str | None]] = []
         if "address" in rule.fields:
             texts += [

@@ -41,6 +41,8 @@ def listed_parties(ctx: Context) -> list[Hit]:
             _search(rules, party) if ctx.cache is None else ctx.cache.matches(rules, party, _search)
         )
         for name_field, query, matches in found:
+            if not matches:  # most names of most parties
+                continue
             field = f"parties[{i}].{name_field}"
             for match in matches:
                 entity = rules.entities[match.key]
@@ -231,9 +233,7 @@ def _for_746_5_projects(tx: Transaction, rules: RuleSet, day: dt.date) -> bool |
     ``section-746-5-projects`` category)? None when the end use is not stated or no category
     rule is in force to tell."""
     rules_in_force = [
-        r
-        for r in rules.of_kind(Category)
-        if r.category == "section-746-5-projects" and r.in_force(day)
+        r for r in rules.in_force(Category, day) if r.category == "section-746-5-projects"
     ]
     if tx.end_use is None or not rules_in_force:
         return None

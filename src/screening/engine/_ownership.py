@@ -60,9 +60,8 @@ def _pct(value: Fraction) -> str:
 def _file_owners(rules: RuleSet, day: dt.date) -> dict[str, list[Ownership]]:
     """The ownership file's lines in force on ``day``, by the folded name of the owned."""
     by_owned: dict[str, list[Ownership]] = {}
-    for line in rules.of_kind(Ownership):
-        if line.in_force(day):
-            by_owned.setdefault(fold_text(line.owned), []).append(line)
+    for line in rules.in_force(Ownership, day):
+        by_owned.setdefault(fold_text(line.owned), []).append(line)
     return by_owned
 
 
@@ -74,6 +73,8 @@ def _holders(
     holders = [
         _Holder(o.name, o.country, Fraction(o.share), o.owners, "transaction") for o in given
     ]
+    if not by_owned:  # no ownership lines in force: only the given owners
+        return holders
     seen = {fold_text(o.name) for o in given}
     for name in names:
         for line in by_owned.get(fold_text(name), ()):
@@ -164,10 +165,19 @@ def ownership_rules(ctx: Context) -> list[Hit]:
     listed parties holding ``percent`` or more gets the rule's outcome; any smaller listed
     share, an owner that only possibly matches, or a share held down a chain, a review."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
-    in_force = [r for r in rules.of_kind(OwnershipRule) if r.in_force(day)]
+    in_force = rules.in_force(OwnershipRule, day)
     if not in_force:
         return []
     by_owned = _file_owners(rules, day)
+    # Who owns each party does not depend on the rule: found once, and most parties have no
+    # known owners at all (then no rule has anything to say about them).
+    owned = [
+        (i, party, holders)
+        for i, party in enumerate(tx.parties)
+        if (holders := _holders((party.name, *party.aliases), party.owners or (), by_owned))
+    ]
+    if not owned:
+        return []
     hits: list[Hit] = []
     for rule in in_force:
         reach = reach_of(ctx.statuses, rule.items)
@@ -175,10 +185,7 @@ def ownership_rules(ctx: Context) -> list[Hit]:
             continue
         threshold = Fraction(rule.percent)
         title = rule.title or rule.id
-        for i, party in enumerate(tx.parties):
-            holders = _holders((party.name, *party.aliases), party.owners or (), by_owned)
-            if not holders:
-                continue
+        for i, party, holders in owned:
             tally = _tally(ctx, rule, holders, by_owned, 0)
             if not tally.lines:
                 continue

@@ -16,7 +16,7 @@ from ..models import Hit, Outcome, Owner, Party
 from ..rules import UsPersonReach
 from ._common import Context, hit_for, kept_notes, party_label
 from ._content import ships_from
-from ._embargo import embargo_places
+from ._embargo import embargo_places, touching
 
 _OWNED = Fraction(50)
 
@@ -115,10 +115,8 @@ def us_person_reach(ctx: Context) -> list[Hit]:
     United States, in a transaction touching the programme's country or region."""
     tx, rules, day = ctx.tx, ctx.rules, ctx.day
     hits: list[Hit] = []
-    for rule in rules.of_kind(UsPersonReach):
-        if not rule.in_force(day):
-            continue
-        places = embargo_places(tx, rule, ctx.touched)
+    for rule in touching(rules, UsPersonReach, day, ctx.touched):
+        places = embargo_places(tx, rule)
         if not places:
             continue
         where = places[0].label

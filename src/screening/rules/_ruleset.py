@@ -8,7 +8,7 @@ shipped once to each worker process (batch screening, Dask) without re-reading a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -34,6 +34,15 @@ from ._schema import (
 __all__ = ["Membership", "RuleSet", "SearchMatch"]
 
 _R = TypeVar("_R", bound=BaseRule)
+
+_T = TypeVar("_T")
+
+_DAYS_KEPT = 1024
+"""Days `RuleSet.in_force` keeps its answers for (a few KB a day); past that it starts afresh.
+A year of order dates is 365: a stream screened as of its own dates stays within it."""
+
+_MEMO_KEPT = 16_384
+"""Entries `RuleSet.memo` keeps; past that it starts afresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +168,9 @@ class RuleSet:
             candidates += [NameCandidate(entity.id, a.name, a.verified) for a in entity.aliases]
         self.names = NameIndex(candidates, cutoff=matching.possible, readings=name_readings)
         """Every entity name and alias, indexed once: complete above ``matching.possible``."""
+        self._in_force: dict[tuple[type[BaseRule], dt.date], tuple[BaseRule, ...]] = {}
+        """`in_force`'s answers, by kind and day (a memo: the rule set itself never changes)."""
+        self._memo: dict[Hashable, object] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the validated rules, not the derived indexes (some are not picklable, and
@@ -188,6 +200,35 @@ class RuleSet:
         they were loaded; official list entries are included (a ``ListedListing`` is a
         ``listing``). One dict lookup: the engine calls it once per kind and transaction."""
         return self._of_kind[model]  # type: ignore[return-value]
+
+    def in_force(self, model: type[_R], day: dt.date) -> tuple[_R, ...]:
+        """The rules of ``model``'s kind in force on ``day`` (`Dated.in_force`), in load order.
+
+        Worked out once per kind and day and kept (for at most ``_DAYS_KEPT`` days' worth):
+        the engine asks for each kind on every transaction, some 70 window tests a transaction
+        for the same few days. Safe between threads: two may work out the same answer, never a
+        wrong one, and a full memo is replaced whole, never emptied under a reader."""
+        found = self._in_force.get((model, day))
+        if found is None:
+            memo = self._in_force
+            if len(memo) >= _DAYS_KEPT * len(MODELS):
+                memo = self._in_force = {}
+            found = memo[model, day] = tuple(r for r in self.of_kind(model) if r.in_force(day))
+        return found  # type: ignore[return-value]
+
+    def memo(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()``, worked out once per ``key`` and kept with the rule set (at most
+        ``_MEMO_KEPT`` entries): for what the engine derives from the rules alone, again and
+        again, such as the countries a kind's rules in force reach on a day. ``compute`` must
+        be a pure function of the rule set and ``key``, and ``key`` must name its user (e.g.
+        ``("touching", Embargo, day)``). Thread-safe as `in_force` is."""
+        memo = self._memo
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            if len(memo) >= _MEMO_KEPT:
+                memo = self._memo = {}
+            found = memo[key] = compute()
+        return found  # type: ignore[return-value]
 
     def source(self, rule_id: str) -> str:
         """Where a rule is written, as ``file:line``."""
@@ -262,6 +303,9 @@ class RuleSet:
                         if found is None or (verified and not found.verified):
                             found = Membership(True, verified, group.id)
         return found or Membership(False)
+
+
+_MISSING = object()
 
 
 def _rebuild(init_args: dict[str, Any]) -> RuleSet:
