@@ -741,6 +741,36 @@ class LookedUp:
             return _score(name, q, _choose(opts), inside=(True, False))
         return _score(q, name, _choose(opts), inside=(False, True))
 
+    def summary(self, name: Prepared) -> str:
+        """`summary_prepared` of the query and ``name`` taken as the listed name (what a search
+        says of a hit), from the words already looked up rather than compared again: the same
+        options, so the same alignment, score and notes."""
+        q = self.query
+        if not q.words or not name.words or q.key == name.key:
+            return summary_prepared(q.key, name.key, q, name, listed="second")
+        qwt, nwt, similar = q.weights, name.weights, self.similar
+        flip = name.key < q.key  # `_explained` puts the two in this order: do the same
+        opts: list[_Option] = []
+        for j, y in enumerate(name.words):
+            for i, s in similar.get(y, ()):
+                if flip:
+                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+                else:
+                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+        notes: list[str] = []
+        if flip:
+            _joined_options(name, q, opts, (True, False))
+            alignment = _choose(opts)
+            score = _score(name, q, alignment, notes, (True, False))
+            chosen, used_n, used_q = alignment
+            chosen = [(s, x, i, j) for s, x, j, i in chosen]
+        else:
+            _joined_options(q, name, opts, (False, True))
+            alignment = _choose(opts)
+            score = _score(q, name, alignment, notes, (False, True))
+            chosen, used_q, used_n = alignment
+        return _summary_of(q.key, name.key, q, name, (score, chosen, used_q, used_n), notes)
+
     @property
     def available(self) -> frozenset[str]:
         """The words a query offers a name wholly inside it: a name with an acronym aside,
@@ -1192,6 +1222,20 @@ def summary_prepared(
     one line a search gives each hit: a tenth of a query's time when built in full)."""
     notes: list[str] = []
     score, chosen, used_a, used_b = _explained(pa, pb, notes, listed)
+    return _summary_of(a, b, pa, pb, (score, chosen, used_a, used_b), notes)
+
+
+def _summary_of(
+    a: str,
+    b: str,
+    pa: Prepared,
+    pb: Prepared,
+    explained: tuple[float, list[_Option], set[int], set[int]],
+    notes: list[str],
+) -> str:
+    """The summary line of `_explained`'s score and alignment (options in ``pa``-then-``pb``
+    order), after the cap of Han characters."""
+    score, chosen, used_a, used_b = explained
     pairs = [
         (tuple(pa.words[i] for i in o[2]), tuple(pb.words[j] for j in o[3]))
         for o in sorted(chosen, key=lambda o: o[2])
