@@ -727,14 +727,18 @@ class LookedUp:
                 _joined_options(name, q, opts, (True, False))
             else:
                 _joined_options(q, name, opts, (False, True))
-            if (
-                cutoff > 0
-                and inside is False
-                and not name_joins
-                and _below_all(opts, qwt, nwt, flip, cutoff)
-            ):
-                return None
-        # (Without a word alone that is strong, a name may be wholly inside: no bound then.)
+        if (
+            cutoff > 0
+            and opts
+            and (joins or not strong_alone)
+            and _below_options(
+                q, name, opts, flip, cutoff, contained=inside is not False or name_joins
+            )
+        ):
+            # Options of joined words, or a name that may be wholly inside the query (not
+            # when `may_be_inside` said no, unless the name's own words joined align, which it
+            # does not see): bounded over the options themselves, containment included.
+            return None
         if not opts:
             return 0.0
         if flip:
@@ -836,26 +840,59 @@ def _below(
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
-def _below_all(
+def _below_options(
+    q: Prepared,
+    name: Prepared,
     opts: list[_Option],
-    qwt: tuple[float, ...],
-    nwt: tuple[float, ...],
     flip: bool,
     cutoff: float,
+    *,
+    contained: bool,
 ) -> bool:
-    """`_below` for options of any words (joined, runs, acronyms): an option counts ``2 * min``
-    of its two sides' weights, and options chosen cover disjoint words, so the bound of
-    `_below` holds with ``A`` and ``B`` the weights of the words in some option."""
+    """Whether a score is certainly below ``cutoff``, from its options (of any words: joined,
+    runs, acronyms), when ``name`` may be wholly inside the query (``contained``: then
+    `_containment` may lift the score) or not. The options chosen are some of these, covering
+    disjoint words, so `_score` gives at most the larger of
+
+    - the word alignment's score: the bound of `_below`, with ``A`` and ``B`` the weights of
+      the words in some option, times the highest similarity of any (each option's weight
+      counts times its similarity), and
+    - containment: ``(score + spread * dice) * alike``, ``alike`` being the mean similarity of
+      the chosen options, at most the highest of any; and nothing when `_outweighed`, whose
+      sums are bounded over every choice: the name's words in some option say at most ``own``,
+      the query's words in none say at least ``added``,
+
+    times an order factor of at most 1 (`_order_factor` only lowers a score)."""
     on_query: set[int] = set()
     on_name: set[int] = set()
+    alike = 0.0
     for o in opts:
         (on_name if flip else on_query).update(o[2])
         (on_query if flip else on_name).update(o[3])
+        if o[0] > alike:
+            alike = o[0]
+    qwt, nwt = q.weights, name.weights
     a = sum(qwt[i] for i in on_query)
     b = sum(nwt[j] for j in on_name)
     unaligned = sum(qwt) - a + sum(nwt) - b
     most = 2 * min(a, b)
-    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
+    dice = 0.0 if most <= 0 else alike * most / (most + unaligned)
+    limit = cutoff - _MARGIN
+    if dice >= limit:
+        return False
+    if not contained:
+        return True
+    rules = containment_rules()
+    if (rules.score + rules.spread * dice) * alike < limit:
+        return True
+    letters = rules.letters
+    own = sum(_distinct(name.words[j], nwt[j], letters) for j in on_name)
+    added = sum(
+        _distinct(w, x, letters, weak=False)
+        for i, (w, x) in enumerate(zip(q.words, qwt, strict=True))
+        if i not in on_query
+    )
+    return added > rules.added * own * (1 + 1e-9) + 1e-12
 
 
 def _score(
