@@ -38,6 +38,7 @@ from itertools import chain
 from .match import (
     MAX_FUZZY,
     MIN_FUZZY,
+    Alignment,
     Explanation,
     LookedUp,
     Prepared,
@@ -79,6 +80,11 @@ _ROUNDING = 1e-4
 _POSTED_PER_BLOCKED = 4
 """Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
 name's forms rather than gathering the postings (a query whose prefix words are common)."""
+
+_Aligned = (
+    tuple[list[tuple[float, float, tuple[int, ...], tuple[int, ...]]], set[int], set[int]] | None
+)
+"""An alignment `LookedUp.score_reaching` chose (see `LookedUp.aligned`)."""
 
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
@@ -345,7 +351,7 @@ class NameIndex:
             raise ValueError(
                 f"this index finds every match from {self.cutoff} up, not from {cutoff}"
             )
-        best: dict[tuple[str, bool], tuple[float, int, LookedUp]] = {}
+        best: dict[tuple[str, bool], tuple[float, int, LookedUp, Alignment | None]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
         for q, similar, blocked in self._plan(query):
@@ -367,12 +373,12 @@ class NameIndex:
                 slot = (cand.key, cand.verified)
                 prev = best.get(slot)
                 if prev is None or (score, -nid) > (prev[0], -prev[1]):
-                    best[slot] = (score, nid, looked_up)
+                    best[slot] = (score, nid, looked_up, looked_up.aligned)
         found: list[NameMatch] = []
-        for (key, verified), (score, nid, scored) in best.items():
+        for (key, verified), (score, nid, scored, aligned) in best.items():
             if verified or (key, True) not in best or score > best[(key, True)][0]:
                 name = self._candidates[self._owner[nid]].name
-                detail = scored.summary(self._names[nid])
+                detail = scored.summary(self._names[nid], aligned)
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 

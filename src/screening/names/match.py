@@ -499,6 +499,9 @@ class Explanation:
 # One alignment option: (similarity, weight, left indices, right indices).
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
+Alignment = tuple[list[_Option], set[int], set[int]]
+"""The options chosen and the positions they cover on either side (see `_choose`)."""
+
 
 def _options(
     a: Prepared,
@@ -643,7 +646,16 @@ class LookedUp:
     and how alike. Scores the query against many names, as `score_prepared` does, without
     comparing words again."""
 
-    __slots__ = ("_available", "_forms", "_joined_forms", "_runs", "_words", "query", "similar")
+    __slots__ = (
+        "_available",
+        "_forms",
+        "_joined_forms",
+        "_runs",
+        "_words",
+        "aligned",
+        "query",
+        "similar",
+    )
 
     def __init__(self, query: Prepared, similar: Mapping[str, Sequence[tuple[int, float]]]):
         self.query = query
@@ -653,6 +665,9 @@ class LookedUp:
         self._words = frozenset(query.words)
         self._runs = frozenset(query.runs)
         self._available: frozenset[str] | None = None
+        self.aligned: Alignment | None = None
+        """The alignment of the last name `score_reaching` aligned (None after one it gave
+        1.0 without): what `summary` of that name shows, not worked out again."""
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -672,6 +687,7 @@ class LookedUp:
         if not q.words or not name.words:
             return 0.0
         if q.key == name.key:
+            self.aligned = None
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
@@ -741,38 +757,46 @@ class LookedUp:
             return None
         if not opts:
             return 0.0
+        aligned = self.aligned = _choose(opts)
         if flip:
-            return _score(name, q, _choose(opts), inside=(True, False))
-        return _score(q, name, _choose(opts), inside=(False, True))
+            return _score(name, q, aligned, inside=(True, False))
+        return _score(q, name, aligned, inside=(False, True))
 
-    def summary(self, name: Prepared) -> str:
+    def summary(
+        self,
+        name: Prepared,
+        aligned: Alignment | None = None,
+    ) -> str:
         """`summary_prepared` of the query and ``name`` taken as the listed name (what a search
         says of a hit), from the words already looked up rather than compared again: the same
-        options, so the same alignment, score and notes."""
+        options, so the same alignment, score and notes. ``aligned``: the alignment
+        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again."""
         q = self.query
         if not q.words or not name.words or q.key == name.key:
             return summary_prepared(q.key, name.key, q, name, listed="second")
-        qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # `_explained` puts the two in this order: do the same
-        opts: list[_Option] = []
-        for j, y in enumerate(name.words):
-            for i, s in similar.get(y, ()):
-                if flip:
-                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
-                else:
-                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+        if aligned is None:
+            qwt, nwt, similar = q.weights, name.weights, self.similar
+            opts: list[_Option] = []
+            for j, y in enumerate(name.words):
+                for i, s in similar.get(y, ()):
+                    if flip:
+                        opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+                    else:
+                        opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+            if flip:
+                _joined_options(name, q, opts, (True, False))
+            else:
+                _joined_options(q, name, opts, (False, True))
+            aligned = _choose(opts)
         notes: list[str] = []
         if flip:
-            _joined_options(name, q, opts, (True, False))
-            alignment = _choose(opts)
-            score = _score(name, q, alignment, notes, (True, False))
-            chosen, used_n, used_q = alignment
+            score = _score(name, q, aligned, notes, (True, False))
+            chosen, used_n, used_q = aligned
             chosen = [(s, x, i, j) for s, x, j, i in chosen]
         else:
-            _joined_options(q, name, opts, (False, True))
-            alignment = _choose(opts)
-            score = _score(q, name, alignment, notes, (False, True))
-            chosen, used_q, used_n = alignment
+            score = _score(q, name, aligned, notes, (False, True))
+            chosen, used_q, used_n = aligned
         return _summary_of(q.key, name.key, q, name, (score, chosen, used_q, used_n), notes)
 
     @property
