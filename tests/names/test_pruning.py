@@ -120,6 +120,19 @@ def test_a_name_inside_the_query_that_containment_cannot_lift_is_not_aligned() -
         )
 
 
+def test_a_name_alike_only_in_other_spellings_is_skipped_below_what_they_allow() -> None:
+    """Every word of the query only another romanisation of the listed name's (0.9 alike): the
+    bound from the words left alone is taken times that, and the name is skipped."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90}, 200)
+    q = Prepared.named("Hasan Dmitriy", weights)
+    name = Prepared.named("Hassan Dmitrii Volga", weights)
+    looked_up = _looked_up(q, name)
+    full = score_prepared(q, name, listed="second")
+    assert full < 0.75
+    assert looked_up.score_reaching(name, 0.75, inside=False) is None
+    assert looked_up.score_reaching(name, 0.7, inside=False) == full
+
+
 @SETTINGS
 @given(
     st.lists(_names, min_size=1, max_size=12), st.lists(_names, min_size=1, max_size=4), _CUTOFFS

@@ -729,7 +729,11 @@ class LookedUp:
             # none, nor when `may_be_inside` said no (without joins, every word aligned is
             # one it counts, so `_containment` gives nothing either).
             queried = {i for _, row in rows for i, _ in row}
-            if _below(queried, qwt, nwt, alone, cutoff):
+            # Every option's similarity is at most ``alike`` (at least 0.75: one typing error in
+            # a word of three letters), so the score is at most ``alike`` times `_below`'s
+            # bound: tested against ``cutoff / alike``, the margin scaled by at most 1 / 0.75.
+            alike = max((s for _, row in rows for _, s in row), default=1.0)
+            if _below(queried, qwt, nwt, alone, cutoff / alike):
                 return None
         opts: list[_Option] = []
         for j, row in rows:
@@ -850,7 +854,9 @@ def _below(
     Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
     either side; words in no option stay unaligned. So with ``A`` the weight of the query's
     words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
-    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
+    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``; times the highest similarity
+    of any option (each option's weight counts times its similarity), which a caller may
+    divide ``cutoff`` by instead.
     """
     on_query = 0.0
     unaligned = alone
