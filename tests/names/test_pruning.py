@@ -72,6 +72,67 @@ def test_the_bound_never_skips_a_name_the_scorer_would_report(
                 assert got == full, (query, listed)
 
 
+_AROUND = st.lists(st.sampled_from([*_WORDS, "zarya", "volga", "orion", "pamir"]), max_size=5)
+
+
+@SETTINGS
+@given(_names, _AROUND, _AROUND, st.booleans(), _CUTOFFS)
+def test_the_bound_of_a_name_inside_the_query_never_skips_what_the_scorer_reports(
+    listed: str, before: list[str], after: list[str], misspelt: bool, cutoff: float
+) -> None:
+    """A listed name wholly inside a longer query (its words maybe misspelt or another
+    romanisation: containment then gives less) is bounded with what containment can give:
+    `score_reaching` is None only when the plain score is below the cutoff."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90, "global": 30, "orion": 20}, 200)
+    inner = listed.replace("a", "aa") if misspelt else listed
+    query = " ".join([*before, inner, *after])
+    for qw, qr in written_readings(query):
+        for nw, nr in written_readings(listed):
+            q, name = Prepared.of(qw, weights, qr), Prepared.of(nw, weights, nr)
+            if not q.words or not name.words:
+                continue
+            looked_up = _looked_up(q, name)
+            inside = may_be_contained(name) and looked_up.may_be_inside(name, strong_words(name))
+            full = score_prepared(q, name, listed="second")
+            got = looked_up.score_reaching(name, cutoff, inside=inside)
+            if got is None:
+                assert full < cutoff, (query, listed)
+            else:
+                assert got == full, (query, listed)
+
+
+def test_a_name_inside_the_query_that_containment_cannot_lift_is_not_aligned() -> None:
+    """Wholly inside the query but only as romanisation variants: containment gives at most
+    its score times 0.9, below 0.92, so the name is skipped before its alignment; and one
+    outweighed by the words the query adds around it ("Zarya Volga Orion Pamir Khuran")."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90}, 200)
+    for query, listed, cutoff in (
+        ("Hasan Dmitriy Trading", "Hassan Dmitrii", 0.92),
+        ("Zarya Volga Orion Pamir Khuran", "Khuran", 0.82),
+    ):
+        q, name = Prepared.named(query, weights), Prepared.named(listed, weights)
+        looked_up = _looked_up(q, name)
+        assert looked_up.may_be_inside(name, strong_words(name)), (query, listed)
+        assert score_prepared(q, name, listed="second") < cutoff
+        assert looked_up.score_reaching(name, cutoff, inside=True) is None, (query, listed)
+        assert looked_up.score_reaching(name, 0.0, inside=True) == score_prepared(
+            q, name, listed="second"
+        )
+
+
+def test_a_name_alike_only_in_other_spellings_is_skipped_below_what_they_allow() -> None:
+    """Every word of the query only another romanisation of the listed name's (0.9 alike): the
+    bound from the words left alone is taken times that, and the name is skipped."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90}, 200)
+    q = Prepared.named("Hasan Dmitriy", weights)
+    name = Prepared.named("Hassan Dmitrii Volga", weights)
+    looked_up = _looked_up(q, name)
+    full = score_prepared(q, name, listed="second")
+    assert full < 0.75
+    assert looked_up.score_reaching(name, 0.75, inside=False) is None
+    assert looked_up.score_reaching(name, 0.7, inside=False) == full
+
+
 @SETTINGS
 @given(
     st.lists(_names, min_size=1, max_size=12), st.lists(_names, min_size=1, max_size=4), _CUTOFFS

@@ -39,6 +39,7 @@ from typing import cast
 from .match import (
     MAX_FUZZY,
     MIN_FUZZY,
+    Alignment,
     Explanation,
     LookedUp,
     Prepared,
@@ -51,7 +52,6 @@ from .match import (
     score_prepared,
     skeleton,
     strong_words,
-    summary_prepared,
     token_similarity,
 )
 from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
@@ -82,6 +82,11 @@ _ROUNDING = 1e-4
 _POSTED_PER_BLOCKED = 4
 """Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
 name's forms rather than gathering the postings (a query whose prefix words are common)."""
+
+_Aligned = (
+    tuple[list[tuple[float, float, tuple[int, ...], tuple[int, ...]]], set[int], set[int]] | None
+)
+"""An alignment `LookedUp.score_reaching` chose (see `LookedUp.aligned`)."""
 
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
@@ -324,7 +329,7 @@ class NameIndex:
             raise ValueError(
                 f"this index finds every match from {self.cutoff} up, not from {cutoff}"
             )
-        best: dict[tuple[str, bool], tuple[float, int, Prepared]] = {}
+        best: dict[tuple[str, bool], tuple[float, int, LookedUp, Alignment | None]] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
         for q, similar, blocked in self._plan(query):
@@ -346,12 +351,12 @@ class NameIndex:
                 slot = (cand.key, cand.verified)
                 prev = best.get(slot)
                 if prev is None or (score, -nid) > (prev[0], -prev[1]):
-                    best[slot] = (score, nid, q)
+                    best[slot] = (score, nid, looked_up, looked_up.aligned)
         found: list[NameMatch] = []
-        for (key, verified), (score, nid, q) in best.items():
+        for (key, verified), (score, nid, scored, aligned) in best.items():
             if verified or (key, True) not in best or score > best[(key, True)][0]:
                 name = self._candidates[self._owner[nid]].name
-                detail = _detail(q, self._names[nid])
+                detail = scored.summary(self._names[nid], aligned)
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 
@@ -516,12 +521,6 @@ def _bounded(lists: list[tuple[int, ...]]) -> list[int]:
     blocked = Counter(chain.from_iterable(lists))
     ranked = sorted(blocked, key=lambda nid: (-blocked[nid], nid))
     return sorted(ranked[:MAX_CANDIDATES])
-
-
-def _detail(q: Prepared, name: Prepared) -> str:
-    """The one-line explanation of a hit, from the readings the search scored (reading the
-    two names again would cost as much as the search itself)."""
-    return summary_prepared(q.key, name.key, q, name, listed="second")
 
 
 class _Near:

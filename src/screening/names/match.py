@@ -577,6 +577,9 @@ class Explanation:
 # One alignment option: (similarity, weight, left indices, right indices).
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
+Alignment = tuple[list[_Option], set[int], set[int]]
+"""The options chosen and the positions they cover on either side (see `_choose`)."""
+
 
 def _options(
     a: Prepared,
@@ -733,6 +736,7 @@ class LookedUp:
         "_joined_forms",
         "_runs",
         "_words",
+        "aligned",
         "query",
         "similar",
     )
@@ -746,6 +750,9 @@ class LookedUp:
         self._runs = frozenset(query.runs)
         self._available: frozenset[str] | None = None
         self._expands = expanded_acronyms(query)
+        self.aligned: Alignment | None = None
+        """The alignment of the last name `score_reaching` aligned (None after one it gave
+        1.0 without): what `summary` of that name shows, not worked out again."""
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -765,6 +772,7 @@ class LookedUp:
         if not q.words or not name.words:
             return 0.0
         if q.key == name.key:
+            self.aligned = None
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
@@ -807,7 +815,11 @@ class LookedUp:
             # none, nor when `may_be_inside` said no (without joins, every word aligned is
             # one it counts, so `_containment` gives nothing either).
             queried = {i for _, row in rows for i, _ in row}
-            if _below(queried, qwt, nwt, alone, cutoff):
+            # Every option's similarity is at most ``alike`` (at least 0.75: one typing error in
+            # a word of three letters), so the score is at most ``alike`` times `_below`'s
+            # bound: tested against ``cutoff / alike``, the margin scaled by at most 1 / 0.75.
+            alike = max((s for _, row in rows for _, s in row), default=1.0)
+            if _below(queried, qwt, nwt, alone, cutoff / alike):
                 return None
         opts: list[_Option] = []
         for j, row in rows:
@@ -821,19 +833,61 @@ class LookedUp:
                 _joined_options(name, q, opts, (True, False))
             else:
                 _joined_options(q, name, opts, (False, True))
-            if (
-                cutoff > 0
-                and inside is False
-                and not name_joins
-                and _below_all(opts, qwt, nwt, flip, cutoff)
-            ):
-                return None
-        # (Without a word alone that is strong, a name may be wholly inside: no bound then.)
+        if (
+            cutoff > 0
+            and opts
+            and (joins or not strong_alone)
+            and _below_options(
+                q, name, opts, flip, cutoff, contained=inside is not False or name_joins
+            )
+        ):
+            # Options of joined words, or a name that may be wholly inside the query (not
+            # when `may_be_inside` said no, unless the name's own words joined align, which it
+            # does not see): bounded over the options themselves, containment included.
+            return None
         if not opts:
             return 0.0
+        aligned = self.aligned = _choose(opts)
         if flip:
-            return _score(name, q, _choose(opts), inside=(True, False))
-        return _score(q, name, _choose(opts), inside=(False, True))
+            return _score(name, q, aligned, inside=(True, False))
+        return _score(q, name, aligned, inside=(False, True))
+
+    def summary(
+        self,
+        name: Prepared,
+        aligned: Alignment | None = None,
+    ) -> str:
+        """`summary_prepared` of the query and ``name`` taken as the listed name (what a search
+        says of a hit), from the words already looked up rather than compared again: the same
+        options, so the same alignment, score and notes. ``aligned``: the alignment
+        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again."""
+        q = self.query
+        if not q.words or not name.words or q.key == name.key:
+            return summary_prepared(q.key, name.key, q, name, listed="second")
+        flip = name.key < q.key  # `_explained` puts the two in this order: do the same
+        if aligned is None:
+            qwt, nwt, similar = q.weights, name.weights, self.similar
+            opts: list[_Option] = []
+            for j, y in enumerate(name.words):
+                for i, s in similar.get(y, ()):
+                    if flip:
+                        opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+                    else:
+                        opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+            if flip:
+                _joined_options(name, q, opts, (True, False))
+            else:
+                _joined_options(q, name, opts, (False, True))
+            aligned = _choose(opts)
+        notes: list[str] = []
+        if flip:
+            score = _score(name, q, aligned, notes, (True, False))
+            chosen, used_n, used_q = aligned
+            chosen = [(s, x, i, j) for s, x, j, i in chosen]
+        else:
+            score = _score(q, name, aligned, notes, (False, True))
+            chosen, used_q, used_n = aligned
+        return _summary_of(q.key, name.key, q, name, (score, chosen, used_q, used_n), notes)
 
     @property
     def available(self) -> frozenset[str]:
@@ -886,7 +940,9 @@ def _below(
     Each aligned pair counts ``2 * min`` of its two weights, at most twice the weight of
     either side; words in no option stay unaligned. So with ``A`` the weight of the query's
     words in some option, ``B`` that of the name's, and ``U`` that of the words in none, the
-    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``.
+    score is at most ``W / (W + U)`` with ``W = 2 * min(A, B)``; times the highest similarity
+    of any option (each option's weight counts times its similarity), which a caller may
+    divide ``cutoff`` by instead.
     """
     on_query = 0.0
     unaligned = alone
@@ -900,26 +956,59 @@ def _below(
     return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
 
 
-def _below_all(
+def _below_options(
+    q: Prepared,
+    name: Prepared,
     opts: list[_Option],
-    qwt: tuple[float, ...],
-    nwt: tuple[float, ...],
     flip: bool,
     cutoff: float,
+    *,
+    contained: bool,
 ) -> bool:
-    """`_below` for options of any words (joined, runs, acronyms): an option counts ``2 * min``
-    of its two sides' weights, and options chosen cover disjoint words, so the bound of
-    `_below` holds with ``A`` and ``B`` the weights of the words in some option."""
+    """Whether a score is certainly below ``cutoff``, from its options (of any words: joined,
+    runs, acronyms), when ``name`` may be wholly inside the query (``contained``: then
+    `_containment` may lift the score) or not. The options chosen are some of these, covering
+    disjoint words, so `_score` gives at most the larger of
+
+    - the word alignment's score: the bound of `_below`, with ``A`` and ``B`` the weights of
+      the words in some option, times the highest similarity of any (each option's weight
+      counts times its similarity), and
+    - containment: ``(score + spread * dice) * alike``, ``alike`` being the mean similarity of
+      the chosen options, at most the highest of any; and nothing when `_outweighed`, whose
+      sums are bounded over every choice: the name's words in some option say at most ``own``,
+      the query's words in none say at least ``added``,
+
+    times an order factor of at most 1 (`_order_factor` only lowers a score)."""
     on_query: set[int] = set()
     on_name: set[int] = set()
+    alike = 0.0
     for o in opts:
         (on_name if flip else on_query).update(o[2])
         (on_query if flip else on_name).update(o[3])
+        if o[0] > alike:
+            alike = o[0]
+    qwt, nwt = q.weights, name.weights
     a = sum(qwt[i] for i in on_query)
     b = sum(nwt[j] for j in on_name)
     unaligned = sum(qwt) - a + sum(nwt) - b
     most = 2 * min(a, b)
-    return most <= 0 or most / (most + unaligned) < cutoff - _MARGIN
+    dice = 0.0 if most <= 0 else alike * most / (most + unaligned)
+    limit = cutoff - _MARGIN
+    if dice >= limit:
+        return False
+    if not contained:
+        return True
+    rules = containment_rules()
+    if (rules.score + rules.spread * dice) * alike < limit:
+        return True
+    letters = rules.letters
+    own = sum(_distinct(name.words[j], nwt[j], letters) for j in on_name)
+    added = sum(
+        _distinct(w, x, letters, weak=False)
+        for i, (w, x) in enumerate(zip(q.words, qwt, strict=True))
+        if i not in on_query
+    )
+    return added > rules.added * own * (1 + 1e-9) + 1e-12
 
 
 def _score(
@@ -1289,6 +1378,20 @@ def summary_prepared(
     one line a search gives each hit: a tenth of a query's time when built in full)."""
     notes: list[str] = []
     score, chosen, used_a, used_b = _explained(pa, pb, notes, listed)
+    return _summary_of(a, b, pa, pb, (score, chosen, used_a, used_b), notes)
+
+
+def _summary_of(
+    a: str,
+    b: str,
+    pa: Prepared,
+    pb: Prepared,
+    explained: tuple[float, list[_Option], set[int], set[int]],
+    notes: list[str],
+) -> str:
+    """The summary line of `_explained`'s score and alignment (options in ``pa``-then-``pb``
+    order), after the cap of Han characters."""
+    score, chosen, used_a, used_b = explained
     pairs = [
         (tuple(pa.words[i] for i in o[2]), tuple(pb.words[j] for j in o[3]))
         for o in sorted(chosen, key=lambda o: o[2])
