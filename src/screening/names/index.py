@@ -165,12 +165,13 @@ class NameIndex:
         """Candidates written in Han characters: their characters (see `han_capped`)."""
         self._owner = tuple(owner)
         """For each indexed reading, the position of its candidate."""
-        times = Counter(slot_of)
+        # A word's rarity is counted over the distinct readings, each once: a party listed
+        # on several lists (the CSL and the SDN list, the UN and EU lists) or under several
+        # keys must not make its own distinctive words look common.
         df: Counter[str] = Counter()
-        for at, (ws, _) in enumerate(readings):  # in order of first use, as reading by reading
-            for w in set(ws):
-                df[w] += times[at]
-        self.weights = Weights(df, len(slot_of))
+        for ws, _ in readings:  # in order of first use
+            df.update(set(ws))
+        self.weights = Weights(df, len(readings))
         """Word weights over this list: what the scorer uses for every query."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
@@ -215,7 +216,7 @@ class NameIndex:
         self._vocabulary = tuple(vocabulary)
         # What only the build needed goes before the spelling keys are made: the process's
         # peak is the build's end, and memory freed after it is seldom given back.
-        del prepared, entries, posting, readings, slot_of, times
+        del prepared, entries, posting, readings, slot_of
         variants: dict[str, str | list[str] | tuple[str, ...]] = {}
         for term in vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
