@@ -39,6 +39,9 @@ import yaml
 from .transliterate import is_han, transliterate
 
 __all__ = [
+    "MARKS",
+    "WADE_GILES",
+    "WADE_GILES_UNMARKED",
     "Readings",
     "compact",
     "fold_text",
@@ -48,6 +51,8 @@ __all__ = [
     "readings",
     "stopwords",
     "tokens",
+    "wade_giles",
+    "wade_giles_keys",
     "weak_words",
     "written_readings",
     "written_words",
@@ -204,6 +209,8 @@ class OrderRules:
     are people's names."""
     acronym_organisation: frozenset[str] = frozenset()
     """Words that say a name is an organisation's ("Corps", "Foundation", "Ministry")."""
+    acronym_person: frozenset[str] = frozenset()
+    """Words that say a name is a person's ("bin", "Abu"): no initials of it are read."""
 
 
 @lru_cache(maxsize=1)
@@ -223,6 +230,7 @@ def order_rules() -> OrderRules:
         frozenset(str(x) for x in w["acronyms"]["stopwords"]),
         float(w["acronyms"]["unmarked"]),
         frozenset(_canonical([str(x) for x in w["acronyms"]["organisation"]])),
+        frozenset(str(x) for x in w["acronyms"]["person"]),
     )
 
 
@@ -638,9 +646,7 @@ def _written_readings(name: str) -> Readings:
             found.append(_words_of(_fold(other, spoofs=True)))
     for text in _leet_readings(folded):
         found.append(_words_of(text))
-    pinyin = _pinyin_reading(folded)
-    if pinyin is not None:
-        found.append(_words_of(pinyin))
+    found.extend(_wade_giles_reading(folded))
     if _ARABIC.search(name):
         found.append(_consonant_reading(first))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
@@ -699,58 +705,139 @@ def _consonant_reading(
     return words, words
 
 
+WADE_GILES = "^"
+"""The mark of a word read as Wade-Giles written with its apostrophes (see `wade_giles_keys`)."""
+WADE_GILES_UNMARKED = "%"
+"""The mark of a word read as Wade-Giles written without apostrophes: "p" may be "b" or "p"."""
+MARKS = frozenset((CONSONANTS, WADE_GILES, WADE_GILES_UNMARKED))
+"""The first character of every word that is compared by a key, not by its letters."""
+
+
+@dataclass(frozen=True, slots=True)
+class WadeGiles:
+    """The Wade-Giles table (data/wade_giles.yaml) in the forms the reading uses."""
+
+    pinyin: dict[str, tuple[str, str]]
+    """Pinyin syllable -> its Wade-Giles spelling with apostrophes and without (umlauts off)."""
+    written: frozenset[str]
+    """Every Wade-Giles syllable with its apostrophe (umlauts off), and its alternatives."""
+    unmarked: dict[str, frozenset[str]]
+    """Every Wade-Giles syllable without apostrophes -> the pinyin syllables it may be."""
+    alternatives: dict[str, str]
+    written_similarity: float
+    unmarked_similarity: float
+
+
+def _plain(wg: str) -> str:
+    return wg.replace("ü", "u").replace("ê", "e")
+
+
 @lru_cache(maxsize=1)
-def _wade_giles() -> dict[str, Any]:
-    data: dict[str, Any] = resource("wade_giles.yaml")
-    patterns = [m if m.endswith("$") else re.escape(m) for m in data["markers"]]
-    # One alternation searched once per word: a word has a marker when any pattern is found in
-    # it, and this runs for every name a list holds (62,000 at a combined index's build).
-    data["markers"] = re.compile("|".join(f"(?:{m})" for m in patterns))
-    return data
+def wade_giles() -> WadeGiles:
+    """The Wade-Giles <-> pinyin syllable table of data/wade_giles.yaml."""
+    data = resource("wade_giles.yaml")
+    pinyin = {
+        str(k): (_plain(str(v)), _plain(str(v)).replace("'", ""))
+        for k, v in data["syllables"].items()
+    }
+    unmarked: dict[str, set[str]] = {}
+    for py, (_, bare) in pinyin.items():
+        unmarked.setdefault(bare, set()).add(py)
+    alternatives = {str(k): str(v) for k, v in data["alternatives"].items()}
+    written = {w for w, _ in pinyin.values()} | set(alternatives)
+    for alt, std in alternatives.items():
+        unmarked.setdefault(alt.replace("'", ""), set()).update(
+            unmarked.get(std.replace("'", ""), ())
+        )
+    return WadeGiles(
+        pinyin,
+        frozenset(written),
+        {k: frozenset(v) for k, v in unmarked.items()},
+        alternatives,
+        float(data["written"]),
+        float(data["unmarked"]),
+    )
 
 
-_SYLLABLE = re.compile(r"[a-z']+")
-_HYPHENATED = re.compile(r"[a-z']-[a-z']")
-_WG_SYLLABLE = re.compile(
-    r"(ch'?|hs|ts'?|tz'?|k'?|p'?|t'?|sh|ss|sz|[jmnlhfwys])?"
-    r"(a|ai|an|ang|ao|e|ei|en|eng|erh|i|ia|iang|iao|ieh|ien|ih|in|ing|iu|iung|o|ou|u|ua|uai|uan"
-    r"|uang|uei|ui|un|ung|uo|ueh|uen)"
-)
-"""A syllable of Mandarin in Wade-Giles (umlauts folded away): every word of a name read as
-Wade-Giles must be one."""
+def _segment(word: str, syllables: Any, longest: int = 6) -> list[list[str]]:
+    """Every way to cut ``word`` into syllables of ``syllables`` (at most 8 ways)."""
+    ways: list[list[list[str]]] = [[] for _ in range(len(word) + 1)]
+    ways[0] = [[]]
+    for i in range(len(word)):
+        if not ways[i]:
+            continue
+        for n in range(1, min(longest, len(word) - i) + 1):
+            piece = word[i : i + n]
+            if piece in syllables:
+                ways[i + n].extend([*w, piece] for w in ways[i][:8])
+    return ways[len(word)][:8]
 
 
-def _pinyin_reading(folded: str) -> str | None:
-    """The folded text with its Wade-Giles syllables written in pinyin ("teng hsiao-p'ing" ->
-    "deng xiao-ping"), when a word of it is marked as Wade-Giles (``data/wade_giles.yaml``)."""
+@lru_cache(maxsize=_MAX_CACHE)
+def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A pinyin word in Wade-Giles, each syllable spelt as the table spells it, with
+    apostrophes and without ("xiaoping" -> "hsiaop'ing", "hsiaoping"): one of each for every
+    way to cut it into syllables ("xian": "hsien", or "hsi" + "an"). Empty for a word that is
+    no pinyin. A word read as Wade-Giles is alike a listed word that has its key."""
+    table = wade_giles().pinyin
+    if not word.isalpha() or not word.isascii():
+        return frozenset(), frozenset()
+    cuts = _segment(word, table)
+    marked = frozenset("".join(table[s][0] for s in cut) for cut in cuts)
+    return marked, frozenset(k.replace("'", "") for k in marked)
+
+
+def _wade_giles_words(word: str, table: WadeGiles) -> list[list[str]]:
+    """The ways a word cuts into Wade-Giles syllables (apostrophes as written)."""
+    return _segment(word, table.written | table.unmarked.keys(), 7)
+
+
+_WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
+
+
+def _wade_giles_reading(
+    folded: str,
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A name written in Wade-Giles, read as such: each word (a hyphenated given name one
+    word) marked `WADE_GILES` (the name writes apostrophes) or `WADE_GILES_UNMARKED` and
+    spelt as written, apostrophes and hyphens aside; the scorer compares it with the
+    Wade-Giles spelling of a listed word's pinyin (`wade_giles_keys`). Only for a name of
+    two to four words whose every word cuts into Wade-Giles syllables and one of them reads
+    other than as written ("teng" may be "deng"): "Li Wei" is pinyin already. A name of three
+    one-syllable words is also read with its two-syllable given name joined, first or last, and
+    a hyphenated one with its syllables spaced."""
     if not folded.isascii():
-        return None
-    table = _wade_giles()
-    words = _SYLLABLE.findall(folded)
-    marker = table["markers"].search
-    if not any(map(marker, words)) and not (table["hyphenated"] and _HYPHENATED.search(folded)):
-        return None
-    if not all(_WG_SYLLABLE.fullmatch(w) for w in words):
-        return None  # a word that is no Mandarin syllable: not a name in Wade-Giles
-
-    def syllable(m: re.Match[str]) -> str:
-        s = m.group()
-        whole = table["whole"].get(s)
-        if whole is not None:
-            return str(whole)
-        for wg, front, other in table["initials"]:
-            if s.startswith(wg) and len(s) > len(wg):
-                rest = s[len(wg) :]
-                s = (front if rest[0] in "iü" else other) + rest
-                break
-        for wg, py in table["finals"]:
-            if s.endswith(wg):
-                s = s[: -len(wg)] + py
-                break
-        return s.replace("'", "")
-
-    out = _SYLLABLE.sub(syllable, folded)
-    return out if out != folded else None
+        return []
+    table = wade_giles()
+    words = _WG_WORD.findall(folded)
+    if not 2 <= len(words) <= 4 or _WG_WORD.sub("", folded).strip(" ,"):
+        return []
+    pieces = [w.replace("'", "").split("-") for w in words]
+    differs = False
+    for word, parts in zip(words, pieces, strict=True):
+        if not all(_wade_giles_words(p, table) for p in word.split("-")):
+            return []
+        for p in parts:
+            if "'" in word or any(
+                other != p
+                for cut in _wade_giles_words(p, table)
+                for s in cut
+                for other in table.unmarked.get(s.replace("'", ""), ())
+            ):
+                differs = True
+    if not differs:
+        return []
+    mark = WADE_GILES if "'" in folded else WADE_GILES_UNMARKED
+    keep = "'" if mark == WADE_GILES else ""
+    spelt = ["".join(c for c in w if c.isalpha() or c == keep) for w in words]
+    out = [spelt]
+    if any("-" in w for w in words):  # the given name's syllables spaced on the list: "Su Yong"
+        out.append([p for w in words for p in w.split("-")])
+        out[-1] = ["".join(c for c in p if c.isalpha() or c == keep) for p in out[-1]]
+    if len(spelt) == 3 and all("-" not in w for w in words):
+        out.append([spelt[0], spelt[1] + spelt[2]])
+        out.append([spelt[0] + spelt[1], spelt[2]])
+    return [(r, r) for r in (tuple(mark + w for w in ws) for ws in out)]
 
 
 @lru_cache(maxsize=_MAX_CACHE)
@@ -775,8 +862,7 @@ def reading_kind(name: str, k: int) -> str:
         return "Arabic script read by its consonants: short vowels are not written"
     if any(_words_of(t)[0] == words for t in _leet_readings(folded)):
         return "digits and symbols read as letters"
-    pinyin = _pinyin_reading(folded)
-    if pinyin is not None and _words_of(pinyin)[0] == words:
+    if any(w[:1] in (WADE_GILES, WADE_GILES_UNMARKED) for w in words):
         return "Wade-Giles read as pinyin"
     return "look-alike letters read as foreign letters"
 
