@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice, product
 from typing import Any
 
 import yaml
@@ -726,6 +727,9 @@ class WadeGiles:
     alternatives: dict[str, str]
     written_similarity: float
     unmarked_similarity: float
+    spellings: dict[str, tuple[str, ...]]
+    """Pinyin syllable -> its Wade-Giles spellings with apostrophes: the table's, then the
+    alternatives seen in practice ("si": "ssu", "szu"; "yi": "i", "yi")."""
 
 
 def _plain(wg: str) -> str:
@@ -749,6 +753,10 @@ def wade_giles() -> WadeGiles:
         unmarked.setdefault(alt.replace("'", ""), set()).update(
             unmarked.get(std.replace("'", ""), ())
         )
+    spellings = {
+        py: (wg, *(alt for alt, std in alternatives.items() if std == wg))
+        for py, (wg, _) in pinyin.items()
+    }
     return WadeGiles(
         pinyin,
         frozenset(written),
@@ -756,6 +764,7 @@ def wade_giles() -> WadeGiles:
         alternatives,
         float(data["written"]),
         float(data["unmarked"]),
+        spellings,
     )
 
 
@@ -779,11 +788,15 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     apostrophes and without ("xiaoping" -> "hsiaop'ing", "hsiaoping"): one of each for every
     way to cut it into syllables ("xian": "hsien", or "hsi" + "an"). Empty for a word that is
     no pinyin. A word read as Wade-Giles is alike a listed word that has its key."""
-    table = wade_giles().pinyin
+    table = wade_giles()
     if not word.isalpha() or not word.isascii():
         return frozenset(), frozenset()
-    cuts = _segment(word, table)
-    marked = frozenset("".join(table[s][0] for s in cut) for cut in cuts)
+    spellings = table.spellings
+    marked = frozenset(
+        "".join(spelt)
+        for cut in _segment(word, table.pinyin)
+        for spelt in islice(product(*(spellings[s] for s in cut)), 16)
+    )
     return marked, frozenset(k.replace("'", "") for k in marked)
 
 
