@@ -59,7 +59,7 @@ from .normalize import (
     WADE_GILES,
     WADE_GILES_UNMARKED,
     Readings,
-    consonant_key,
+    consonant_keys,
     han_characters,
     wade_giles_keys,
     written_readings,
@@ -260,7 +260,8 @@ class NameIndex:
             found: dict[str, list[str]] = {}
             for word in sorted(self._vocabulary):
                 if word.isalpha():
-                    found.setdefault(consonant_key(word), []).append(word)
+                    for key in consonant_keys(word):
+                        found.setdefault(key, []).append(word)
             table = {k: tuple(v) for k, v in found.items()}
             self.__dict__["_consonants"] = table
         return table

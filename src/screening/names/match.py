@@ -41,7 +41,7 @@ from .normalize import (
     MARKS,
     WADE_GILES,
     WADE_GILES_UNMARKED,
-    consonant_key,
+    consonant_keys,
     containment_rules,
     fold_text,
     generic_unaligned_factor,
@@ -138,7 +138,7 @@ def token_similarity(a: str, b: str) -> float:
         return table.unmarked_similarity if marked[1:] in wade_giles_keys(other)[1] else 0.0
     if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
         marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
-        if other[0] == CONSONANTS or consonant_key(other) != marked[1:]:
+        if other[0] == CONSONANTS or marked[1:] not in consonant_keys(other):
             return 0.0
         return SCRIPT
     korean = order_rules().korean_syllables

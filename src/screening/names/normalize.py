@@ -649,7 +649,7 @@ def _written_readings(name: str) -> Readings:
         found.append(_words_of(text))
     found.extend(_wade_giles_reading(folded))
     if _ARABIC.search(name):
-        found.append(_consonant_reading(first))
+        found.append(_consonant_reading(name))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
 
 
@@ -677,6 +677,25 @@ def consonant_key(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=_MAX_CACHE)
+def consonant_keys(word: str) -> tuple[str, ...]:
+    """A Latin word's `consonant_key` and the other ways Arabic script may write it: without a
+    final "h" after a vowel (ta marbuta, "Fatimah" for فاطمة; not Allah's, "Abdullah"),
+    "Abdul" / "Abdel" as عبد alone (the "-ul" is the next word's article), and "ch" as Arabic
+    script writes it (تش, or ش for a French "ch")."""
+    key = consonant_key(word)
+    low = word.lower()
+    out = [key]
+    if len(low) > 3 and low[-1] == "h" and low[-2] in "aeiou" and low[-4:-2] != "ll":
+        out.append(consonant_key(low[:-1]))
+    if _ABD_AL.fullmatch(low):
+        out.append("bd")
+    if "ch" in low:  # "ch" is تش (Chad, تشاد), or, French, ش ("Chafik" / شفيق, "Cherif")
+        out.append(consonant_key(low.replace("ch", "tsh")).replace("ch", "tsh"))
+        out.append(consonant_key(low.replace("ch", "sh")))
+    return tuple(dict.fromkeys(k for k in out if k))
+
+
 _CONSONANT_FOLDS = (
     ("dzh", "j"),
     ("tsh", "ch"),
@@ -688,22 +707,46 @@ _CONSONANT_FOLDS = (
     ("g", "j"),
 )
 _HARD_C = re.compile("c(?!h)")
+_ABD_AL = re.compile("abd[aeiou]l")
 
 
-def _consonant_reading(
-    reading: tuple[tuple[str, ...], tuple[str, ...]],
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name written in Arabic script read by its consonants: each word but the stop words
-    ("al") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with the
-    consonants of the other name's words (vowels unwritten: محمد is "Muhammad"). A word that
-    reads like a legal form or a title in Latin letters is no such thing in Arabic script: اب
-    ("ab") is "Abu", مس ("ms") "Musa"."""
-    stop = _weights()["stopwords"]
-    words = tuple(
-        w if w in stop or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
-        for w in reading[0]
-    )
-    return words, words
+def _consonant_reading(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name written in Arabic script read by its consonants: each word becomes
+    `CONSONANTS` + the consonants of its letters, one letter at a time (ز then ح is "zh", two
+    letters, not the one sound "zh" of Latin letters), which the scorer compares with the
+    `consonant_keys` of the other name's words (vowels unwritten: محمد is "Muhammad"). The
+    article, written joined to its word, is a word of its own as Latin letters write it
+    (البغدادي: "al-Baghdadi"; a sun letter's "ar-" is "al" too). A word that reads like a legal
+    form or a title in Latin letters is no such thing in Arabic script: اب is "Abu", مس "Musa".
+    Words in other scripts keep their canonical words."""
+    keys = _arabic_keys()
+    words: list[str] = []
+    for token in _WORD.findall(unicodedata.normalize("NFKC", _visible(name))):
+        if not _ARABIC.search(token):
+            words.extend(_words_of(_fold(token, spoofs=True))[0])
+            continue
+        if token.startswith("\u0627\u0644") and len(token) >= 4:
+            words.append("al")
+            token = token[2:]
+        out: list[str] = []
+        for ch in "".join(keys.get(ch, "") for ch in token):
+            if not out or out[-1] != ch:
+                out.append(ch)
+        if out:
+            words.append(CONSONANTS + "".join(out))
+    return tuple(words), tuple(words)
+
+
+@lru_cache(maxsize=1)
+def _arabic_keys() -> dict[str, str]:
+    """Each letter of the Arabic blocks -> its consonants as `consonant_key` writes them
+    (خ "h", ق "k", ش "sh"; alif, waw, ya, ta marbuta and the hamza carriers: nothing)."""
+    out: dict[str, str] = {}
+    for cp in (*range(0x0600, 0x0700), *range(0x0750, 0x0780)):
+        ch = chr(cp)
+        if ch.isalpha():
+            out[ch] = "".join(c for c in consonant_key(transliterate(ch)) if c.isalpha())
+    return out
 
 
 WADE_GILES = "^"
