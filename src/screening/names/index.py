@@ -221,6 +221,8 @@ class NameIndex:
             w for w in vocabulary if w[0] in (WADE_GILES, WADE_GILES_UNMARKED)
         )
         """The words of listed names read as Wade-Giles, found by a query word's keys."""
+        self._listed_consonants = frozenset(w for w in vocabulary if w[0] == CONSONANTS)
+        """The words of listed names in Arabic script, found by a query word's consonants."""
         # What only the build needed goes before the spelling keys are made: the process's
         # peak is the build's end, and memory freed after it is seldom given back.
         del prepared, entries, posting, readings, slot_of, times
@@ -532,6 +534,9 @@ class NameIndex:
                 hits.update(found)
         if len(word) > MIN_FUZZY:
             hits.update(self._skeletons.get(skeleton(word), ()))
+        if self._listed_consonants and word.isalpha():  # a listed name in Arabic script
+            listed_c = self._listed_consonants
+            hits.update(k for k in (CONSONANTS + x for x in consonant_keys(word)) if k in listed_c)
         if self._listed_wade_giles:  # a listed name read as Wade-Giles: its words by their keys
             marked, unmarked = wade_giles_keys(word)
             listed = self._listed_wade_giles
