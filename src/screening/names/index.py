@@ -264,6 +264,8 @@ class NameIndex:
                 if word.isalpha():
                     for key in consonant_keys(word):
                         found.setdefault(key, []).append(word)
+                elif word[0] == CONSONANTS:  # a listed name's own, in Arabic script
+                    found.setdefault(word[1:], []).append(word)
             table = {k: tuple(v) for k, v in found.items()}
             self.__dict__["_consonants"] = table
         return table
@@ -276,7 +278,8 @@ class NameIndex:
         if table is None:
             found: dict[str, list[str]] = {}
             for word in sorted(self._vocabulary):
-                if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):
+                if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):  # a listed name's own
+                    found.setdefault(word, []).append(word)
                     continue
                 marked, unmarked = wade_giles_keys(word)
                 for key in marked:
