@@ -843,9 +843,16 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     return marked, frozenset(k.replace("'", "") for k in marked)
 
 
-def _wade_giles_words(word: str, table: WadeGiles) -> list[list[str]]:
+@lru_cache(maxsize=_MAX_CACHE)
+def _wade_giles_words(word: str) -> tuple[tuple[str, ...], ...]:
     """The ways a word cuts into Wade-Giles syllables (apostrophes as written)."""
-    return _segment(word, table.written | table.unmarked.keys(), 7)
+    return tuple(map(tuple, _segment(word, _wade_giles_syllables(), 7)))
+
+
+@lru_cache(maxsize=1)
+def _wade_giles_syllables() -> frozenset[str]:
+    table = wade_giles()
+    return table.written | table.unmarked.keys()
 
 
 _WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
@@ -871,12 +878,12 @@ def _wade_giles_reading(
     pieces = [w.replace("'", "").split("-") for w in words]
     differs = False
     for word, parts in zip(words, pieces, strict=True):
-        if not all(_wade_giles_words(p, table) for p in word.split("-")):
+        if not all(_wade_giles_words(p) for p in word.split("-")):
             return []
         for p in parts:
             if "'" in word or any(
                 other != p
-                for cut in _wade_giles_words(p, table)
+                for cut in _wade_giles_words(p)
                 for s in cut
                 for other in table.unmarked.get(s.replace("'", ""), ())
             ):
