@@ -242,14 +242,15 @@ def arabic(name: str, rng: random.Random) -> tuple[str, str] | None:
     return " ".join(to_arabic(w) for w in words), "arabic script"
 
 
-WADE = [  # pinyin initials and finals -> Wade-Giles, longest first
-    ("zhi", "chih"), ("chi", "ch'ih"), ("shi", "shih"), ("ri", "jih"), ("zi", "tzu"),
-    ("ci", "tz'u"), ("si", "ssu"), ("zh", "ch"), ("ch", "ch'"), ("sh", "sh"), ("x", "hs"),
-    ("q", "ch'"), ("j", "ch"), ("z", "ts"), ("c", "ts'"), ("r", "j"), ("b", "p"), ("p", "p'"),
-    ("d", "t"), ("t", "t'"), ("g", "k"), ("k", "k'"),
-]  # fmt: skip
-WADE_FINAL = [("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("ye", "yeh"), ("yan", "yen"),
-              ("you", "yu"), ("uo", "o"), ("e", "e")]  # fmt: skip
+WADE_WHOLE = {  # pinyin syllables Wade-Giles writes whole
+    "zhi": "chih", "chi": "ch'ih", "shi": "shih", "ri": "jih", "zi": "tzu", "ci": "tz'u",
+    "si": "ssu", "er": "erh", "ye": "yeh", "yan": "yen", "you": "yu", "yong": "yung",
+}  # fmt: skip
+WADE_INITIAL = {
+    "zh": "ch", "ch": "ch'", "x": "hs", "q": "ch'", "j": "ch", "z": "ts", "c": "ts'", "r": "j",
+    "b": "p", "p": "p'", "d": "t", "t": "t'", "g": "k", "k": "k'",
+}  # fmt: skip
+WADE_FINAL = {"ong": "ung", "iong": "iung", "ian": "ien", "ie": "ieh"}
 PINYIN = re.compile(
     r"(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an"
     r"|ei|en|er|ia|ie|in|iu|ou|ua|uo|ui|un|a|e|i|o|u|v)"
@@ -268,15 +269,21 @@ def syllables(word: str) -> list[str] | None:
 
 
 def wade_syllable(s: str) -> str:
-    for py, wg in WADE:
-        if s == py or (len(py) < 3 and s.startswith(py)):
-            s = wg if s == py else wg + s[len(py) :]
-            break
-    for py, wg in WADE_FINAL:
-        if s.endswith(py):
-            s = s[: -len(py)] + wg
-            break
-    return s
+    """A pinyin syllable in Wade-Giles (umlauts dropped, as names drop them): "-uo" is "-o"
+    but after k, k', h and sh ("kuo", "huo", "shuo"; "to", "lo", "cho"), "-e" is "-o" after k,
+    k' and h ("ko" is ge), "-ui" is "-uei" after k and k' ("kuei")."""
+    if s in WADE_WHOLE:
+        return WADE_WHOLE[s]
+    m = PINYIN.fullmatch(s)
+    if m is None:
+        return s
+    initial, final = m.group(1) or "", m.group(2)
+    after_k = initial in ("g", "k", "h")
+    if (final == "uo" and not after_k and initial not in ("sh", "")) or (final == "e" and after_k):
+        final = "o"
+    elif final == "ui" and initial in ("g", "k"):
+        final = "uei"
+    return WADE_INITIAL.get(initial, initial) + WADE_FINAL.get(final, final)
 
 
 @lru_cache(maxsize=1)

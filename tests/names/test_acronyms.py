@@ -94,8 +94,10 @@ def test_short_initials_and_a_name_s_own_acronym_count_only_as_the_whole_query(q
 
 
 def test_three_initials_alone_are_still_a_possible_match() -> None:
-    """Fail closed: a query that is the initials of a listed name is looked at."""
-    assert _keys("ABB") == ["baghdadi"]
+    """Fail closed: a query that is the initials of a listed organisation's name is looked at
+    ("EME": Euromoto Middle East FZE, first; a person's name is never read as initials)."""
+    assert _keys("EME")[0] == "euromoto"
+    assert "baghdadi" not in _keys("ABB")
 
 
 _WORD = st.text(alphabet="bcdfghklmnprstvz", min_size=5, max_size=9)
@@ -150,3 +152,21 @@ def test_a_listed_acronym_stands_for_a_query_of_its_words_only_when_long_and_an_
     if keys:
         why = index.explain(query, found[0].name)
         assert why.aligned[0].reason == "initials of the other name's words (an acronym)"
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [
+        ("ABB", "Abu Bakr al-Baghdadi"),
+        ("AHBA", "Ali Hassan bin Ahmed"),
+        ("MBS", "Mohammed bin Salman"),
+    ],
+)
+def test_a_persons_name_is_never_read_as_initials(query: str, person: str) -> None:
+    """Lists do not call people by initials: a patronymic or kunya says a name is a person's."""
+    assert similarity(query, person) < 0.82
+    assert similarity(person, query) < 0.82
+
+
+def test_initials_a_person_is_given_on_the_list_still_count() -> None:
+    assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82

@@ -346,3 +346,33 @@ def test_search_scores_are_the_scan_scores_on_the_consolidated_screening_list() 
     for query in queries:
         _same_as_the_scan(index, query, 0.7)
     assert sum(len(index.search(q, cutoff=0.7)) for q in queries) >= 30  # not vacuous
+
+
+_LATIN_WORDS = [
+    "Muhammad", "Mohammed", "Hassan", "Fatimah", "Abdul", "Abd", "al-Rahman", "Rahman", "Chafik",
+    "Teng", "Hsiao-p'ing", "Hsiao-ping", "Deng", "Xiaoping", "Xiao", "Ping", "Kao", "Gao",
+    "Chang", "Zhang", "Chien", "Jian", "Li", "Ltd",
+]  # fmt: skip
+_ARABIC_WORDS = ["محمد", "حسن", "فاطمة", "عبد", "الرحمن", "شفيق", "ابو"]
+_script_names = st.one_of(
+    st.lists(st.sampled_from(_LATIN_WORDS), min_size=1, max_size=4),
+    st.lists(st.sampled_from(_ARABIC_WORDS), min_size=1, max_size=4),
+).map(" ".join)
+"""Names in one script each (a name mixing scripts is left out: its readings, one per script,
+are bounded apart by the index; see the README's limits)."""
+
+
+@SETTINGS
+@given(
+    st.lists(_script_names, min_size=1, max_size=20),
+    st.lists(_script_names, min_size=1, max_size=5),
+    st.sampled_from([0.7, 0.82, 0.92]),
+)
+def test_readings_between_scripts_search_as_the_scan_does(
+    listed: list[str], queries: list[str], cutoff: float
+) -> None:
+    """Arabic script read by its consonants, Wade-Giles by its pinyin, either side listed:
+    the index finds by keys exactly what the scorer finds by comparing every name."""
+    index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
+    for query in [*queries, *listed[:3]]:
+        _same_as_the_scan(index, query, cutoff)

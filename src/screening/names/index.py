@@ -54,7 +54,16 @@ from .match import (
     strong_words,
     token_similarity,
 )
-from .normalize import CONSONANTS, Readings, consonant_key, han_characters, written_readings
+from .normalize import (
+    CONSONANTS,
+    WADE_GILES,
+    WADE_GILES_UNMARKED,
+    Readings,
+    consonant_keys,
+    han_characters,
+    wade_giles_keys,
+    written_readings,
+)
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -214,6 +223,12 @@ class NameIndex:
         vocabulary = dict.fromkeys(self._single)
         vocabulary.update(dict.fromkeys(w for slot in prepared for w in slot.name.words))
         self._vocabulary = tuple(vocabulary)
+        self._listed_wade_giles = frozenset(
+            w for w in vocabulary if w[0] in (WADE_GILES, WADE_GILES_UNMARKED)
+        )
+        """The words of listed names read as Wade-Giles, found by a query word's keys."""
+        self._listed_consonants = frozenset(w for w in vocabulary if w[0] == CONSONANTS)
+        """The words of listed names in Arabic script, found by a query word's consonants."""
         # What only the build needed goes before the spelling keys are made: the process's
         # peak is the build's end, and memory freed after it is seldom given back.
         del prepared, entries, posting, readings, slot_of
@@ -253,9 +268,32 @@ class NameIndex:
             found: dict[str, list[str]] = {}
             for word in sorted(self._vocabulary):
                 if word.isalpha():
-                    found.setdefault(consonant_key(word), []).append(word)
+                    for key in consonant_keys(word):
+                        found.setdefault(key, []).append(word)
+                elif word[0] == CONSONANTS:  # a listed name's own, in Arabic script
+                    found.setdefault(word[1:], []).append(word)
             table = {k: tuple(v) for k, v in found.items()}
             self.__dict__["_consonants"] = table
+        return table
+
+    def _wade_giles_table(self) -> dict[str, tuple[str, ...]]:
+        """A word read as Wade-Giles, marked -> the indexed words it may be, and an indexed
+        word read as Wade-Giles -> the same: both ways of `wade_giles_keys`, built on first use
+        like `_consonant_table` (a pure function of the index)."""
+        table = self.__dict__.get("_wade_giles")
+        if table is None:
+            found: dict[str, list[str]] = {}
+            for word in sorted(self._vocabulary):
+                if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):  # a listed name's own
+                    found.setdefault(word, []).append(word)
+                    continue
+                marked, unmarked = wade_giles_keys(word)
+                for key in marked:
+                    found.setdefault(WADE_GILES + key, []).append(word)
+                for key in unmarked:
+                    found.setdefault(WADE_GILES_UNMARKED + key, []).append(word)
+            table = {k: tuple(v) for k, v in found.items()}
+            self.__dict__["_wade_giles"] = table
         return table
 
     def __len__(self) -> int:
@@ -490,6 +528,9 @@ class NameIndex:
         if word[0] == CONSONANTS:  # read from Arabic script: the words with these consonants
             hits_c = self._consonant_table().get(word[1:], ())
             return tuple((t, s) for t in hits_c if (s := token_similarity(word, t)) > 0)
+        if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):  # read as Wade-Giles: by its pinyin
+            hits_w = self._wade_giles_table().get(word, ())
+            return tuple((t, s) for t in hits_w if (s := token_similarity(word, t)) > 0)
         variants = self._variants
         hits: set[str] = set()
         for key in _keys(word):
@@ -502,6 +543,14 @@ class NameIndex:
                 hits.update(found)
         if len(word) > MIN_FUZZY:
             hits.update(self._skeletons.get(skeleton(word), ()))
+        if self._listed_consonants and word.isalpha():  # a listed name in Arabic script
+            listed_c = self._listed_consonants
+            hits.update(k for k in (CONSONANTS + x for x in consonant_keys(word)) if k in listed_c)
+        if self._listed_wade_giles:  # a listed name read as Wade-Giles: its words by their keys
+            marked, unmarked = wade_giles_keys(word)
+            listed = self._listed_wade_giles
+            hits.update(k for k in (WADE_GILES + x for x in marked) if k in listed)
+            hits.update(k for k in (WADE_GILES_UNMARKED + x for x in unmarked) if k in listed)
         scored = ((t, token_similarity(word, t)) for t in sorted(hits))
         return tuple((t, s) for t, s in scored if s > 0)
 

@@ -38,7 +38,10 @@ from rapidfuzz.distance import OSA, Indel
 
 from .normalize import (
     CONSONANTS,
-    consonant_key,
+    MARKS,
+    WADE_GILES,
+    WADE_GILES_UNMARKED,
+    consonant_keys,
     containment_rules,
     fold_text,
     generic_unaligned_factor,
@@ -53,6 +56,8 @@ from .normalize import (
     short_factor,
     spellings,
     stopwords,
+    wade_giles,
+    wade_giles_keys,
     weak_words,
     weight_factors,
     written_readings,
@@ -102,6 +107,8 @@ MAX_RUN = 4
 "Abdallah", "SunComputerCenter" / "Sun Computer Center"); two are joined by the word path."""
 
 
+_WADE_GILES = frozenset((WADE_GILES, WADE_GILES_UNMARKED))
+
 SCRIPT = 0.9
 """The similarity of a word read from Arabic script and a Latin word with the same consonants
 ("hsn" / "Hassan"): as alike as a romanisation variant (short vowels are not written)."""
@@ -121,9 +128,17 @@ def token_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la > MAX_FUZZY or lb > MAX_FUZZY:
         return 0.0
+    if a[0] in _WADE_GILES or b[0] in _WADE_GILES:  # read as Wade-Giles: by its pinyin
+        marked, other = (a, b) if a[0] in _WADE_GILES else (b, a)
+        if other[0] in MARKS:
+            return 0.0
+        table = wade_giles()
+        if marked[0] == WADE_GILES:
+            return table.written_similarity if marked[1:] in wade_giles_keys(other)[0] else 0.0
+        return table.unmarked_similarity if marked[1:] in wade_giles_keys(other)[1] else 0.0
     if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
         marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
-        if other[0] == CONSONANTS or consonant_key(other) != marked[1:]:
+        if other[0] == CONSONANTS or marked[1:] not in consonant_keys(other):
             return 0.0
         return SCRIPT
     korean = order_rules().korean_syllables
@@ -420,6 +435,10 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
+        if not rules.acronym_person.isdisjoint(b.words):
+            # A person's name ("Abu Bakr al-Baghdadi"): lists never call a person by initials,
+            # only by initials the list itself gives as the name's alias.
+            alike["distinctive"] = alike["written"] = 0.0
     whole = len(a.words) == 1
     spans: dict[str, tuple[tuple[int, ...], float]] = {}
     for x, span, kind in _acronym_spans(b.words, b.written):
@@ -429,6 +448,8 @@ def _acronym_options(
         if expanded and (kind == "listed" or len(x) < EXPANDED_ACRONYM):
             continue
         if not whole and (kind == "listed" or len(x) <= 3):
+            continue
+        if not alike[kind]:
             continue
         if x not in spans or alike[kind] > spans[x][1]:
             spans[x] = (span, alike[kind])
@@ -602,8 +623,8 @@ def _options(
                 if (
                     sx != bsk[j]
                     and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY))
-                    and x[0] != CONSONANTS
-                    and y[0] != CONSONANTS
+                    and x[0] not in MARKS
+                    and y[0] not in MARKS
                 ):
                     continue
                 s = memo.get((x, y), -1.0)
@@ -1304,6 +1325,8 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
         return "same word"
     if CONSONANTS in (left[:1], right[:1]):
         return "same consonants (Arabic script writes no short vowels)"
+    if not _WADE_GILES.isdisjoint((left[:1], right[:1])):
+        return "Wade-Giles spelling of the same pinyin"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
     return "one typing error"

@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice, product
 from typing import Any
 
 import yaml
@@ -39,6 +40,9 @@ import yaml
 from .transliterate import is_han, transliterate
 
 __all__ = [
+    "MARKS",
+    "WADE_GILES",
+    "WADE_GILES_UNMARKED",
     "Readings",
     "compact",
     "fold_text",
@@ -48,6 +52,8 @@ __all__ = [
     "readings",
     "stopwords",
     "tokens",
+    "wade_giles",
+    "wade_giles_keys",
     "weak_words",
     "written_readings",
     "written_words",
@@ -204,6 +210,8 @@ class OrderRules:
     are people's names."""
     acronym_organisation: frozenset[str] = frozenset()
     """Words that say a name is an organisation's ("Corps", "Foundation", "Ministry")."""
+    acronym_person: frozenset[str] = frozenset()
+    """Words that say a name is a person's ("bin", "Abu"): no initials of it are read."""
 
 
 @lru_cache(maxsize=1)
@@ -223,6 +231,7 @@ def order_rules() -> OrderRules:
         frozenset(str(x) for x in w["acronyms"]["stopwords"]),
         float(w["acronyms"]["unmarked"]),
         frozenset(_canonical([str(x) for x in w["acronyms"]["organisation"]])),
+        frozenset(str(x) for x in w["acronyms"]["person"]),
     )
 
 
@@ -638,11 +647,9 @@ def _written_readings(name: str) -> Readings:
             found.append(_words_of(_fold(other, spoofs=True)))
     for text in _leet_readings(folded):
         found.append(_words_of(text))
-    pinyin = _pinyin_reading(folded)
-    if pinyin is not None:
-        found.append(_words_of(pinyin))
+    found.extend(_wade_giles_reading(folded))
     if _ARABIC.search(name):
-        found.append(_consonant_reading(first))
+        found.append(_consonant_reading(name))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
 
 
@@ -670,6 +677,25 @@ def consonant_key(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=_MAX_CACHE)
+def consonant_keys(word: str) -> tuple[str, ...]:
+    """A Latin word's `consonant_key` and the other ways Arabic script may write it: without a
+    final "h" after a vowel (ta marbuta, "Fatimah" for فاطمة; not Allah's, "Abdullah"),
+    "Abdul" / "Abdel" as عبد alone (the "-ul" is the next word's article), and "ch" as Arabic
+    script writes it (تش, or ش for a French "ch")."""
+    key = consonant_key(word)
+    low = word.lower()
+    out = [key]
+    if len(low) > 3 and low[-1] == "h" and low[-2] in "aeiou" and low[-4:-2] != "ll":
+        out.append(consonant_key(low[:-1]))
+    if _ABD_AL.fullmatch(low):
+        out.append("bd")
+    if "ch" in low:  # "ch" is تش (Chad, تشاد), or, French, ش ("Chafik" / شفيق, "Cherif")
+        out.append(consonant_key(low.replace("ch", "tsh")).replace("ch", "tsh"))
+        out.append(consonant_key(low.replace("ch", "sh")))
+    return tuple(dict.fromkeys(k for k in out if k))
+
+
 _CONSONANT_FOLDS = (
     ("dzh", "j"),
     ("tsh", "ch"),
@@ -681,76 +707,200 @@ _CONSONANT_FOLDS = (
     ("g", "j"),
 )
 _HARD_C = re.compile("c(?!h)")
+_ABD_AL = re.compile("abd[aeiou]l")
 
 
-def _consonant_reading(
-    reading: tuple[tuple[str, ...], tuple[str, ...]],
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name written in Arabic script read by its consonants: each word but the stop words
-    ("al") becomes `CONSONANTS` + its `consonant_key`, which the scorer compares with the
-    consonants of the other name's words (vowels unwritten: محمد is "Muhammad"). A word that
-    reads like a legal form or a title in Latin letters is no such thing in Arabic script: اب
-    ("ab") is "Abu", مس ("ms") "Musa"."""
-    stop = _weights()["stopwords"]
-    words = tuple(
-        w if w in stop or not w.isalpha() or not consonant_key(w) else CONSONANTS + consonant_key(w)
-        for w in reading[0]
-    )
-    return words, words
+def _consonant_reading(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name written in Arabic script read by its consonants: each word becomes
+    `CONSONANTS` + the consonants of its letters, one letter at a time (ز then ح is "zh", two
+    letters, not the one sound "zh" of Latin letters), which the scorer compares with the
+    `consonant_keys` of the other name's words (vowels unwritten: محمد is "Muhammad"). The
+    article, written joined to its word, is a word of its own as Latin letters write it
+    (البغدادي: "al-Baghdadi"; a sun letter's "ar-" is "al" too). A word that reads like a legal
+    form or a title in Latin letters is no such thing in Arabic script: اب is "Abu", مس "Musa".
+    Words in other scripts keep their canonical words."""
+    keys = _arabic_keys()
+    words: list[str] = []
+    for token in _WORD.findall(unicodedata.normalize("NFKC", _visible(name))):
+        if not _ARABIC.search(token):
+            words.extend(_words_of(_fold(token, spoofs=True))[0])
+            continue
+        if token.startswith("\u0627\u0644") and len(token) >= 4:
+            words.append("al")
+            token = token[2:]
+        out: list[str] = []
+        for ch in "".join(keys.get(ch, "") for ch in token):
+            if not out or out[-1] != ch:
+                out.append(ch)
+        if out:
+            words.append(CONSONANTS + "".join(out))
+    return tuple(words), tuple(words)
 
 
 @lru_cache(maxsize=1)
-def _wade_giles() -> dict[str, Any]:
-    data: dict[str, Any] = resource("wade_giles.yaml")
-    patterns = [m if m.endswith("$") else re.escape(m) for m in data["markers"]]
-    # One alternation searched once per word: a word has a marker when any pattern is found in
-    # it, and this runs for every name a list holds (62,000 at a combined index's build).
-    data["markers"] = re.compile("|".join(f"(?:{m})" for m in patterns))
-    return data
+def _arabic_keys() -> dict[str, str]:
+    """Each letter of the Arabic blocks -> its consonants as `consonant_key` writes them
+    (خ "h", ق "k", ش "sh"; alif, waw, ya, ta marbuta and the hamza carriers: nothing)."""
+    out: dict[str, str] = {}
+    for cp in (*range(0x0600, 0x0700), *range(0x0750, 0x0780)):
+        ch = chr(cp)
+        if ch.isalpha():
+            out[ch] = "".join(c for c in consonant_key(transliterate(ch)) if c.isalpha())
+    return out
 
 
-_SYLLABLE = re.compile(r"[a-z']+")
-_HYPHENATED = re.compile(r"[a-z']-[a-z']")
-_WG_SYLLABLE = re.compile(
-    r"(ch'?|hs|ts'?|tz'?|k'?|p'?|t'?|sh|ss|sz|[jmnlhfwys])?"
-    r"(a|ai|an|ang|ao|e|ei|en|eng|erh|i|ia|iang|iao|ieh|ien|ih|in|ing|iu|iung|o|ou|u|ua|uai|uan"
-    r"|uang|uei|ui|un|ung|uo|ueh|uen)"
-)
-"""A syllable of Mandarin in Wade-Giles (umlauts folded away): every word of a name read as
-Wade-Giles must be one."""
+WADE_GILES = "^"
+"""The mark of a word read as Wade-Giles written with its apostrophes (see `wade_giles_keys`)."""
+WADE_GILES_UNMARKED = "%"
+"""The mark of a word read as Wade-Giles written without apostrophes: "p" may be "b" or "p"."""
+MARKS = frozenset((CONSONANTS, WADE_GILES, WADE_GILES_UNMARKED))
+"""The first character of every word that is compared by a key, not by its letters."""
 
 
-def _pinyin_reading(folded: str) -> str | None:
-    """The folded text with its Wade-Giles syllables written in pinyin ("teng hsiao-p'ing" ->
-    "deng xiao-ping"), when a word of it is marked as Wade-Giles (``data/wade_giles.yaml``)."""
+@dataclass(frozen=True, slots=True)
+class WadeGiles:
+    """The Wade-Giles table (data/wade_giles.yaml) in the forms the reading uses."""
+
+    pinyin: dict[str, tuple[str, str]]
+    """Pinyin syllable -> its Wade-Giles spelling with apostrophes and without (umlauts off)."""
+    written: frozenset[str]
+    """Every Wade-Giles syllable with its apostrophe (umlauts off), and its alternatives."""
+    unmarked: dict[str, frozenset[str]]
+    """Every Wade-Giles syllable without apostrophes -> the pinyin syllables it may be."""
+    alternatives: dict[str, str]
+    written_similarity: float
+    unmarked_similarity: float
+    spellings: dict[str, tuple[str, ...]]
+    """Pinyin syllable -> its Wade-Giles spellings with apostrophes: the table's, then the
+    alternatives seen in practice ("si": "ssu", "szu"; "yi": "i", "yi")."""
+
+
+def _plain(wg: str) -> str:
+    return wg.replace("ü", "u").replace("ê", "e")
+
+
+@lru_cache(maxsize=1)
+def wade_giles() -> WadeGiles:
+    """The Wade-Giles <-> pinyin syllable table of data/wade_giles.yaml."""
+    data = resource("wade_giles.yaml")
+    pinyin = {
+        str(k): (_plain(str(v)), _plain(str(v)).replace("'", ""))
+        for k, v in data["syllables"].items()
+    }
+    unmarked: dict[str, set[str]] = {}
+    for py, (_, bare) in pinyin.items():
+        unmarked.setdefault(bare, set()).add(py)
+    alternatives = {str(k): str(v) for k, v in data["alternatives"].items()}
+    written = {w for w, _ in pinyin.values()} | set(alternatives)
+    for alt, std in alternatives.items():
+        unmarked.setdefault(alt.replace("'", ""), set()).update(
+            unmarked.get(std.replace("'", ""), ())
+        )
+    spellings = {
+        py: (wg, *(alt for alt, std in alternatives.items() if std == wg))
+        for py, (wg, _) in pinyin.items()
+    }
+    return WadeGiles(
+        pinyin,
+        frozenset(written),
+        {k: frozenset(v) for k, v in unmarked.items()},
+        alternatives,
+        float(data["written"]),
+        float(data["unmarked"]),
+        spellings,
+    )
+
+
+def _segment(word: str, syllables: Any, longest: int = 6) -> list[list[str]]:
+    """Every way to cut ``word`` into syllables of ``syllables`` (at most 8 ways)."""
+    ways: list[list[list[str]]] = [[] for _ in range(len(word) + 1)]
+    ways[0] = [[]]
+    for i in range(len(word)):
+        if not ways[i]:
+            continue
+        for n in range(1, min(longest, len(word) - i) + 1):
+            piece = word[i : i + n]
+            if piece in syllables:
+                ways[i + n].extend([*w, piece] for w in ways[i][:8])
+    return ways[len(word)][:8]
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A pinyin word in Wade-Giles, each syllable spelt as the table spells it, with
+    apostrophes and without ("xiaoping" -> "hsiaop'ing", "hsiaoping"): one of each for every
+    way to cut it into syllables ("xian": "hsien", or "hsi" + "an"). Empty for a word that is
+    no pinyin. A word read as Wade-Giles is alike a listed word that has its key."""
+    table = wade_giles()
+    if not word.isalpha() or not word.isascii():
+        return frozenset(), frozenset()
+    spellings = table.spellings
+    marked = frozenset(
+        "".join(spelt)
+        for cut in _segment(word, table.pinyin)
+        for spelt in islice(product(*(spellings[s] for s in cut)), 16)
+    )
+    return marked, frozenset(k.replace("'", "") for k in marked)
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def _wade_giles_words(word: str) -> tuple[tuple[str, ...], ...]:
+    """The ways a word cuts into Wade-Giles syllables (apostrophes as written)."""
+    return tuple(map(tuple, _segment(word, _wade_giles_syllables(), 7)))
+
+
+@lru_cache(maxsize=1)
+def _wade_giles_syllables() -> frozenset[str]:
+    table = wade_giles()
+    return table.written | table.unmarked.keys()
+
+
+_WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
+
+
+def _wade_giles_reading(
+    folded: str,
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A name written in Wade-Giles, read as such: each word (a hyphenated given name one
+    word) marked `WADE_GILES` (the name writes apostrophes) or `WADE_GILES_UNMARKED` and
+    spelt as written, apostrophes and hyphens aside; the scorer compares it with the
+    Wade-Giles spelling of a listed word's pinyin (`wade_giles_keys`). Only for a name of
+    two to four words whose every word cuts into Wade-Giles syllables and one of them reads
+    other than as written ("teng" may be "deng"): "Li Wei" is pinyin already. A name of three
+    one-syllable words is also read with its two-syllable given name joined, first or last, and
+    a hyphenated one with its syllables spaced."""
     if not folded.isascii():
-        return None
-    table = _wade_giles()
-    words = _SYLLABLE.findall(folded)
-    marker = table["markers"].search
-    if not any(map(marker, words)) and not (table["hyphenated"] and _HYPHENATED.search(folded)):
-        return None
-    if not all(_WG_SYLLABLE.fullmatch(w) for w in words):
-        return None  # a word that is no Mandarin syllable: not a name in Wade-Giles
-
-    def syllable(m: re.Match[str]) -> str:
-        s = m.group()
-        whole = table["whole"].get(s)
-        if whole is not None:
-            return str(whole)
-        for wg, front, other in table["initials"]:
-            if s.startswith(wg) and len(s) > len(wg):
-                rest = s[len(wg) :]
-                s = (front if rest[0] in "iü" else other) + rest
-                break
-        for wg, py in table["finals"]:
-            if s.endswith(wg):
-                s = s[: -len(wg)] + py
-                break
-        return s.replace("'", "")
-
-    out = _SYLLABLE.sub(syllable, folded)
-    return out if out != folded else None
+        return []
+    table = wade_giles()
+    words = _WG_WORD.findall(folded)
+    if not 2 <= len(words) <= 4 or _WG_WORD.sub("", folded).strip(" ,"):
+        return []
+    pieces = [w.replace("'", "").split("-") for w in words]
+    differs = False
+    for word, parts in zip(words, pieces, strict=True):
+        if not all(_wade_giles_words(p) for p in word.split("-")):
+            return []
+        for p in parts:
+            if "'" in word or any(
+                other != p
+                for cut in _wade_giles_words(p)
+                for s in cut
+                for other in table.unmarked.get(s.replace("'", ""), ())
+            ):
+                differs = True
+    if not differs:
+        return []
+    mark = WADE_GILES if "'" in folded else WADE_GILES_UNMARKED
+    keep = "'" if mark == WADE_GILES else ""
+    spelt = ["".join(c for c in w if c.isalpha() or c == keep) for w in words]
+    out = [spelt]
+    if any("-" in w for w in words):  # the given name's syllables spaced on the list: "Su Yong"
+        out.append([p for w in words for p in w.split("-")])
+        out[-1] = ["".join(c for c in p if c.isalpha() or c == keep) for p in out[-1]]
+    if len(spelt) == 3 and all("-" not in w for w in words):
+        out.append([spelt[0], spelt[1] + spelt[2]])
+        out.append([spelt[0] + spelt[1], spelt[2]])
+    return [(r, r) for r in (tuple(mark + w for w in ws) for ws in out)]
 
 
 @lru_cache(maxsize=_MAX_CACHE)
@@ -775,8 +925,7 @@ def reading_kind(name: str, k: int) -> str:
         return "Arabic script read by its consonants: short vowels are not written"
     if any(_words_of(t)[0] == words for t in _leet_readings(folded)):
         return "digits and symbols read as letters"
-    pinyin = _pinyin_reading(folded)
-    if pinyin is not None and _words_of(pinyin)[0] == words:
+    if any(w[:1] in (WADE_GILES, WADE_GILES_UNMARKED) for w in words):
         return "Wade-Giles read as pinyin"
     return "look-alike letters read as foreign letters"
 

@@ -55,6 +55,8 @@ def _char(ch: str) -> str:
         return ch
     if ch == "\u0627":  # Arabic alif, the long "a" (and the carrier of a word's first vowel):
         return "a"  # anyascii gives nothing, which would leave its code point
+    if ch == "\u0629":  # ta marbuta, a name's final "-a" ("Fatima", "Usama"), not an "h"
+        return "a"
     out = anyascii(ch)
     if not out and ch.isalnum():
         out = f" u{ord(ch):x} "
