@@ -30,6 +30,7 @@ connection).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from typing import Any
 
@@ -78,7 +79,9 @@ class FairLoop(asyncio.SelectorEventLoop):
     def _make_socket_transport(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
         # Every socket transport this loop makes (accepted or connected): TCP, no Nagle.
         if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            # A connection reset before this point is the transport's to report, not this.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return super()._make_socket_transport(sock, *args, **kwargs)  # type: ignore[misc]
 
     def _resume(self, server: asyncio.Server, args: tuple[Any, ...]) -> None:
