@@ -4,32 +4,18 @@ reopened by the next screening of the same transaction while the hit persists.""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from helpers.review import kangxun_order
 from screening import Outcome, screen
 from screening.errors import ConflictError, StoreError
 from screening.rules import RuleSet
 from screening.store import Store, open_store
 
 
-def tx(tx_id: str = "t1") -> dict[str, Any]:
-    return {
-        "id": tx_id,
-        "date": "2017-03-01",
-        "destination": "CN",
-        "parties": [
-            {"role": "buyer", "name": "ZTE Kangxun Telecom", "country": "CN"},
-            {"role": "end_user", "name": "Acme Trading", "country": "CN"},
-        ],
-        "items": [{"description": "router", "eccn": "5A991", "origin": "US", "unit_value": 100}],
-    }
-
-
 def _decided_but_open(store: Store, rules: RuleSet) -> str:
     """A case whose name-match hit is decided and whose licence hit stays a review."""
-    screen(tx(), rules=rules, store=store)
+    screen(kangxun_order("t1"), rules=rules, store=store)
     case = store.list_cases()[0]
     name_hit = next(h for h in case.hits if h.disposable)
     store.decide(case.id, name_hit.hit_id, decision="false_positive", reason="x", reviewer="a")
@@ -59,12 +45,12 @@ def test_closing_is_recorded_suppresses_nothing_and_the_next_screening_reopens(
         assert store.verify() == []
 
         # another order of the same parties: the licence hit is still a review
-        other = screen(tx("t2"), rules=bundled, store=store)
+        other = screen(kangxun_order("t2"), rules=bundled, store=store)
         assert other.outcome is Outcome.REVIEW
         assert store.get_case(case_id).status == "closed"
 
         # the same transaction again: the hit persists, so the case opens again
-        again = screen(tx(), rules=bundled, store=store)
+        again = screen(kangxun_order("t1"), rules=bundled, store=store)
         assert again.outcome is Outcome.REVIEW
         assert store.get_case(case_id).status == "open"
         assert store.history(case_id)[-1].kind == "case.reopened"
@@ -73,7 +59,7 @@ def test_closing_is_recorded_suppresses_nothing_and_the_next_screening_reopens(
 
 def test_what_cannot_be_closed(store_url: str, bundled: RuleSet) -> None:
     with open_store(store_url) as store:
-        screen(tx(), rules=bundled, store=store)
+        screen(kangxun_order("t1"), rules=bundled, store=store)
         case = store.list_cases()[0]
         name_hit = next(h for h in case.hits if h.disposable)
         with pytest.raises(StoreError, match=f"name-match hits to decide first.*{name_hit.hit_id}"):

@@ -12,22 +12,10 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
+from helpers.review import kangxun_order
 from screening import Outcome, screen
 from screening.rules import RuleSet
 from screening.store import open_store
-
-
-def tx(tx_id: str) -> dict[str, Any]:
-    return {
-        "id": tx_id,
-        "date": "2017-03-01",
-        "destination": "CN",
-        "parties": [
-            {"role": "buyer", "name": "ZTE Kangxun Telecom", "country": "CN"},
-            {"role": "end_user", "name": "Acme Trading", "country": "CN"},
-        ],
-        "items": [{"description": "router", "eccn": "5A991", "origin": "US", "unit_value": 100}],
-    }
 
 
 def _decide_elsewhere(url: str, tx_id: str, finding: str, out: Any) -> None:
@@ -62,12 +50,12 @@ def test_another_process_s_disposition_applies_on_the_very_next_screening(
     with open_store(store_url) as store:
         # t1 and t2 opened, and t1 screened again: what the store read is kept
         for tx_id in ("t1", "t2", "t1"):
-            assert _listing(screen(tx(tx_id), rules=bundled, store=store)).outcome is (
+            assert _listing(screen(kangxun_order(tx_id), rules=bundled, store=store)).outcome is (
                 Outcome.REVIEW
             )
 
         cleared = _in_another_process(store_url, "t1", "false_positive")
-        hit = _listing(screen(tx("t1"), rules=bundled, store=store))
+        hit = _listing(screen(kangxun_order("t1"), rules=bundled, store=store))
         assert hit.outcome is Outcome.CLEAR
         assert hit.disposition is not None
         assert hit.disposition.id == cleared
@@ -75,7 +63,7 @@ def test_another_process_s_disposition_applies_on_the_very_next_screening(
         # t2's hit was still undecided: a true match decided on it now is the newest
         # disposition of the same party and entry, and the false positive stops applying
         confirmed = _in_another_process(store_url, "t2", "true_match")
-        hit = _listing(screen(tx("t1"), rules=bundled, store=store))
+        hit = _listing(screen(kangxun_order("t1"), rules=bundled, store=store))
         assert hit.outcome is Outcome.BLOCK
         assert hit.disposition is not None
         assert hit.disposition.id == confirmed
