@@ -77,13 +77,30 @@ def test_without_a_cluster_the_rule_set_is_one_node_of_the_graph(
 def test_on_a_cluster_the_rule_set_is_sent_to_every_worker_once_not_in_the_graph(
     client: Any, rules: RuleSet, txs: list[dict[str, Any]]
 ) -> None:
-    key = f"screening-rules-{rules.fingerprint}"
     bag = screen_bag(db.from_sequence(txs, npartitions=5), rules)
     graph = dict(bag.__dask_graph__())
     assert all(not isinstance(task, RuleSet) for task in graph.values())
     assert bag.compute() == list(screen_many(txs, rules=rules))
-    holders = client.who_has()[key]  # kept while the bag is alive
+    [key] = _rule_keys(client, rules)  # kept while the bag is alive
+    holders = client.who_has()[key]
     assert sorted(holders) == sorted(client.scheduler_info()["workers"])  # both workers
+
+
+def test_the_same_rule_set_is_scattered_once_however_many_bags_are_screened(
+    client: Any, rules: RuleSet, txs: list[dict[str, Any]]
+) -> None:
+    # Each bag dropped at once: scattering its key again would race with its release on the
+    # scheduler (dask/distributed#8576), which once cancelled a computation here.
+    for _ in range(6):
+        bag = screen_bag(db.from_sequence(txs, npartitions=3), rules)
+        assert bag.compute() == list(screen_many(txs, rules=rules))
+        del bag
+    assert len(_rule_keys(client, rules)) == 1
+
+
+def _rule_keys(client: Any, rules: RuleSet) -> list[str]:
+    prefix = f"screening-rules-{rules.fingerprint}"
+    return [str(k) for k in client.who_has() if str(k).startswith(prefix)]
 
 
 def test_a_rules_directory_is_loaded_once_per_worker(

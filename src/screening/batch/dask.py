@@ -2,10 +2,10 @@
 
 The rule set reaches each worker once, never once per partition or transaction:
 
-- a `RuleSet` is pickled once and its bytes scattered to every worker of the client's cluster,
-  under a key that names its fingerprint (without a distributed client, it is one node of the
-  task graph); each worker unpickles it once and rebuilds its indexes (a rule set pickles as its
-  validated rules);
+- a `RuleSet` is pickled once and its bytes scattered to every worker of the client's cluster
+  (once per client while it is the latest shipped), under a key that names its fingerprint
+  (without a distributed client, it is one node of the task graph); each worker unpickles it
+  once and rebuilds its indexes (a rule set pickles as its validated rules);
 - a rules directory (a path) is loaded by each worker process once and cached there: use it
   when every worker sees the same files at that path, to keep the graph small.
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,22 +88,56 @@ _TEXT = ("id", "outcome", "error", "rule_ids", "ruleset_fingerprint", "decision"
 
 def _ship(rules: RulesSpec) -> Any:
     if isinstance(rules, RuleSet):
-        key = f"screening-rules-{rules.fingerprint}"
         client = _client()
         if client is not None:
-            # Pickled once, here, and sent to every worker as bytes, which each unpickles once.
-            # As an object, a worker that received it would pickle it again for every other
-            # worker (Dask replicates from worker to worker): 50 MB more at its peak. In the
-            # graph, the graph itself would carry megabytes, which Dask warns of.
-            packed = _Packed(rules.fingerprint, pickle.dumps(rules, protocol=5))
-            return client.scatter({key: packed}, broadcast=True)[key]
+            return _scattered(client, rules)
         # No cluster (Dask's local schedulers): one graph node holding the rule set.
-        return dask.delayed(rules, name=key)
+        return dask.delayed(rules, name=f"screening-rules-{rules.fingerprint}")
     if rules is None:
         return None
     if isinstance(rules, str | os.PathLike):
         return os.fspath(rules)
     raise TypeError(f"rules must be a RuleSet, a rules directory or None, got {type(rules)}")
+
+
+_SHIPPED: dict[str, Any] = {}
+"""By client id, the future of the last rule set scattered to its cluster (a few clients at most:
+a future holds its client)."""
+
+
+def _scattered(client: Any, rules: RuleSet) -> Any:
+    """The future of `rules` on the client's workers, scattered once per client and rule set.
+
+    Pickled once, here, and sent to every worker as bytes, which each unpickles once. As an
+    object, a worker that received it would pickle it again for every other worker (Dask
+    replicates from worker to worker): 50 MB more at its peak. In the graph, the graph itself
+    would carry megabytes, which Dask warns of.
+
+    The future is kept and reused while the rule set is the client's latest. Scattering the same
+    key again just after its last future was dropped races with the scheduler releasing it
+    ("Key lost during replication", then "lost dependencies": dask/distributed#8576), so a rule
+    set shipped again is reused, and each scatter's key is new.
+    """
+    held = _SHIPPED.get(client.id)
+    if (
+        held is not None
+        and held.client is client
+        and held.key.startswith(_key(rules))
+        and held.status == "finished"
+    ):
+        return held
+    key = _key(rules) + uuid.uuid4().hex[:16]  # new, and no other client's
+    packed = _Packed(rules.fingerprint, pickle.dumps(rules, protocol=5))
+    future = client.scatter({key: packed}, broadcast=True)[key]
+    _SHIPPED.pop(client.id, None)
+    _SHIPPED[client.id] = future
+    while len(_SHIPPED) > 4:
+        del _SHIPPED[next(iter(_SHIPPED))]
+    return future
+
+
+def _key(rules: RuleSet) -> str:
+    return f"screening-rules-{rules.fingerprint}-"
 
 
 def _client() -> Any:
