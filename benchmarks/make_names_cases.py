@@ -416,15 +416,36 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
         TRUTH" when "AO AST" is): then that name is the right answer."""
         return not bare.get(frozenset(tokens(query)) - legal_forms(), set()) <= set(truth(name))
 
+    def read_alike(
+        make: Callable[[str, random.Random], tuple[str, str] | None],
+        mine: Callable[[Row, str], bool],
+    ) -> dict[str, set[str]]:
+        """What a maker that draws nothing at random (Arabic script, acronyms) makes of every
+        listed name it may use -> the entries of those names. Names it writes alike are each a
+        right answer to that query: "GTS" is Gazprom Transgaz Samara and Gazprom Transgaz
+        Stavropol alike, "الحرمين" Al-Haramain and Al-Haramein; no matcher could tell which of
+        them the query meant, so each counts (the random stream is not touched)."""
+        alike: dict[str, set[str]] = defaultdict(set)
+        for e in entries:
+            for n in e.names:
+                if mine(e, n):
+                    made = make(n, random.Random(0))
+                    if made:
+                        alike[made[0]].add(e.entry_id)
+        return alike
+
     def fill(cls: str, makers: list[Callable[[str, random.Random], tuple[str, str] | None]],
              accept: Callable[[Row, str], bool] = lambda e, n: True,
-             only: dict[str, Callable[[Row, str], bool]] | None = None) -> None:  # fmt: skip
-        """``only``: a further test of the entries a maker (by name) may use."""
+             only: dict[str, Callable[[Row, str], bool]] | None = None,
+             fixed: frozenset[str] = frozenset()) -> None:  # fmt: skip
+        """``only``: a further test of the entries a maker (by name) may use; ``fixed``: the
+        makers (by name) that draw nothing at random (see `read_alike`)."""
         cases = Cases(cls, by_word, rng, entities)
         per = PER_CLASS // len(makers) + 1
         for make in makers:
             got = 0
             mine = (only or {}).get(make.__name__, lambda e, n: True)
+            alike = read_alike(make, mine) if make.__name__ in fixed else {}
             for e, n in pool:
                 if got >= per:
                     break
@@ -432,7 +453,8 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
                     continue
                 made = make(n, rng)
                 if made and tokens(made[0]) != tokens(n) and not listed_otherwise(made[0], n):
-                    cases.query(made[0], n, truth(n), made[1])
+                    right = sorted(set(truth(n)) | alike.get(made[0], set()))
+                    cases.query(made[0], n, right, made[1])
                     got += 1
         out[cls] = cases.lines
 
@@ -443,6 +465,7 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
         "scripts",
         [arabic, wade_giles, russian_form, acronym],
         only={"acronym": organisation},
+        fixed=frozenset({"arabic", "acronym"}),
     )
     order = Cases("order", by_word, rng, entities)
     persons = [(e, n) for e, n in pool if e.type == "Individual"]
