@@ -258,12 +258,14 @@ class NameIndex:
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
         self._cached = lru_cache(maxsize=_TEXT_CACHE)(self._search_tuple)
+        self._consonants: dict[str, tuple[str, ...]] | None = None  # built on first use
+        self._wade_giles: dict[str, tuple[str, ...]] | None = None  # built on first use
 
     def _consonant_table(self) -> dict[str, tuple[str, ...]]:
         """Consonant key -> the indexed words with it (see `consonant_key`): built on the first
         query read from Arabic script, as most lists are never searched in it (a pure function
         of the index, so building it twice in two threads is harmless)."""
-        table = self.__dict__.get("_consonants")
+        table = self._consonants
         if table is None:
             found: dict[str, list[str]] = {}
             for word in sorted(self._vocabulary):
@@ -273,14 +275,14 @@ class NameIndex:
                 elif word[0] == CONSONANTS:  # a listed name's own, in Arabic script
                     found.setdefault(word[1:], []).append(word)
             table = {k: tuple(v) for k, v in found.items()}
-            self.__dict__["_consonants"] = table
+            self._consonants = table
         return table
 
     def _wade_giles_table(self) -> dict[str, tuple[str, ...]]:
         """A word read as Wade-Giles, marked -> the indexed words it may be, and an indexed
         word read as Wade-Giles -> the same: both ways of `wade_giles_keys`, built on first use
         like `_consonant_table` (a pure function of the index)."""
-        table = self.__dict__.get("_wade_giles")
+        table = self._wade_giles
         if table is None:
             found: dict[str, list[str]] = {}
             for word in sorted(self._vocabulary):
@@ -293,7 +295,7 @@ class NameIndex:
                 for key in unmarked:
                     found.setdefault(WADE_GILES_UNMARKED + key, []).append(word)
             table = {k: tuple(v) for k, v in found.items()}
-            self.__dict__["_wade_giles"] = table
+            self._wade_giles = table
         return table
 
     def __len__(self) -> int:

@@ -852,7 +852,7 @@ def _wade_giles_words(word: str) -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=1)
 def _wade_giles_syllables() -> frozenset[str]:
     table = wade_giles()
-    return table.written | table.unmarked.keys()
+    return table.written.union(table.unmarked)
 
 
 _WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
