@@ -43,6 +43,24 @@ def _keys(query: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nuc Tech Company Limited", "NucTech Company Limited"),
+        ("NucTech Company Limited", "Nuc Tech Company Limited"),
+        ("Beijing Eight Star", "BeijingEight Star"),
+    ],
+)
+def test_words_joined_are_never_explained_as_an_acronym(a: str, b: str) -> None:
+    """Once, any whole-word option of two sides of unequal length was called an acronym: the
+    reason now comes from how the acronym is read, and words joined are words joined."""
+    why = explain(a, b)
+    assert why.score == 1.0
+    reasons = [x.reason for x in why.aligned]
+    assert "same words, joined differently" in reasons
+    assert not any("acronym" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
     ("query", "key"),
     [
         ("JSYFS", "yalta"),  # the phrase "joint stock company" word by word, "company" left out

@@ -1314,9 +1314,14 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     left = "".join(a.words[i] for i in opt[2])
     right = "".join(b.words[j] for j in opt[3])
     if (len(opt[2]) == 1) != (len(opt[3]) == 1) and left != right:
-        if opt[0] == 1.0:
+        if len(opt[2]) == 1:
+            kind = _acronym_kind(a.words[opt[2][0]], b, opt[3])
+        else:
+            kind = _acronym_kind(b.words[opt[3][0]], a, opt[2])
+        if kind == "listed":
             return "the acronym the other name gives itself (its last word)"
-        return "initials of the other name's words (an acronym)"
+        if kind is not None:
+            return "initials of the other name's words (an acronym)"
     if len(opt[2]) > 2 or len(opt[3]) > 2:
         return "same letters, spaced differently"
     if len(opt[2]) > 1 or len(opt[3]) > 1:
@@ -1330,6 +1335,15 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
     return "one typing error"
+
+
+def _acronym_kind(word: str, name: Prepared, span: tuple[int, ...]) -> AcronymKind | None:
+    """How ``word`` is an acronym of the words of ``name`` at ``span``, as `_acronym_options`
+    reads it (the acronym the name gives itself first), or None: an option of words joined
+    ("NucTech" / "Nuc Tech", written or canonical), not an acronym."""
+    kinds = {k for x, at, k in _acronym_spans(name.words, name.written) if (x, at) == (word, span)}
+    order: tuple[AcronymKind, ...] = ("listed", "distinctive", "written")
+    return next((k for k in order if k in kinds), None)
 
 
 def explain(
