@@ -25,7 +25,7 @@ class _Worker:
         if isinstance(self.loop, FairLoop):
             self.loop.SPACING = self.loop.MAX_WAIT = spacing
         self.connections = 0
-        self.nodelay: list[int] = []  # TCP_NODELAY of each connection's socket
+        self.nodelay: list[bool] = []  # TCP_NODELAY of each connection's socket
         self.ready = threading.Event()
         # Its own descriptor of the shared socket, as a forked worker has (closed with it).
         own = listener.dup()
@@ -39,7 +39,7 @@ class _Worker:
         async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.connections += 1
             sock = writer.get_extra_info("socket")
-            self.nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            self.nodelay.append(bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
             await reader.readexactly(1)
             writer.write(b"ok")
             await writer.drain()
@@ -139,7 +139,7 @@ def test_connections_from_a_proto_0_listener_have_nagle_off() -> None:
         fair = _Worker(listener, spacing=0.0)
         client = _exchange(port)
         try:
-            assert (plain.nodelay, fair.nodelay) == ([0], [1])
+            assert (plain.nodelay, fair.nodelay) == ([False], [True])
         finally:
             client.close()
             fair.stop()
