@@ -139,9 +139,21 @@ def test_a_legal_form_never_lowers_the_score_of_a_name_s_initials(
     assume(all(tokens(w) == (w,) and plain(w) == plain("zzzzz") for w in words))
     name = " ".join(w.capitalize() for w in words)
     initials = "".join(w[0] for w in words).upper()
+    # Initials that end in a legal form's letters are read as that form glued on (the next
+    # test): "BBBLTD" is "BBB Ltd", not the initials of six words.
+    assume(tokens(initials) == (initials.lower(),))
     with_form = similarity(initials, f"{name} {form}")
     assert with_form == similarity(initials, f"{name} {other}")
     assert with_form >= similarity(initials, name) >= POSSIBLE
+
+
+def test_initials_ending_in_a_legal_form_s_letters_read_as_that_form_glued_on() -> None:
+    """A limit, chosen: "ABCLTD" is far more often "ABC Ltd" written without its space than
+    the initials of six words ending in L, T and D, so it reads as the former (the glued class)
+    and is not the acronym of "Alpha Beta Charlie Lima Tango Delta"."""
+    assert tokens("ABCLTD") == ("abc", "limited")
+    assert similarity("ABCLTD", "ABC Ltd") == 1.0
+    assert similarity("ABCLTD", "Alpha Beta Charlie Lima Tango Delta") < POSSIBLE
 
 
 @lru_cache(maxsize=1)
