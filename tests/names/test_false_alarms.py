@@ -1,0 +1,70 @@
+"""False alarms on unlisted real names (issue 15): the general causes found on the development
+set of benchmarks/bench_names_alarms_dev.py, each checked through the public interface
+(`similarity`, `explain`, `NameIndex.search`), with the recall each change must keep."""
+
+from __future__ import annotations
+
+from string import ascii_lowercase
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from helpers.strategies import SETTINGS
+from screening.names import explain, similarity, tokens
+
+POSSIBLE = 0.82
+"""The bundled rule set's ``possible`` threshold."""
+
+
+# --- a one-letter typo on a name of one short word -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("CHEM", "CHEMA"),
+        ("ADISA", "AEISA"),
+        ("NOLAN", "SOLAN"),
+        ("ELAR", "Elara"),
+        ("MEHLE", "MEHL"),
+    ],
+)
+def test_one_short_word_one_letter_apart_is_no_possible_match(query: str, listed: str) -> None:
+    assert similarity(query, listed) < POSSIBLE
+    ex = explain(query, listed)
+    assert any("one short word" in note for note in ex.notes), ex.summary
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("KINF, LLC", "KINEF, LLC"),  # a legal form beside it: more than the few letters
+        ("Safran", "SAIRAN"),  # six letters: one typo is the evasion the matcher must catch
+        ("Dmitri", "Dmitry"),  # a romanisation variant, not a typo
+    ],
+)
+def test_a_typo_with_more_to_go_on_stays_a_possible_match(query: str, listed: str) -> None:
+    assert similarity(query, listed) >= POSSIBLE
+    assert not any("one short word" in note for note in explain(query, listed).notes)
+
+
+_WORD = st.text(alphabet=ascii_lowercase, min_size=3, max_size=12)
+
+
+@SETTINGS
+@given(word=_WORD, at=st.integers(min_value=0, max_value=11), letter=st.sampled_from("xqzjk"))
+def test_one_substitution_is_a_possible_match_from_six_letters_only(
+    word: str, at: int, letter: str
+) -> None:
+    """One letter changed in a one-word name: a possible match from six letters up (the typo
+    recall), never below; the score is symmetric."""
+    at %= len(word)
+    typo = word[:at] + letter + word[at + 1 :]
+    assume(typo != word and list(tokens(word)) == [word] and list(tokens(typo)) == [typo])
+    score = similarity(word, typo)
+    assert score == similarity(typo, word)
+    if len(word) >= 6:
+        assert score >= POSSIBLE
+    elif score >= POSSIBLE:  # only as romanisation variants (the same skeleton)
+        assert [a.reason for a in explain(word, typo).aligned] == ["romanisation variant"]
