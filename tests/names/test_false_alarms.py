@@ -68,3 +68,41 @@ def test_one_substitution_is_a_possible_match_from_six_letters_only(
         assert score >= POSSIBLE
     elif score >= POSSIBLE:  # only as romanisation variants (the same skeleton)
         assert [a.reason for a in explain(word, typo).aligned] == ["romanisation variant"]
+
+
+# --- a listed name found inside another only when it is whole there ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # a legal word that names the body, left unaligned: another word stands in its place
+        ("FARS NEWS AGENCY", "FEDERAL NEWS AGENCY LLC"),
+        ("SEWA SECURITY SERVICES", "FEDERAL SECURITY SERVICE"),
+        ("EAST WEST UNITED BANK SA", "EAST AND WEST ENTERPRISES"),
+        # a listed word aligned only by a typing error with a stop word or a legal form
+        ("AL HAKEEL AL ASWAD OIL TRADING LLC", "ASWAD, Ali"),
+        ("MYANMA INVESTMENT AND COMMERICAL BANK", "AGD BANK"),
+    ],
+)
+def test_a_listed_name_not_whole_inside_the_query_is_not_lifted(query: str, listed: str) -> None:
+    ex = explain(query, listed)
+    assert not any("wholly inside" in note for note in ex.notes), ex.summary
+    assert ex.score < POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Far East Cable (Shenzhen) Trading", "Far East Cable"),
+        ("Khuran Logistics Dubai Branch", "Khuran Logistics LLC"),  # a legal form may be missing
+        ("Federal News Agency Moscow Office", "FEDERAL NEWS AGENCY LLC"),
+        ("Acme on behalf of Ali Aswad", "ASWAD, Ali"),
+    ],
+)
+def test_a_listed_name_whole_inside_the_query_is_still_a_possible_match(
+    query: str, listed: str
+) -> None:
+    ex = explain(query, listed)
+    assert any("wholly inside" in note for note in ex.notes), ex.summary
+    assert ex.score >= POSSIBLE

@@ -1059,7 +1059,8 @@ def _score(
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
             other_used = used_b if first else used_a
             if whole and (
-                _joined_on(side, other, chosen, first)
+                _weak_aligned(side, other, chosen, first)
+                or _joined_on(side, other, chosen, first)
                 or _outweighed(side, used, other, other_used)
                 or _interrupted(other, other_used)
             ):
@@ -1149,6 +1150,21 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
     return added > rules.added * own
 
 
+def _weak_aligned(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
+    """Whether a word of ``inner`` that must align for it to be found inside ``longer`` (see
+    `_kept`) aligns only by a typing error with a legal form or a stop word there ("Ali" with
+    "al", "Agd" with "and", "W S.A." with "S.A."): those are words of another kind, not the
+    listed word misspelt, so the listed name is not whole inside the other."""
+    unaligned = containment_rules().unaligned
+    for o in chosen:
+        if o[0] >= 1.0 or len(o[2]) != 1 or len(o[3]) != 1:
+            continue
+        mine, out = (o[2][0], o[3][0]) if first else (o[3][0], o[2][0])
+        if _kept(inner.words[mine], unaligned) and not _kept(longer.words[out], unaligned):
+            return True
+    return False
+
+
 def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
     """Whether ``inner`` (the first name of the chosen options when ``first``) is one strong
     word (legal forms and stop words aside) and the words of ``longer`` aligned with it have an
@@ -1227,7 +1243,8 @@ def _shares() -> dict[float, float]:
 def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
     """The score of a name found whole inside another ("Far East Cable" in "Far East Cable
     (Shenzhen) Trading"): every word aligned but those weighing no more than a legal form
-    (``containment.unaligned``), and the name distinctive
+    (``containment.unaligned``; not the legal words of ``containment.named``, which name the
+    body: "Federal News Agency" is not inside "Fars News Agency"), and the name distinctive
     enough (data/weights.yaml ``containment``: each word's weight, counted fully from
     ``letters`` letters up, summed): one common or short word is not a name found inside
     another. The score is ``containment.score`` plus ``containment.spread`` times the word
@@ -1237,7 +1254,7 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
     distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
-            if _kept(word, rules.unaligned):
+            if _kept(word, rules.unaligned) or word in rules.named:
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)

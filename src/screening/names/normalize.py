@@ -257,6 +257,9 @@ class ContainmentRules:
     core: float = 0.0
     """What the words that are not weak must count for at least (as distinctiveness counts):
     a name of generic words alone is not a name found inside another."""
+    named: frozenset[str] = frozenset()
+    """Legal words that name the body rather than its legal form ("Federal", "Establishment"):
+    a listed name is found whole inside another only with them aligned too."""
 
 
 @lru_cache(maxsize=1)
@@ -274,6 +277,7 @@ def containment_rules() -> ContainmentRules:
         float(c["generic"]),
         float(c["legal_form"]),
         float(c["core"]),
+        _canonical([str(x) for x in c.get("named", ())]),
     )
 
 
