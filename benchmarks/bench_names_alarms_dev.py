@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             top = found[0]
             alarms[cause(index.explain(name, top.name))].append((name, top.name, top.score))
     n_alarms = sum(len(v) for v in alarms.values())
-    print(f"development set: {len(names)} unlisted real names (seed {DEV_SEED}); possible {possible}")
+    print(
+        f"development set: {len(names)} unlisted real names (seed {DEV_SEED}); possible {possible}"
+    )
     for source, (hit, n) in sorted(per_source.items()):
         print(f"  {source:14} {hit:4} of {n:5}  {hit / n:.4f}")
     print(f"false alarms: {n_alarms} of {len(names)}: {n_alarms / max(1, len(names)):.4f}")

@@ -277,7 +277,7 @@ def containment_rules() -> ContainmentRules:
         float(c["generic"]),
         float(c["legal_form"]),
         float(c["core"]),
-        _canonical([str(x) for x in c.get("named", ())]),
+        frozenset(_canonical([str(x) for x in c.get("named", ())])),
     )
 
 
