@@ -54,8 +54,10 @@ from .normalize import (
     reading_kind,
     resource,
     short_factor,
+    short_typo,
     spellings,
     stopwords,
+    tokens,
     wade_giles,
     wade_giles_keys,
     weak_words,
@@ -492,6 +494,9 @@ class Prepared:
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
     compares the letters of a name without its spaces."""
+    surname: int = 0
+    """How many first words are the surname a person's name writes before a comma ("AL-SAYYID,
+    Sarah"; see `surname_words`), or 0: a name found inside this one must align one of them."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -500,9 +505,14 @@ class Prepared:
 
     @classmethod
     def of(
-        cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
+        cls,
+        words: tuple[str, ...],
+        weights: Weights,
+        written: tuple[str, ...] | None = None,
+        surname: int = 0,
     ) -> Prepared:
-        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``."""
+        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``;
+        ``surname``: how many first words are a surname (`surname_words`)."""
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
@@ -528,6 +538,7 @@ class Prepared:
             acronyms,
             weighed if costs == weighed else costs,
             _runs(words, written),
+            surname if surname < len(words) else 0,
         )
 
     def runs_disjoint(self, words: Iterable[str]) -> bool:
@@ -538,7 +549,22 @@ class Prepared:
     def named(cls, name: str, weights: Weights) -> Prepared:
         """A name, prepared: its canonical words and the words as written."""
         words, written = written_words(name)
-        return cls.of(words, weights, written)
+        return cls.of(words, weights, written, surname_words(name, words))
+
+
+@lru_cache(maxsize=1 << 14)
+def _surname_head(name: str) -> tuple[str, ...]:
+    head, comma, _ = name.partition(",")
+    return tuple(tokens(head)) if comma else ()
+
+
+def surname_words(name: str, words: tuple[str, ...]) -> int:
+    """How many first ``words`` (a reading of ``name``) are the part ``name`` writes before
+    its first comma, the way lists write a person's surname ("AL-SAYYID, Sarah Jamal
+    Muhammad": 2); 0 without a comma, or when that part is not how the reading begins."""
+    head = _surname_head(name)
+    n = len(head)
+    return n if 0 < n < len(words) and words[:n] == head else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -1058,7 +1084,9 @@ def _score(
             whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
             other_used = used_b if first else used_a
             if whole and (
-                _joined_on(side, other, chosen, first)
+                _weak_aligned(side, other, chosen, first)
+                or _surname_apart(other, other_used)
+                or _joined_on(side, other, chosen, first)
                 or _outweighed(side, used, other, other_used)
                 or _interrupted(other, other_used)
             ):
@@ -1070,7 +1098,29 @@ def _score(
                         f"{' '.join(side.words)!r} is wholly inside the other name: at least "
                         f"a possible match ({whole:.4g})"
                     )
+    if len(a.words) == 1 and len(b.words) == 1:
+        score = _short_typo_capped(a.words[0], b.words[0], score, notes)
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _short_typo_capped(x: str, y: str, score: float, notes: list[str] | None) -> float:
+    """The score of two names of one word each, at most ``typo.short`` of data/weights.yaml
+    when the words are one typing error apart and the longer has at most
+    ``typo.short_letters`` letters: all a name says is those few letters, and another real name
+    is as often one letter away ("Chem" / "Chema", "Nolan" / "Solan") as a typo is."""
+    letters, cap = short_typo()
+    if (
+        score <= cap
+        or x == y
+        or max(len(x), len(y)) > letters
+        or x[0] in MARKS
+        or y[0] in MARKS
+        or skeleton(x) == skeleton(y)
+    ):
+        return score
+    if notes is not None:
+        notes.append(f"one typing error in a name of one short word ({x} / {y}): at most {cap:.4g}")
+    return cap
 
 
 def _interrupted(longer: Prepared, used: set[int]) -> bool:
@@ -1124,6 +1174,33 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
         if i not in longer_used
     )
     return added > rules.added * own
+
+
+def _surname_apart(longer: Prepared, used: set[int]) -> bool:
+    """Whether ``longer`` writes a surname before a comma and none of its words (legal forms
+    and stop words aside) aligns: a name found inside the given names of another family is
+    not found inside it ("JAMAL, Muhammad" in "AL-SAYYID, Sarah Jamal Muhammad"), whereas
+    "PETROV, Alexander" is in "PETROV, Alexander Petrovich"."""
+    if not longer.surname:
+        return False
+    unaligned = containment_rules().unaligned
+    kept = [i for i in range(longer.surname) if _kept(longer.words[i], unaligned)]
+    return bool(kept) and used.isdisjoint(kept)
+
+
+def _weak_aligned(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
+    """Whether a word of ``inner`` that must align for it to be found inside ``longer`` (see
+    `_kept`) aligns only by a typing error with a legal form or a stop word there ("Ali" with
+    "al", "Agd" with "and", "W S.A." with "S.A."): those are words of another kind, not the
+    listed word misspelt, so the listed name is not whole inside the other."""
+    unaligned = containment_rules().unaligned
+    for o in chosen:
+        if o[0] >= 1.0 or len(o[2]) != 1 or len(o[3]) != 1:
+            continue
+        mine, out = (o[2][0], o[3][0]) if first else (o[3][0], o[2][0])
+        if _kept(inner.words[mine], unaligned) and not _kept(longer.words[out], unaligned):
+            return True
+    return False
 
 
 def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
@@ -1204,7 +1281,8 @@ def _shares() -> dict[float, float]:
 def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
     """The score of a name found whole inside another ("Far East Cable" in "Far East Cable
     (Shenzhen) Trading"): every word aligned but those weighing no more than a legal form
-    (``containment.unaligned``), and the name distinctive
+    (``containment.unaligned``; not the legal words of ``containment.named``, which name the
+    body: "Federal News Agency" is not inside "Fars News Agency"), and the name distinctive
     enough (data/weights.yaml ``containment``: each word's weight, counted fully from
     ``letters`` letters up, summed): one common or short word is not a name found inside
     another. The score is ``containment.score`` plus ``containment.spread`` times the word
@@ -1214,7 +1292,7 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
     distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
-            if _kept(word, rules.unaligned):
+            if _kept(word, rules.unaligned) or word in rules.named:
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)
@@ -1287,7 +1365,10 @@ def similarity(a: str, b: str) -> float:
     weights = default_weights()
     best = max(
         (
-            score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
+            score_prepared(
+                Prepared.of(x, weights, xw, surname_words(a, x)),
+                Prepared.of(y, weights, yw, surname_words(b, y)),
+            )
             for x, xw in written_readings(a)
             for y, yw in written_readings(b)
         ),
@@ -1472,7 +1553,8 @@ def _best_readings(
     ra, rb = written_readings(a), written_readings(b)
     for i, (xa, wa) in enumerate(ra):
         for j, (xb, wb) in enumerate(rb):
-            pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
+            pa = Prepared.of(xa, weights, wa, surname_words(a, xa))
+            pb = Prepared.of(xb, weights, wb, surname_words(b, xb))
             s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)

@@ -257,6 +257,9 @@ class ContainmentRules:
     core: float = 0.0
     """What the words that are not weak must count for at least (as distinctiveness counts):
     a name of generic words alone is not a name found inside another."""
+    named: frozenset[str] = frozenset()
+    """Legal words that name the body rather than its legal form ("Federal", "Establishment"):
+    a listed name is found whole inside another only with them aligned too."""
 
 
 @lru_cache(maxsize=1)
@@ -274,6 +277,7 @@ def containment_rules() -> ContainmentRules:
         float(c["generic"]),
         float(c["legal_form"]),
         float(c["core"]),
+        frozenset(_canonical([str(x) for x in c.get("named", ())])),
     )
 
 
@@ -296,6 +300,14 @@ def generic_unaligned_factor() -> float:
     """The factor on the IDF of a generic word left unaligned (data/weights.yaml:
     ``generic_unaligned``): see `match.Weights.cost`."""
     return float(_weights()["factors"]["generic_unaligned"])
+
+
+@lru_cache(maxsize=1)
+def short_typo() -> tuple[int, float]:
+    """The most letters of a word whose one typing error is alike at most a cap, and that cap
+    (data/weights.yaml: ``typo``): "Chem" / "Chema" is no possible match."""
+    typo = _weights()["typo"]
+    return int(typo["short_letters"]), float(typo["short"])
 
 
 def short_factor() -> float:
