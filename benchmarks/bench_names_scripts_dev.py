@@ -97,13 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             own = index.similarity(query, source)
             got = f"{found[0].name!r} {found[0].score:.3f}" if found else "-"
-            cause = (
-                "outranked"
-                if own >= possible
-                else "below possible"
-                if found
-                else "not found"
-            )
+            cause = "outranked" if own >= possible else "below possible" if found else "not found"
             misses[cause].append(f"{query!r} (from {source!r} {own:.3f}) -> {got}")
         print(f"{maker:8} top-1 recall {hits / len(cases):.3f} of {len(cases)}")
         for cause, lines in sorted(misses.items()):

@@ -94,9 +94,10 @@ def test_a_legal_form_is_read_as_its_latin_abbreviation() -> None:
     """ك is "Co.", لتد "Ltd": the abbreviation the Latin name has, not the word it stands for."""
     assert similarity("ال حرم ترنسفر ك", "AL HARAM TRANSFER CO.") >= POSSIBLE
     assert similarity("كلاسيك تريدنج لتد", "Classic Trading Ltd") >= POSSIBLE
-    assert similarity("ال حرم ترنسفر ك", "AL HARAM TRANSFER") > similarity(
-        "ال حرم ترنسفر", "AL HARAM TRANSFER CO."
-    ) - 0.1  # the abbreviation is weak evidence either way
+    assert (
+        similarity("ال حرم ترنسفر ك", "AL HARAM TRANSFER")
+        > similarity("ال حرم ترنسفر", "AL HARAM TRANSFER CO.") - 0.1
+    )  # the abbreviation is weak evidence either way
 
 
 @pytest.mark.parametrize(

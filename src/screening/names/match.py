@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from operator import add
 from typing import Any, Literal
 
@@ -338,7 +339,9 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
     the stop words, and but the stop words and legal forms ("Suke Logistics Ltd." -> "sll",
     "Iranian Organization for Rebuilding Lebanon" -> "iofrl", "Joint Stock Company Yalta Film
     Studio" -> "jsyfs"); and an acronym the name gives itself ("... Guard Corps (IRGC)")."""
-    if len(words) < 3:  # most query readings: no three words to take initials of
+    if len(words) < 3 and (  # most query readings: no three words to take initials of
+        written is None or len(written) < 2 or all(w not in phrase_words() for w in written)
+    ):
         return ()
     return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
@@ -346,6 +349,9 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
 EXPANDED_ACRONYM = 4
 """The fewest letters of a listed acronym that a query's words may expand ("IRGC" for "Islamic
 Revolutionary Guard Corps"): three initials are shared by too many names."""
+
+ACRONYM_FORMS = 3
+"""The most legal-form words of a name whose every choice an acronym may keep (2 ** 3 ways)."""
 
 AcronymKind = Literal["distinctive", "written", "listed"]
 """How an acronym is read from a name (see `_acronym_spans`); each has its similarity."""
@@ -368,6 +374,7 @@ def _acronym_spans(
     out: list[tuple[str, tuple[int, ...], AcronymKind]] = []
 
     def add(initials: list[str], span: tuple[int, ...], kind: AcronymKind) -> None:
+        initials = [w for w in initials if not w.isdigit()]  # "Light Infantry Division 66"
         if 3 <= len(initials) <= 8 and all(w.isalpha() for w in initials):
             out.append(("".join(w[0] for w in initials), span, kind))
 
@@ -383,16 +390,30 @@ def _acronym_spans(
         forms = legal_forms()
         phrases = phrase_words()
         # Each word as written, a legal-form phrase word by word, with whether it is a legal
-        # form on its own ("company", or "ltd" read "limited"; not "joint" in "joint stock").
+        # form on its own ("company", or "ltd" read "limited"; not "joint" in "joint stock");
+        # signs ("&") are no words of an acronym.
         parts = [
-            (p, p in forms or (len(ws) == 1 and words[i] in forms))
+            (p, p in forms or (len(ws) == 1 and words[i] in forms), i)
             for i, w in enumerate(written)
             for ws in [phrases.get(w, (w,))]
             for p in ws
+            if any(ch.isalnum() for ch in p)
         ]
-        add([p for p, _ in parts], everything, "written")
-        add([p for p, _ in parts if p not in skip], everything, "written")
-        add([p for p, form in parts if p not in skip and not form], everything, "written")
+        add([p for p, _, _ in parts], everything, "written")
+        add([p for p, _, _ in parts if p not in skip], everything, "written")
+        # An organisation's acronym keeps some of its legal forms and leaves others out
+        # ("KNL" and "KNCL" for "Kala Naft Company Ltd"): every choice of them, each word as
+        # written one choice (the legal forms of "Limited Liability Company" go together),
+        # for a name with at most `ACRONYM_FORMS` of them.
+        at = sorted({i for _, form, i in parts if form})
+        few = len(at) <= ACRONYM_FORMS
+        for kept in product((False, True), repeat=len(at)) if few else [(False,) * len(at)]:
+            out_of = {i for i, keep in zip(at, kept, strict=True) if not keep}
+            add(
+                [p for p, form, i in parts if p not in skip and not (form and i in out_of)],
+                everything,
+                "written",
+            )
         if len(words) >= 4 and words[-1].isalpha() and words[-1] not in weak:
             own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
             if words[-1] in own:
