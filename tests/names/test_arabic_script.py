@@ -136,3 +136,24 @@ def test_a_word_split_at_an_apostrophe_reads_as_its_latin_form(
     name_ar, name_la = f"{first[0]} {second[0]}", f"{first[1]} {second[1]}"
     assume(all(t not in weak_words() or t == "al" for t in tokens(name_la)))
     assert similarity(name_ar, name_la) >= POSSIBLE, explain(name_ar, name_la).summary
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("ابد رببح", "ABD'RABBAH"),  # عبد, "servant of", a word of its own in Arabic script
+        ("عبد ربه", "Abdrabbah"),
+        ("ازحر محمد", "AZHAR, Mohammad"),  # z then h, not the one sound "zh"
+        ("ال نتشح", "AL NATSHEH"),  # t then sh
+        ("ال امجي اند برس", "AL-OMGY AND BROS."),  # an abbreviation of a business word
+        ("الفي ابدل رف", "ALVI, Abdul Rauf"),  # ال and two letters: a word of its own
+    ],
+)
+def test_words_arabic_script_writes_otherwise(arabic: str, latin: str) -> None:
+    assert similarity(arabic, latin) >= POSSIBLE, explain(arabic, latin).summary
+
+
+def test_a_word_read_by_its_consonants_is_never_the_article() -> None:
+    """الي ("Ali") has the consonant of "al" / "el": but Arabic script joins its article."""
+    assert similarity("نو الي", "EL NINO") < POSSIBLE
+    assert similarity("نو الي", "NAWAE, Ali") >= POSSIBLE

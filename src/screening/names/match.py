@@ -114,6 +114,10 @@ SCRIPT = 0.9
 """The similarity of a word read from Arabic script and a Latin word with the same consonants
 ("hsn" / "Hassan"): as alike as a romanisation variant (short vowels are not written)."""
 
+ARTICLES = frozenset(("al", "el", "ul"))
+"""The Arabic article as Latin letters write it: Arabic script joins it to its word, so a word
+read there by its consonants (الي "Ali", لا) is never it ("El Nino" is not "نو الي")."""
+
 VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
 "Dmitry"): alike, though less than the same word."""
@@ -139,8 +143,8 @@ def token_similarity(a: str, b: str) -> float:
         return table.unmarked_similarity if marked[1:] in wade_giles_keys(other)[1] else 0.0
     if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
         marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
-        if other[0] == CONSONANTS or marked[1:] not in consonant_keys(other):
-            return 0.0
+        if other[0] == CONSONANTS or other in ARTICLES or marked[1:] not in consonant_keys(other):
+            return 0.0  # the article is read as "al" (`ARTICLES`): not a word's consonants
         return SCRIPT
     korean = order_rules().korean_syllables
     if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"

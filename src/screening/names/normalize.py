@@ -694,6 +694,9 @@ def consonant_keys(word: str) -> tuple[str, ...]:
     if "ch" in low:  # "ch" is تش (Chad, تشاد), or, French, ش ("Chafik" / شفيق, "Cherif")
         out.append(consonant_key(low.replace("ch", "tsh")).replace("ch", "tsh"))
         out.append(consonant_key(low.replace("ch", "sh")))
+    for pair, apart in _TWO_LETTERS:  # "Azhar" is أزهر, z then h: not the one sound ژ
+        if pair in low:
+            out.append(consonant_key(low.replace(pair, apart)))
     out.extend(_legal_consonants().get(low, ()))
     if low[:2] in ("al", "el") and len(low) > 4 and len(rest := consonant_key(low[2:])) > 1:
         out.append(rest)  # the article written joined ("Alessawi", "Elhyya"): العيساوي
@@ -702,11 +705,13 @@ def consonant_keys(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _legal_consonants() -> dict[str, tuple[str, ...]]:
-    """A canonical legal form -> the consonants of its abbreviations (legal_forms.yaml: "co"
-    for "company", "ltd" for "limited"): a name written in Arabic script spells the
-    abbreviation its Latin form has (ك for "Co.", لتد for "Ltd"), not the word it stands for."""
+    """A canonical legal form or business word -> the consonants of its abbreviations
+    (legal_forms.yaml: "co" for "company", "ltd" for "limited", "bros" for "brothers"): a name
+    written in Arabic script spells the abbreviation its Latin form has (ك for "Co.", لتد for
+    "Ltd"), not the word it stands for."""
     out: dict[str, list[str]] = {}
-    for spelling, canonical in _legal()["forms"].items():
+    legal = _legal()
+    for spelling, canonical in [*legal["forms"].items(), *legal["words"].items()]:
         words = str(canonical).split()
         if len(words) == 1 and str(spelling) != words[0]:
             out.setdefault(words[0], []).append(consonant_key(str(spelling)))
@@ -726,6 +731,9 @@ _CONSONANT_FOLDS = (
     ("p", "b"),  # Arabic has no "p" nor "v": it writes ب and ف for them (Persian's پ and
     ("v", "f"),  # ڤ read the same, so both scripts' spellings meet)
 )
+_TWO_LETTERS = (("zh", "z'h"), ("tsh", "t'sh"))
+"""Latin pairs `consonant_key` folds into one sound that Arabic script may write as two letters
+("Azhar", "Mazhar": ز then ه; "Natsheh": ت then ش); the apostrophe keeps them apart."""
 _HARD_C = re.compile("c(?!h)")
 _ABD_AL = re.compile("abd[aeiou]l")
 
@@ -733,19 +741,29 @@ _ABD_AL = re.compile("abd[aeiou]l")
 def _consonant_readings(name: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """A name written in Arabic script read by its consonants (`_consonant_reading`): its
     words as written, then, when they differ, its words as one word is written in Latin
-    letters (`_join_fragments`)."""
+    letters (`_join_fragments`), and those with a word of ال and two letters read whole."""
     tokens = _WORD.findall(unicodedata.normalize("NFKC", _visible(name)))
     out = [_consonant_reading(tokens)]
     joined = _join_fragments(tokens)
     if joined != tokens:
         out.append(_consonant_reading(joined))
+    if any(_short_article(t) for t in joined):
+        out.append(_consonant_reading(joined, whole=True))
     return out
+
+
+def _short_article(token: str) -> bool:
+    """A word of ال and two letters: "al-" and a short word, or a word of its own ("Alvi")."""
+    return len(token) == 4 and token.startswith(_ARTICLE)
 
 
 _ARTICLE = "\u0627\u0644"
 _ALIF = "\u0627"
 _WAW = "\u0648"
 """و, "and": the one letter Arabic script writes as a word of its own."""
+_ABD = frozenset(("\u0639\u0628\u062f", "\u0627\u0628\u062f"))
+"""عبد, "servant of", and the ابد of a name spelt letter by letter: a word of its own in Arabic
+script that Latin spellings join to the next ("Abdrabbah", "Abdallah")."""
 
 
 def _join_fragments(tokens: list[str]) -> list[str]:
@@ -753,7 +771,8 @@ def _join_fragments(tokens: list[str]) -> list[str]:
     "and") is part of the next word ("س اد" for "Sa'id", where the apostrophe of an ayn or a
     hamza split it), and a run of them initials ("م س" for "M/S"), as Latin letters join
     "M.S."; a short word after another that starts with alif is the rest of it ("مش ان" for
-    "Mish'an"), and so is an article that ends the name ("اسم ال" for "Isma'il")."""
+    "Mish'an"), and so is an article that ends the name ("اسم ال" for "Isma'il"); and a word
+    after عبد, "servant of", is one with it ("عبد ربه" for "Abdrabbah")."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -772,14 +791,16 @@ def _join_fragments(tokens: list[str]) -> list[str]:
                 out.append("".join(run))
             continue
         prev = out[-1] if out else ""
-        if (
+        abd = prev in _ABD and arabic and t != _ARTICLE  # "عبد ربه": "Abdrabbah"
+        rest = (  # "مش ان": "Mish'an"; "اسم ال": "Isma'il"
             arabic
             and t.startswith(_ALIF)
             and len(t) <= 3
             and (t != _ARTICLE or i == len(tokens) - 1)
             and _ARABIC.search(prev)
             and prev != _ARTICLE
-        ):
+        )
+        if abd or rest:
             out[-1] = prev + t
         else:
             out.append(t)
@@ -791,7 +812,9 @@ def _lone_letter(token: str) -> bool:
     return len(token) == 1 and token != _WAW and bool(_ARABIC.search(token))
 
 
-def _consonant_reading(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _consonant_reading(
+    tokens: list[str], *, whole: bool = False
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words of a name written in Arabic script read by their consonants: each word becomes
     `CONSONANTS` + the consonants of its letters, one letter at a time (ز then ح is "zh", two
     letters, not the one sound "zh" of Latin letters), which the scorer compares with the
@@ -800,7 +823,8 @@ def _consonant_reading(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, .
     (البغدادي: "al-Baghdadi"; a sun letter's "ar-" is "al" too), but right after an article
     standing alone (ال البي: "al-Olabi"). A word that reads like a legal form or a title in
     Latin letters is no such thing in Arabic script: اب is "Abu", مس "Musa". Words in other
-    scripts keep their canonical words."""
+    scripts keep their canonical words. ``whole``: a word of ال and two letters is read whole
+    ("الفي": "Alvi"), not as the article and a word of one consonant."""
     keys = _arabic_keys()
     words: list[str] = []
     prev = ""
@@ -811,7 +835,15 @@ def _consonant_reading(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, .
             continue
         after_article = prev == _ARTICLE
         prev = token
-        if token.startswith(_ARTICLE) and len(token) >= 4 and not after_article:
+        if token == _ARTICLE:  # standing alone, as "al-" is written in Latin letters
+            words.append("al")
+            continue
+        if (
+            token.startswith(_ARTICLE)
+            and len(token) >= 4
+            and not after_article
+            and not (whole and _short_article(token))
+        ):
             words.append("al")
             token = token[2:]
         out: list[str] = []
