@@ -240,6 +240,8 @@ def test_any_choice_of_legal_forms_kept_in_the_initials_still_finds_the_name(
     [
         ("SCP", "SHIRAZ CENTRAL PRISON", "SALEH, Chadi Peter"),
         ("KSI", "KURDISTAN SUPPORTERS OF ISLAM", "KIM, Song Il"),
+        ("BGS", "BEIRUT GEM SAL", "BUENO GARCIA, Santos"),  # a legal form: S.A.L.
+        ("SSA", "SHERKAT SAHAMI ALIAF", "SALEH, Sami Ahmad"),  # "company", in Persian
     ],
 )
 def test_nouns_that_name_an_institution_say_it_is_an_organisation(
