@@ -119,6 +119,13 @@ def test_words_spaced_differently_in_the_two_scripts(arabic: str, latin: str) ->
     assert any("Arabic script" in n for n in why.notes), why.notes
 
 
+def test_explain_says_when_words_were_joined() -> None:
+    why = explain("احمد نزم س اد", "AHMAD, Nazim Sa'id")
+    assert any("words joined" in n for n in why.notes), why.notes
+    plain = explain("محمد حسن", "Mohamad HASSAN")
+    assert not any("words joined" in n for n in plain.notes), plain.notes
+
+
 @st.composite
 def split_words(draw: st.DrawFn) -> tuple[str, str]:
     """A word whose first consonant and vowel an apostrophe (an ayn, a hamza) ends in Latin

@@ -663,8 +663,8 @@ def consonant_key(word: str) -> str:
     """A word's consonants, as Arabic script writes a name without its short vowels: a few
     spellings of one sound folded (q/k, c/k, kh/h, ph/f, zh/j, g/j, p/b, v/f, x/ks), then the
     vowels and the letters that also write long vowels (w, y) left out and doubled letters
-    collapsed: "hassan",
-    "hasan" and حسن ("hsn") all give "hsn"; "mohammed", "muhammad" and محمد give "mhmd"."""
+    collapsed: "hassan", "hasan" and حسن ("hsn") all give "hsn"; "mohammed", "muhammad" and
+    محمد give "mhmd"."""
     low = word.lower()
     for old, new in _CONSONANT_FOLDS:
         low = low.replace(old, new)
@@ -1040,6 +1040,11 @@ def reading_kind(name: str, k: int) -> str:
     words = written_readings(name)[k][0]
     folded = _fold(name, spoofs=True)
     if any(w.startswith(CONSONANTS) for w in words):
+        if _ARABIC.search(name) and words != _consonant_readings(name)[0][0]:
+            return (
+                "Arabic script read by its consonants, words joined as Latin letters write "
+                "them: short vowels are not written"
+            )
         return "Arabic script read by its consonants: short vowels are not written"
     if any(_words_of(t)[0] == words for t in _leet_readings(folded)):
         return "digits and symbols read as letters"
