@@ -200,3 +200,63 @@ def test_a_persons_name_is_never_read_as_initials(query: str, person: str) -> No
 
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:
     assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("KNL", "KALA NAFT COMPANY LTD"),  # one legal form left out, the other kept
+        ("KNCL", "KALA NAFT COMPANY LTD"),
+        ("GII", "GLOBAL INTERFACE COMPANY INC."),
+        ("PBA", "PJSC Beriev Aircraft Company"),
+        ("AOA", "AKTSIONERNOE OBSHCHESTVO AST"),  # a legal-form phrase: two words as written
+        ("OJSB", "OPEN JOINT-STOCK COMPANY BELARUSKALI"),
+        ("ICSPL", "Index Consultancy & Services PTE LTD."),  # "&" is no word of an acronym
+        ("LID", "LIGHT INFANTRY DIVISION 66"),  # nor is a number
+        ("RARP", "2566 Radioelectronic Armament Repair Plant JSC"),
+    ],
+)
+def test_initials_as_organisations_write_them(query: str, name: str) -> None:
+    why = explain(query, name)
+    assert why.score >= POSSIBLE, why.summary
+    assert any("acronym" in a.reason for a in why.aligned), why.summary
+    index = NameIndex(
+        [NameCandidate("it", name), NameCandidate("other", "Kala Trading")], cutoff=0.7
+    )
+    assert [m.key for m in index.search(query, cutoff=POSSIBLE)][:1] == ["it"]
+
+
+@given(
+    st.lists(st.sampled_from(["Ltd", "Co", "Inc", "Company", "Limited", "LLC"]), max_size=3),
+    st.lists(
+        st.sampled_from(["Kala", "Naft", "Orion", "Delta", "Marine", "Tabriz"]),
+        min_size=3,
+        max_size=4,
+        unique=True,
+    ),
+    st.data(),
+)
+def test_any_choice_of_legal_forms_kept_in_the_initials_still_finds_the_name(
+    forms: list[str], core: list[str], data: st.DataObject
+) -> None:
+    """An organisation abbreviates its name keeping any of its legal forms ("KNL", "KNCL")."""
+    kept = [f for f in forms if data.draw(st.booleans())]
+    query = "".join(w[0] for w in [*core, *kept]).upper()
+    assume(len(tokens(query)) == 1)  # "KNOLLC" reads "kno llc": no acronym of one word
+    name = " ".join([*core, *forms])
+    assert similarity(query, name) >= POSSIBLE, explain(query, name).summary
+
+
+@pytest.mark.parametrize(
+    ("query", "org", "person"),
+    [
+        ("SCP", "SHIRAZ CENTRAL PRISON", "SALEH, Chadi Peter"),
+        ("KSI", "KURDISTAN SUPPORTERS OF ISLAM", "KIM, Song Il"),
+        ("BGS", "BEIRUT GEM SAL", "BUENO GARCIA, Santos"),  # a legal form: S.A.L.
+        ("SSA", "SHERKAT SAHAMI ALIAF", "SALEH, Sami Ahmad"),  # "company", in Persian
+    ],
+)
+def test_nouns_that_name_an_institution_say_it_is_an_organisation(
+    query: str, org: str, person: str
+) -> None:
+    assert similarity(query, org) > similarity(query, person) >= POSSIBLE

@@ -351,9 +351,9 @@ def test_search_scores_are_the_scan_scores_on_the_consolidated_screening_list() 
 _LATIN_WORDS = [
     "Muhammad", "Mohammed", "Hassan", "Fatimah", "Abdul", "Abd", "al-Rahman", "Rahman", "Chafik",
     "Teng", "Hsiao-p'ing", "Hsiao-ping", "Deng", "Xiaoping", "Xiao", "Ping", "Kao", "Gao",
-    "Chang", "Zhang", "Chien", "Jian", "Li", "Ltd",
+    "Chang", "Zhang", "Chien", "Jian", "Li", "Ltd", "Sa'id", "Alessawi", "Plastic", "Co",
 ]  # fmt: skip
-_ARABIC_WORDS = ["محمد", "حسن", "فاطمة", "عبد", "الرحمن", "شفيق", "ابو"]
+_ARABIC_WORDS = ["محمد", "حسن", "فاطمة", "عبد", "الرحمن", "شفيق", "ابو", "س", "اد", "ال", "ك"]
 _script_names = st.one_of(
     st.lists(st.sampled_from(_LATIN_WORDS), min_size=1, max_size=4),
     st.lists(st.sampled_from(_ARABIC_WORDS), min_size=1, max_size=4),

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from operator import add
 from typing import Any, Literal
 
@@ -115,6 +116,10 @@ SCRIPT = 0.9
 """The similarity of a word read from Arabic script and a Latin word with the same consonants
 ("hsn" / "Hassan"): as alike as a romanisation variant (short vowels are not written)."""
 
+ARTICLES = frozenset(("al", "el", "ul"))
+"""The Arabic article as Latin letters write it: Arabic script joins it to its word, so a word
+read there by its consonants (الي "Ali", لا) is never it ("El Nino" is not "نو الي")."""
+
 VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
 "Dmitry"): alike, though less than the same word."""
@@ -140,8 +145,8 @@ def token_similarity(a: str, b: str) -> float:
         return table.unmarked_similarity if marked[1:] in wade_giles_keys(other)[1] else 0.0
     if a[0] == CONSONANTS or b[0] == CONSONANTS:  # read from Arabic script: by consonants
         marked, other = (a, b) if a[0] == CONSONANTS else (b, a)
-        if other[0] == CONSONANTS or marked[1:] not in consonant_keys(other):
-            return 0.0
+        if other[0] == CONSONANTS or other in ARTICLES or marked[1:] not in consonant_keys(other):
+            return 0.0  # the article is read as "al" (`ARTICLES`): not a word's consonants
         return SCRIPT
     korean = order_rules().korean_syllables
     if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"
@@ -340,7 +345,9 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
     the stop words, and but the stop words and legal forms ("Suke Logistics Ltd." -> "sll",
     "Iranian Organization for Rebuilding Lebanon" -> "iofrl", "Joint Stock Company Yalta Film
     Studio" -> "jsyfs"); and an acronym the name gives itself ("... Guard Corps (IRGC)")."""
-    if len(words) < 3:  # most query readings: no three words to take initials of
+    if len(words) < 3 and (  # most query readings: no three words to take initials of
+        written is None or len(written) < 2 or all(w not in phrase_words() for w in written)
+    ):
         return ()
     return tuple(dict.fromkeys(x for x, _, _ in _acronym_spans(words, written)))
 
@@ -348,6 +355,9 @@ def acronym_of(words: tuple[str, ...], written: tuple[str, ...] | None = None) -
 EXPANDED_ACRONYM = 4
 """The fewest letters of a listed acronym that a query's words may expand ("IRGC" for "Islamic
 Revolutionary Guard Corps"): three initials are shared by too many names."""
+
+ACRONYM_FORMS = 3
+"""The most legal-form words of a name whose every choice an acronym may keep (2 ** 3 ways)."""
 
 AcronymKind = Literal["distinctive", "written", "listed"]
 """How an acronym is read from a name (see `_acronym_spans`); each has its similarity."""
@@ -370,6 +380,7 @@ def _acronym_spans(
     out: list[tuple[str, tuple[int, ...], AcronymKind]] = []
 
     def add(initials: list[str], span: tuple[int, ...], kind: AcronymKind) -> None:
+        initials = [w for w in initials if not w.isdigit()]  # "Light Infantry Division 66"
         if 3 <= len(initials) <= 8 and all(w.isalpha() for w in initials):
             out.append(("".join(w[0] for w in initials), span, kind))
 
@@ -385,16 +396,30 @@ def _acronym_spans(
         forms = legal_forms()
         phrases = phrase_words()
         # Each word as written, a legal-form phrase word by word, with whether it is a legal
-        # form on its own ("company", or "ltd" read "limited"; not "joint" in "joint stock").
+        # form on its own ("company", or "ltd" read "limited"; not "joint" in "joint stock");
+        # signs ("&") are no words of an acronym.
         parts = [
-            (p, p in forms or (len(ws) == 1 and words[i] in forms))
+            (p, p in forms or (len(ws) == 1 and words[i] in forms), i)
             for i, w in enumerate(written)
             for ws in [phrases.get(w, (w,))]
             for p in ws
+            if any(ch.isalnum() for ch in p)
         ]
-        add([p for p, _ in parts], everything, "written")
-        add([p for p, _ in parts if p not in skip], everything, "written")
-        add([p for p, form in parts if p not in skip and not form], everything, "written")
+        add([p for p, _, _ in parts], everything, "written")
+        add([p for p, _, _ in parts if p not in skip], everything, "written")
+        # An organisation's acronym keeps some of its legal forms and leaves others out
+        # ("KNL" and "KNCL" for "Kala Naft Company Ltd"): every choice of them, each word as
+        # written one choice (the legal forms of "Limited Liability Company" go together),
+        # for a name with at most `ACRONYM_FORMS` of them.
+        at = sorted({i for _, form, i in parts if form})
+        few = len(at) <= ACRONYM_FORMS
+        for kept in product((False, True), repeat=len(at)) if few else [(False,) * len(at)]:
+            out_of = {i for i, keep in zip(at, kept, strict=True) if not keep}
+            add(
+                [p for p, form, i in parts if p not in skip and not (form and i in out_of)],
+                everything,
+                "written",
+            )
         if len(words) >= 4 and words[-1].isalpha() and words[-1] not in weak:
             own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
             if words[-1] in own:

@@ -661,7 +661,7 @@ def _written_readings(name: str) -> Readings:
         found.append(_words_of(text))
     found.extend(_wade_giles_reading(folded))
     if _ARABIC.search(name):
-        found.append(_consonant_reading(name))
+        found.extend(_consonant_readings(name))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
 
 
@@ -673,9 +673,10 @@ CONSONANTS = "~"
 
 def consonant_key(word: str) -> str:
     """A word's consonants, as Arabic script writes a name without its short vowels: a few
-    spellings of one sound folded (q/k, c/k, kh/h, ph/f, zh/j, g/j), then the vowels and the
-    letters that also write long vowels (w, y) left out and doubled letters collapsed: "hassan",
-    "hasan" and حسن ("hsn") all give "hsn"; "mohammed", "muhammad" and محمد give "mhmd"."""
+    spellings of one sound folded (q/k, c/k, kh/h, ph/f, zh/j, g/j, p/b, v/f, x/ks), then the
+    vowels and the letters that also write long vowels (w, y) left out and doubled letters
+    collapsed: "hassan", "hasan" and حسن ("hsn") all give "hsn"; "mohammed", "muhammad" and
+    محمد give "mhmd"."""
     low = word.lower()
     for old, new in _CONSONANT_FOLDS:
         low = low.replace(old, new)
@@ -705,10 +706,32 @@ def consonant_keys(word: str) -> tuple[str, ...]:
     if "ch" in low:  # "ch" is تش (Chad, تشاد), or, French, ش ("Chafik" / شفيق, "Cherif")
         out.append(consonant_key(low.replace("ch", "tsh")).replace("ch", "tsh"))
         out.append(consonant_key(low.replace("ch", "sh")))
+    for pair, apart in _TWO_LETTERS:  # "Azhar" is أزهر, z then h: not the one sound ژ
+        if pair in low:
+            out.append(consonant_key(low.replace(pair, apart)))
+    out.extend(_legal_consonants().get(low, ()))
+    if low[:2] in ("al", "el") and len(low) > 4 and len(rest := consonant_key(low[2:])) > 1:
+        out.append(rest)  # the article written joined ("Alessawi", "Elhyya"): العيساوي
     return tuple(dict.fromkeys(k for k in out if k))
 
 
+@lru_cache(maxsize=1)
+def _legal_consonants() -> dict[str, tuple[str, ...]]:
+    """A canonical legal form or business word -> the consonants of its abbreviations
+    (legal_forms.yaml: "co" for "company", "ltd" for "limited", "bros" for "brothers"): a name
+    written in Arabic script spells the abbreviation its Latin form has (ك for "Co.", لتد for
+    "Ltd"), not the word it stands for."""
+    out: dict[str, list[str]] = {}
+    legal = _legal()
+    for spelling, canonical in [*legal["forms"].items(), *legal["words"].items()]:
+        words = str(canonical).split()
+        if len(words) == 1 and str(spelling) != words[0]:
+            out.setdefault(words[0], []).append(consonant_key(str(spelling)))
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
 _CONSONANT_FOLDS = (
+    ("x", "ks"),  # Arabic script writes "x" as كس
     ("dzh", "j"),
     ("tsh", "ch"),
     ("zh", "j"),
@@ -717,27 +740,122 @@ _CONSONANT_FOLDS = (
     ("ck", "k"),
     ("q", "k"),
     ("g", "j"),
+    ("p", "b"),  # Arabic has no "p" nor "v": it writes ب and ف for them (Persian's پ and
+    ("v", "f"),  # ڤ read the same, so both scripts' spellings meet)
 )
+_TWO_LETTERS = (("zh", "z'h"), ("tsh", "t'sh"))
+"""Latin pairs `consonant_key` folds into one sound that Arabic script may write as two letters
+("Azhar", "Mazhar": ز then ه; "Natsheh": ت then ش); the apostrophe keeps them apart."""
 _HARD_C = re.compile("c(?!h)")
 _ABD_AL = re.compile("abd[aeiou]l")
 
 
-def _consonant_reading(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A name written in Arabic script read by its consonants: each word becomes
+def _consonant_readings(name: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A name written in Arabic script read by its consonants (`_consonant_reading`): its
+    words as written, then, when they differ, its words as one word is written in Latin
+    letters (`_join_fragments`), and those with a word of ال and two letters read whole."""
+    tokens = _WORD.findall(unicodedata.normalize("NFKC", _visible(name)))
+    out = [_consonant_reading(tokens)]
+    joined = _join_fragments(tokens)
+    if joined != tokens:
+        out.append(_consonant_reading(joined))
+    if any(_short_article(t) for t in joined):
+        out.append(_consonant_reading(joined, whole=True))
+    return out
+
+
+def _short_article(token: str) -> bool:
+    """A word of ال and two letters: "al-" and a short word, or a word of its own ("Alvi")."""
+    return len(token) == 4 and token.startswith(_ARTICLE)
+
+
+_ARTICLE = "\u0627\u0644"
+_ALIF = "\u0627"
+_WAW = "\u0648"
+"""و, "and": the one letter Arabic script writes as a word of its own."""
+_ABD = frozenset(("\u0639\u0628\u062f", "\u0627\u0628\u062f"))
+"""عبد, "servant of", and the ابد of a name spelt letter by letter: a word of its own in Arabic
+script that Latin spellings join to the next ("Abdrabbah", "Abdallah")."""
+
+
+def _join_fragments(tokens: list[str]) -> list[str]:
+    """Arabic words split where a Latin spelling joins them: a letter standing alone (but و,
+    "and") is part of the next word ("س اد" for "Sa'id", where the apostrophe of an ayn or a
+    hamza split it), and a run of them initials ("م س" for "M/S"), as Latin letters join
+    "M.S."; a short word after another that starts with alif is the rest of it ("مش ان" for
+    "Mish'an"), and so is an article that ends the name ("اسم ال" for "Isma'il"); and a word
+    after عبد, "servant of", is one with it ("عبد ربه" for "Abdrabbah")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        arabic = bool(_ARABIC.search(t))
+        if arabic and len(t) == 1 and t != _WAW:
+            run = [t]
+            while i + len(run) < len(tokens) and _lone_letter(tokens[i + len(run)]):
+                run.append(tokens[i + len(run)])
+            i += len(run)
+            nxt = tokens[i] if i < len(tokens) else ""
+            if len(run) == 1 and _ARABIC.search(nxt) and nxt != _ARTICLE:
+                out.append(t + nxt)
+                i += 1
+            else:
+                out.append("".join(run))
+            continue
+        prev = out[-1] if out else ""
+        abd = prev in _ABD and arabic and t != _ARTICLE  # "عبد ربه": "Abdrabbah"
+        rest = (  # "مش ان": "Mish'an"; "اسم ال": "Isma'il"
+            arabic
+            and t.startswith(_ALIF)
+            and len(t) <= 3
+            and (t != _ARTICLE or i == len(tokens) - 1)
+            and _ARABIC.search(prev)
+            and prev != _ARTICLE
+        )
+        if abd or rest:
+            out[-1] = prev + t
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+def _lone_letter(token: str) -> bool:
+    return len(token) == 1 and token != _WAW and bool(_ARABIC.search(token))
+
+
+def _consonant_reading(
+    tokens: list[str], *, whole: bool = False
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words of a name written in Arabic script read by their consonants: each word becomes
     `CONSONANTS` + the consonants of its letters, one letter at a time (ز then ح is "zh", two
     letters, not the one sound "zh" of Latin letters), which the scorer compares with the
     `consonant_keys` of the other name's words (vowels unwritten: محمد is "Muhammad"). The
     article, written joined to its word, is a word of its own as Latin letters write it
-    (البغدادي: "al-Baghdadi"; a sun letter's "ar-" is "al" too). A word that reads like a legal
-    form or a title in Latin letters is no such thing in Arabic script: اب is "Abu", مس "Musa".
-    Words in other scripts keep their canonical words."""
+    (البغدادي: "al-Baghdadi"; a sun letter's "ar-" is "al" too), but right after an article
+    standing alone (ال البي: "al-Olabi"). A word that reads like a legal form or a title in
+    Latin letters is no such thing in Arabic script: اب is "Abu", مس "Musa". Words in other
+    scripts keep their canonical words. ``whole``: a word of ال and two letters is read whole
+    ("الفي": "Alvi"), not as the article and a word of one consonant."""
     keys = _arabic_keys()
     words: list[str] = []
-    for token in _WORD.findall(unicodedata.normalize("NFKC", _visible(name))):
+    prev = ""
+    for token in tokens:
         if not _ARABIC.search(token):
             words.extend(_words_of(_fold(token, spoofs=True))[0])
+            prev = token
             continue
-        if token.startswith("\u0627\u0644") and len(token) >= 4:
+        after_article = prev == _ARTICLE
+        prev = token
+        if token == _ARTICLE:  # standing alone, as "al-" is written in Latin letters
+            words.append("al")
+            continue
+        if (
+            token.startswith(_ARTICLE)
+            and len(token) >= 4
+            and not after_article
+            and not (whole and _short_article(token))
+        ):
             words.append("al")
             token = token[2:]
         out: list[str] = []
@@ -934,6 +1052,11 @@ def reading_kind(name: str, k: int) -> str:
     words = written_readings(name)[k][0]
     folded = _fold(name, spoofs=True)
     if any(w.startswith(CONSONANTS) for w in words):
+        if _ARABIC.search(name) and words != _consonant_readings(name)[0][0]:
+            return (
+                "Arabic script read by its consonants, words joined as Latin letters write "
+                "them: short vowels are not written"
+            )
         return "Arabic script read by its consonants: short vowels are not written"
     if any(_words_of(t)[0] == words for t in _leet_readings(folded)):
         return "digits and symbols read as letters"
