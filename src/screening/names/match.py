@@ -831,7 +831,8 @@ class LookedUp:
         )
         if not joins and cutoff > 0 and strong_alone:
             # The bound needs only which query words some name word is alike to: tested
-            # before any option is made (most names tested stop here). It holds unless the
+            # before any option is made (`NameIndex._to_score` tests it before calling, with
+            # the conditions above: keep the two in step). It holds unless the
             # name may be wholly inside the query: not when a strong word of it is alike to
             # none, nor when `may_be_inside` said no (without joins, every word aligned is
             # one it counts, so `_containment` gives nothing either).
