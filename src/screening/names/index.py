@@ -423,19 +423,21 @@ class NameIndex:
 
         A name that may not be inside the query and can only align word with word is bounded
         here as `LookedUp.score_reaching` would bound it first, with no call, and most stop here
-        (on the labelled sets, 42,244 of the 52,940 names it was called for): when none of its joined words, runs or acronyms
-        meets a query word, no query pair or run meets one of its words and it is no listed
-        acronym the query spells out (the tests that make `score_reaching` align joined words,
-        here on supersets: `_Slot.joins`, `_Slot.spelt`), `score_reaching` with ``inside=False``
-        returns None exactly when `match._below` says so, from the query words its words are
-        alike to (a bit each), the weight of its words alike to none, and the best similarity of
-        any. The same bound on the same sums (in another order, far within `_MARGIN`): a name
-        skipped here is one `score_reaching` returns None for, so no result changes."""
+        (on the labelled sets, 42,244 of the 52,940 names it was called for). When no joined
+        words or run of it meets a query word, none of its acronyms is one of the query's
+        `LookedUp.initials`, no query pair or run meets one of its words and it is no listed
+        acronym the query spells out (the tests that make `score_reaching` align more than word
+        with word, here on supersets: `_Slot.joins`, `_Slot.spelt`), `score_reaching` with
+        ``inside=False`` returns None exactly when `match._below` says so, from the query words
+        its words are alike to (a bit each), the weight of its words alike to none, and the best
+        similarity of any. The same bound on the same sums (in another order, far within
+        `_MARGIN`): a name skipped here is one `score_reaching` returns None for, so no result
+        changes."""
         near = _Near(_prefix(q, self._beta), q, similar)
         available = looked_up.available
         near_words, near_exact = near.words, near.exact
         acronyms, form_posts, entries = self._acronyms, self._form_posts, self._entries
-        acronym_of = {nid for w in q.words if (ids := acronyms.get(w)) for nid in ids}
+        acronym_of = {nid for w in looked_up.initials if (ids := acronyms.get(w)) for nid in ids}
         expands = expanded_acronyms(q)  # a listed acronym alone the query's words spell out
         posted = [ids for w in near_exact if (ids := form_posts.get(w)) is not None]
         exact = (
@@ -455,6 +457,7 @@ class NameIndex:
         sums: dict[int, float] = {}  # the weight of the query words in a mask
         query_words = set(q.words)
         words_in = query_words.union(q.written)
+        initials = looked_up.initials
         joined_in = {*q.joined, *q.written_joined, *q.runs}
         by_word = looked_up.similar
         limit = cutoff - _MARGIN
@@ -475,6 +478,7 @@ class NameIndex:
                 if (
                     words_in.isdisjoint(joins)
                     and joined_in.isdisjoint(spelt)
+                    and (not listed.acronyms or initials.isdisjoint(listed.acronyms))
                     and not (expands and len(listed.words) == 1 and listed.words[0] in expands)
                 ):  # word with word only: `score_reaching`'s first bound, here, inline
                     mask = 0
@@ -791,11 +795,13 @@ class _Slot:
         """The words that must align for the name to be inside a query, if it may be."""
         plain = name.written is name.words
         self.joins = (
-            self.forms if plain else name.joined + name.runs + name.acronyms + name.written_joined
+            self.forms
+            if plain and not name.acronyms
+            else name.joined + name.runs + (() if plain else name.written_joined)
         )
         """Its forms a query's words (canonical or as written) must meet for `score_reaching`
-        to align more than word with word: its words joined, runs and acronyms (`forms` but
-        its words as written, which that test does not need)."""
+        to align more than word with word: its words joined and its runs (`forms` but its
+        acronyms, tested against `LookedUp.initials` alone, and its words as written)."""
         self.spelt = name.words if plain else name.words + name.written
         """Its words, canonical and as written: what a query's joined words and runs must
         meet for the same."""
