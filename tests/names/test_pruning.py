@@ -183,3 +183,72 @@ def test_the_summary_alone_names_words_inside_and_left_over() -> None:
     assert "aligned far, east, cable" in summary
     assert "unmatched shenzhen" in summary
     assert summary == explain(query, listed, weights, listed="second").summary
+
+
+_SHORT = ["llc", "ladrillera", "la", "candelaria", "limited", "jsc", "jang", "song", "chol"]
+"""Names whose initials are short query words ("LLC" for "Ladrillera La Candelaria Limited")."""
+
+_listed_names = st.lists(st.sampled_from([*_WORDS, *_SHORT]), min_size=1, max_size=6).map(" ".join)
+
+
+@SETTINGS
+@given(
+    st.lists(_listed_names, min_size=1, max_size=12),
+    st.lists(_listed_names, min_size=1, max_size=4),
+    _CUTOFFS,
+)
+def test_every_blocked_name_the_index_does_not_score_is_below_the_cutoff(
+    listed: list[str], queries: list[str], cutoff: float
+) -> None:
+    """The names `_to_score` leaves out (its bound of a name that can only align word with
+    word, the prefix test, the acronyms of short query words) each score below the cutoff with
+    the plain scorer, and each it keeps is bounded with a containment flag that holds: the
+    white-box half of `search` equals `scan`, name by name rather than key by key."""
+    index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
+    glued = ["".join(n.split()[:2]) + " trading" for n in listed[:3]]  # "8 star" as "8star"
+    split = [f"{n[:2]} {n[2:]}" for n in listed[:3]]  # "abdallah" as "ab dallah"
+    initials = [x for n in listed[:3] for x in Prepared.named(n, index.weights).acronyms[:2]]
+    for query in [
+        *queries,
+        *glued,
+        *split,
+        *initials,
+        *(f"{x} trading" for x in initials),
+        *(f"{n} llc" for n in listed[:2]),
+        *(f"jsc {n}" for n in listed[:2]),
+    ]:
+        for q, similar, blocked in index._plan(query):
+            by_word: dict[str, list[tuple[int, float]]] = {}
+            for i, row in enumerate(similar):
+                for word, s in row:
+                    by_word.setdefault(word, []).append((i, s))
+            looked_up = LookedUp(q, by_word)
+            kept = dict(index._to_score(q, similar, blocked, looked_up, cutoff))
+            for nid in blocked:
+                name = index._names[nid]
+                full = score_prepared(q, name, listed="second")
+                if nid not in kept:
+                    assert full < cutoff, (query, name.key, full)
+                else:
+                    got = looked_up.score_reaching(name, cutoff, inside=kept[nid])
+                    assert (got is None and full < cutoff) or got == full, (query, name.key)
+
+
+def test_a_short_query_word_is_a_listed_names_initials_only_as_the_whole_query() -> None:
+    """ "LLC" alone may stand for "Ladrillera La Candelaria Limited"; "LLC Agro Region" does not
+    hold it (three letters among other words align nothing, as `_acronym_options` rules), so
+    the name is not taken as possibly inside that query; four letters count among others."""
+    weights = Weights({"limited": 90, "corps": 20}, 200)
+    listed = Prepared.named("Ladrillera La Candelaria Limited", weights)
+    guard = Prepared.named("Islamic Revolutionary Guard Corps", weights)
+    for query, name, inside in (
+        ("LLC", listed, True),
+        ("LLC Agro Region", listed, False),
+        ("IRGC Agro Region", guard, True),
+    ):
+        q = Prepared.named(query, weights)
+        looked_up = _looked_up(q, name)
+        assert looked_up.may_be_inside(name, strong_words(name)) is inside, query
+        full = score_prepared(q, name, listed="second")
+        assert looked_up.score_reaching(name, 0.5, inside=inside) in (None, full), query
+    assert score_prepared(Prepared.named("LLC Agro Region", weights), listed) == 0.0

@@ -359,6 +359,10 @@ Revolutionary Guard Corps"): three initials are shared by too many names."""
 ACRONYM_FORMS = 3
 """The most legal-form words of a name whose every choice an acronym may keep (2 ** 3 ways)."""
 
+SHORT_ACRONYM = 3
+"""Initials of at most this many letters stand for a name only as the whole other name: "ABB"
+alone may be Abu Bakr al-Baghdadi, "ABB Ltd" is not (see `_acronym_options`)."""
+
 AcronymKind = Literal["distinctive", "written", "listed"]
 """How an acronym is read from a name (see `_acronym_spans`); each has its similarity."""
 
@@ -474,7 +478,7 @@ def _acronym_options(
         # "Advanced Engineering Research Organization (AERO)".
         if expanded and (kind == "listed" or len(x) < EXPANDED_ACRONYM):
             continue
-        if not whole and (kind == "listed" or len(x) <= 3):
+        if not whole and (kind == "listed" or len(x) <= SHORT_ACRONYM):
             continue
         if not alike[kind]:
             continue
@@ -809,6 +813,7 @@ class LookedUp:
         "_runs",
         "_words",
         "aligned",
+        "initials",
         "query",
         "similar",
     )
@@ -819,6 +824,13 @@ class LookedUp:
         self._forms = _forms(query.words, query.written)
         self._joined_forms = _forms(query.joined, query.written_joined)
         self._words = frozenset(query.words)
+        self.initials = (
+            self._words
+            if len(query.words) == 1
+            else frozenset(w for w in query.words if len(w) > SHORT_ACRONYM)
+        )
+        """The query's words that may stand for a listed name's initials (`_acronym_options`:
+        a short one only as the whole query): other words equal to its acronyms align nothing."""
         self._runs = frozenset(query.runs)
         self._available: frozenset[str] | None = None
         self._expands = expanded_acronyms(query)
@@ -877,12 +889,13 @@ class LookedUp:
             or not joined.isdisjoint(name.words)
             or (not plain and not joined.isdisjoint(name.written))
             or (bool(self._runs) and not self._runs.isdisjoint(name.words))
-            or (bool(name.acronyms) and not self._words.isdisjoint(name.acronyms))
+            or (bool(name.acronyms) and not self.initials.isdisjoint(name.acronyms))
             or (len(name.words) == 1 and name.words[0] in self._expands)
         )
         if not joins and cutoff > 0 and strong_alone:
             # The bound needs only which query words some name word is alike to: tested
-            # before any option is made (most names tested stop here). It holds unless the
+            # before any option is made (`NameIndex._to_score` tests it before calling, with
+            # the conditions above: keep the two in step). It holds unless the
             # name may be wholly inside the query: not when a strong word of it is alike to
             # none, nor when `may_be_inside` said no (without joins, every word aligned is
             # one it counts, so `_containment` gives nothing either).
@@ -978,7 +991,7 @@ class LookedUp:
         it but the lightest alike to a query word (or to query words joined), and those words
         distinctive enough. ``strong``, the name's words that must align (`strong_words`),
         worked out once by an index, makes the common answer (no) one set operation."""
-        if name.acronyms and not self._words.isdisjoint(name.acronyms):
+        if name.acronyms and not self.initials.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
         if strong is not None and not strong <= self.available:
             return False
