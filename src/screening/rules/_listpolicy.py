@@ -9,10 +9,13 @@ list and its address when there is none), then the policy's citation.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
+from typing import cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -96,7 +99,7 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     owner: dict[str, str] = {}
-    shapes: dict[frozenset[str], set[str]] = {}
+    share = _Shared()
     for listed in files:
         uncovered: dict[str, tuple[ListEntry, int]] = {}
         version = listed.sha256
@@ -167,8 +170,8 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
                 field = ".".join(str(p) for p in first_error["loc"])
                 problems.append(_problem(listed, entry, f"{field}: {first_error['msg']}"))
                 continue
-            _share_fields_set(entity, shapes)
-            _share_fields_set(listing, shapes)
+            share(entity)
+            share(listing)
             entities.append(entity)
             listings.append(listing)
             sources[listing_id] = where
@@ -214,15 +217,47 @@ def _aliases(entry: ListEntry) -> tuple[str | dict[str, object], ...]:
     return (*entry.aliases, *weak)
 
 
-def _share_fields_set(model: BaseModel, shapes: dict[frozenset[str], set[str]]) -> None:
-    """Give a model (and its aliases) the one set of field names its shape shares with the
-    other entries. Pydantic gives every instance its own set: a hash table of some twenty
-    names, 2 KB a listing, 40 MB for the CSL. The models are frozen, so nothing adds to it
-    (a copy gets a copy of it)."""
-    own = model.__pydantic_fields_set__
-    object.__setattr__(model, "__pydantic_fields_set__", shapes.setdefault(frozenset(own), own))
-    for alias in getattr(model, "aliases", ()):
-        _share_fields_set(alias, shapes)
+class _Shared:
+    """One object for each of the values the entries' models repeat. Pydantic gives every
+    instance its own set of field names (a hash table of some twenty names, 2 KB a listing,
+    40 MB for the CSL), and its own copy of every text it strips (`Text`): the citation, the
+    policy's licence requirement and the list version of each listing, countries, ... (19 MB
+    on the combined lists). The models are frozen, so nothing changes a shared value (a copy
+    gets a copy of it); equal values are shared, so every field reads the same."""
+
+    __slots__ = ("_dates", "_shapes", "_texts", "_tuples")
+
+    def __init__(self) -> None:
+        self._shapes: dict[frozenset[str], set[str]] = {}
+        self._texts: dict[str, str] = {}
+        self._dates: dict[dt.date, dt.date] = {}
+        self._tuples: dict[object, tuple[object, ...]] = {}
+
+    def __call__(self, model: BaseModel) -> None:
+        """Share ``model``'s field set and values (and its aliases') with the models before."""
+        own = model.__pydantic_fields_set__
+        shared = self._shapes.setdefault(frozenset(own), own)
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+        values = model.__dict__
+        for name, value in list(values.items()):
+            if type(value) is str:
+                values[name] = self._texts.setdefault(value, value)
+            elif type(value) is dt.date:
+                values[name] = self._dates.setdefault(value, value)
+            elif type(value) is tuple:
+                values[name] = self._tuple(value)
+        for alias in getattr(model, "aliases", ()):
+            self(alias)
+
+    def _tuple(self, value: tuple[object, ...]) -> tuple[object, ...]:
+        """The one tuple equal to ``value`` with items of the same types (a text equals the
+        `StrEnum` member of that text), its texts shared; a tuple of anything else as is."""
+        if all(type(v) is str for v in value):
+            text, texts = self._texts.setdefault, cast(tuple[str, ...], value)
+            return self._tuples.setdefault(value, tuple([text(v, v) for v in texts]))
+        if all(isinstance(v, Enum) for v in value):
+            return self._tuples.setdefault((tuple(map(type, value)), value), value)
+        return value
 
 
 def _problem(listed: ListFile, entry: ListEntry, message: str) -> Problem:
