@@ -412,6 +412,11 @@ def test_list_entries_share_equal_values_of_the_same_type(tmp_path: Path) -> Non
     assert all(type(role) is Role for role in first.roles)
     assert first.roles is second.roles
     assert [type(x) for x in pickle.loads(pickle.dumps(first)).roles] == [Role] * len(first.roles)
+    # Their fields sit in dicts that share one table of keys: equal to pydantic's own.
+    again = type(first).model_validate(first.model_dump(by_alias=True))
+    assert again == first
+    assert again.__dict__ == first.__dict__
+    assert list(again.__dict__) == list(first.__dict__)
 
 
 # --- lists named in the rule files ------------------------------------------------------------
