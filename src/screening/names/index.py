@@ -44,6 +44,7 @@ from .match import (
     LookedUp,
     Prepared,
     Weights,
+    _acronym_spans,
     deletions,
     expanded_acronyms,
     explain,
@@ -185,6 +186,10 @@ class NameIndex:
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
+        # Preparing every listed reading filled the scorer's cache of acronym spans (13 MB on
+        # the combined lists) with the last of them: emptied before the tables below, as the
+        # build's end is the process's peak; searches fill it again with the names they score.
+        _acronym_spans.cache_clear()
         self._names = tuple(prepared[i].name for i in slot_of)
         single: defaultdict[str, list[int]] = defaultdict(list)
         joined: defaultdict[str, list[int]] = defaultdict(list)
