@@ -240,33 +240,32 @@ class _Shared:
         shared = self._shapes.setdefault(frozenset(own), own)
         object.__setattr__(model, "__pydantic_fields_set__", shared)
         values = model.__dict__
-        for name, value in list(values.items()):
-            if type(value) is str:
-                values[name] = self._texts.setdefault(value, value)
-            elif type(value) is dt.date:
-                values[name] = self._dates.setdefault(value, value)
-            elif type(value) is tuple:
-                values[name] = self._tuple(value)
-        object.__setattr__(model, "__dict__", self._keys_shared(values))
+        holder = self._holder(tuple(values))
+        texts, dates = self._texts.setdefault, self._dates.setdefault
+        for name, value in values.items():
+            kind = type(value)
+            if kind is str:
+                value = texts(value, value)
+            elif kind is tuple:
+                value = self._tuple(value)
+            elif kind is dt.date:
+                value = dates(value, value)
+            setattr(holder, name, value)
+        object.__setattr__(model, "__dict__", holder.__dict__)
         for alias in getattr(model, "aliases", ()):
             self(alias)
 
-    def _keys_shared(self, values: dict[str, object]) -> dict[str, object]:
-        """An equal dict that shares its keys with the other models of this layout. CPython
-        keeps the attributes of instances of one class in dicts with one table of keys (PEP
-        412), a third of the size of a dict of its own (a listing's 24 fields: 300 bytes, not
-        840), but pydantic gives each model a dict of its own: the values are moved into an
-        instance of a plain class kept per layout, and its dict taken. Any Python that makes
-        no such dict gives a dict of its own, equal all the same."""
-        keys = tuple(values)
+    def _holder(self, keys: tuple[str, ...]) -> object:
+        """An empty instance of the plain class kept for this layout of fields, whose dict
+        will share its table of keys with the other models of the layout. CPython keeps the
+        attributes of instances of one class in dicts with one table of keys (PEP 412), a
+        third of the size of a dict of its own (a listing's 24 fields: 300 bytes, not 840),
+        but pydantic gives each model a dict of its own. Any Python that makes no such dict
+        gives a dict of its own, equal all the same."""
         layout = self._layouts.get(keys)
         if layout is None:
             layout = self._layouts[keys] = type("_Fields", (), {"__slots__": ("__dict__",)})
-        holder = layout()
-        for name, value in values.items():
-            setattr(holder, name, value)
-        shared: dict[str, object] = holder.__dict__
-        return shared
+        return layout()
 
     def _tuple(self, value: tuple[object, ...]) -> tuple[object, ...]:
         """The one tuple equal to ``value`` with items of the same types (a text equals the
