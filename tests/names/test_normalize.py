@@ -120,6 +120,28 @@ def test_chinese_zte_names_transliterate_deterministically() -> None:
     assert first[0] == "zhong xing tong xun"
 
 
+def test_pinyin_tables_share_their_readings_and_keep_every_value() -> None:
+    """Once Chinese is read, pypinyin's readings share one string per distinct reading
+    (memory: 143,863 syllables, 1,247 distinct), and every reading still equals its file's."""
+    import json
+    from importlib import resources
+
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    assert transliterate.__wrapped__("银行") == " yinhang "
+    syllables = [s for readings in PHRASES_DICT.values() for options in readings for s in options]
+    assert len({id(s) for s in syllables}) == len(set(syllables))
+    chars = list(PINYIN_DICT.values())
+    assert len({id(r) for r in chars}) == len(set(chars))
+    data = resources.files("pypinyin")
+    phrases = json.loads(data.joinpath("phrases_dict.json").read_text("utf-8"))
+    assert {k: v for k, v in PHRASES_DICT.items() if k in phrases} == phrases
+    singles = json.loads(data.joinpath("pinyin_dict.json").read_text("utf-8"))
+    assert {int(k): v for k, v in singles.items()} == {
+        k: v for k, v in PINYIN_DICT.items() if str(k) in singles
+    }
+
+
 def test_a_character_no_library_reads_still_equals_itself() -> None:
     private_use_free = "\U000323af"  # an unassigned code point in a CJK extension block
     assert normalize(private_use_free) == normalize(private_use_free)

@@ -29,6 +29,7 @@ from screening import (
     ListError,
     ListVersion,
     Outcome,
+    Role,
     RuleError,
     RuleSet,
     bundled_rules_dir,
@@ -385,6 +386,37 @@ def test_list_entries_share_their_field_names_and_stay_independent(tmp_path: Pat
     assert [e.model_fields_set for e in restored.entities.values()] == [
         e.model_fields_set for e in rules.entities.values()
     ]
+
+
+def test_list_entries_share_equal_values_of_the_same_type(tmp_path: Path) -> None:
+    """Equal texts of the entries' models are one object (memory: the citation, country and
+    list version repeat in every entry), and a text never takes the place of the `StrEnum`
+    member it equals, nor the other way round."""
+    path = write_csl(
+        tmp_path / "l.csv",
+        [
+            row(EL, "Alpha Trading", addresses="Dubai, AE"),
+            row(EL, "Beta Trading", addresses="Dubai, AE"),
+        ],
+    )
+    rules = load_rules(lists=[path])
+    wanted = {"Alpha Trading", "Beta Trading"}
+    alpha, beta = (e for e in rules.entities.values() if e.name in wanted)
+    assert alpha.country == beta.country == "AE"
+    assert alpha.country is beta.country
+    assert alpha.countries is beta.countries
+    first, second = (rules.listings[e.id][0] for e in (alpha, beta))
+    assert first.list_version is second.list_version
+    assert first.list is second.list
+    assert type(first.outcome) is Outcome
+    assert all(type(role) is Role for role in first.roles)
+    assert first.roles is second.roles
+    assert [type(x) for x in pickle.loads(pickle.dumps(first)).roles] == [Role] * len(first.roles)
+    # Their fields sit in dicts that share one table of keys: equal to pydantic's own.
+    again = type(first).model_validate(first.model_dump(by_alias=True))
+    assert again == first
+    assert again.__dict__ == first.__dict__
+    assert list(again.__dict__) == list(first.__dict__)
 
 
 # --- lists named in the rule files ------------------------------------------------------------

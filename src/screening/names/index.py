@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 from typing import cast
 
 from .match import (
@@ -45,6 +46,7 @@ from .match import (
     LookedUp,
     Prepared,
     Weights,
+    _acronym_spans,
     deletions,
     expanded_acronyms,
     explain,
@@ -187,27 +189,18 @@ class NameIndex:
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
+        # Preparing every listed reading filled the scorer's cache of acronym spans (13 MB on
+        # the combined lists) with the last of them: emptied before the tables below, as the
+        # build's end is the process's peak; searches fill it again with the names they score.
+        _acronym_spans.cache_clear()
         self._names = tuple(prepared[i].name for i in slot_of)
-        single: defaultdict[str, list[int]] = defaultdict(list)
-        joined: defaultdict[str, list[int]] = defaultdict(list)
-        acronyms: defaultdict[str, list[int]] = defaultdict(list)
-        form_posts: defaultdict[str, list[int]] = defaultdict(list)
-        for nid, i in enumerate(slot_of):  # a million postings: no method looked up each
-            slot = prepared[i]
-            for term in slot.single:
-                single[term].append(nid)
-            for term in slot.joined:
-                joined[term].append(nid)
-            for term in slot.name.acronyms:
-                acronyms[term].append(nid)
-            for term in slot.form_terms:
-                form_posts[term].append(nid)
         # Many terms are posted to the same names (every form of a name only it has): one tuple
-        # each, shared; each list dropped as soon as its tuple is made.
-        posting = _Postings()
-        self._acronyms = posting.tuples(acronyms)
+        # each, shared. One table at a time, each list dropped as soon as its tuple is made:
+        # the four tables' lists alive together were the build's peak.
+        posting = _Postings(list(range(len(slot_of))), slot_of, prepared)
+        self._acronyms = posting.posted(lambda slot: slot.name.acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._form_posts = posting.tuples(form_posts)
+        self._form_posts = posting.posted(attrgetter("form_terms"))
         """Every form of every name but its words (`_forms`) -> the names: which names a
         query's prefix words meet exactly, found once per query (see `_to_score`)."""
         entries = [
@@ -219,9 +212,9 @@ class NameIndex:
         not be tested for it); its forms other than its words (`_forms`), for `_Near`; and the
         forms through which it may align joined words (`_Slot.joins`, `_Slot.spelt`), for
         `_to_score`'s bound."""
-        self._single = posting.tuples(single)
+        self._single = posting.posted(attrgetter("single"))
         """Prefix words -> names: matched exactly or with one typing error."""
-        self._joined = posting.tuples(joined)
+        self._joined = posting.posted(attrgetter("joined"))
         """Prefix words joined with a neighbour -> names: matched exactly."""
         # Every word the scorer may compare with a query word: the canonical words of every
         # name (not only its prefix) and the prefix words as written. A query word's similar
@@ -237,9 +230,9 @@ class NameIndex:
         """The words of listed names in Arabic script, found by a query word's consonants."""
         # What only the build needed goes before the spelling keys are made: the process's
         # peak is the build's end, and memory freed after it is seldom given back.
-        del prepared, entries, posting, readings, slot_of
+        del prepared, entries, posting, readings, slot_of, vocabulary
         variants: dict[str, str | list[str] | tuple[str, ...]] = {}
-        for term in vocabulary:
+        for term in self._vocabulary:
             keys = {term, *deletions(term)} if len(term) >= MIN_FUZZY else (term,)
             for key in keys:
                 have = variants.get(key)
@@ -255,7 +248,7 @@ class NameIndex:
         self._variants = cast(dict[str, str | tuple[str, ...]], variants)
         """Each word and each of its one-letter deletions -> the word(s)."""
         variants_of: dict[str, list[str]] = {}
-        for term in vocabulary:
+        for term in self._vocabulary:
             if len(term) > MIN_FUZZY:
                 variants_of.setdefault(skeleton(term), []).append(term)
         self._skeletons = {k: tuple(variants_of.pop(k)) for k in list(variants_of)}
@@ -746,10 +739,24 @@ class _Interned:
 class _Postings:
     """Posting lists made tuples, one tuple object per distinct list."""
 
-    __slots__ = ("_pool",)
+    __slots__ = ("_nids", "_pool", "_prepared", "_slot_of")
 
-    def __init__(self) -> None:
+    def __init__(self, nids: list[int], slot_of: list[int], prepared: list[_Slot]) -> None:
         self._pool: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._nids = nids
+        """Each name's position, one int object each, shared by the tables."""
+        self._slot_of = slot_of
+        self._prepared = prepared
+
+    def posted(self, terms: Callable[[_Slot], Iterable[str]]) -> dict[str, tuple[int, ...]]:
+        """Each term of the names' readings (``terms`` of each) -> the names posted under it,
+        in order of position; a name is posted once under a term (the terms are distinct)."""
+        table: defaultdict[str, list[int]] = defaultdict(list)
+        prepared = self._prepared
+        for nid, i in zip(self._nids, self._slot_of, strict=True):  # a million postings
+            for term in terms(prepared[i]):
+                table[term].append(nid)
+        return self.tuples(table)
 
     def tuples(self, postings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
         """``postings`` with tuples for lists, emptied as it goes (its lists freed early)."""

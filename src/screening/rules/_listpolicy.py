@@ -9,10 +9,13 @@ list and its address when there is none), then the policy's citation.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
+from typing import cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -96,7 +99,7 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     owner: dict[str, str] = {}
-    shapes: dict[frozenset[str], set[str]] = {}
+    share = _Shared()
     for listed in files:
         uncovered: dict[str, tuple[ListEntry, int]] = {}
         version = listed.sha256
@@ -167,8 +170,8 @@ def list_rules(files: Sequence[ListFile], policies: Sequence[ListPolicy]) -> Lis
                 field = ".".join(str(p) for p in first_error["loc"])
                 problems.append(_problem(listed, entry, f"{field}: {first_error['msg']}"))
                 continue
-            _share_fields_set(entity, shapes)
-            _share_fields_set(listing, shapes)
+            share(entity)
+            share(listing)
             entities.append(entity)
             listings.append(listing)
             sources[listing_id] = where
@@ -214,15 +217,65 @@ def _aliases(entry: ListEntry) -> tuple[str | dict[str, object], ...]:
     return (*entry.aliases, *weak)
 
 
-def _share_fields_set(model: BaseModel, shapes: dict[frozenset[str], set[str]]) -> None:
-    """Give a model (and its aliases) the one set of field names its shape shares with the
-    other entries. Pydantic gives every instance its own set: a hash table of some twenty
-    names, 2 KB a listing, 40 MB for the CSL. The models are frozen, so nothing adds to it
-    (a copy gets a copy of it)."""
-    own = model.__pydantic_fields_set__
-    object.__setattr__(model, "__pydantic_fields_set__", shapes.setdefault(frozenset(own), own))
-    for alias in getattr(model, "aliases", ()):
-        _share_fields_set(alias, shapes)
+class _Shared:
+    """One object for each of the values the entries' models repeat. Pydantic gives every
+    instance its own set of field names (a hash table of some twenty names, 2 KB a listing,
+    40 MB for the CSL), and its own copy of every text it strips (`Text`): the citation, the
+    policy's licence requirement and the list version of each listing, countries, ... (19 MB
+    on the combined lists). The models are frozen, so nothing changes a shared value (a copy
+    gets a copy of it); equal values are shared, so every field reads the same."""
+
+    __slots__ = ("_dates", "_layouts", "_shapes", "_texts", "_tuples")
+
+    def __init__(self) -> None:
+        self._shapes: dict[frozenset[str], set[str]] = {}
+        self._texts: dict[str, str] = {}
+        self._dates: dict[dt.date, dt.date] = {}
+        self._tuples: dict[object, tuple[object, ...]] = {}
+        self._layouts: dict[tuple[str, ...], type] = {}
+
+    def __call__(self, model: BaseModel) -> None:
+        """Share ``model``'s field set and values (and its aliases') with the models before."""
+        own = model.__pydantic_fields_set__
+        shared = self._shapes.setdefault(frozenset(own), own)
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+        values = model.__dict__
+        holder = self._holder(tuple(values))
+        texts, dates = self._texts.setdefault, self._dates.setdefault
+        for name, value in values.items():
+            kind = type(value)
+            if kind is str:
+                value = texts(value, value)
+            elif kind is tuple:
+                value = self._tuple(value)
+            elif kind is dt.date:
+                value = dates(value, value)
+            setattr(holder, name, value)
+        object.__setattr__(model, "__dict__", holder.__dict__)
+        for alias in getattr(model, "aliases", ()):
+            self(alias)
+
+    def _holder(self, keys: tuple[str, ...]) -> object:
+        """An empty instance of the plain class kept for this layout of fields, whose dict
+        will share its table of keys with the other models of the layout. CPython keeps the
+        attributes of instances of one class in dicts with one table of keys (PEP 412), a
+        third of the size of a dict of its own (a listing's 24 fields: 300 bytes, not 840),
+        but pydantic gives each model a dict of its own. Any Python that makes no such dict
+        gives a dict of its own, equal all the same."""
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = type("_Fields", (), {"__slots__": ("__dict__",)})
+        return layout()
+
+    def _tuple(self, value: tuple[object, ...]) -> tuple[object, ...]:
+        """The one tuple equal to ``value`` with items of the same types (a text equals the
+        `StrEnum` member of that text), its texts shared; a tuple of anything else as is."""
+        if all(type(v) is str for v in value):
+            text, texts = self._texts.setdefault, cast(tuple[str, ...], value)
+            return self._tuples.setdefault(value, tuple([text(v, v) for v in texts]))
+        if all(isinstance(v, Enum) for v in value):
+            return self._tuples.setdefault((tuple(map(type, value)), value), value)
+        return value
 
 
 def _problem(listed: ListFile, entry: ListEntry, message: str) -> Problem:

@@ -244,6 +244,10 @@ def _load(
         rules += [*compiled.entities, *compiled.listings]
         sources.update(compiled.sources)
         versions = compiled.versions
+        del compiled
+    # The entries read are in the rules now: dropped before the name index is built, so the
+    # two are never alive together (the load's peak is the index build's end).
+    del list_files
     if list_problems:
         raise ListError(problems + list_problems)
     if problems:
