@@ -55,7 +55,6 @@ from .match import (
     score_prepared,
     skeleton,
     strong_words,
-    surname_words,
     token_similarity,
 )
 from .normalize import (
@@ -316,8 +315,8 @@ class NameIndex:
         best = max(
             (
                 score_prepared(
-                    Prepared.of(x, self.weights, xw, surname_words(a, x)),
-                    Prepared.of(y, self.weights, yw, surname_words(b, y)),
+                    Prepared.of(x, self.weights, xw),
+                    Prepared.of(y, self.weights, yw),
                     listed="second",
                 )
                 for x, xw in written_readings(a)
@@ -541,7 +540,7 @@ class NameIndex:
 
     def _readings(self, query: str) -> list[Prepared]:
         return [
-            Prepared.of(words, self.weights, written, surname_words(query, words))
+            Prepared.of(words, self.weights, written)
             for words, written in written_readings(query)
             if words
         ]

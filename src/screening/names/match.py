@@ -58,7 +58,6 @@ from .normalize import (
     short_typo,
     spellings,
     stopwords,
-    tokens,
     wade_giles,
     wade_giles_keys,
     weak_words,
@@ -523,9 +522,6 @@ class Prepared:
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
     compares the letters of a name without its spaces."""
-    surname: int = 0
-    """How many first words are the surname a person's name writes before a comma ("AL-SAYYID,
-    Sarah"; see `surname_words`), or 0: a name found inside this one must align one of them."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -534,14 +530,9 @@ class Prepared:
 
     @classmethod
     def of(
-        cls,
-        words: tuple[str, ...],
-        weights: Weights,
-        written: tuple[str, ...] | None = None,
-        surname: int = 0,
+        cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
     ) -> Prepared:
-        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``;
-        ``surname``: how many first words are a surname (`surname_words`)."""
+        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``."""
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
@@ -567,7 +558,6 @@ class Prepared:
             acronyms,
             weighed if costs == weighed else costs,
             _runs(words, written),
-            surname if surname < len(words) else 0,
         )
 
     def runs_disjoint(self, words: Iterable[str]) -> bool:
@@ -578,22 +568,7 @@ class Prepared:
     def named(cls, name: str, weights: Weights) -> Prepared:
         """A name, prepared: its canonical words and the words as written."""
         words, written = written_words(name)
-        return cls.of(words, weights, written, surname_words(name, words))
-
-
-@lru_cache(maxsize=1 << 14)
-def _surname_head(name: str) -> tuple[str, ...]:
-    head, comma, _ = name.partition(",")
-    return tuple(tokens(head)) if comma else ()
-
-
-def surname_words(name: str, words: tuple[str, ...]) -> int:
-    """How many first ``words`` (a reading of ``name``) are the part ``name`` writes before
-    its first comma, the way lists write a person's surname ("AL-SAYYID, Sarah Jamal
-    Muhammad": 2); 0 without a comma, or when that part is not how the reading begins."""
-    head = _surname_head(name)
-    n = len(head)
-    return n if 0 < n < len(words) and words[:n] == head else 0
+        return cls.of(words, weights, written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1123,7 +1098,6 @@ def _score(
             other_used = used_b if first else used_a
             if whole and (
                 _weak_aligned(side, other, chosen, first)
-                or _surname_apart(other, other_used)
                 or _joined_on(side, other, chosen, first)
                 or _outweighed(side, used, other, other_used)
                 or _interrupted(other, other_used)
@@ -1212,18 +1186,6 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
         if i not in longer_used
     )
     return added > rules.added * own
-
-
-def _surname_apart(longer: Prepared, used: set[int]) -> bool:
-    """Whether ``longer`` writes a surname before a comma and none of its words (legal forms
-    and stop words aside) aligns: a name found inside the given names of another family is
-    not found inside it ("JAMAL, Muhammad" in "AL-SAYYID, Sarah Jamal Muhammad"), whereas
-    "PETROV, Alexander" is in "PETROV, Alexander Petrovich"."""
-    if not longer.surname:
-        return False
-    unaligned = containment_rules().unaligned
-    kept = [i for i in range(longer.surname) if _kept(longer.words[i], unaligned)]
-    return bool(kept) and used.isdisjoint(kept)
 
 
 def _weak_aligned(inner: Prepared, longer: Prepared, chosen: list[_Option], first: bool) -> bool:
@@ -1403,10 +1365,7 @@ def similarity(a: str, b: str) -> float:
     weights = default_weights()
     best = max(
         (
-            score_prepared(
-                Prepared.of(x, weights, xw, surname_words(a, x)),
-                Prepared.of(y, weights, yw, surname_words(b, y)),
-            )
+            score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
             for x, xw in written_readings(a)
             for y, yw in written_readings(b)
         ),
@@ -1591,8 +1550,7 @@ def _best_readings(
     ra, rb = written_readings(a), written_readings(b)
     for i, (xa, wa) in enumerate(ra):
         for j, (xb, wb) in enumerate(rb):
-            pa = Prepared.of(xa, weights, wa, surname_words(a, xa))
-            pb = Prepared.of(xb, weights, wb, surname_words(b, xb))
+            pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
             s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)
