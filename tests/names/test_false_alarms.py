@@ -11,8 +11,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers.listdata import EL, row, write_csl
 from helpers.strategies import SETTINGS
-from screening.names import explain, similarity, tokens
+from screening import load_rules, screen
+from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
 
 POSSIBLE = 0.82
 """The bundled rule set's ``possible`` threshold."""
@@ -24,51 +26,36 @@ POSSIBLE = 0.82
 @pytest.mark.parametrize(
     ("query", "listed"),
     [
-        ("CHEM", "CHEMA"),
-        ("ADISA", "AEISA"),
-        ("NOLAN", "SOLAN"),
-        ("ELAR", "Elara"),
-        ("MEHLE", "MEHL"),
-    ],
-)
-def test_one_short_word_one_letter_apart_is_no_possible_match(query: str, listed: str) -> None:
-    assert similarity(query, listed) < POSSIBLE
-    ex = explain(query, listed)
-    assert any("one short word" in note for note in ex.notes), ex.summary
-
-
-@pytest.mark.parametrize(
-    ("query", "listed"),
-    [
-        ("KINF, LLC", "KINEF, LLC"),  # a legal form beside it: more than the few letters
+        ("HAMAZ", "HAMAS"),
+        ("MAHEN", "MAHAN"),
+        ("KINF, LLC", "KINEF, LLC"),
         ("Safran", "SAIRAN"),  # six letters: one typo is the evasion the matcher must catch
         ("Dmitri", "Dmitry"),  # a romanisation variant, not a typo
     ],
 )
-def test_a_typo_with_more_to_go_on_stays_a_possible_match(query: str, listed: str) -> None:
+def test_one_typing_error_in_a_short_name_stays_a_possible_match(query: str, listed: str) -> None:
+    """A chosen limit of the false-alarm work: a cap on two short one-word names one letter
+    apart ("Chem" / "Chema") cut false alarms but made "Hamaz" clear against HAMAS, an evasion
+    by one letter. Failing closed, such a pair stays a possible match: a review, not a clear."""
     assert similarity(query, listed) >= POSSIBLE
-    assert not any("one short word" in note for note in explain(query, listed).notes)
 
 
-_WORD = st.text(alphabet=ascii_lowercase, min_size=3, max_size=12)
+_WORD = st.text(alphabet=ascii_lowercase, min_size=5, max_size=12)
 
 
 @SETTINGS
 @given(word=_WORD, at=st.integers(min_value=0, max_value=11), letter=st.sampled_from("xqzjk"))
-def test_one_substitution_is_a_possible_match_from_six_letters_only(
+def test_one_substitution_in_a_name_of_five_letters_or_more_is_a_possible_match(
     word: str, at: int, letter: str
 ) -> None:
-    """One letter changed in a one-word name: a possible match from six letters up (the typo
-    recall), never below; the score is symmetric."""
+    """One letter changed in a one-word name of five letters or more: a possible match, the
+    same score either way round."""
     at %= len(word)
     typo = word[:at] + letter + word[at + 1 :]
     assume(typo != word and list(tokens(word)) == [word] and list(tokens(typo)) == [typo])
     score = similarity(word, typo)
     assert score == similarity(typo, word)
-    if len(word) >= 6:
-        assert score >= POSSIBLE
-    elif score >= POSSIBLE:  # only as romanisation variants (the same skeleton)
-        assert [a.reason for a in explain(word, typo).aligned] == ["romanisation variant"]
+    assert score >= POSSIBLE
 
 
 # --- a listed name found inside another only when it is whole there ----------------------------
@@ -151,14 +138,13 @@ def test_a_listed_organisation_after_a_comma_is_a_hit_of_a_screening(tmp_path: P
 def test_an_index_finds_what_its_scan_finds_for_these_queries() -> None:
     """The index's blocking stays exact with the rules above: its search gives what a scan of
     every name gives, and the cases above stay apart while the whole names are found."""
-    listed = ["FEDERAL NEWS AGENCY LLC", "ASWAD, Ali", "CHEMA", "Far East Cable", "Mahan Air"]
+    listed = ["FEDERAL NEWS AGENCY LLC", "ASWAD, Ali", "Far East Cable", "Mahan Air"]
     index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=0.7)
     queries = {
         "FARS NEWS AGENCY": None,
         "AL HAKEEL AL ASWAD OIL TRADING LLC": None,
-        "CHEM": None,
-        "Far East Cable (Shenzhen) Trading": "3",
-        "Attn Procurement, Mahan Air": "4",
+        "Far East Cable (Shenzhen) Trading": "2",
+        "Attn Procurement, Mahan Air": "3",
     }
     for query, key in queries.items():
         found = index.search(query, cutoff=POSSIBLE)

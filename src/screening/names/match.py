@@ -55,7 +55,6 @@ from .normalize import (
     reading_kind,
     resource,
     short_factor,
-    short_typo,
     spellings,
     stopwords,
     wade_giles,
@@ -1110,29 +1109,7 @@ def _score(
                         f"{' '.join(side.words)!r} is wholly inside the other name: at least "
                         f"a possible match ({whole:.4g})"
                     )
-    if len(a.words) == 1 and len(b.words) == 1:
-        score = _short_typo_capped(a.words[0], b.words[0], score, notes)
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
-
-
-def _short_typo_capped(x: str, y: str, score: float, notes: list[str] | None) -> float:
-    """The score of two names of one word each, at most ``typo.short`` of data/weights.yaml
-    when the words are one typing error apart and the longer has at most
-    ``typo.short_letters`` letters: all a name says is those few letters, and another real name
-    is as often one letter away ("Chem" / "Chema", "Nolan" / "Solan") as a typo is."""
-    letters, cap = short_typo()
-    if (
-        score <= cap
-        or x == y
-        or max(len(x), len(y)) > letters
-        or x[0] in MARKS
-        or y[0] in MARKS
-        or skeleton(x) == skeleton(y)
-    ):
-        return score
-    if notes is not None:
-        notes.append(f"one typing error in a name of one short word ({x} / {y}): at most {cap:.4g}")
-    return cap
 
 
 def _interrupted(longer: Prepared, used: set[int]) -> bool:

@@ -302,14 +302,6 @@ def generic_unaligned_factor() -> float:
     return float(_weights()["factors"]["generic_unaligned"])
 
 
-@lru_cache(maxsize=1)
-def short_typo() -> tuple[int, float]:
-    """The most letters of a word whose one typing error is alike at most a cap, and that cap
-    (data/weights.yaml: ``typo``): "Chem" / "Chema" is no possible match."""
-    typo = _weights()["typo"]
-    return int(typo["short_letters"]), float(typo["short"])
-
-
 def short_factor() -> float:
     """The weight factor of a one- or two-letter word (data/weights.yaml: ``short``)."""
     return float(_weights()["factors"]["short"])
