@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,7 +103,10 @@ def _ship(rules: RulesSpec) -> Any:
 
 _SHIPPED: dict[str, Any] = {}
 """By client id, the future of the last rule set scattered to its cluster (a few clients at most:
-a future holds its client)."""
+a future holds its client). Held, the rule set stays on the workers (tens of MB each) after every
+bag is gone, until another rule set is shipped or the client closes: the price of shipping it
+once."""
+_SHIPPED_LOCK = threading.Lock()
 
 
 def _scattered(client: Any, rules: RuleSet) -> Any:
@@ -129,10 +133,11 @@ def _scattered(client: Any, rules: RuleSet) -> Any:
     key = _key(rules) + uuid.uuid4().hex[:16]  # new, and no other client's
     packed = _Packed(rules.fingerprint, pickle.dumps(rules, protocol=5))
     future = client.scatter({key: packed}, broadcast=True)[key]
-    _SHIPPED.pop(client.id, None)
-    _SHIPPED[client.id] = future
-    while len(_SHIPPED) > 4:
-        del _SHIPPED[next(iter(_SHIPPED))]
+    with _SHIPPED_LOCK:  # threads that ship at once evict in turn
+        _SHIPPED.pop(client.id, None)
+        _SHIPPED[client.id] = future
+        while len(_SHIPPED) > 4:
+            del _SHIPPED[next(iter(_SHIPPED))]
     return future
 
 
