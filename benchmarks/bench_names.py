@@ -29,7 +29,6 @@ import gzip
 import os
 import random
 import re
-import resource
 import statistics
 import sys
 import time
@@ -40,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+from timing import peak_mb
 
 from screening.names import NameCandidate, NameIndex, normalize, tokens
 from screening.names.normalize import legal_forms
@@ -635,7 +635,7 @@ def memory_probe() -> int:
     import screening  # noqa: F401  (the library's own imports count)
 
     def rss() -> float:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak_mb()  # not ru_maxrss: a child keeps its parent's (see timing.peak_mb)
 
     before = rss()
     cands = candidates(read_csl())
@@ -697,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     index, build_s, build_cpu = build_index(cands, possible)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_mb()
     build_mb = build_memory(cands, possible)
     print(f"index: {index.stats()}")
 

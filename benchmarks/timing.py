@@ -26,7 +26,18 @@ def best_of(fn: Callable[[], Any], rounds: int) -> float:
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory so far, in MB (ru_maxrss is KiB on Linux)."""
+    """This process's peak resident memory so far, in MB: VmHWM where /proc has it (Linux).
+
+    Not ru_maxrss there: it is kept across fork and exec, so a fresh process started by a large
+    one reports the large one's peak until it passes it (a 9 MB child of a 500 MB parent says
+    500 MB); VmHWM belongs to the process's own memory, made new by exec."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, BSD
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -47,7 +58,7 @@ def us_list_rows(csl: Path, ofac: Path) -> int:
 def run_child(script: str, kind: str) -> dict[str, Any]:
     """Run ``script --child kind`` in a fresh process and return the JSON it prints.
 
-    A fresh process per measurement keeps peak memory (ru_maxrss) its own.
+    A fresh process per measurement keeps peak memory (`peak_mb`) its own.
     """
     out = subprocess.run(
         [sys.executable, script, "--child", kind], check=True, capture_output=True, text=True
