@@ -656,6 +656,9 @@ _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 Alignment = tuple[list[_Option], set[int], set[int]]
 """The options chosen and the positions they cover on either side (see `_choose`)."""
 
+Scored = tuple[float, list[str]]
+"""What `_score` gave an alignment: the score and its notes (see `LookedUp.scored`)."""
+
 
 def _options(
     a: Prepared,
@@ -815,6 +818,7 @@ class LookedUp:
         "aligned",
         "initials",
         "query",
+        "scored",
         "similar",
     )
 
@@ -837,6 +841,9 @@ class LookedUp:
         self.aligned: Alignment | None = None
         """The alignment of the last name `score_reaching` aligned (None after one it gave
         1.0 without): what `summary` of that name shows, not worked out again."""
+        self.scored: Scored | None = None
+        """The score and notes `_score` gave the last name `score_reaching` aligned (None
+        when `aligned` is): what `summary` of that name says, not scored again."""
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -856,7 +863,7 @@ class LookedUp:
         if not q.words or not name.words:
             return 0.0
         if q.key == name.key:
-            self.aligned = None
+            self.aligned = self.scored = None
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
@@ -933,19 +940,25 @@ class LookedUp:
         if not opts:
             return 0.0
         aligned = self.aligned = _choose(opts)
+        notes: list[str] = []  # most stay empty: a note is written only when a rule applies
         if flip:
-            return _score(name, q, aligned, inside=(True, False))
-        return _score(q, name, aligned, inside=(False, True))
+            score = _score(name, q, aligned, notes, (True, False))
+        else:
+            score = _score(q, name, aligned, notes, (False, True))
+        self.scored = (score, notes)
+        return score
 
     def summary(
         self,
         name: Prepared,
         aligned: Alignment | None = None,
+        scored: Scored | None = None,
     ) -> str:
         """`summary_prepared` of the query and ``name`` taken as the listed name (what a search
         says of a hit), from the words already looked up rather than compared again: the same
         options, so the same alignment, score and notes. ``aligned``: the alignment
-        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again."""
+        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again; with it,
+        ``scored``: the score and notes it gave that alignment (`scored`), not scored again."""
         q = self.query
         if not q.words or not name.words or q.key == name.key:
             return summary_prepared(q.key, name.key, q, name, listed="second")
@@ -964,13 +977,19 @@ class LookedUp:
             else:
                 _joined_options(q, name, opts, (False, True))
             aligned = _choose(opts)
-        notes: list[str] = []
-        if flip:
+            scored = None  # of another alignment, if any
+        if scored is not None:
+            score, notes = scored[0], list(scored[1])
+        elif flip:
+            notes = []
             score = _score(name, q, aligned, notes, (True, False))
+        else:
+            notes = []
+            score = _score(q, name, aligned, notes, (False, True))
+        if flip:
             chosen, used_n, used_q = aligned
             chosen = [(s, x, i, j) for s, x, j, i in chosen]
         else:
-            score = _score(q, name, aligned, notes, (False, True))
             chosen, used_q, used_n = aligned
         return _summary_of(q.key, name.key, q, name, (score, chosen, used_q, used_n), notes)
 
