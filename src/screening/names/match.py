@@ -1126,19 +1126,23 @@ def _score(
     if not chosen:
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)
-    total = sum(o[1] for o in chosen)
-    total += sum(_left_over(a, used_a, inside[0]))
-    total += sum(_left_over(b, used_b, inside[1]))
+    total = weight = sum(o[1] for o in chosen)
+    # A name with every word aligned leaves nothing over (adding 0 would change nothing).
+    if len(used_a) < len(a.words):
+        total += sum(_left_over(a, used_a, inside[0]))
+    if len(used_b) < len(b.words):
+        total += sum(_left_over(b, used_b, inside[1]))
     if not total:
         return 0.0
     score = got / total
+    rules = containment_rules()
+    most = rules.score + rules.spread  # the most containment gives
     for side, used, other, first, counts in (
         (a, used_a, b, True, inside[0]),
         (b, used_b, a, False, inside[1]),
     ):
-        rules = containment_rules()
-        if counts and score < rules.score + rules.spread:  # the most containment gives
-            whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+        if counts and score < most:
+            whole = _containment(side, used, score, got / weight)
             other_used = used_b if first else used_a
             if whole and (
                 _weak_aligned(side, other, chosen, first)
@@ -1374,8 +1378,10 @@ def _order_factor(
     rules = order_rules()
     factor = 1.0
     chosen, used_a, used_b = aligned
-    numbers_a = _numbers(a.words, used_a, rules.roman_numerals)
-    numbers_b = _numbers(b.words, used_b, rules.roman_numerals)
+    # Only unaligned words can be numbers that differ: a name wholly aligned has none.
+    roman = rules.roman_numerals
+    numbers_a = _numbers(a.words, used_a, roman) if len(used_a) < len(a.words) else ()
+    numbers_b = _numbers(b.words, used_b, roman) if len(used_b) < len(b.words) else ()
     if numbers_a or numbers_b:
         factor *= rules.numbers_differ
         if notes is not None:
