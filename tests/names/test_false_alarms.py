@@ -7,11 +7,12 @@ from __future__ import annotations
 from string import ascii_lowercase
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from helpers.strategies import SETTINGS
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
+from screening.names.normalize import containment_rules
 
 POSSIBLE = 0.82
 """The bundled rule set's ``possible`` threshold."""
@@ -131,6 +132,7 @@ _NAME = st.text(alphabet=ascii_lowercase, min_size=5, max_size=9)
 
 @SETTINGS
 @given(surname=_NAME, given_=_NAME, middle=_NAME, other=_NAME)
+@example(surname="aaaaa", given_="aaabb", middle="staet", other="akikx")  # found by hypothesis
 def test_a_listed_person_is_inside_a_longer_name_only_with_its_family(
     surname: str, given_: str, middle: str, other: str
 ) -> None:
@@ -141,7 +143,11 @@ def test_a_listed_person_is_inside_a_longer_name_only_with_its_family(
     assume(all(similarity(a, b) == 0 for a in words for b in words if a != b))
     listed = f"{surname.upper()}, {given_.capitalize()}"
     same = explain(f"{surname.upper()}, {given_.capitalize()} {middle.capitalize()}", listed)
-    assert any("wholly inside" in note for note in same.notes), same.summary
+    # Containment notes only a score it lifts: a light middle name ("AAAAA, Aaabb Staet")
+    # leaves the word alignment above the most containment gives, with no note.
+    rules = containment_rules()
+    inside = any("wholly inside" in note for note in same.notes)
+    assert inside or same.score >= rules.score + rules.spread, same.summary
     assert same.score >= POSSIBLE
     query = f"{other.upper()}, {surname.capitalize()} {given_.capitalize()}"
     apart = explain(query, listed)
