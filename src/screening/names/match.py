@@ -1141,7 +1141,12 @@ def _score(
         (a, used_a, b, True, inside[0]),
         (b, used_b, a, False, inside[1]),
     ):
-        if counts and score < most:
+        # What `_containment` gives when it gives anything: not worked out when no higher.
+        if (
+            counts
+            and score < most
+            and (rules.score + rules.spread * score) * (got / weight) > score
+        ):
             whole = _containment(side, used, score, got / weight)
             other_used = used_b if first else used_a
             if whole and (
