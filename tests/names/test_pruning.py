@@ -72,6 +72,31 @@ def test_the_bound_never_skips_a_name_the_scorer_would_report(
                 assert got == full, (query, listed)
 
 
+@SETTINGS
+@given(_names, _names)
+def test_a_hits_summary_from_the_kept_score_and_notes_is_the_summary_scored_again(
+    query: str, listed: str
+) -> None:
+    """`LookedUp.summary` given what `score_reaching` kept (`aligned`, `scored`: the score and
+    notes) says what it says when it aligns and scores the pair again, and what
+    `summary_prepared` says: the notes a search keeps are the notes of that alignment."""
+    weights = Weights({"trading": 40, "ltd": 90, "co": 90, "global": 30}, 200)
+    for qw, qr in written_readings(query):
+        for nw, nr in written_readings(listed):
+            q, name = Prepared.of(qw, weights, qr), Prepared.of(nw, weights, nr)
+            if not q.words or not name.words:
+                continue
+            looked_up = _looked_up(q, name)
+            score = looked_up.score(name)
+            aligned, scored = looked_up.aligned, looked_up.scored
+            assert (scored is None) is (aligned is None)
+            if scored is not None:
+                assert scored[0] == score
+            kept = looked_up.summary(name, aligned, scored)
+            assert kept == looked_up.summary(name)
+            assert kept == summary_prepared(q.key, name.key, q, name, listed="second")
+
+
 _AROUND = st.lists(st.sampled_from([*_WORDS, "zarya", "volga", "orion", "pamir"]), max_size=5)
 
 

@@ -45,6 +45,7 @@ from .match import (
     Explanation,
     LookedUp,
     Prepared,
+    Scored,
     Weights,
     _acronym_spans,
     deletions,
@@ -368,7 +369,9 @@ class NameIndex:
             raise ValueError(
                 f"this index finds every match from {self.cutoff} up, not from {cutoff}"
             )
-        best: dict[tuple[str, bool], tuple[float, int, LookedUp, Alignment | None]] = {}
+        best: dict[
+            tuple[str, bool], tuple[float, int, LookedUp, Alignment | None, Scored | None]
+        ] = {}
         names, owner, candidates = self._names, self._owner, self._candidates
         han = han_characters(query) if self._han else None
         for q, similar, blocked in self._plan(query):
@@ -390,12 +393,12 @@ class NameIndex:
                 slot = (cand.key, cand.verified)
                 prev = best.get(slot)
                 if prev is None or (score, -nid) > (prev[0], -prev[1]):
-                    best[slot] = (score, nid, looked_up, looked_up.aligned)
+                    best[slot] = (score, nid, looked_up, looked_up.aligned, looked_up.scored)
         found: list[NameMatch] = []
-        for (key, verified), (score, nid, scored, aligned) in best.items():
+        for (key, verified), (score, nid, looked, aligned, scored) in best.items():
             if verified or (key, True) not in best or score > best[(key, True)][0]:
                 name = self._candidates[self._owner[nid]].name
-                detail = scored.summary(self._names[nid], aligned)
+                detail = looked.summary(self._names[nid], aligned, scored)
                 found.append(NameMatch(key, name, score, verified, detail))
         return sorted(found, key=lambda m: (-m.score, m.key, not m.verified, m.name))
 

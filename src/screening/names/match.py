@@ -630,6 +630,9 @@ _Option = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 Alignment = tuple[list[_Option], set[int], set[int]]
 """The options chosen and the positions they cover on either side (see `_choose`)."""
 
+Scored = tuple[float, list[str]]
+"""What `_score` gave an alignment: the score and its notes (see `LookedUp.scored`)."""
+
 
 def _options(
     a: Prepared,
@@ -789,6 +792,7 @@ class LookedUp:
         "aligned",
         "initials",
         "query",
+        "scored",
         "similar",
     )
 
@@ -811,6 +815,9 @@ class LookedUp:
         self.aligned: Alignment | None = None
         """The alignment of the last name `score_reaching` aligned (None after one it gave
         1.0 without): what `summary` of that name shows, not worked out again."""
+        self.scored: Scored | None = None
+        """The score and notes `_score` gave the last name `score_reaching` aligned (None
+        when `aligned` is): what `summary` of that name says, not scored again."""
 
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
@@ -830,7 +837,7 @@ class LookedUp:
         if not q.words or not name.words:
             return 0.0
         if q.key == name.key:
-            self.aligned = None
+            self.aligned = self.scored = None
             return 1.0
         qwt, nwt, similar = q.weights, name.weights, self.similar
         flip = name.key < q.key  # score_prepared puts the two in this order: do the same
@@ -907,19 +914,25 @@ class LookedUp:
         if not opts:
             return 0.0
         aligned = self.aligned = _choose(opts)
+        notes: list[str] = []  # most stay empty: a note is written only when a rule applies
         if flip:
-            return _score(name, q, aligned, inside=(True, False))
-        return _score(q, name, aligned, inside=(False, True))
+            score = _score(name, q, aligned, notes, (True, False))
+        else:
+            score = _score(q, name, aligned, notes, (False, True))
+        self.scored = (score, notes)
+        return score
 
     def summary(
         self,
         name: Prepared,
         aligned: Alignment | None = None,
+        scored: Scored | None = None,
     ) -> str:
         """`summary_prepared` of the query and ``name`` taken as the listed name (what a search
         says of a hit), from the words already looked up rather than compared again: the same
         options, so the same alignment, score and notes. ``aligned``: the alignment
-        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again."""
+        `score_reaching` chose for ``name`` (`aligned` after it), not chosen again; with it,
+        ``scored``: the score and notes it gave that alignment (`scored`), not scored again."""
         q = self.query
         if not q.words or not name.words or q.key == name.key:
             return summary_prepared(q.key, name.key, q, name, listed="second")
@@ -938,13 +951,19 @@ class LookedUp:
             else:
                 _joined_options(q, name, opts, (False, True))
             aligned = _choose(opts)
-        notes: list[str] = []
-        if flip:
+            scored = None  # of another alignment, if any
+        if scored is not None:
+            score, notes = scored[0], list(scored[1])
+        elif flip:
+            notes = []
             score = _score(name, q, aligned, notes, (True, False))
+        else:
+            notes = []
+            score = _score(q, name, aligned, notes, (False, True))
+        if flip:
             chosen, used_n, used_q = aligned
             chosen = [(s, x, i, j) for s, x, j, i in chosen]
         else:
-            score = _score(q, name, aligned, notes, (False, True))
             chosen, used_q, used_n = aligned
         return _summary_of(q.key, name.key, q, name, (score, chosen, used_q, used_n), notes)
 
@@ -1081,19 +1100,28 @@ def _score(
     if not chosen:
         return 0.0
     got = sum(o[0] * o[1] for o in chosen)
-    total = sum(o[1] for o in chosen)
-    total += sum(_left_over(a, used_a, inside[0]))
-    total += sum(_left_over(b, used_b, inside[1]))
+    total = weight = sum(o[1] for o in chosen)
+    # A name with every word aligned leaves nothing over (adding 0 would change nothing).
+    if len(used_a) < len(a.words):
+        total += sum(_left_over(a, used_a, inside[0]))
+    if len(used_b) < len(b.words):
+        total += sum(_left_over(b, used_b, inside[1]))
     if not total:
         return 0.0
     score = got / total
+    rules = containment_rules()
+    most = rules.score + rules.spread  # the most containment gives
     for side, used, other, first, counts in (
         (a, used_a, b, True, inside[0]),
         (b, used_b, a, False, inside[1]),
     ):
-        rules = containment_rules()
-        if counts and score < rules.score + rules.spread:  # the most containment gives
-            whole = _containment(side, used, score, got / sum(o[1] for o in chosen))
+        # What `_containment` gives when it gives anything: not worked out when no higher.
+        if (
+            counts
+            and score < most
+            and (rules.score + rules.spread * score) * (got / weight) > score
+        ):
+            whole = _containment(side, used, score, got / weight)
             other_used = used_b if first else used_a
             if whole and (
                 _weak_aligned(side, other, chosen, first)
@@ -1294,8 +1322,10 @@ def _order_factor(
     rules = order_rules()
     factor = 1.0
     chosen, used_a, used_b = aligned
-    numbers_a = _numbers(a.words, used_a, rules.roman_numerals)
-    numbers_b = _numbers(b.words, used_b, rules.roman_numerals)
+    # Only unaligned words can be numbers that differ: a name wholly aligned has none.
+    roman = rules.roman_numerals
+    numbers_a = _numbers(a.words, used_a, roman) if len(used_a) < len(a.words) else ()
+    numbers_b = _numbers(b.words, used_b, roman) if len(used_b) < len(b.words) else ()
     if numbers_a or numbers_b:
         factor *= rules.numbers_differ
         if notes is not None:
