@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -417,6 +418,8 @@ def test_list_entries_share_equal_values_of_the_same_type(tmp_path: Path) -> Non
     assert again == first
     assert again.__dict__ == first.__dict__
     assert list(again.__dict__) == list(first.__dict__)
+    if sys.implementation.name == "cpython":  # key-sharing dicts (PEP 412): smaller than its own
+        assert sys.getsizeof(first.__dict__) < sys.getsizeof(again.__dict__)
 
 
 # --- lists named in the rule files ------------------------------------------------------------
