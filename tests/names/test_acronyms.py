@@ -15,11 +15,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers.names import MATCH, POSSIBLE
 from helpers.strategies import SETTINGS
 from screening.names import NameCandidate, NameIndex, Weights, explain, similarity, tokens
-
-MATCH = 0.92
-POSSIBLE = 0.82
 
 LISTED = [
     ("yalta", "JOINT STOCK COMPANY YALTA FILM STUDIO"),

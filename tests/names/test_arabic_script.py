@@ -6,10 +6,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers.names import POSSIBLE
 from screening.names import explain, similarity, tokens
 from screening.names.normalize import weak_words
-
-POSSIBLE = 0.82
 
 LETTERS = [
     ("ب", ["b"]), ("ت", ["t"]), ("ج", ["j", "g"]), ("ح", ["h"]), ("خ", ["kh"]), ("د", ["d"]),

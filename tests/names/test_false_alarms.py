@@ -12,13 +12,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from helpers.listdata import EL, row, write_csl
+from helpers.names import POSSIBLE
 from helpers.strategies import SETTINGS
 from screening import load_rules, screen
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
-
-POSSIBLE = 0.82
-"""The bundled rule set's ``possible`` threshold."""
-
 
 # --- a one-letter typo on a name of one short word -------------------------------------------
 

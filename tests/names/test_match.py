@@ -10,14 +10,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
+from helpers.names import MATCH, POSSIBLE
 from helpers.strategies import SETTINGS, name_texts
 from screening.names import Weights, explain, similarity
 from screening.names.match import skeleton, token_similarity
-
-MATCH = 0.92
-"""The bundled rule set's `matching.match` threshold (rules/ruleset.yaml)."""
-POSSIBLE = 0.82
-"""The bundled rule set's `matching.possible` threshold."""
 
 EIGHT_STAR = "Beijing 8-Star International Co."
 ZTE = "ZTE Corporation"

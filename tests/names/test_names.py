@@ -14,13 +14,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from helpers.names import MATCH, POSSIBLE
 from helpers.strategies import SETTINGS, name_texts
 from screening.names import normalize, similarity
-
-MATCH = 0.92
-"""The bundled rule set's `matching.match` threshold (rules/ruleset.yaml)."""
-POSSIBLE = 0.82
-"""The bundled rule set's `matching.possible` threshold."""
 
 EIGHT_STAR = "Beijing 8-Star International Co."
 ZTE = "ZTE Corporation"

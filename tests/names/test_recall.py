@@ -11,9 +11,8 @@ from functools import lru_cache
 
 import pytest
 
+from helpers.names import POSSIBLE
 from screening.names import NameCandidate, NameIndex, Weights, explain
-
-POSSIBLE = 0.82
 
 LISTED = [
     ("proton", "PROTON SHIPPING CO"),

@@ -13,11 +13,9 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from helpers.names import MATCH, POSSIBLE
 from helpers.strategies import SETTINGS
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
-
-MATCH = 0.92
-POSSIBLE = 0.82
 
 LISTED = [
     ("8star", "Beijing 8-Star International Co."),

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.names import POSSIBLE
 from screening.names import explain, similarity, tokens
 from screening.names.normalize import wade_giles
 
-POSSIBLE = 0.82
 SYLLABLES = sorted(wade_giles().pinyin)
 NAMES = [s for s in SYLLABLES if tokens(s) == (s,)]
 """Syllables that are no legal form or number word in Latin letters ("pao" is PAO, a JSC)."""
