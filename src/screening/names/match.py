@@ -887,13 +887,7 @@ class LookedUp:
             alike = max((s for _, row in rows for _, s in row), default=1.0)
             if _below(queried, qwt, nwt, alone, cutoff / alike):
                 return None
-        opts: list[_Option] = []
-        for j, row in rows:
-            for i, s in row:
-                if flip:
-                    opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
-                else:
-                    opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+        opts = _word_options(qwt, nwt, rows, flip)
         if joins:
             if flip:
                 _joined_options(name, q, opts, (True, False))
@@ -938,14 +932,9 @@ class LookedUp:
             return summary_prepared(q.key, name.key, q, name, listed="second")
         flip = name.key < q.key  # `_explained` puts the two in this order: do the same
         if aligned is None:
-            qwt, nwt, similar = q.weights, name.weights, self.similar
-            opts: list[_Option] = []
-            for j, y in enumerate(name.words):
-                for i, s in similar.get(y, ()):
-                    if flip:
-                        opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
-                    else:
-                        opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+            similar = self.similar
+            rows = [(j, similar[y]) for j, y in enumerate(name.words) if y in similar]
+            opts = _word_options(q.weights, name.weights, rows, flip)
             if flip:
                 _joined_options(name, q, opts, (True, False))
             else:
@@ -997,6 +986,25 @@ class LookedUp:
             elif _kept(y, rules.unaligned):
                 return False
         return distinct >= rules.distinctiveness
+
+
+def _word_options(
+    qwt: tuple[float, ...],
+    nwt: tuple[float, ...],
+    rows: Sequence[tuple[int, Sequence[tuple[int, float]]]],
+    flip: bool,
+) -> list[_Option]:
+    """One option per name word ``j`` and query word ``i`` alike to it (``rows``: each ``j``
+    with its ``(i, similarity)``), each counting ``2 * min`` of their weights, in the order
+    `score_prepared` puts the two names (the name first when ``flip``)."""
+    opts: list[_Option] = []
+    for j, row in rows:
+        for i, s in row:
+            if flip:
+                opts.append((s, 2 * min(nwt[j], qwt[i]), (j,), (i,)))
+            else:
+                opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
+    return opts
 
 
 _MARGIN = 1e-3
