@@ -96,11 +96,6 @@ _POSTED_PER_BLOCKED = 4
 """Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
 name's forms rather than gathering the postings (a query whose prefix words are common)."""
 
-_Aligned = (
-    tuple[list[tuple[float, float, tuple[int, ...], tuple[int, ...]]], set[int], set[int]] | None
-)
-"""An alignment `LookedUp.score_reaching` chose (see `LookedUp.aligned`)."""
-
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
 
