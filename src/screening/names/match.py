@@ -422,10 +422,12 @@ def _acronym_spans(
                 everything,
                 "written",
             )
-        if len(words) >= 4 and words[-1].isalpha() and words[-1] not in weak:
+        last = words[-1]
+        if len(words) >= 4 and 3 <= len(last) <= 8 and last.isalpha() and last not in weak:
+            # (an acronym has three to eight letters, see `add`: no longer word can be one)
             own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
-            if words[-1] in own:
-                out.append((words[-1], everything, "listed"))
+            if last in own:
+                out.append((last, everything, "listed"))
     return tuple(out)
 
 
