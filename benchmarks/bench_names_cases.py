@@ -39,7 +39,9 @@ Two more modes, for work on the matcher's speed that must not change its results
 - ``--against REV``: the median query time of this tree against another revision's (default
   e03227f, the matcher before issue 15) in the same run: each in its own process (the other from
   a `git worktree` of REV), the two timing the same queries in alternating rounds; per query the
-  fastest of its rounds, then the median over the queries of each set, and the ratio.
+  fastest of its rounds, then the median over the queries of each set, and the ratio. Then the
+  same per class of each labelled set, and over bench_names.py's queries (its perturbations of
+  listed names and its unlisted names): the matcher's benchmark when issue 15 set the target.
 """
 
 from __future__ import annotations
@@ -351,15 +353,18 @@ def _baseline_tree(rev: str) -> Path:
 
 def against(rev: str, rounds: int) -> int:
     """Times this tree and ``rev`` on the same queries in alternating rounds (module docstring)."""
-    sets = {
-        which: [
-            c["query"]
+    classes: dict[str, list[str]] = {}  # each query's class, in the order of its set
+    sets: dict[str, list[str]] = {}
+    for which in ("tune", "aside"):
+        timed = [
+            (cls, c["query"])
             for cls, cases in load(which).items()
             for c in cases
             if c["type"] == "query" or cls == "unlisted"
         ]
-        for which in ("tune", "aside")
-    }
+        classes[which] = [cls for cls, _ in timed]
+        sets[which] = [query for _, query in timed]
+    sets["bench_names"] = _bench_names_queries()
     warm = [c["query"] + " warm" for c in load("tune").get("leet", [])[:30] if c["type"] == "query"]
     trees = {"this": ROOT, rev: _baseline_tree(rev)}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
@@ -409,6 +414,13 @@ def against(rev: str, rounds: int) -> int:
             now = statistics.median(times["this"][which]) * 1000
             then = statistics.median(times[rev][which]) * 1000
             print(f"  {which:6} {rev}: {then:.3f}  this tree: {now:.3f}  ratio {now / then:.2f}x")
+        for which, of_query in classes.items():
+            for cls in sorted(set(of_query)):
+                at = [i for i, c in enumerate(of_query) if c == cls]
+                now = statistics.median(times["this"][which][i] for i in at) * 1000
+                then = statistics.median(times[rev][which][i] for i in at) * 1000
+                row = f"{then:.3f}  this tree: {now:.3f}  ratio {now / then:.2f}x"
+                print(f"    {which} {cls:10} ({len(at):3}) {rev}: {row}")
     load_avg = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load_avg[0]:.1f} {load_avg[1]:.1f}")
     return 0
