@@ -11,8 +11,11 @@ from screening.names import explain, similarity, tokens
 from screening.names.normalize import wade_giles
 
 SYLLABLES = sorted(wade_giles().pinyin)
-NAMES = [s for s in SYLLABLES if tokens(s) == (s,)]
-"""Syllables that are no legal form or number word in Latin letters ("pao" is PAO, a JSC)."""
+NAMES = [s for s in SYLLABLES if tokens(s) == (s,) and not set(s).isdisjoint("aeiouv")]
+"""Syllables that are no legal form or number word in Latin letters ("pao" is PAO, a JSC), and
+that have a vowel: in Mandarin "m", "n", "ng", "hm" and "hng" are interjections, in no name
+(the surname Ng is Cantonese, no pinyin). Hyphenated after a one-letter syllable they read as
+other words ("a a-ng" as "aa ng", not "A Ang")."""
 WG = {py: wg for py, (wg, _) in wade_giles().pinyin.items()}
 
 
