@@ -424,7 +424,7 @@ def _acronym_spans(
             )
         last = words[-1]
         if len(words) >= 4 and 3 <= len(last) <= 8 and last.isalpha() and last not in weak:
-            # (an acronym has three to eight letters, see `add`: no longer word can be one)
+            # (an acronym has three to eight letters, see `add`: no word of another length is one)
             own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
             if last in own:
                 out.append((last, everything, "listed"))
