@@ -36,15 +36,22 @@ class _Worker:
     def _run(self, listener: socket.socket) -> None:
         asyncio.set_event_loop(self.loop)
 
+        writers: set[asyncio.StreamWriter] = set()
+
         async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            self.connections += 1
-            sock = writer.get_extra_info("socket")
-            self.nodelay.append(bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
-            await reader.readexactly(1)
-            writer.write(b"ok")
-            await writer.drain()
-            await reader.read()  # keep-alive: held until the client closes
-            writer.close()
+            writers.add(writer)
+            try:
+                self.connections += 1
+                sock = writer.get_extra_info("socket")
+                self.nodelay.append(bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+                await reader.readexactly(1)
+                writer.write(b"ok")
+                await writer.drain()
+                await reader.read()  # keep-alive: held until the client closes
+            finally:
+                writer.close()
+                await writer.wait_closed()
+                writers.discard(writer)
 
         async def serve() -> None:
             self.done = asyncio.Event()
@@ -52,7 +59,14 @@ class _Worker:
             self.ready.set()
             await self.done.wait()
             server.close()
-            await server.wait_closed()  # every connection closed by its client first
+            await server.wait_closed()
+            # Python 3.11's wait_closed does not wait for the connections: each is closed here
+            # and its handler awaited, so that no transport is left for the garbage collector
+            # to warn about (unclosed) later, in whichever test then runs.
+            for writer in list(writers):
+                writer.close()
+            handlers = asyncio.all_tasks() - {asyncio.current_task()}
+            await asyncio.gather(*handlers, return_exceptions=True)
 
         self.loop.run_until_complete(serve())
         self.loop.close()
