@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from helpers.names import POSSIBLE
@@ -12,15 +12,11 @@ from screening.names.normalize import wade_giles
 
 SYLLABLES = sorted(wade_giles().pinyin)
 WG = {py: wg for py, (wg, _) in wade_giles().pinyin.items()}
-NAMES = [
-    s
-    for s in SYLLABLES
-    if tokens(s) == (s,) and not set(s).isdisjoint("aeiouv") and len(s) > 1 and len(WG[s]) > 1
-]
-"""Syllables that are no legal form or number word in Latin letters ("pao" is PAO, a JSC),
-that have a vowel ("m", "n", "ng", "hm", "hng" are Mandarin interjections, in no name; the
-surname Ng is Cantonese) and more than one letter in both systems: the one-letter syllables
-("a", "e" written "o", "yi" written "i") are a known limit (`test_one_letter_syllables`)."""
+NAMES = [s for s in SYLLABLES if not set(s).isdisjoint("aeiouv")]
+"""Every syllable with a vowel: "m", "n", "ng", "hm" and "hng" are Mandarin interjections, in
+no name (the surname Ng is Cantonese). One-letter syllables ("a", "e" written "o", "yi"
+written "i") and those that are legal forms in Latin letters ("ao", "pao", "zao": AO, PAO,
+ZAO, each a JSC) are in."""
 
 
 def test_the_table_holds_every_mandarin_syllable() -> None:
@@ -32,26 +28,53 @@ def test_the_table_holds_every_mandarin_syllable() -> None:
 @given(st.sampled_from(NAMES), st.sampled_from(NAMES), st.sampled_from(NAMES))
 def test_every_syllable_in_wade_giles_reads_back_to_its_pinyin(s: str, g1: str, g2: str) -> None:
     """A name of any syllables, in Wade-Giles with its apostrophes or without, given name
-    hyphenated or joined, surname first: alike its pinyin at least as a possible match."""
+    hyphenated or joined, surname first: alike its pinyin at least as a possible match.
+    Given names that read as something else joined are left to `test_given_names_that_unglue`
+    (690 of the 171,396 pairs)."""
+    assume(tokens(g1 + g2) == (g1 + g2,))
     listed = f"{s.capitalize()} {(g1 + g2).capitalize()}"
     for given_name in (f"{WG[g1]}-{WG[g2]}", WG[g1] + WG[g2]):
         for text in (f"{WG[s]} {given_name}", f"{WG[s]} {given_name}".replace("'", "")):
             assert similarity(text, listed) >= POSSIBLE, (text, listed)
 
 
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("a a-li", "A Ali"),  # a one-letter syllable hyphened: not the initials "aa"
+        ("o o-mei", "E Emei"),  # pinyin "e" alone is Wade-Giles "o" (O-mei, Emei)
+        ("I Ao", "Yi Ao"),  # "Yi" is a spelling of "I"; "ao" is also AO, a JSC
+        ("Ao Hsiao-p'ing", "Ao Xiaoping"),  # the listed "Ao" read as the legal form "jsc"
+        ("Tsao Hsiao-ping", "Zao Xiaoping"),
+    ],
+)
+def test_one_letter_and_legal_form_syllables(text: str, listed: str) -> None:
+    """Once wrong clears (0.47 to 0.70): a one-letter syllable glued to a one-letter
+    neighbour, and a syllable that is also a legal form."""
+    why = explain(text, listed)
+    assert why.score >= POSSIBLE, why.summary
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="known limit: a one-letter syllable is glued to a one-letter neighbour ('a a-li' is"
-    " read 'aa li'), and a syllable that is a legal form is read as one ('I Ao': AO, a JSC)",
+    reason="known limit: a listed given name joined whose last letters are a legal form is"
+    " unglued ('Mouzao' is 'mou' + ZAO, 'Miaoao' 'mia' + OAO), and the Wade-Giles reading of a"
+    " query does not meet the pieces",
 )
 @pytest.mark.parametrize(
-    ("text", "listed"), [("a a-li", "A Ali"), ("o o-mei", "E Emei"), ("I Ao", "Yi Ao")]
+    ("text", "listed"), [("Ch'iu Moutsao", "Qiu Mouzao"), ("Ko Miao-ao", "Ge Miaoao")]
 )
-def test_one_letter_syllables(text: str, listed: str) -> None:
-    """Wade-Giles names with a one-letter syllable first are missed (a wrong clear), as are
-    syllables that are legal forms ("ao", "pao", "zao"): kept here, failing, so that the limit
-    stays in sight and a fix shows (strict)."""
+def test_given_names_that_unglue(text: str, listed: str) -> None:
+    """Kept failing (strict), so that the limit stays in sight and a fix shows. Joined, such
+    pinyin also reads as a legal form ("gongsi", company; "gufen", stock; "youxian", limited)
+    or a number word ("nine"): these given names are read as the lists' own words are."""
     assert similarity(text, listed) >= POSSIBLE
+
+
+def test_a_hyphened_syllable_is_not_an_initial() -> None:
+    assert tokens("a a-li") == ("a", "ali")
+    assert tokens("Z-T-E") == ("zte",)  # initials hyphened are still initials
+    assert tokens("Sepah-e Pasdaran-e") == ("sepah", "e", "pasdaran", "e")
 
 
 @pytest.mark.parametrize(

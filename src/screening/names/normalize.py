@@ -422,10 +422,20 @@ _CLAUSE = frozenset(",;:()[]/|")
 """Punctuation that ends a clause: initials are not joined across it ("B.I., S.T.R.")."""
 
 
+_LETTER_THEN_SYLLABLE = re.compile(r"(?<![a-z0-9'-])([a-z]\s+[a-z])-(?=[a-z']*[a-z][a-z])")
+_SYLLABLE_THEN_LETTER = re.compile(r"(?<=[a-z][a-z])-([a-z]\s+[a-z])(?![a-z0-9'-])")
+
+
 def _split(text: str) -> list[str]:
     """Words of folded (lower-case ASCII) text: split at punctuation and spaces; an apostrophe
     joins ("int'l", "o'brien"); "&" is a word of its own. Clause punctuation is kept as a
-    marker for `_join_initials`, which drops it."""
+    marker for `_join_initials`, which drops it.
+
+    A one-letter syllable hyphened to a longer one, next to a lone letter, stays on its own
+    word: "a a-li" is "a ali" (a name, Wade-Giles or pinyin), not the initials "aa" and "li"."""
+    if "-" in text:
+        text = _LETTER_THEN_SYLLABLE.sub(r"\1", text)
+        text = _SYLLABLE_THEN_LETTER.sub(r"\1", text)
     return [w.replace("'", "") for w in _PIECE.findall(text) if w.strip("'")]
 
 
@@ -952,17 +962,34 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     """A pinyin word in Wade-Giles, each syllable spelt as the table spells it, with
     apostrophes and without ("xiaoping" -> "hsiaop'ing", "hsiaoping"): one of each for every
     way to cut it into syllables ("xian": "hsien", or "hsi" + "an"). Empty for a word that is
-    no pinyin. A word read as Wade-Giles is alike a listed word that has its key."""
+    no pinyin. A word read as Wade-Giles is alike a listed word that has its key.
+
+    A canonical word that pinyin syllables are read as (the legal form "jsc", from "ao", "pao"
+    and "zao") has their keys too: "Ao Xiaoping" is listed as "jsc xiaoping", and "Ao
+    Hsiao-p'ing" must still meet it."""
     table = wade_giles()
     if not word.isalpha() or not word.isascii():
         return frozenset(), frozenset()
     spellings = table.spellings
     marked = frozenset(
         "".join(spelt)
-        for cut in _segment(word, table.pinyin)
+        for pinyin in (word, *_syllables_read_as().get(word, ()))
+        for cut in _segment(pinyin, table.pinyin)
         for spelt in islice(product(*(spellings[s] for s in cut)), 16)
     )
     return marked, frozenset(k.replace("'", "") for k in marked)
+
+
+@lru_cache(maxsize=1)
+def _syllables_read_as() -> dict[str, tuple[str, ...]]:
+    """Canonical word -> the pinyin syllables whose canonical word it is, when that is another
+    word: {"jsc": ("ao", "pao", "zao")} (legal forms of Russian companies: AO, PAO, ZAO)."""
+    out: dict[str, list[str]] = {}
+    for syllable in sorted(wade_giles().pinyin):
+        words = _words_of(syllable)[0]
+        if words != (syllable,) and len(words) == 1:
+            out.setdefault(words[0], []).append(syllable)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=_MAX_CACHE)
@@ -975,6 +1002,15 @@ def _wade_giles_words(word: str) -> tuple[tuple[str, ...], ...]:
 def _wade_giles_syllables() -> frozenset[str]:
     table = wade_giles()
     return table.written.union(table.unmarked)
+
+
+@lru_cache(maxsize=1)
+def _wade_giles_standard() -> dict[str, str]:
+    """Each other spelling of a syllable (`WadeGiles.alternatives`) that is no syllable of the
+    table -> the table's: "yi" -> "i", "szu" -> "ssu"; not "o", which is a syllable itself."""
+    table = wade_giles()
+    own = {wg for wg, _ in table.pinyin.values()}
+    return {alt: std for alt, std in table.alternatives.items() if alt not in own}
 
 
 _WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
@@ -1014,6 +1050,10 @@ def _wade_giles_reading(
         return []
     mark = WADE_GILES if "'" in folded else WADE_GILES_UNMARKED
     keep = "'" if mark == WADE_GILES else ""
+    # A syllable in another spelling seen in practice is read as the table spells it ("Yi"
+    # as "I"), so that two names read as Wade-Giles compare alike ("I Ao" / "Yi Ao").
+    standard = _wade_giles_standard()
+    words = ["-".join(standard.get(p, p) for p in w.split("-")) for w in words]
     spelt = ["".join(c for c in w if c.isalpha() or c == keep) for w in words]
     out = [spelt]
     if any("-" in w for w in words):  # the given name's syllables spaced on the list: "Su Yong"
