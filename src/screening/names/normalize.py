@@ -514,13 +514,15 @@ def _canonical_words() -> frozenset[str]:
 
 def _unglue(words: list[str]) -> list[str]:
     """Split a known ending off a word it is glued to ("castleholdings" -> "castle holdings"),
-    when at least three letters stay in front and the word is not a known spelling itself."""
+    when at least three letters stay in front and the word is not a known spelling itself,
+    nor pinyin syllables: the given name "Mouzao" is no "mou" of legal form ZAO, nor
+    "Miaoao" a "mia" OAO (Wade-Giles "Mou-tsao", "Miao-ao" must still meet them)."""
     known, suffixes, by_length = _known(), _suffixes(), _suffix_lengths()
     ends = _suffix_ends()
     out: list[str] = []
     for word in words:
-        if word[-3:] not in ends:  # the common case: no known ending at all
-            out.append(word)
+        if word[-3:] not in ends or _segment(word, wade_giles().pinyin):
+            out.append(word)  # the common case: no known ending at all
             continue
         tail: list[str] = []
         while word not in known and word.isalpha():
