@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
+from itertools import pairwise, product
 from operator import add
 from typing import Any, Literal
 
@@ -413,10 +413,26 @@ def _acronym_spans(
         # ("KNL" and "KNCL" for "Kala Naft Company Ltd"): every choice of them, each word as
         # written one choice (the legal forms of "Limited Liability Company" go together),
         # for a name with at most `ACRONYM_FORMS` of them.
-        at = sorted({i for _, form, i in parts if form})
-        few = len(at) <= ACRONYM_FORMS
-        for kept in product((False, True), repeat=len(at)) if few else [(False,) * len(at)]:
-            out_of = {i for i, keep in zip(at, kept, strict=True) if not keep}
+        # A stop word between two legal forms is part of one ("S.A. de C.V.": kept whole or
+        # left out whole, never "S.A. de" alone).
+        at_form = sorted({i for _, form, i in parts if form})
+        inner = {
+            i
+            for a, b in pairwise(at_form)
+            if b - a > 1 and all(words[k] in stopwords() for k in range(a + 1, b))
+            for i in range(a + 1, b)
+        }
+        if inner:
+            parts = [(p, form or i in inner, i) for p, form, i in parts]
+        groups: list[set[int]] = []
+        for i in sorted({i for _, form, i in parts if form}):
+            if groups and (i - 1 in groups[-1]) and (i in inner or i - 1 in inner):
+                groups[-1].add(i)
+            else:
+                groups.append({i})
+        few = len(groups) <= ACRONYM_FORMS
+        for kept in product((False, True), repeat=len(groups)) if few else [(False,) * len(groups)]:
+            out_of = {i for g, keep in zip(groups, kept, strict=True) if not keep for i in g}
             add(
                 [p for p, form, i in parts if p not in skip and not (form and i in out_of)],
                 everything,

@@ -422,20 +422,10 @@ _CLAUSE = frozenset(",;:()[]/|")
 """Punctuation that ends a clause: initials are not joined across it ("B.I., S.T.R.")."""
 
 
-_LETTER_THEN_SYLLABLE = re.compile(r"(?<![a-z0-9'-])([a-z]\s+[a-z])-(?=[a-z']*[a-z][a-z])")
-_SYLLABLE_THEN_LETTER = re.compile(r"(?<=[a-z][a-z])-([a-z]\s+[a-z])(?![a-z0-9'-])")
-
-
 def _split(text: str) -> list[str]:
     """Words of folded (lower-case ASCII) text: split at punctuation and spaces; an apostrophe
     joins ("int'l", "o'brien"); "&" is a word of its own. Clause punctuation is kept as a
-    marker for `_join_initials`, which drops it.
-
-    A one-letter syllable hyphened to a longer one, next to a lone letter, stays on its own
-    word: "a a-li" is "a ali" (a name, Wade-Giles or pinyin), not the initials "aa" and "li"."""
-    if "-" in text:
-        text = _LETTER_THEN_SYLLABLE.sub(r"\1", text)
-        text = _SYLLABLE_THEN_LETTER.sub(r"\1", text)
+    marker for `_join_initials`, which drops it."""
     return [w.replace("'", "") for w in _PIECE.findall(text) if w.strip("'")]
 
 
@@ -512,16 +502,15 @@ def _canonical_words() -> frozenset[str]:
     return frozenset(values | set(_phrases().values()))
 
 
-def _unglue(words: list[str]) -> list[str]:
+def _unglue(words: list[str], *, syllables: bool = False) -> list[str]:
     """Split a known ending off a word it is glued to ("castleholdings" -> "castle holdings"),
-    when at least three letters stay in front and the word is not a known spelling itself,
-    nor pinyin syllables: the given name "Mouzao" is no "mou" of legal form ZAO, nor
-    "Miaoao" a "mia" OAO (Wade-Giles "Mou-tsao", "Miao-ao" must still meet them)."""
+    when at least three letters stay in front and the word is not a known spelling itself;
+    with ``syllables`` (`_syllabic_reading`), nor when the word is pinyin syllables."""
     known, suffixes, by_length = _known(), _suffixes(), _suffix_lengths()
     ends = _suffix_ends()
     out: list[str] = []
     for word in words:
-        if word[-3:] not in ends or _segment(word, wade_giles().pinyin):
+        if word[-3:] not in ends or (syllables and _segment(word, wade_giles().pinyin)):
             out.append(word)  # the common case: no known ending at all
             continue
         tail: list[str] = []
@@ -600,11 +589,11 @@ def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return _words_of(fold_text(name))
 
 
-def _words_of(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _words_of(folded: str, *, syllables: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     table = _word_table()
     # Re-join once more after ungluing: "L:IMITEDLTD" unglues to "l imited ltd", whose "l imited"
     # is then "limited", as normalising it again would make it (idempotence).
-    words = _rejoin(_unglue(_rejoin(_join_initials(_split(folded)))))
+    words = _rejoin(_unglue(_rejoin(_join_initials(_split(folded))), syllables=syllables))
     canon: list[str] = []
     written: list[str] = []
     for w in words:
@@ -664,9 +653,65 @@ def _written_readings(name: str) -> Readings:
     for text in _leet_readings(folded):
         found.append(_words_of(text))
     found.extend(_wade_giles_reading(folded))
+    if (syllabic := _syllabic_reading(folded)) is not None:
+        found.append(syllabic)
     if _ARABIC.search(name):
         found.extend(_consonant_readings(name))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
+
+
+_LONE_LETTER_HYPHENED = re.compile(r"\s[a-z]-|-[a-z]\s")
+"""A quick test for `_LETTER_THEN_HYPHENED` and `_HYPHENED_THEN_LETTER`."""
+_LETTER_THEN_HYPHENED = re.compile(r"(?<![a-z0-9'-])([a-z]\s+[a-z])-(?=[a-z]*[a-z][a-z])")
+_HYPHENED_THEN_LETTER = re.compile(r"(?<=[a-z][a-z])-([a-z]\s+[a-z])(?![a-z0-9'-])")
+
+
+def _syllabic_reading(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The name read as syllables, when that differs from `_words_of`: a letter hyphened to a
+    longer piece, next to a lone letter, stays with that piece rather than join the lone letter
+    as initials ("a a-li" is "a ali", as the Chinese name "A A-li" is meant; read first as the
+    initials "aa" and "li", as "J P-Morgan" is "jp morgan"), and a word of pinyin syllables
+    keeps the legal form its last letters spell ("Mouzao" is a given name, also read "mou" +
+    ZAO). A reading more, never instead: the best of a name's readings counts."""
+    # Every name of a list is read: the common case (neither) is told by cheap tests first.
+    hyphened = "-" in folded and _LONE_LETTER_HYPHENED.search(folded) is not None
+    tails, glued = _glued_legal_form()
+    for tail in tails:
+        if tail in folded:
+            pinyin = wade_giles().pinyin
+            kept = any(_segment(m.group(), pinyin) for m in glued.finditer(folded))
+            break
+    else:
+        kept = False
+    if not (hyphened or kept):
+        return None
+    bound = folded
+    if hyphened:
+        bound = _LETTER_THEN_HYPHENED.sub(r"\1", bound)
+        bound = _HYPHENED_THEN_LETTER.sub(r"\1", bound)
+    reading = _words_of(bound, syllables=True)
+    return None if reading == _words_of(folded) else reading
+
+
+@lru_cache(maxsize=1)
+def _glued_legal_form() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """A word ending in a legal form `_unglue` splits off that pinyin syllables may end in
+    ("zao", "pao", "oao", "ooo": a pinyin syllable's last letters, then syllables; three letters
+    or more before it), and the last two letters of these forms (a quick test): only such a
+    word may be pinyin syllables as a whole."""
+    table = wade_giles().pinyin
+
+    def may_end_pinyin(form: str) -> bool:
+        return any(
+            form.startswith(tail) and (tail == form or _segment(form[len(tail) :], table))
+            for syllable in table
+            for tail in (syllable[k:] for k in range(len(syllable)))
+        )
+
+    ends = sorted((x for x in _suffixes() if may_end_pinyin(x)), key=lambda x: (-len(x), x))
+    forms = "|".join(ends) or "(?!)"
+    word = re.compile(rf"(?<![a-z0-9'])[a-z]{{3,}}(?:{forms})(?![a-z0-9'])")
+    return tuple(sorted({x[-2:] for x in ends})), word
 
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -907,6 +952,9 @@ class WadeGiles:
     spellings: dict[str, tuple[str, ...]]
     """Pinyin syllable -> its Wade-Giles spellings with apostrophes: the table's, then the
     alternatives seen in practice ("si": "ssu", "szu"; "yi": "i", "yi")."""
+    inner: dict[str, tuple[str, ...]]
+    """`spellings` of a syllable after the first of a word: without an alternative that is a
+    syllable of its own ("o" for "e" only starts a word: "O-mei" is Emei, "Pio" is no "bi-e")."""
 
 
 def _plain(wg: str) -> str:
@@ -934,6 +982,10 @@ def wade_giles() -> WadeGiles:
         py: (wg, *(alt for alt, std in alternatives.items() if std == wg))
         for py, (wg, _) in pinyin.items()
     }
+    own = {wg for wg, _ in pinyin.values()}
+    inner = {
+        py: tuple(x for x in ways if x == ways[0] or x not in own) for py, ways in spellings.items()
+    }
     return WadeGiles(
         pinyin,
         frozenset(written),
@@ -942,6 +994,7 @@ def wade_giles() -> WadeGiles:
         float(data["written"]),
         float(data["unmarked"]),
         spellings,
+        inner,
     )
 
 
@@ -972,12 +1025,12 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     table = wade_giles()
     if not word.isalpha() or not word.isascii():
         return frozenset(), frozenset()
-    spellings = table.spellings
+    first, inner = table.spellings, table.inner
     marked = frozenset(
         "".join(spelt)
         for pinyin in (word, *_syllables_read_as().get(word, ()))
         for cut in _segment(pinyin, table.pinyin)
-        for spelt in islice(product(*(spellings[s] for s in cut)), 16)
+        for spelt in islice(product(first[cut[0]], *(inner[s] for s in cut[1:])), 16)
     )
     return marked, frozenset(k.replace("'", "") for k in marked)
 
@@ -1096,6 +1149,8 @@ def reading_kind(name: str, k: int) -> str:
         return "digits and symbols read as letters"
     if any(w[:1] in (WADE_GILES, WADE_GILES_UNMARKED) for w in words):
         return "Wade-Giles read as pinyin"
+    if (syllabic := _syllabic_reading(folded)) is not None and syllabic[0] == words:
+        return "read as syllables: a hyphened letter kept with its syllable, pinyin kept whole"
     return "look-alike letters read as foreign letters"
 
 
