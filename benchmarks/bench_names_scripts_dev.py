@@ -1,8 +1,8 @@
 """A development set for the scripts class of issue 15, from the TUNE half of the CSL only.
 
-The labelled tune set holds 38 Arabic-script and 38 acronym queries: too few to show what fails
-in general. This script makes *every* query the generator's two fixed makers (`arabic`, and
-`acronym` of organisations) make of the listed names of tune-half entries
+The labelled tune set holds 38 Arabic-script, 38 acronym and 38 Wade-Giles queries: too few to
+show what fails in general. This script makes *every* query the generator's fixed makers
+(`arabic`, `acronym` of organisations, `wade_giles`) make of the listed names of tune-half entries
 (``half(entry_id) == "tune"`` in make_names_cases.py; no aside-half entry is used), with the
 generator's own rules (a name of at least six letters, a query that reads differently from its
 source and is no other entity's listed name) and its truth (`read_alike`: every entry with a name
@@ -13,7 +13,7 @@ recall per maker at the rule set's ``possible`` threshold and the misses grouped
 - ``below possible``: the source name scores under ``possible`` (the matcher's reading fails);
 - ``not found``: as above, and the search returns nothing at all.
 
-    python benchmarks/bench_names_scripts_dev.py [--show 10] [--maker arabic|acronym]
+    python benchmarks/bench_names_scripts_dev.py [--show 10] [--maker arabic|acronym|wade-giles]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_names import build_index, candidates, read_csl, thresholds
-from make_names_cases import Row, acronym, arabic, half, organisation, rows
+from make_names_cases import Row, acronym, arabic, half, organisation, rows, wade_giles
 
 from screening.names import tokens
 from screening.names.normalize import legal_forms
@@ -39,6 +39,7 @@ Maker = Callable[[str, random.Random], tuple[str, str] | None]
 MAKERS: dict[str, tuple[Maker, Callable[[Row, str], bool]]] = {
     "arabic": (arabic, lambda e, n: True),
     "acronym": (acronym, organisation),
+    "wade-giles": (wade_giles, lambda e, n: True),
 }
 
 

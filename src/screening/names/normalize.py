@@ -1068,6 +1068,9 @@ def _wade_giles_standard() -> dict[str, str]:
     return {alt: std for alt, std in table.alternatives.items() if alt not in own}
 
 
+_WADE_GILES_CUTS = 8
+"""The most readings of a name read as Wade-Giles (see `_wade_giles_reading`)."""
+
 _WG_WORD = re.compile(r"[a-z']+(?:-[a-z']+)*")
 
 
@@ -1117,6 +1120,14 @@ def _wade_giles_reading(
     if len(spelt) == 3 and all("-" not in w for w in words):
         out.append([spelt[0], spelt[1] + spelt[2]])
         out.append([spelt[0] + spelt[1], spelt[2]])
+    # Three syllables or more hyphened, listed as two words: "T'a-pan-teng" for "Taban Deng"
+    # or "Ta Bandeng" (at most `_WADE_GILES_CUTS` readings of such cuts in all).
+    for k, word in enumerate(words):
+        pieces = ["".join(c for c in p if c.isalpha() or c == keep) for p in word.split("-")]
+        for cut in range(1, len(pieces)) if len(pieces) >= 3 else ():
+            if len(out) < _WADE_GILES_CUTS:
+                two = ["".join(pieces[:cut]), "".join(pieces[cut:])]
+                out.append([*spelt[:k], *two, *spelt[k + 1 :]])
     return [(r, r) for r in (tuple(mark + w for w in ws) for ws in out)]
 
 
