@@ -108,6 +108,10 @@ def test_a_legal_form_is_read_as_its_latin_abbreviation() -> None:
         ("ال البي ادل", "AL-OLABI, Adel"),  # after an article, no article
         ("البحدلي محمد", "ALBEHADILI, Mohammed"),  # an article the Latin name joins
         ("الزحب خمس", "ALZAHABE, Khamis"),
+        # each way of joining is one reading: the rest of a word, or a word of its own
+        ("م رف ابد ال سلم", "MA'RUF, Abd-al-Salam"),  # ابد is Abd, no rest of Ma'ruf
+        ("ز ايتر الي", "ZU'AYTAR, 'Ali"),  # nor الي of Zu'aytar
+        ("ني م رشد رشد", "NI'MA, Rashid Rashid"),  # a lone letter ending the word before
     ],
 )
 def test_words_spaced_differently_in_the_two_scripts(arabic: str, latin: str) -> None:

@@ -802,12 +802,21 @@ _ABD_AL = re.compile("abd[aeiou]l")
 def _consonant_readings(name: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """A name written in Arabic script read by its consonants (`_consonant_reading`): its
     words as written, then, when they differ, its words as one word is written in Latin
-    letters (`_join_fragments`), and those with a word of ال and two letters read whole."""
+    letters (`_join_fragments`) - greedily, then with no short word taken as the rest of the one
+    before, then also with a lone letter ending the word before ("ني م" for "Ni'ma") - and
+    those with a word of ال and two letters read whole. Which fragments make one word is
+    ambiguous ("مس اد اب": "Mas'ud Abu"; "ز ايتر الي": "Zu'aytar Ali"): the best reading counts."""
     tokens = _WORD.findall(unicodedata.normalize("NFKC", _visible(name)))
     out = [_consonant_reading(tokens)]
     joined = _join_fragments(tokens)
     if joined != tokens:
         out.append(_consonant_reading(joined))
+        for fewer in (
+            _join_fragments(tokens, rests=False),
+            _join_fragments(tokens, rests=False, back=True),
+        ):
+            if fewer != joined and fewer != tokens:
+                out.append(_consonant_reading(fewer))
     if any(_short_article(t) for t in joined):
         out.append(_consonant_reading(joined, whole=True))
     return out
@@ -827,13 +836,14 @@ _ABD = frozenset(("\u0639\u0628\u062f", "\u0627\u0628\u062f"))
 script that Latin spellings join to the next ("Abdrabbah", "Abdallah")."""
 
 
-def _join_fragments(tokens: list[str]) -> list[str]:
+def _join_fragments(tokens: list[str], *, rests: bool = True, back: bool = False) -> list[str]:
     """Arabic words split where a Latin spelling joins them: a letter standing alone (but و,
     "and") is part of the next word ("س اد" for "Sa'id", where the apostrophe of an ayn or a
     hamza split it), and a run of them initials ("م س" for "M/S"), as Latin letters join
     "M.S."; a short word after another that starts with alif is the rest of it ("مش ان" for
     "Mish'an"), and so is an article that ends the name ("اسم ال" for "Isma'il"); and a word
-    after عبد, "servant of", is one with it ("عبد ربه" for "Abdrabbah")."""
+    after عبد, "servant of", is one with it ("عبد ربه" for "Abdrabbah"). ``rests``: take the
+    rests of words; ``back``: a lone letter is the end of the word before, when there is one."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -845,7 +855,10 @@ def _join_fragments(tokens: list[str]) -> list[str]:
                 run.append(tokens[i + len(run)])
             i += len(run)
             nxt = tokens[i] if i < len(tokens) else ""
-            if len(run) == 1 and _ARABIC.search(nxt) and nxt != _ARTICLE:
+            before = out[-1] if out else ""
+            if back and len(run) == 1 and _ARABIC.search(before) and before != _ARTICLE:
+                out[-1] = before + t
+            elif len(run) == 1 and _ARABIC.search(nxt) and nxt != _ARTICLE:
                 out.append(t + nxt)
                 i += 1
             else:
@@ -854,7 +867,8 @@ def _join_fragments(tokens: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         abd = prev in _ABD and arabic and t != _ARTICLE  # "عبد ربه": "Abdrabbah"
         rest = (  # "مش ان": "Mish'an"; "اسم ال": "Isma'il"
-            arabic
+            rests
+            and arabic
             and t.startswith(_ALIF)
             and len(t) <= 3
             and (t != _ARTICLE or i == len(tokens) - 1)
