@@ -112,6 +112,7 @@ def test_a_legal_form_is_read_as_its_latin_abbreviation() -> None:
         ("م رف ابد ال سلم", "MA'RUF, Abd-al-Salam"),  # ابد is Abd, no rest of Ma'ruf
         ("ز ايتر الي", "ZU'AYTAR, 'Ali"),  # nor الي of Zu'aytar
         ("ني م رشد رشد", "NI'MA, Rashid Rashid"),  # a lone letter ending the word before
+        ("سيد ابد ال من ام", "SAIYID, Abd Al-Man'am"),  # ابد is never the rest of a word
     ],
 )
 def test_words_spaced_differently_in_the_two_scripts(arabic: str, latin: str) -> None:

@@ -871,6 +871,7 @@ def _join_fragments(tokens: list[str], *, rests: bool = True, back: bool = False
             and arabic
             and t.startswith(_ALIF)
             and len(t) <= 3
+            and t not in _ABD  # ابد is Abd, a word of its own: never the rest of another
             and (t != _ARTICLE or i == len(tokens) - 1)
             and _ARABIC.search(prev)
             and prev != _ARTICLE
