@@ -253,6 +253,8 @@ def test_any_choice_of_legal_forms_kept_in_the_initials_still_finds_the_name(
         ("ADSCSDC", "Arte Diseno Sistemas Culiacan S.A. de C.V.", True),
         ("ASD", "AEROCONDOR S.A. DE C.V.", False),  # "S.A. de" without "C.V.": no acronym
         ("ADSCS", "Arte Diseno Sistemas Culiacan S.A. de C.V.", False),
+        ("FGCK", "Foo Gears GmbH & Co. KG", False),  # "&" joins them too: "FGGCK" or "FG"
+        ("FGGCK", "Foo Gears GmbH & Co. KG", True),
     ],
 )
 def test_a_legal_form_of_several_words_is_kept_or_left_out_whole(

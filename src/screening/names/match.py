@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise, product
+from itertools import product
 from operator import add
 from typing import Any, Literal
 
@@ -413,23 +413,21 @@ def _acronym_spans(
         # ("KNL" and "KNCL" for "Kala Naft Company Ltd"): every choice of them, each word as
         # written one choice (the legal forms of "Limited Liability Company" go together),
         # for a name with at most `ACRONYM_FORMS` of them.
-        # A stop word between two legal forms is part of one ("S.A. de C.V.": kept whole or
-        # left out whole, never "S.A. de" alone).
+        # Stop words and signs between two legal forms make one with them ("S.A. de C.V.",
+        # "GmbH & Co. KG": kept whole or left out whole, never "S.A. de" alone).
         at_form = sorted({i for _, form, i in parts if form})
-        inner = {
-            i
-            for a, b in pairwise(at_form)
-            if b - a > 1 and all(words[k] in stopwords() for k in range(a + 1, b))
-            for i in range(a + 1, b)
-        }
+        groups: list[set[int]] = []
+        for a, b in zip([None, *at_form], at_form, strict=False):
+            between = range(a + 1, b) if a is not None else range(0)
+            if between and all(
+                words[k] in stopwords() or not any(ch.isalnum() for ch in words[k]) for k in between
+            ):
+                groups[-1].update(between, (b,))
+            else:
+                groups.append({b})
+        inner = {i for g in groups for i in g} - set(at_form)
         if inner:
             parts = [(p, form or i in inner, i) for p, form, i in parts]
-        groups: list[set[int]] = []
-        for i in sorted({i for _, form, i in parts if form}):
-            if groups and (i - 1 in groups[-1]) and (i in inner or i - 1 in inner):
-                groups[-1].add(i)
-            else:
-                groups.append({i})
         few = len(groups) <= ACRONYM_FORMS
         for kept in product((False, True), repeat=len(groups)) if few else [(False,) * len(groups)]:
             out_of = {i for g, keep in zip(groups, kept, strict=True) if not keep for i in g}

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import islice, product
+from itertools import islice, pairwise, product
 from typing import Any
 
 import yaml
@@ -968,8 +968,9 @@ class WadeGiles:
     """Pinyin syllable -> its Wade-Giles spellings with apostrophes: the table's, then the
     alternatives seen in practice ("si": "ssu", "szu"; "yi": "i", "yi")."""
     inner: dict[str, tuple[str, ...]]
-    """`spellings` of a syllable after the first of a word: without an alternative that is a
-    syllable of its own ("o" for "e" only starts a word: "O-mei" is Emei, "Pio" is no "bi-e")."""
+    """`spellings` of a syllable that with the one before it is a syllable too: without an
+    alternative that is a syllable of its own ("Pio" is no "bi-e", as "bie" is one syllable;
+    "Hsiu-o" is "Xiu'e", "O-mei" Emei)."""
 
 
 def _plain(wg: str) -> str:
@@ -1040,12 +1041,18 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     table = wade_giles()
     if not word.isalpha() or not word.isascii():
         return frozenset(), frozenset()
-    first, inner = table.spellings, table.inner
+    first, inner, syllables = table.spellings, table.inner, table.pinyin
     marked = frozenset(
         "".join(spelt)
         for pinyin in (word, *_syllables_read_as().get(word, ()))
-        for cut in _segment(pinyin, table.pinyin)
-        for spelt in islice(product(first[cut[0]], *(inner[s] for s in cut[1:])), 16)
+        for cut in _segment(pinyin, syllables)
+        for spelt in islice(
+            product(
+                first[cut[0]],
+                *((inner if a + b in syllables else first)[b] for a, b in pairwise(cut)),
+            ),
+            16,
+        )
     )
     return marked, frozenset(k.replace("'", "") for k in marked)
 
@@ -1098,8 +1105,9 @@ def _wade_giles_reading(
     Wade-Giles spelling of a listed word's pinyin (`wade_giles_keys`). Only for a name of
     two to four words whose every word cuts into Wade-Giles syllables and one of them reads
     other than as written ("teng" may be "deng"): "Li Wei" is pinyin already. A name of three
-    one-syllable words is also read with its two-syllable given name joined, first or last, and
-    a hyphenated one with its syllables spaced."""
+    one-syllable words is also read with its two-syllable given name joined, first or last, a
+    hyphenated one with its syllables spaced, and one of three syllables or more cut in two
+    words ("T'a-pan-teng": "t'apan teng", "t'a panteng")."""
     if not folded.isascii():
         return []
     table = wade_giles()
