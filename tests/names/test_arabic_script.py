@@ -38,7 +38,8 @@ def words(draw: st.DrawFn) -> tuple[str, str]:
 def test_a_name_in_arabic_script_reads_as_its_latin_forms(name: list[tuple[str, str]]) -> None:
     latin = " ".join(w for _, w in name)
     weak = weak_words()
-    assume(all(t not in weak or t == "al" for t in tokens(latin)))  # no legal form by chance
+    # no legal form or number word by chance ("Baba Nine" reads "baba 9")
+    assume(all((t not in weak or t == "al") and not t.isdigit() for t in tokens(latin)))
     arabic = " ".join(a for a, _ in name)
     assert similarity(arabic, latin) >= POSSIBLE, (arabic, latin)
 

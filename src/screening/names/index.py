@@ -53,6 +53,7 @@ from .match import (
     explain,
     han_capped,
     may_be_contained,
+    read_as_similarity,
     score_prepared,
     skeleton,
     strong_words,
@@ -65,6 +66,7 @@ from .normalize import (
     Readings,
     consonant_keys,
     han_characters,
+    syllables_read_as,
     wade_giles_keys,
     written_readings,
 )
@@ -283,11 +285,13 @@ class NameIndex:
                 if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):  # a listed name's own
                     found.setdefault(word, []).append(word)
                     continue
-                marked, unmarked = wade_giles_keys(word)
-                for key in marked:
-                    found.setdefault(WADE_GILES + key, []).append(word)
-                for key in unmarked:
-                    found.setdefault(WADE_GILES_UNMARKED + key, []).append(word)
+                for pinyin in (word, *syllables_read_as().get(word, ())):  # "jsc": "ao" too
+                    marked, unmarked = wade_giles_keys(pinyin)
+                    for key in marked:
+                        found.setdefault(WADE_GILES + key, []).append(word)
+                    for key in unmarked:
+                        found.setdefault(WADE_GILES_UNMARKED + key, []).append(word)
+            found = {k: list(dict.fromkeys(v)) for k, v in found.items()}
             table = {k: tuple(v) for k, v in found.items()}
             self._wade_giles = table
         return table
@@ -533,8 +537,23 @@ class NameIndex:
         plan = []
         for q in self._readings(query):
             similar = [self._similar(word) for word in q.words]
+            if q.written is not q.words and self._listed_wade_giles:
+                self._as_written(q, similar)
             plan.append((q, similar, _bounded(self._block(q, similar))))
         return plan
+
+    def _as_written(self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]) -> None:
+        """A query word that pinyin syllables are read as ("jsc", written "ao") is also alike
+        to the words of listed names read as Wade-Giles that its form as written meets, as
+        `match._options` compares them (`syllables_read_as`)."""
+        read_as = syllables_read_as()
+        for i, (word, written) in enumerate(zip(q.words, q.written, strict=True)):
+            if word != written and word in read_as:
+                found = dict(similar[i])
+                for t in sorted(self._listed_wade_giles_of(written)):
+                    if (s := token_similarity(written, t)) > found.get(t, 0.0):
+                        found[t] = s
+                similar[i] = tuple(sorted(found.items()))
 
     def _readings(self, query: str) -> list[Prepared]:
         return [
@@ -588,7 +607,11 @@ class NameIndex:
             return tuple((t, s) for t in hits_c if (s := token_similarity(word, t)) > 0)
         if word[0] in (WADE_GILES, WADE_GILES_UNMARKED):  # read as Wade-Giles: by its pinyin
             hits_w = self._wade_giles_table().get(word, ())
-            return tuple((t, s) for t in hits_w if (s := token_similarity(word, t)) > 0)
+            return tuple(
+                (t, s)
+                for t in hits_w
+                if (s := token_similarity(word, t) or read_as_similarity(word, t)) > 0
+            )
         variants = self._variants
         hits: set[str] = set()
         for key in _keys(word):
@@ -604,13 +627,19 @@ class NameIndex:
         if self._listed_consonants and word.isalpha():  # a listed name in Arabic script
             listed_c = self._listed_consonants
             hits.update(k for k in (CONSONANTS + x for x in consonant_keys(word)) if k in listed_c)
-        if self._listed_wade_giles:  # a listed name read as Wade-Giles: its words by their keys
-            marked, unmarked = wade_giles_keys(word)
-            listed = self._listed_wade_giles
-            hits.update(k for k in (WADE_GILES + x for x in marked) if k in listed)
-            hits.update(k for k in (WADE_GILES_UNMARKED + x for x in unmarked) if k in listed)
+        hits.update(self._listed_wade_giles_of(word))
         scored = ((t, token_similarity(word, t)) for t in sorted(hits))
         return tuple((t, s) for t, s in scored if s > 0)
+
+    def _listed_wade_giles_of(self, word: str) -> set[str]:
+        """The words of listed names read as Wade-Giles that spell ``word``'s pinyin."""
+        listed = self._listed_wade_giles
+        if not listed:
+            return set()
+        marked, unmarked = wade_giles_keys(word)
+        hits = {k for k in (WADE_GILES + x for x in marked) if k in listed}
+        hits.update(k for k in (WADE_GILES_UNMARKED + x for x in unmarked) if k in listed)
+        return hits
 
 
 def _keys(word: str) -> tuple[str, ...]:

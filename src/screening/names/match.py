@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
+from itertools import pairwise, product
 from operator import add
 from typing import Any, Literal
 
@@ -57,6 +57,7 @@ from .normalize import (
     short_factor,
     spellings,
     stopwords,
+    syllables_read_as,
     wade_giles,
     wade_giles_keys,
     weak_words,
@@ -152,6 +153,31 @@ def token_similarity(a: str, b: str) -> float:
     if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
         return max(VARIANT, _one_edit(a, b, la, lb))
     return _one_edit(a, b, la, lb)
+
+
+def read_as_similarity(marked: str, word: str) -> float:
+    """How alike a word read as Wade-Giles may be to ``word``, a canonical word that pinyin
+    syllables are read as ("jsc", from "ao", "pao", "zao"): the most of its syllables'. An upper
+    bound for the index; which it is, the listed name's word as written says (`as_written`)."""
+    return max(
+        (token_similarity(marked, x) for x in syllables_read_as().get(word, ())), default=0.0
+    )
+
+
+def as_written(
+    query: Prepared, row: Sequence[tuple[int, float]], written: str
+) -> Sequence[tuple[int, float]] | None:
+    """The query words alike to a listed word that pinyin syllables are read as, compared with
+    the listed word as written where the query word is read as Wade-Giles (`read_as_similarity`
+    gave those a bound only): "Ao Hsiao-p'ing" meets "Ao Xiaoping" (written "ao"), "Tsao
+    Hsiao-p'ing" does not; nor any such query a name written "JSC". None when none is."""
+    out = []
+    for i, s in row:
+        if query.words[i][0] in _WADE_GILES:
+            s = token_similarity(query.words[i], written)
+        if s:
+            out.append((i, s))
+    return out or None
 
 
 def _variants(a: str, b: str) -> bool:
@@ -416,9 +442,9 @@ def _acronym_spans(
         # Stop words and signs between two legal forms make one with them ("S.A. de C.V.",
         # "GmbH & Co. KG": kept whole or left out whole, never "S.A. de" alone).
         at_form = sorted({i for _, form, i in parts if form})
-        groups: list[set[int]] = []
-        for a, b in zip([None, *at_form], at_form, strict=False):
-            between = range(a + 1, b) if a is not None else range(0)
+        groups: list[set[int]] = [{at_form[0]}] if at_form else []
+        for a, b in pairwise(at_form):
+            between = range(a + 1, b)
             if between and all(
                 words[k] in stopwords() or not any(ch.isalnum() for ch in words[k]) for k in between
             ):
@@ -678,6 +704,11 @@ def _options(
                 s = memo.get((x, y), -1.0)
                 if s < 0:
                     s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
+                if not s and (
+                    (x[0] in _WADE_GILES and y in _read_as())
+                    or (y[0] in _WADE_GILES and x in _read_as())
+                ):  # a word pinyin syllables are read as ("jsc"), as written ("ao")
+                    s = token_similarity(a.written[i], b.written[j])
                 if not s:
                     continue
             opts.append((s, 2 * min(awt[i], bwt[j]), (i,), (j,)))
@@ -803,6 +834,7 @@ class LookedUp:
         "_expands",
         "_forms",
         "_joined_forms",
+        "_read_as",
         "_runs",
         "_words",
         "aligned",
@@ -826,6 +858,9 @@ class LookedUp:
         """The query's words that may stand for a listed name's initials (`_acronym_options`:
         a short one only as the whole query): other words equal to its acronyms align nothing."""
         self._runs = frozenset(query.runs)
+        self._read_as = _read_as() if any(w[0] in _WADE_GILES for w in query.words) else frozenset()
+        """The listed words compared by their form as written (`as_written`): only for a query
+        read as Wade-Giles, the one kind of word alike to them otherwise than as written."""
         self._available: frozenset[str] | None = None
         self._expands = expanded_acronyms(query)
         self.aligned: Alignment | None = None
@@ -863,8 +898,11 @@ class LookedUp:
         strong_alone = inside is False
         unaligned = containment_rules().unaligned
         rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
+        read_as = self._read_as
         for j, y in enumerate(name.words):
             row = similar.get(y)
+            if row is not None and y in read_as:
+                row = as_written(q, row, name.written[j])
             if row is None:
                 alone += nwt[j]
                 strong_alone = strong_alone or _kept(y, unaligned)
@@ -948,8 +986,17 @@ class LookedUp:
             return summary_prepared(q.key, name.key, q, name, listed="second")
         flip = name.key < q.key  # `_explained` puts the two in this order: do the same
         if aligned is None:
-            similar = self.similar
-            rows = [(j, similar[y]) for j, y in enumerate(name.words) if y in similar]
+            similar, read_as = self.similar, self._read_as
+            rows = [
+                (j, row)
+                for j, y in enumerate(name.words)
+                if y in similar
+                and (
+                    row := as_written(q, similar[y], name.written[j])
+                    if y in read_as
+                    else similar[y]
+                )
+            ]
             opts = _word_options(q.weights, name.weights, rows, flip)
             if flip:
                 _joined_options(name, q, opts, (True, False))
@@ -1021,6 +1068,11 @@ def _word_options(
             else:
                 opts.append((s, 2 * min(qwt[i], nwt[j]), (i,), (j,)))
     return opts
+
+
+@lru_cache(maxsize=1)
+def _read_as() -> frozenset[str]:
+    return frozenset(syllables_read_as())
 
 
 _MARGIN = 1e-3

@@ -51,6 +51,7 @@ __all__ = [
     "normalize",
     "readings",
     "stopwords",
+    "syllables_read_as",
     "tokens",
     "wade_giles",
     "wade_giles_keys",
@@ -511,7 +512,7 @@ def _unglue(words: list[str], *, syllables: bool = False) -> list[str]:
     out: list[str] = []
     for word in words:
         if word[-3:] not in ends or (syllables and _segment(word, wade_giles().pinyin)):
-            out.append(word)  # the common case: no known ending at all
+            out.append(word)  # the common case (no known ending), or pinyin kept whole
             continue
         tail: list[str] = []
         while word not in known and word.isalpha():
@@ -671,11 +672,11 @@ def _syllabic_reading(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]] | 
     longer piece, next to a lone letter, stays with that piece rather than join the lone letter
     as initials ("a a-li" is "a ali", as the Chinese name "A A-li" is meant; read first as the
     initials "aa" and "li", as "J P-Morgan" is "jp morgan"), and a word of pinyin syllables
-    keeps the legal form its last letters spell ("Mouzao" is a given name, also read "mou" +
-    ZAO). A reading more, never instead: the best of a name's readings counts."""
+    is whole, not split before the legal form its last letters spell ("Mouzao", a given name,
+    read first as "mou" + ZAO). A reading more, never instead: the best reading counts."""
     # Every name of a list is read: the common case (neither) is told by cheap tests first.
     hyphened = "-" in folded and _LONE_LETTER_HYPHENED.search(folded) is not None
-    tails, glued = _glued_legal_form()
+    tails, glued = _pinyin_glued_to_form()
     for tail in tails:
         if tail in folded:
             pinyin = wade_giles().pinyin
@@ -694,7 +695,7 @@ def _syllabic_reading(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]] | 
 
 
 @lru_cache(maxsize=1)
-def _glued_legal_form() -> tuple[tuple[str, ...], re.Pattern[str]]:
+def _pinyin_glued_to_form() -> tuple[tuple[str, ...], re.Pattern[str]]:
     """A word ending in a legal form `_unglue` splits off that pinyin syllables may end in
     ("zao", "pao", "oao", "ooo": a pinyin syllable's last letters, then syllables; three letters
     or more before it), and the last two letters of these forms (a quick test): only such a
@@ -968,9 +969,9 @@ class WadeGiles:
     """Pinyin syllable -> its Wade-Giles spellings with apostrophes: the table's, then the
     alternatives seen in practice ("si": "ssu", "szu"; "yi": "i", "yi")."""
     inner: dict[str, tuple[str, ...]]
-    """`spellings` of a syllable that with the one before it is a syllable too: without an
-    alternative that is a syllable of its own ("Pio" is no "bi-e", as "bie" is one syllable;
-    "Hsiu-o" is "Xiu'e", "O-mei" Emei)."""
+    """The spellings used for a syllable after one it would make a syllable with: the table's,
+    and the alternatives that are no syllable themselves ("Pio" is no "bi-e", as "bie" is one
+    syllable; elsewhere `spellings`: "Hsiu-o" is "Xiu'e", "O-mei" Emei)."""
 
 
 def _plain(wg: str) -> str:
@@ -1033,19 +1034,15 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
     """A pinyin word in Wade-Giles, each syllable spelt as the table spells it, with
     apostrophes and without ("xiaoping" -> "hsiaop'ing", "hsiaoping"): one of each for every
     way to cut it into syllables ("xian": "hsien", or "hsi" + "an"). Empty for a word that is
-    no pinyin. A word read as Wade-Giles is alike a listed word that has its key.
-
-    A canonical word that pinyin syllables are read as (the legal form "jsc", from "ao", "pao"
-    and "zao") has their keys too: "Ao Xiaoping" is listed as "jsc xiaoping", and "Ao
-    Hsiao-p'ing" must still meet it."""
+    no pinyin. A word read as Wade-Giles is alike a listed word that has its key (or whose
+    word as written has it: `syllables_read_as`)."""
     table = wade_giles()
     if not word.isalpha() or not word.isascii():
         return frozenset(), frozenset()
     first, inner, syllables = table.spellings, table.inner, table.pinyin
     marked = frozenset(
         "".join(spelt)
-        for pinyin in (word, *_syllables_read_as().get(word, ()))
-        for cut in _segment(pinyin, syllables)
+        for cut in _segment(word, syllables)
         for spelt in islice(
             product(
                 first[cut[0]],
@@ -1058,14 +1055,21 @@ def wade_giles_keys(word: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _syllables_read_as() -> dict[str, tuple[str, ...]]:
-    """Canonical word -> the pinyin syllables whose canonical word it is, when that is another
-    word: {"jsc": ("ao", "pao", "zao")} (legal forms of Russian companies: AO, PAO, ZAO)."""
+def syllables_read_as() -> dict[str, tuple[str, ...]]:
+    """Canonical word -> the words of pinyin syllables read as it, when that is another word:
+    legal forms ("jsc": "ao", "pao", "zao", "gufen"; "company": "gongsi"; "limited":
+    "youxian") and number words ("9": "nine"). Such a word is compared with a word read as
+    Wade-Giles by its form as written: "Ao Xiaoping" is listed as "jsc xiaoping", written "ao
+    xiaoping", which "Ao Hsiao-p'ing" meets and "Tsao Hsiao-p'ing" (pinyin Zao or Cao) does
+    not; "Li Yu-hsien" meets "Li Youxian", not "Li Limited"."""
+    table = wade_giles().pinyin
     out: dict[str, list[str]] = {}
-    for syllable in sorted(wade_giles().pinyin):
-        words = _words_of(syllable)[0]
-        if words != (syllable,) and len(words) == 1:
-            out.setdefault(words[0], []).append(syllable)
+    for word in sorted({*table, *_word_table()}):
+        if not word.isalpha() or not _segment(word, table):
+            continue
+        words = _words_of(word)[0]
+        if words != (word,) and len(words) == 1:
+            out.setdefault(words[0], []).append(word)
     return {k: tuple(v) for k, v in out.items()}
 
 
