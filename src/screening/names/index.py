@@ -548,9 +548,12 @@ class NameIndex:
         `match._options` compares them (`syllables_read_as`)."""
         read_as = syllables_read_as()
         for i, (word, written) in enumerate(zip(q.words, q.written, strict=True)):
-            if word != written and word in read_as:
+            if word == written or word not in read_as:
+                continue  # most words, and "limited" written "ltd": no pinyin to meet
+            hits = self._listed_wade_giles_of(written)
+            if hits:
                 found = dict(similar[i])
-                for t in sorted(self._listed_wade_giles_of(written)):
+                for t in sorted(hits):
                     if (s := token_similarity(written, t)) > found.get(t, 0.0):
                         found[t] = s
                 similar[i] = tuple(sorted(found.items()))

@@ -858,9 +858,11 @@ class LookedUp:
         """The query's words that may stand for a listed name's initials (`_acronym_options`:
         a short one only as the whole query): other words equal to its acronyms align nothing."""
         self._runs = frozenset(query.runs)
-        self._read_as = _read_as() if any(w[0] in _WADE_GILES for w in query.words) else frozenset()
+        marked = bool(query.words) and query.words[0][0] in _WADE_GILES
+        self._read_as = _read_as() if marked else frozenset()
         """The listed words compared by their form as written (`as_written`): only for a query
-        read as Wade-Giles, the one kind of word alike to them otherwise than as written."""
+        read as Wade-Giles (its every word marked), the one kind of word alike to them otherwise
+        than as written."""
         self._available: frozenset[str] | None = None
         self._expands = expanded_acronyms(query)
         self.aligned: Alignment | None = None
