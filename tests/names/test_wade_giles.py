@@ -104,6 +104,25 @@ def test_a_legal_form_as_written_is_no_wade_giles_syllable(text: str, listed: st
     assert index.search(text, cutoff=POSSIBLE) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        *WORD_NAMES,
+        ("Tsao Yu-i", "PAO YU YI"),
+        ("Hua Yu-hsien-kung-ssu", "Hua Youxiangongsi"),  # one written word, two legal forms
+        ("Hua Ku-fen-yu-hsien-kung-ssu", "Hua Gufenyouxiangongsi"),
+        ("Ao Xiaoping", "Ao Hsiao-p'ing"),  # the listed name read as Wade-Giles
+    ],
+)
+def test_search_scores_such_names_as_the_index_compares_them(text: str, listed: str) -> None:
+    """The index proposes a legal form by the keys of the syllables read as it and each
+    listed name's word as written decides, as the scorer compares them: the same score
+    (a review found a joined "youxiangongsi" scored 0.83 by one and 0.53 by the other)."""
+    index = NameIndex([NameCandidate("k", listed), NameCandidate("x", "Other Name")], cutoff=0.3)
+    found = {m.key: m.score for m in index.search(text, cutoff=0.3)}
+    assert found.get("k", 0.0) == pytest.approx(index.similarity(text, listed), abs=1e-9)
+
+
 def test_a_hyphened_letter_is_also_read_with_its_syllable() -> None:
     """ "A A-li" is read as initials ("aa li") and, a reading more, as syllables ("a ali"): a
     name written with spaced initials keeps its first reading ("J P-Morgan" is JP Morgan)."""

@@ -164,17 +164,24 @@ def read_as_similarity(marked: str, word: str) -> float:
     )
 
 
+def _read_from(word: str, written: str) -> bool:
+    """Whether ``word`` is read from ``written``, a word of pinyin syllables (`syllables_read_as`:
+    "jsc" from "ao"; not "company limited" from "youxiangongsi", two words of one)."""
+    return word != written and written in syllables_read_as().get(word, ())
+
+
 def as_written(
-    query: Prepared, row: Sequence[tuple[int, float]], written: str
+    query: Prepared, row: Sequence[tuple[int, float]], word: str, written: str
 ) -> Sequence[tuple[int, float]] | None:
     """The query words alike to a listed word that pinyin syllables are read as, compared with
     the listed word as written where the query word is read as Wade-Giles (`read_as_similarity`
     gave those a bound only): "Ao Hsiao-p'ing" meets "Ao Xiaoping" (written "ao"), "Tsao
     Hsiao-p'ing" does not; nor any such query a name written "JSC". None when none is."""
+    read = _read_from(word, written)
     out = []
     for i, s in row:
         if query.words[i][0] in _WADE_GILES:
-            s = token_similarity(query.words[i], written)
+            s = token_similarity(query.words[i], written) if read else 0.0
         if s:
             out.append((i, s))
     return out or None
@@ -705,8 +712,8 @@ def _options(
                 if s < 0:
                     s = memo[(x, y)] = memo[(y, x)] = token_similarity(x, y)
                 if not s and (
-                    (x[0] in _WADE_GILES and y in _read_as())
-                    or (y[0] in _WADE_GILES and x in _read_as())
+                    (x[0] in _WADE_GILES and _read_from(y, b.written[j]))
+                    or (y[0] in _WADE_GILES and _read_from(x, a.written[i]))
                 ):  # a word pinyin syllables are read as ("jsc"), as written ("ao")
                     s = token_similarity(a.written[i], b.written[j])
                 if not s:
@@ -904,7 +911,7 @@ class LookedUp:
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is not None and y in read_as:
-                row = as_written(q, row, name.written[j])
+                row = as_written(q, row, y, name.written[j])
             if row is None:
                 alone += nwt[j]
                 strong_alone = strong_alone or _kept(y, unaligned)
@@ -994,7 +1001,7 @@ class LookedUp:
                 for j, y in enumerate(name.words)
                 if y in similar
                 and (
-                    row := as_written(q, similar[y], name.written[j])
+                    row := as_written(q, similar[y], y, name.written[j])
                     if y in read_as
                     else similar[y]
                 )
