@@ -78,6 +78,12 @@ _MAX_DEATHS_WITHOUT_PROGRESS = 8
 cannot start), not a bad record: stop with `BatchError`. One record that kills its worker costs
 at most four deaths before it is set aside as an error result."""
 
+_POLL = 0.25
+"""Seconds between looks at the workers while a chunk is awaited (see `_unjam`)."""
+
+_JAMMED = 2.0
+"""Seconds a dead worker may go unnoticed by the pool before `_unjam` steps in."""
+
 
 class BatchResult(BaseModel):
     """What screening one record of a batch gave: a decision, or an error and its reason.
@@ -482,6 +488,31 @@ def _context(start_method: str | None) -> BaseContext:
     return multiprocessing.get_context()  # pragma: no cover - macOS / Windows: spawn
 
 
+def _dead_worker(pool: ProcessPoolExecutor) -> bool:
+    """Whether a worker of ``pool`` has died (its exit code is known)."""
+    processes = getattr(pool, "_processes", None) or {}
+    return any(p.exitcode is not None for p in list(processes.values()))
+
+
+def _unjam(pool: ProcessPoolExecutor) -> None:
+    """A worker died and ``pool`` has not noticed: it died while sending a result, so the
+    pool's manager waits for the rest of that message, and any other worker waits for the lock
+    it held (CPython 3.11). Kill the workers and close this process's end of the results pipe:
+    the manager then reads the end of the pipe, marks the pool broken and fails its futures,
+    and the run restarts the pool as for any death (`_Pool.run`). The attributes are
+    ProcessPoolExecutor's own; where they are missing, nothing is done (the wait goes on)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.exitcode is None:
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
+
+
 class _Work(Generic[T]):
     """A chunk on its way through the pool."""
 
@@ -554,7 +585,7 @@ class _Pool(Generic[T]):
                         if head.future is None:  # after a death, suspects run one at a time
                             alone = True
                             head.future = pool.submit(_work, head.records)
-                        head.results = self._wait(head)
+                        head.results = self._wait(head, pool)
                         deaths = 0
                 except BrokenProcessPool as exc:
                     deaths += 1
@@ -572,10 +603,23 @@ class _Pool(Generic[T]):
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _wait(self, work: _Work[T]) -> list[T]:
+    def _wait(self, work: _Work[T], pool: ProcessPoolExecutor) -> list[T]:
         assert work.future is not None
+        dead_since: float | None = None
         try:
-            return work.future.result()
+            while True:
+                try:
+                    return work.future.result(timeout=_POLL)
+                except TimeoutError:
+                    if not _dead_worker(pool):
+                        dead_since = None
+                        continue
+                    now = time.monotonic()
+                    if dead_since is None:
+                        dead_since = now
+                    elif now - dead_since > _JAMMED:
+                        _unjam(pool)
+                        dead_since = None
         except BrokenProcessPool:
             raise
         except Exception:
