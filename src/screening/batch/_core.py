@@ -488,10 +488,14 @@ def _context(start_method: str | None) -> BaseContext:
     return multiprocessing.get_context()  # pragma: no cover - macOS / Windows: spawn
 
 
+def _workers(pool: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
+    """The worker processes of ``pool`` (ProcessPoolExecutor's own table; none without it)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _dead_worker(pool: ProcessPoolExecutor) -> bool:
     """Whether a worker of ``pool`` has died (its exit code is known)."""
-    processes = getattr(pool, "_processes", None) or {}
-    return any(p.exitcode is not None for p in list(processes.values()))
+    return any(p.exitcode is not None for p in _workers(pool))
 
 
 def _unjam(pool: ProcessPoolExecutor) -> None:
@@ -501,8 +505,7 @@ def _unjam(pool: ProcessPoolExecutor) -> None:
     the manager then reads the end of the pipe, marks the pool broken and fails its futures,
     and the run restarts the pool as for any death (`_Pool.run`). The attributes are
     ProcessPoolExecutor's own; where they are missing, nothing is done (the wait goes on)."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    for process in _workers(pool):
         if process.exitcode is None:
             with contextlib.suppress(OSError, ValueError):
                 process.kill()

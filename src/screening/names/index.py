@@ -291,8 +291,7 @@ class NameIndex:
                         found.setdefault(WADE_GILES + key, []).append(word)
                     for key in unmarked:
                         found.setdefault(WADE_GILES_UNMARKED + key, []).append(word)
-            found = {k: list(dict.fromkeys(v)) for k, v in found.items()}
-            table = {k: tuple(v) for k, v in found.items()}
+            table = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
             self._wade_giles = table
         return table
 

@@ -996,16 +996,13 @@ class LookedUp:
         flip = name.key < q.key  # `_explained` puts the two in this order: do the same
         if aligned is None:
             similar, read_as = self.similar, self._read_as
-            rows = [
-                (j, row)
-                for j, y in enumerate(name.words)
-                if y in similar
-                and (
-                    row := as_written(q, similar[y], y, name.written[j])
-                    if y in read_as
-                    else similar[y]
-                )
-            ]
+            rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
+            for j, y in enumerate(name.words):  # as `score_reaching` makes them
+                row = similar.get(y)
+                if row is not None and y in read_as:
+                    row = as_written(q, row, y, name.written[j])
+                if row:
+                    rows.append((j, row))
             opts = _word_options(q.weights, name.weights, rows, flip)
             if flip:
                 _joined_options(name, q, opts, (True, False))
@@ -1015,12 +1012,12 @@ class LookedUp:
             scored = None  # of another alignment, if any
         if scored is not None:
             score, notes = scored[0], list(scored[1])
-        elif flip:
-            notes = []
-            score = _score(name, q, aligned, notes, (True, False))
         else:
             notes = []
-            score = _score(q, name, aligned, notes, (False, True))
+            if flip:
+                score = _score(name, q, aligned, notes, (True, False))
+            else:
+                score = _score(q, name, aligned, notes, (False, True))
         if flip:
             chosen, used_n, used_q = aligned
             chosen = [(s, x, i, j) for s, x, j, i in chosen]

@@ -849,8 +849,7 @@ def _join_fragments(tokens: list[str], *, rests: bool = True, back: bool = False
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        arabic = bool(_ARABIC.search(t))
-        if arabic and len(t) == 1 and t != _WAW:
+        if _lone_letter(t):
             run = [t]
             while i + len(run) < len(tokens) and _lone_letter(tokens[i + len(run)]):
                 run.append(tokens[i + len(run)])
@@ -866,6 +865,7 @@ def _join_fragments(tokens: list[str], *, rests: bool = True, back: bool = False
                 out.append("".join(run))
             continue
         prev = out[-1] if out else ""
+        arabic = bool(_ARABIC.search(t))
         abd = prev in _ABD and arabic and t != _ARTICLE  # "عبد ربه": "Abdrabbah"
         rest = (  # "مش ان": "Mish'an"; "اسم ال": "Isma'il"
             rests
@@ -972,6 +972,9 @@ class WadeGiles:
     """The spellings used for a syllable after one it would make a syllable with: the table's,
     and the alternatives that are no syllable themselves ("Pio" is no "bi-e", as "bie" is one
     syllable; elsewhere `spellings`: "Hsiu-o" is "Xiu'e", "O-mei" Emei)."""
+    standard: dict[str, str]
+    """Each alternative that is no syllable of the table -> the table's spelling: "yi" -> "i",
+    "szu" -> "ssu"; not "o", which is a syllable itself."""
 
 
 def _plain(wg: str) -> str:
@@ -999,10 +1002,11 @@ def wade_giles() -> WadeGiles:
         py: (wg, *(alt for alt, std in alternatives.items() if std == wg))
         for py, (wg, _) in pinyin.items()
     }
-    own = {wg for wg, _ in pinyin.values()}
+    own = {wg for wg, _ in pinyin.values()}  # the table's spellings
     inner = {
         py: tuple(x for x in ways if x == ways[0] or x not in own) for py, ways in spellings.items()
     }
+    standard = {alt: std for alt, std in alternatives.items() if alt not in own}
     return WadeGiles(
         pinyin,
         frozenset(written),
@@ -1012,6 +1016,7 @@ def wade_giles() -> WadeGiles:
         float(data["unmarked"]),
         spellings,
         inner,
+        standard,
     )
 
 
@@ -1085,15 +1090,6 @@ def _wade_giles_syllables() -> frozenset[str]:
     return table.written.union(table.unmarked)
 
 
-@lru_cache(maxsize=1)
-def _wade_giles_standard() -> dict[str, str]:
-    """Each other spelling of a syllable (`WadeGiles.alternatives`) that is no syllable of the
-    table -> the table's: "yi" -> "i", "szu" -> "ssu"; not "o", which is a syllable itself."""
-    table = wade_giles()
-    own = {wg for wg, _ in table.pinyin.values()}
-    return {alt: std for alt, std in table.alternatives.items() if alt not in own}
-
-
 _WADE_GILES_CUTS = 8
 """The most readings of a name read as Wade-Giles (see `_wade_giles_reading`)."""
 
@@ -1137,20 +1133,23 @@ def _wade_giles_reading(
     keep = "'" if mark == WADE_GILES else ""
     # A syllable in another spelling seen in practice is read as the table spells it ("Yi"
     # as "I"), so that two names read as Wade-Giles compare alike ("I Ao" / "Yi Ao").
-    standard = _wade_giles_standard()
+    standard = table.standard
     words = ["-".join(standard.get(p, p) for p in w.split("-")) for w in words]
-    spelt = ["".join(c for c in w if c.isalpha() or c == keep) for w in words]
+
+    def spell(word: str) -> str:  # letters, and apostrophes when the name writes them
+        return "".join(c for c in word if c.isalpha() or c == keep)
+
+    spelt = [spell(w) for w in words]
     out = [spelt]
     if any("-" in w for w in words):  # the given name's syllables spaced on the list: "Su Yong"
-        out.append([p for w in words for p in w.split("-")])
-        out[-1] = ["".join(c for c in p if c.isalpha() or c == keep) for p in out[-1]]
+        out.append([spell(p) for w in words for p in w.split("-")])
     if len(spelt) == 3 and all("-" not in w for w in words):
         out.append([spelt[0], spelt[1] + spelt[2]])
         out.append([spelt[0] + spelt[1], spelt[2]])
     # Three syllables or more hyphened, listed as two words: "T'a-pan-teng" for "Taban Deng"
     # or "Ta Bandeng" (at most `_WADE_GILES_CUTS` readings of such cuts in all).
     for k, word in enumerate(words):
-        pieces = ["".join(c for c in p if c.isalpha() or c == keep) for p in word.split("-")]
+        pieces = [spell(p) for p in word.split("-")]
         for cut in range(1, len(pieces)) if len(pieces) >= 3 else ():
             if len(out) < _WADE_GILES_CUTS:
                 two = ["".join(pieces[:cut]), "".join(pieces[cut:])]
