@@ -634,15 +634,13 @@ def memory_probe() -> int:
     """In a fresh process: peak RSS after importing, after reading the CSL, after indexing."""
     import screening  # noqa: F401  (the library's own imports count)
 
-    def rss() -> float:
-        return peak_mb()  # not ru_maxrss: a child keeps its parent's (see timing.peak_mb)
-
-    before = rss()
+    # not ru_maxrss: a child keeps its parent's (see timing.peak_mb)
+    before = peak_mb()
     cands = candidates(read_csl())
-    loaded = rss()
+    loaded = peak_mb()
     index = NameIndex(cands, cutoff=POSSIBLE)
     index.search("Beijing 8-Star International Co.", cutoff=POSSIBLE)
-    print(f"{before:.0f} {loaded:.0f} {rss():.0f}")
+    print(f"{before:.0f} {loaded:.0f} {peak_mb():.0f}")
     return 0
 
 

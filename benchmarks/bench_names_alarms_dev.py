@@ -37,11 +37,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_names import build_index, candidates, negatives, read_csl, thresholds
+from bench_names_cases import load
 
 from screening.names import Explanation, NameIndex
 from screening.names.normalize import weak_words
 
-CASES = Path(__file__).resolve().parent / "names_cases"
 DEV_SEED = 20261125
 """Not the seed of bench_names.py nor of either labelled set."""
 
@@ -51,14 +51,12 @@ WEAK_SHARE = 0.5
 
 def excluded() -> set[str]:
     """The unlisted names of both labelled sets: never part of the development set."""
-    out: set[str] = set()
-    for which in ("tune", "aside"):
-        with (CASES / which / "unlisted.jsonl").open(encoding="utf-8") as fh:
-            for line in fh:
-                case = json.loads(line)
-                if case.get("type") == "unlisted":
-                    out.add(case["query"])
-    return out
+    return {
+        case["query"]
+        for which in ("tune", "aside")
+        for case in load(which).get("unlisted", [])
+        if case["type"] == "unlisted"
+    }
 
 
 def dev_names(per_source: int) -> list[tuple[str, str]]:

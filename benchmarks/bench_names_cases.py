@@ -402,7 +402,8 @@ def against(rev: str, rounds: int) -> int:
                 w.stdin.write(json.dumps(sets_timed) + "\n")
                 w.stdin.flush()
                 got = json.loads(w.stdout.readline())
-                first.setdefault(name, {}).update({k: v for k, v in got.items() if r == 0})
+                if r == 0:
+                    first.setdefault(name, {}).update(got)
                 mine = best.setdefault(name, {})
                 for which, row in got.items():
                     had = mine.get(which, row)

@@ -30,10 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_names import build_index, candidates, read_csl, thresholds
-from make_names_cases import Row, acronym, arabic, half, organisation, rows, wade_giles
+from make_names_cases import Answers, Row, acronym, arabic, half, organisation, rows, wade_giles
 
 from screening.names import tokens
-from screening.names.normalize import legal_forms
 
 Maker = Callable[[str, random.Random], tuple[str, str] | None]
 MAKERS: dict[str, tuple[Maker, Callable[[Row, str], bool]]] = {
@@ -47,17 +46,8 @@ def dev_cases(entries: list[Row], maker: str) -> list[tuple[str, str, frozenset[
     """(query, a source name, truth ids) for every distinct query ``maker`` makes of tune-half
     names, by the generator's rules (module docstring)."""
     make, mine = MAKERS[maker]
-    owners: dict[frozenset[str], set[str]] = defaultdict(set)
-    bare: dict[frozenset[str], set[str]] = defaultdict(set)
-    alike: dict[str, set[str]] = defaultdict(set)
-    for e in entries:
-        for n in e.names:
-            owners[frozenset(tokens(n))].add(e.entry_id)
-            bare[frozenset(tokens(n)) - legal_forms()].add(e.entry_id)
-            if mine(e, n):
-                made = make(n, random.Random(0))
-                if made:
-                    alike[made[0]].add(e.entry_id)
+    answers = Answers(entries)
+    alike = answers.read_alike(make, mine)
     out: dict[str, tuple[str, set[str]]] = {}
     for e in entries:
         if half(e.entry_id) != "tune":
@@ -66,13 +56,10 @@ def dev_cases(entries: list[Row], maker: str) -> list[tuple[str, str, frozenset[
             if len("".join(tokens(n))) < 6 or not mine(e, n):
                 continue
             made = make(n, random.Random(0))
-            if not made or tokens(made[0]) == tokens(n):
-                continue
-            truth = owners[frozenset(tokens(n))]
-            if not bare.get(frozenset(tokens(made[0])) - legal_forms(), set()) <= truth:
-                continue  # the query is another entity's listed name (`listed_otherwise`)
+            if not made or tokens(made[0]) == tokens(n) or answers.listed_otherwise(made[0], n):
+                continue  # the same name, or another entity's listed name
             _source, right = out.setdefault(made[0], (n, set()))
-            right |= truth | alike[made[0]]
+            right |= set(answers.truth(n)) | alike.get(made[0], set())
     return [(q, src, frozenset(right)) for q, (src, right) in out.items()]
 
 

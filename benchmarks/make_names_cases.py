@@ -383,40 +383,33 @@ HANGUL_SYLLABLES = ["chol", "chul", "song", "sung", "hyok", "hyon", "yong", "ryo
                     "nam", "ho", "hwa", "il", "jin", "jong", "kwang", "min", "su"]  # fmt: skip
 
 
-def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]]]:
-    rng = random.Random(SEEDS[which])
-    mine = [e for e in entries if half(e.entry_id) == which]
-    by_word: dict[str, list[str]] = defaultdict(list)
-    for e in entries:  # hard negatives may come from the whole list
-        for n in e.names:
-            for w in set(distinctive(n)):
-                by_word[w].append(n)
-    owners: dict[frozenset[str], list[str]] = defaultdict(list)
-    entities: dict[str, set[str]] = defaultdict(set)
-    for e in entries:
-        for n in e.names:
-            owners[frozenset(tokens(n))].append(e.entry_id)
-            entities[n].add(e.entry_id)
+class Answers:
+    """The right answers to a query made of a listed name, from the whole list: every entry with
+    a name of the same words (`truth`), and the rules that keep a query from being another's
+    name (`listed_otherwise`) or that count the names a maker writes alike (`read_alike`)."""
 
-    def truth(name: str) -> list[str]:
-        return sorted(set(owners[frozenset(tokens(name))]))
+    def __init__(self, entries: list[Row]) -> None:
+        self.entries = entries
+        self.owners: dict[frozenset[str], list[str]] = defaultdict(list)
+        self.bare: dict[frozenset[str], set[str]] = defaultdict(set)
+        for e in entries:
+            for n in e.names:
+                self.owners[frozenset(tokens(n))].append(e.entry_id)
+                self.bare[frozenset(tokens(n)) - legal_forms()].add(e.entry_id)
 
-    pool = [(e, n) for e in mine for n in e.names if len("".join(tokens(n))) >= 6]
-    rng.shuffle(pool)
-    out: dict[str, list[dict[str, object]]] = {}
+    def truth(self, name: str) -> list[str]:
+        return sorted(set(self.owners[frozenset(tokens(name))]))
 
-    bare: dict[frozenset[str], set[str]] = defaultdict(set)
-    for e in entries:
-        for n in e.names:
-            bare[frozenset(tokens(n)) - legal_forms()].add(e.entry_id)
-
-    def listed_otherwise(query: str, name: str) -> bool:
+    def listed_otherwise(self, query: str, name: str) -> bool:
         """Whether the query is itself a listed name of another entity, legal forms aside ("KAS"
         for "KOREA ANSAN SHIPPING COMPANY" when "K.A.S." is listed, "AST" for "AUM SUPREME
         TRUTH" when "AO AST" is): then that name is the right answer."""
-        return not bare.get(frozenset(tokens(query)) - legal_forms(), set()) <= set(truth(name))
+        return not self.bare.get(frozenset(tokens(query)) - legal_forms(), set()) <= set(
+            self.truth(name)
+        )
 
     def read_alike(
+        self,
         make: Callable[[str, random.Random], tuple[str, str] | None],
         mine: Callable[[Row, str], bool],
     ) -> dict[str, set[str]]:
@@ -426,13 +419,37 @@ def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]
         Stavropol alike, "الحرمين" Al-Haramain and Al-Haramein; no matcher could tell which of
         them the query meant, so each counts (the random stream is not touched)."""
         alike: dict[str, set[str]] = defaultdict(set)
-        for e in entries:
+        for e in self.entries:
             for n in e.names:
                 if mine(e, n):
                     made = make(n, random.Random(0))
                     if made:
                         alike[made[0]].add(e.entry_id)
         return alike
+
+
+def generate(which: str, entries: list[Row]) -> dict[str, list[dict[str, object]]]:
+    rng = random.Random(SEEDS[which])
+    mine = [e for e in entries if half(e.entry_id) == which]
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for e in entries:  # hard negatives may come from the whole list
+        for n in e.names:
+            for w in set(distinctive(n)):
+                by_word[w].append(n)
+    entities: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        for n in e.names:
+            entities[n].add(e.entry_id)
+    answers = Answers(entries)
+    truth, listed_otherwise, read_alike = (
+        answers.truth,
+        answers.listed_otherwise,
+        answers.read_alike,
+    )
+
+    pool = [(e, n) for e in mine for n in e.names if len("".join(tokens(n))) >= 6]
+    rng.shuffle(pool)
+    out: dict[str, list[dict[str, object]]] = {}
 
     def fill(cls: str, makers: list[Callable[[str, random.Random], tuple[str, str] | None]],
              accept: Callable[[Row, str], bool] = lambda e, n: True,

@@ -224,6 +224,7 @@ def test_initials_as_organisations_write_them(query: str, name: str) -> None:
     assert [m.key for m in index.search(query, cutoff=POSSIBLE)][:1] == ["it"]
 
 
+@SETTINGS
 @given(
     st.lists(st.sampled_from(["Ltd", "Co", "Inc", "Company", "Limited", "LLC"]), max_size=3),
     st.lists(

@@ -240,11 +240,7 @@ def test_every_blocked_name_the_index_does_not_score_is_below_the_cutoff(
         *(f"jsc {n}" for n in listed[:2]),
     ]:
         for q, similar, blocked in index._plan(query):
-            by_word: dict[str, list[tuple[int, float]]] = {}
-            for i, row in enumerate(similar):
-                for word, s in row:
-                    by_word.setdefault(word, []).append((i, s))
-            looked_up = LookedUp(q, by_word)
+            looked_up = LookedUp.of_rows(q, similar)
             kept = dict(index._to_score(q, similar, blocked, looked_up, cutoff))
             for nid in blocked:
                 name = index._names[nid]

@@ -59,9 +59,13 @@ def test_one_letter_and_legal_form_syllables(text: str, listed: str) -> None:
 def test_a_given_name_of_pinyin_is_not_unglued(text: str, listed: str) -> None:
     """A word of pinyin syllables ending as a legal form does ("Mouzao": ZAO, "Miaoao": OAO)
     is also read whole, so its Wade-Giles spelling meets it (0.48 and 0.59 when it was only
-    unglued); a company's name glued to its legal form is still read unglued too."""
+    unglued)."""
     assert tuple(listed.lower().split()) in readings(listed)
     assert similarity(text, listed) >= POSSIBLE
+
+
+def test_a_company_glued_to_its_legal_form_is_still_read_unglued() -> None:
+    """The whole pinyin word is a reading more: "Zhongxingpao" is still PAO Zhongxing."""
     assert similarity("HUAWEIOOO", "Huawei LLC") == 1.0
     assert similarity("Zhongxingpao", "PAO Zhongxing") == 1.0
     assert similarity("Dalianooo", "Dalian") >= POSSIBLE

@@ -375,11 +375,7 @@ class NameIndex:
         for q, similar, blocked in self._plan(query):
             if not blocked:  # nothing to score: no need to look the query's words up
                 continue
-            by_word: dict[str, list[tuple[int, float]]] = {}
-            for i, row in enumerate(similar):
-                for word, s in row:
-                    by_word.setdefault(word, []).append((i, s))
-            looked_up = LookedUp(q, by_word)
+            looked_up = LookedUp.of_rows(q, similar)
             for nid, contained in self._to_score(q, similar, blocked, looked_up, cutoff):
                 listed = names[nid]
                 score = looked_up.score_reaching(listed, cutoff, inside=contained)

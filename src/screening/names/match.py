@@ -879,6 +879,16 @@ class LookedUp:
         """The score and notes `_score` gave the last name `score_reaching` aligned (None
         when `aligned` is): what `summary` of that name says, not scored again."""
 
+    @classmethod
+    def of_rows(cls, query: Prepared, rows: Sequence[Iterable[tuple[str, float]]]) -> LookedUp:
+        """From each query word's alike words and their similarity, in the query's order (what
+        a name index looks up): turned round, each alike word -> the query words it is alike to."""
+        by_word: dict[str, list[tuple[int, float]]] = {}
+        for i, row in enumerate(rows):
+            for word, s in row:
+                by_word.setdefault(word, []).append((i, s))
+        return cls(query, by_word)
+
     def score(self, name: Prepared) -> float:
         """`score_prepared` of the query and ``name``: the same score."""
         score = self.score_reaching(name, 0.0)
