@@ -10,19 +10,20 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
   words weigh less than ``beta * total``, so ``A < beta * total`` while the unaligned words weigh
   more than ``(1 - beta) * total = 2 * beta * total * (1 - t) / t``: the score is below ``t``.
 - So a name scoring ``>= t`` aligns one of its prefix words with a query word (equal, one
-  typing error apart, or a romanisation variant: the same `skeleton`), or with two neighbouring
-  query words joined, or aligns the prefix word joined with a neighbour with a query word (both
-  exactly, as the scorer requires). The index
+  typing error apart, or a romanisation variant: the same `skeleton` or `sound_key`), or with
+  two neighbouring query words joined, or aligns the prefix word joined with a neighbour with a
+  query word (both exactly, as the scorer requires). The index
   posts each name under its prefix words and under each prefix word joined with a neighbour;
   a query looks up its words (also through a table of one-letter deletions, as in SymSpell, for
-  typing errors, and a table of skeletons) and its neighbouring pairs.
+  typing errors, and tables of skeletons and of `sound_key` for romanisation variants) and its
+  neighbouring pairs.
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
 
-The deletion and skeleton tables cover every word of every name, not only prefix words, so the
-words alike to a query word are found once, completely, for the blocking, the prefix test and
-the scorer (`match.LookedUp`), which then compares no word twice; a name whose unalignable
+The deletion, skeleton and sound tables cover every word of every name, not only prefix words,
+so the words alike to a query word are found once, completely, for the blocking, the prefix
+test and the scorer (`match.LookedUp`), which then compares no word twice; a name whose unalignable
 words alone keep it below the cutoff is not aligned at all. Scores are those of `scan`.
 """
 
@@ -66,6 +67,8 @@ from .normalize import (
     Readings,
     consonant_keys,
     han_characters,
+    sound_key,
+    sound_table,
     syllables_read_as,
     wade_giles_keys,
     written_readings,
@@ -250,6 +253,9 @@ class NameIndex:
                 variants_of.setdefault(skeleton(term), []).append(term)
         self._skeletons = {k: tuple(variants_of.pop(k)) for k in list(variants_of)}
         """Romanisation skeleton -> the words that have it ("dmitri" -> "dmitriy")."""
+        self._sounds = sound_table(self._vocabulary, MIN_FUZZY + 1)
+        """`sound_key` -> the words that have it ("m.h.m.d" -> "mohamed", "muhammad"): the
+        words a query word may sound alike to (`sound_alike`, tested on each)."""
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
@@ -622,6 +628,8 @@ class NameIndex:
                 hits.update(found)
         if len(word) > MIN_FUZZY:
             hits.update(self._skeletons.get(skeleton(word), ()))
+            if key := sound_key(word):
+                hits.update(self._sounds.get(key, ()))
         if self._listed_consonants and word.isalpha():  # a listed name in Arabic script
             listed_c = self._listed_consonants
             hits.update(k for k in (CONSONANTS + x for x in consonant_keys(word)) if k in listed_c)

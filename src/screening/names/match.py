@@ -4,7 +4,8 @@ A name is a bag of canonical words (`tokens`). Two names are compared by *aligni
 one, in any order (``SHI, Lirong`` and ``Lirong Shi``), where a word may also align with two
 neighbouring words of the other name joined, canonical or as written (``Bei Jing`` and
 ``Beijing``, ``8Star`` and ``8 Star``, ``NucTech`` and ``Nuc Tech``), may be a romanisation
-variant (``Dmitrii`` and ``Dmitry``: the same `skeleton`), or may differ by one typing error (an
+variant (``Dmitrii`` and ``Dmitry``: the same `skeleton`; ``Mohamed`` and ``Muhammad``: the same
+consonants, vowels a romanisation may write alike), or may differ by one typing error (an
 insertion, deletion, substitution or swap of two letters) when the longer has at least three
 letters (`token_similarity`). Words with digits must carry the same digits: ``9-Star`` is not
 ``8-Star``.
@@ -55,6 +56,8 @@ from .normalize import (
     reading_kind,
     resource,
     short_factor,
+    sound_alike,
+    sound_key,
     spellings,
     stopwords,
     syllables_read_as,
@@ -123,12 +126,20 @@ VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
 "Dmitry"): alike, though less than the same word."""
 
+SOUND = 0.85
+"""The similarity of two words that sound alike (`sound_alike`: "Mohamed" / "Muhammad",
+"Hussein" / "Husayn"): romanisations of one Arabic or Persian word, which differ in their
+vowels. Less
+than a `VARIANT` (more words sound alike than are spelt alike), but above the review threshold:
+one such word alone is a possible match."""
+
 
 def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
     variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
     differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
-    the same digits; else 0. Words longer than `MAX_FUZZY` are alike only when equal."""
+    the same digits; at least `SOUND` when they sound alike (`sound_alike`); else 0. Words
+    longer than `MAX_FUZZY` are alike only when equal."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
@@ -150,8 +161,11 @@ def token_similarity(a: str, b: str) -> float:
     korean = order_rules().korean_syllables
     if a in korean and b in korean:  # two syllables, two names: "chol" is not "chul"
         return VARIANT if skeleton(a) == skeleton(b) else 0.0
-    if la > MIN_FUZZY and lb > MIN_FUZZY and _variants(a, b):
-        return max(VARIANT, _one_edit(a, b, la, lb))
+    if la > MIN_FUZZY and lb > MIN_FUZZY:
+        if _variants(a, b):
+            return max(VARIANT, _one_edit(a, b, la, lb))
+        if sound_alike(a, b):
+            return max(SOUND, _one_edit(a, b, la, lb))
     return _one_edit(a, b, la, lb)
 
 
@@ -695,7 +709,7 @@ def _options(
     bsk = b.skeletons
     for i, x in enumerate(aw):
         lx = len(x)
-        sx = a.skeletons[i]
+        sx, dx = a.skeletons[i], sound_key(x)
         for j, y in enumerate(bw):
             if x == y:
                 s = 1.0
@@ -704,6 +718,7 @@ def _options(
                 if (
                     sx != bsk[j]
                     and (d > 1 or d < -1 or (lx < MIN_FUZZY and blen[j] < MIN_FUZZY))
+                    and (not dx or dx != sound_key(y))
                     and x[0] not in MARKS
                     and y[0] not in MARKS
                 ):
@@ -1511,6 +1526,8 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
         return "Wade-Giles spelling of the same pinyin"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
+    if sound_alike(left, right) and _one_edit(left, right, len(left), len(right)) < SOUND:
+        return "same sounds, vowels aside (romanised alike)"
     return "one typing error"
 
 

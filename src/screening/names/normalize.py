@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -798,6 +799,112 @@ _TWO_LETTERS = (("zh", "z'h"), ("tsh", "t'sh"))
 ("Azhar", "Mazhar": ز then ه; "Natsheh": ت then ش); the apostrophe keeps them apart."""
 _HARD_C = re.compile("c(?!h)")
 _ABD_AL = re.compile("abd[aeiou]l")
+
+_SOUND_FOLDS = (
+    ("x", "ks"),
+    ("dzh", "j"),
+    ("dj", "j"),  # French: "Djamel" / "Jamal"
+    ("tsh", "ch"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("gh", "q"),  # Persian: "Ghasem" / "Qasem", "Bagher" / "Baqir" (ق and غ sound alike)
+    ("q", "k"),
+    ("g", "j"),  # Egyptian: "Gamal" / "Jamal" (ج)
+)
+"""`sound_key`'s folds: `consonant_key`'s, less Arabic script's own (it has no "p" nor "v": two
+Latin spellings of one word both have them), plus French "dj" and Persian "gh" for ق."""
+_SOUND_MIN = 3
+"""The fewest consonants a `sound_key` has: two ("Sofia", "Yusuf" without its "y") leave too
+many words alike."""
+_VOWEL = "."
+_VOWELS = {"a": 1, "i": 2, "u": 4, "o": 4, "e": 1 | 2 | 4, "y": 2, "w": 4}
+"""The short vowels a Latin vowel may write (bits: 1 a, 2 i, 4 u) in the romanisations of
+Arabic and Persian names: "e" any ("Ahmed", "Khaled", "Yousef"), "o" u ("Mohamed", "Hossein";
+not a: "Hossein" is not "Hassan"); "y" and "w" in a run of vowels, long i and u."""
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def sound_key(word: str) -> str:
+    """A Latin word's consonants, folded as `consonant_key` folds them and doubled letters
+    collapsed, with where each run of vowels falls (``.``) but not which vowels: romanisations
+    of one Arabic or Persian word write its vowels differently ("Mohamed" / "Muhammad",
+    "Hussein" / "Husayn", "Yousef" / "Yusuf"). "y" and "w" before a vowel are consonants. ""
+    for a word with digits, fewer than `_SOUND_MIN` consonants or one run of vowels ("Chen" /
+    "Chuan": syllables): no key. Which vowels each run may write, `sound_alike` compares."""
+    return _sounds(word)[0]
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def _sound_runs(word: str) -> tuple[int, ...]:
+    return _sounds(word)[1]
+
+
+def sound_table(words: Iterable[str], shortest: int) -> dict[str, tuple[str, ...]]:
+    """`sound_key` -> the words (of ``shortest`` letters or more) with it, in their order: an
+    index's table, made without filling `sound_key`'s cache with every listed word."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) >= shortest and (key := _sounds(word)[0]):
+            found.setdefault(key, []).append(word)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _sounds(word: str) -> tuple[str, tuple[int, ...]]:
+    """`sound_key` and, for each run of vowels in it, the short vowels it may write (`_VOWELS`)."""
+    if not (word.isascii() and word.isalpha()):
+        return "", ()
+    low = word.lower()
+    for old, new in _SOUND_FOLDS:
+        if old in low:
+            low = low.replace(old, new)
+    low = _HARD_C.sub("k", low)
+    out: list[str] = []
+    runs: list[int] = []
+    last = len(low) - 1
+    for i, ch in enumerate(low):
+        vowel = _VOWELS.get(ch, 0)
+        if vowel and (ch not in "yw" or i == last or low[i + 1] not in "aeiou"):
+            if out and out[-1] == _VOWEL:
+                runs[-1] |= vowel
+            else:
+                out.append(_VOWEL)
+                runs.append(vowel)
+        elif not out or out[-1] != ch:
+            out.append(ch)
+    if len(out) - len(runs) < _SOUND_MIN or len(runs) < 2:
+        return "", ()
+    return "".join(out), tuple(runs)
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Whether two Latin words may be romanisations of one Arabic or Persian word: the same
+    `sound_key`, each run of vowels of one writing a vowel the other's may, neither a legal
+    form, generic or stop word (words of a language, spelt one way: "Center" is not "Kontur")
+    and not both pinyin syllables (one standard spelling: "Guangzhou" is not "Zhengzhou")."""
+    key = sound_key(a)
+    if not key or key != sound_key(b):
+        return False
+    weak = weak_words()
+    return (
+        a not in weak
+        and b not in weak
+        and all(x & y for x, y in zip(_sound_runs(a), _sound_runs(b), strict=True))
+        and not (_all_pinyin(a) and _all_pinyin(b))
+    )
+
+
+@lru_cache(maxsize=_MAX_CACHE)
+def _all_pinyin(word: str) -> bool:
+    """Whether a word is pinyin syllables with a vowel from end to end (not the interjections
+    "m", "n", "ng": "Salim" is no "sa li m")."""
+    return bool(_segment(word.lower(), _voiced_pinyin()))
+
+
+@lru_cache(maxsize=1)
+def _voiced_pinyin() -> frozenset[str]:
+    return frozenset(x for x in wade_giles().pinyin if not _VOWELS.keys().isdisjoint(x))
 
 
 def _consonant_readings(name: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
