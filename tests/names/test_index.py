@@ -357,7 +357,7 @@ def test_names_romanised_otherwise_search_as_the_scan_does_on_the_consolidated_s
     scores an exhaustive scan gives."""
     rows = _csl()
     index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.82)
-    listed = dict((n, k) for k, n in rows)
+    listed = {n: k for k, n in rows}
     for query, name in [
         ("Khaled Shaikh Muhammad", "MOHAMMED, Khalid Shaikh"),
         ("Qasim Sulaymani", "SOLEIMANI, Qasem"),
@@ -366,7 +366,8 @@ def test_names_romanised_otherwise_search_as_the_scan_does_on_the_consolidated_s
     ]:
         _same_as_the_scan(index, query, 0.82)
         found = index.search(query, cutoff=0.82)
-        assert found and found[0].key == listed[name], (query, found[:3])
+        assert found, query
+        assert found[0].key == listed[name], (query, found[:3])
 
 
 _LATIN_WORDS = [

@@ -1,5 +1,5 @@
 """Two Latin romanisations of one Arabic or Persian name: the same consonants, vowels written
-otherwise ("Mohamed" / "Muhammad", "Hezbollah" / "Hizballah"). Two or more letters apart, so
+otherwise ("Mohamed" / "Muhammad", "Hezbollah" / "Hizbullah"). Two or more letters apart, so
 neither a typing error nor a spelling variant: before, they scored 0."""
 
 from __future__ import annotations
@@ -74,9 +74,27 @@ def test_other_vowels_or_words_of_a_language_stay_apart(a: str, b: str) -> None:
 
 
 def test_a_closer_reason_wins() -> None:
-    """A pair one typing error apart keeps that reason and its own score when it is higher."""
+    """A pair one typing error apart keeps that reason and its own score, which is higher."""
     assert reasons("Marten", "Martin") == ["one typing error"]
     assert similarity("Marten", "Martin") > SOUND
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Hamad Hamid", "Ahmad Hamed"),  # "Hamad" sounds like "Hamed", but is "Ahmad" swapped
+        ("Kamal Jamel", "Jamal Jamil"),
+        ("Samer Sabir", "Amer Samir"),
+        ("Hamad Hamid Tamimi", "Ahmad Hamed Tamimi"),
+    ],
+)
+def test_a_sound_never_takes_a_word_a_typing_error_needed(query: str, listed: str) -> None:
+    """The alignment is greedy, best similarity first: a sound ranks below every typing error
+    of the words that may sound alike, so each word keeps the partner it had (a review found
+    these cleared when a sound ranked above them)."""
+    why = explain(query, listed)
+    assert why.score >= POSSIBLE, why.summary
+    assert SOUNDS not in reasons(query, listed)
 
 
 # --- properties ---------------------------------------------------------------------------------

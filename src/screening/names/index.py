@@ -253,7 +253,7 @@ class NameIndex:
                 variants_of.setdefault(skeleton(term), []).append(term)
         self._skeletons = {k: tuple(variants_of.pop(k)) for k in list(variants_of)}
         """Romanisation skeleton -> the words that have it ("dmitri" -> "dmitriy")."""
-        self._sounds = sound_table(self._vocabulary, MIN_FUZZY + 1)
+        self._sounds = sound_table(self._vocabulary)
         """`sound_key` -> the words that have it ("m.h.m.d" -> "mohamed", "muhammad"): the
         words a query word may sound alike to (`sound_alike`, tested on each)."""
         # Query words repeat from one query to the next ("trading", "limited", a city): their

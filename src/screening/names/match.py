@@ -126,12 +126,13 @@ VARIANT = 0.9
 """The similarity of two spellings of one word by different romanisations ("Dmitrii",
 "Dmitry"): alike, though less than the same word."""
 
-SOUND = 0.85
+SOUND = 0.83
 """The similarity of two words that sound alike (`sound_alike`: "Mohamed" / "Muhammad",
 "Hussein" / "Husayn"): romanisations of one Arabic or Persian word, which differ in their
-vowels. Less
-than a `VARIANT` (more words sound alike than are spelt alike), but above the review threshold:
-one such word alone is a possible match."""
+vowels. Above the review threshold, so one such word alone is a possible match; below one
+typing error in words of five letters or more (0.833), the shortest that sound alike, so that
+the greedy alignment never takes a word for a sound that another needed for a typing error
+("Hamad Hamid" / "Ahmad Hamed": "Hamad" is "Ahmad" with two letters swapped)."""
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -1526,7 +1527,7 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
         return "Wade-Giles spelling of the same pinyin"
     if skeleton(left) == skeleton(right):
         return "romanisation variant"
-    if sound_alike(left, right) and _one_edit(left, right, len(left), len(right)) < SOUND:
+    if token_similarity(left, right) == SOUND:
         return "same sounds, vowels aside (romanised alike)"
     return "one typing error"
 

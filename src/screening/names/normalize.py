@@ -801,20 +801,12 @@ _HARD_C = re.compile("c(?!h)")
 _ABD_AL = re.compile("abd[aeiou]l")
 
 _SOUND_FOLDS = (
-    ("x", "ks"),
-    ("dzh", "j"),
     ("dj", "j"),  # French: "Djamel" / "Jamal"
-    ("tsh", "ch"),
-    ("zh", "j"),
-    ("kh", "h"),
-    ("ph", "f"),
-    ("ck", "k"),
     ("gh", "q"),  # Persian: "Ghasem" / "Qasem", "Bagher" / "Baqir" (ق and غ sound alike)
-    ("q", "k"),
-    ("g", "j"),  # Egyptian: "Gamal" / "Jamal" (ج)
+    *(fold for fold in _CONSONANT_FOLDS if fold[0] not in ("p", "v")),
 )
-"""`sound_key`'s folds: `consonant_key`'s, less Arabic script's own (it has no "p" nor "v": two
-Latin spellings of one word both have them), plus French "dj" and Persian "gh" for ق."""
+"""`sound_key`'s folds: French "dj" and Persian "gh" for ق, then `consonant_key`'s but Arabic
+script's own "p" and "v" (two Latin spellings of one word both have them)."""
 _SOUND_MIN = 3
 """The fewest consonants a `sound_key` has: two ("Sofia", "Yusuf" without its "y") leave too
 many words alike."""
@@ -825,33 +817,29 @@ Arabic and Persian names: "e" any ("Ahmed", "Khaled", "Yousef"), "o" u ("Mohamed
 not a: "Hossein" is not "Hassan"); "y" and "w" in a run of vowels, long i and u."""
 
 
-@lru_cache(maxsize=_MAX_CACHE)
 def sound_key(word: str) -> str:
-    """A Latin word's consonants, folded as `consonant_key` folds them and doubled letters
-    collapsed, with where each run of vowels falls (``.``) but not which vowels: romanisations
-    of one Arabic or Persian word write its vowels differently ("Mohamed" / "Muhammad",
-    "Hussein" / "Husayn", "Yousef" / "Yusuf"). "y" and "w" before a vowel are consonants. ""
-    for a word with digits, fewer than `_SOUND_MIN` consonants or one run of vowels ("Chen" /
-    "Chuan": syllables): no key. Which vowels each run may write, `sound_alike` compares."""
+    """A Latin word's consonants, folded (`_SOUND_FOLDS`: q/k, kh/h, g/j, ...) and doubled
+    letters collapsed, with where each run of vowels falls (``.``) but not which vowels:
+    romanisations of one Arabic or Persian word write its vowels differently ("Mohamed" /
+    "Muhammad", "Hussein" / "Husayn", "Yousef" / "Yusuf"). "y" and "w" before a vowel are
+    consonants. "" for a word with digits, fewer than `_SOUND_MIN` consonants or one run of
+    vowels ("Chen" / "Chuan": syllables): no key. Which vowels each run may write,
+    `sound_alike` compares."""
     return _sounds(word)[0]
 
 
-@lru_cache(maxsize=_MAX_CACHE)
-def _sound_runs(word: str) -> tuple[int, ...]:
-    return _sounds(word)[1]
-
-
-def sound_table(words: Iterable[str], shortest: int) -> dict[str, tuple[str, ...]]:
-    """`sound_key` -> the words (of ``shortest`` letters or more) with it, in their order: an
-    index's table, made without filling `sound_key`'s cache with every listed word."""
+def sound_table(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """`sound_key` -> the words with it, in their order: an index's table, made without filling
+    `_sounds`'s cache with every listed word."""
     found: dict[str, list[str]] = {}
+    shortest = 2 * _SOUND_MIN - 2  # three consonants and two runs, "x" two of them ("axab")
     for word in words:
-        if len(word) >= shortest and (key := _sounds(word)[0]):
+        if len(word) >= shortest and (key := _read_sounds(word)[0]):
             found.setdefault(key, []).append(word)
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _sounds(word: str) -> tuple[str, tuple[int, ...]]:
+def _read_sounds(word: str) -> tuple[str, tuple[int, ...]]:
     """`sound_key` and, for each run of vowels in it, the short vowels it may write (`_VOWELS`)."""
     if not (word.isascii() and word.isalpha()):
         return "", ()
@@ -878,19 +866,26 @@ def _sounds(word: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(runs)
 
 
+_sounds = lru_cache(maxsize=_MAX_CACHE)(_read_sounds)
+
+
 def sound_alike(a: str, b: str) -> bool:
-    """Whether two Latin words may be romanisations of one Arabic or Persian word: the same
-    `sound_key`, each run of vowels of one writing a vowel the other's may, neither a legal
-    form, generic or stop word (words of a language, spelt one way: "Center" is not "Kontur")
-    and not both pinyin syllables (one standard spelling: "Guangzhou" is not "Zhengzhou")."""
-    key = sound_key(a)
-    if not key or key != sound_key(b):
+    """Whether two canonical (lower-case) words may be romanisations of one Arabic or Persian
+    word: the same `sound_key`, each run of vowels of one writing a vowel the other's may,
+    neither a legal form, generic or stop word (words of a language, spelt one way: "center" is
+    not "kontur") and not both pinyin syllables (one standard spelling: "guangzhou" is not
+    "zhengzhou")."""
+    key, runs = _sounds(a)
+    if not key:
+        return False
+    other, other_runs = _sounds(b)
+    if key != other:
         return False
     weak = weak_words()
     return (
         a not in weak
         and b not in weak
-        and all(x & y for x, y in zip(_sound_runs(a), _sound_runs(b), strict=True))
+        and all(x & y for x, y in zip(runs, other_runs, strict=True))
         and not (_all_pinyin(a) and _all_pinyin(b))
     )
 
