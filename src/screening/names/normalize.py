@@ -813,8 +813,13 @@ many words alike."""
 _VOWEL = "."
 _VOWELS = {"a": 1, "i": 2, "u": 4, "o": 4, "e": 1 | 2 | 4, "y": 2, "w": 4}
 """The short vowels a Latin vowel may write (bits: 1 a, 2 i, 4 u) in the romanisations of
-Arabic and Persian names: "e" any ("Ahmed", "Khaled", "Yousef"), "o" u ("Mohamed", "Hossein";
-not a: "Hossein" is not "Hassan"); "y" and "w" in a run of vowels, long i and u."""
+Arabic and Persian names: "e" any ("Ahmed", "Khaled", "Yousef"), "o" u ("Mohamed", "Hossein"),
+and after the first run of vowels a too (`_O_FOR_A`); "y" and "w" in a run of vowels, long i
+and u."""
+_O_FOR_A = 1
+"""What "o" may also write after a word's first run of vowels: a ("Hezbollah" / "Hizballah", the
+Persian "-ollah"; "Jalolov" / "Zhalalov", Uzbek; "Leanidavich" / "Leonidovich", Belarusian
+writes unstressed "o" as "a"). Not in the first run, mostly stressed: "Hossein" is not "Hassan"."""
 
 
 def sound_key(word: str) -> str:
@@ -853,6 +858,8 @@ def _read_sounds(word: str) -> tuple[str, tuple[int, ...]]:
     last = len(low) - 1
     for i, ch in enumerate(low):
         vowel = _VOWELS.get(ch, 0)
+        if ch == "o" and runs:
+            vowel |= _O_FOR_A
         if vowel and (ch not in "yw" or i == last or low[i + 1] not in "aeiou"):
             if out and out[-1] == _VOWEL:
                 runs[-1] |= vowel
