@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from helpers.names import POSSIBLE
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
 from screening.names.match import SOUND
-from screening.names.normalize import weak_words
+from screening.names.normalize import SOUND_LETTERS, sound_key, weak_words
 
 SOUNDS = "same sounds, vowels aside (romanised alike)"
 
@@ -80,6 +80,13 @@ def test_a_closer_reason_wins() -> None:
     """A pair one typing error apart keeps that reason and its own score, which is higher."""
     assert reasons("Marten", "Martin") == ["one typing error"]
     assert similarity("Marten", "Martin") > SOUND
+
+
+def test_a_sound_ranks_below_a_typing_error_of_any_word_with_a_sound_key() -> None:
+    shortest_typo = 1 - 1 / (SOUND_LETTERS + 1)  # token_similarity of one typing error
+    assert POSSIBLE <= SOUND < shortest_typo
+    assert sound_key("axab") == ""  # three consonants ("x" is "ks") in four letters: too short
+    assert sound_key("akseb") != ""
 
 
 @pytest.mark.parametrize(

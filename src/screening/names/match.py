@@ -130,7 +130,8 @@ SOUND = 0.83
 """The similarity of two words that sound alike (`sound_alike`: "Mohamed" / "Muhammad",
 "Hussein" / "Husayn"): romanisations of one Arabic or Persian word, which differ in their
 vowels. Above the review threshold, so one such word alone is a possible match; below one
-typing error in words of five letters or more (0.833), the shortest that sound alike, so that
+typing error in words of five letters or more (0.833: `SOUND_LETTERS`, the shortest with a
+`sound_key`), so that
 the greedy alignment never takes a word for a sound that another needed for a typing error
 ("Hamad Hamid" / "Ahmad Hamed": "Hamad" is "Ahmad" with two letters swapped)."""
 

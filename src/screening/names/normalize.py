@@ -807,6 +807,10 @@ _SOUND_FOLDS = (
 )
 """`sound_key`'s folds: French "dj" and Persian "gh" for ق, then `consonant_key`'s but Arabic
 script's own "p" and "v" (two Latin spellings of one word both have them)."""
+SOUND_LETTERS = 5
+"""The fewest letters of a word with a `sound_key`: one typing error in such a word is at least
+as alike as a sound (`match.SOUND`), so that the alignment never takes a word for a sound that
+another needed for a typing error ("axab", four letters with three consonants, has none)."""
 _SOUND_MIN = 3
 """The fewest consonants a `sound_key` has: two ("Sofia", "Yusuf" without its "y") leave too
 many words alike."""
@@ -827,9 +831,9 @@ def sound_key(word: str) -> str:
     letters collapsed, with where each run of vowels falls (``.``) but not which vowels:
     romanisations of one Arabic or Persian word write its vowels differently ("Mohamed" /
     "Muhammad", "Hussein" / "Husayn", "Yousef" / "Yusuf"). "y" and "w" before a vowel are
-    consonants. "" for a word with digits, fewer than `_SOUND_MIN` consonants or one run of
-    vowels ("Chen" / "Chuan": syllables): no key. Which vowels each run may write,
-    `sound_alike` compares."""
+    consonants. "" for a word with digits, of fewer than `SOUND_LETTERS` letters, with fewer
+    than `_SOUND_MIN` consonants or one run of vowels ("Chen" / "Chuan": syllables): no key.
+    Which vowels each run may write, `sound_alike` compares."""
     return _sounds(word)[0]
 
 
@@ -837,16 +841,15 @@ def sound_table(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """`sound_key` -> the words with it, in their order: an index's table, made without filling
     `_sounds`'s cache with every listed word."""
     found: dict[str, list[str]] = {}
-    shortest = 2 * _SOUND_MIN - 2  # three consonants and two runs, "x" two of them ("axab")
     for word in words:
-        if len(word) >= shortest and (key := _read_sounds(word)[0]):
+        if len(word) >= SOUND_LETTERS and (key := _read_sounds(word)[0]):
             found.setdefault(key, []).append(word)
     return {k: tuple(v) for k, v in found.items()}
 
 
 def _read_sounds(word: str) -> tuple[str, tuple[int, ...]]:
     """`sound_key` and, for each run of vowels in it, the short vowels it may write (`_VOWELS`)."""
-    if not (word.isascii() and word.isalpha()):
+    if len(word) < SOUND_LETTERS or not (word.isascii() and word.isalpha()):
         return "", ()
     low = word.lower()
     for old, new in _SOUND_FOLDS:
