@@ -861,7 +861,7 @@ def _read_sounds(word: str) -> tuple[str, tuple[int, ...]]:
     last = len(low) - 1
     for i, ch in enumerate(low):
         vowel = _VOWELS.get(ch, 0)
-        if ch == "o" and runs:
+        if ch == "o" and runs and (out[-1] != _VOWEL or len(runs) > 1):  # not in the first run
             vowel |= _O_FOR_A
         if vowel and (ch not in "yw" or i == last or low[i + 1] not in "aeiou"):
             if out and out[-1] == _VOWEL:
