@@ -131,11 +131,11 @@ SOUND = 0.83
 "Hussein" / "Husayn"): romanisations of one Arabic or Persian word, which differ in their
 vowels. Above the review threshold, so one such word alone is a possible match; below one
 typing error in words of five letters or more (0.833: `SOUND_LETTERS`, the shortest with a
-`sound_key`), so that
-the greedy alignment never takes a word for a sound that another needed for a typing error
-("Hamad Hamid" / "Ahmad Hamed": "Hamad" is "Ahmad" with two letters swapped). It does rank
-above initials of a name that says not what it is (``acronyms`` in data/weights.yaml, 0.825),
-which alone never reach the review threshold with another query word beside them."""
+`sound_key`), so that the greedy alignment never takes a word for a sound that another needed
+for a typing error ("Hamad Hamid" / "Ahmad Hamed": "Hamad" is "Ahmad" with two letters
+swapped). It does rank above initials of a name that says not what it is (``acronyms`` in
+data/weights.yaml, 0.825), which alone never reach the review threshold with another query
+word beside them."""
 
 
 def token_similarity(a: str, b: str) -> float:

@@ -842,7 +842,7 @@ def sound_table(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     `_sounds`'s cache with every listed word."""
     found: dict[str, list[str]] = {}
     for word in words:
-        if len(word) >= SOUND_LETTERS and (key := _read_sounds(word)[0]):
+        if key := _read_sounds(word)[0]:
             found.setdefault(key, []).append(word)
     return {k: tuple(v) for k, v in found.items()}
 
