@@ -370,6 +370,24 @@ def test_names_romanised_otherwise_search_as_the_scan_does_on_the_consolidated_s
         assert found[0].key == listed[name], (query, found[:3])
 
 
+@pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
+def test_long_words_two_typos_apart_search_as_the_scan_does_on_the_consolidated_list() -> None:
+    """A listed name whose long word is transliterated two letters otherwise ("Uralvagonsavot"
+    for "URALVAGONZAVOD", found through pieces of the word): found, first, with the scan's
+    scores. Before, nothing was."""
+    rows = _csl()
+    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.82)
+    listed = {n: k for k, n in rows}
+    for query, name in [
+        ("Uralvagonsavot", "URALVAGONZAVOD"),
+        ("Tselikovec Irina", "TSELIKOVETS, Irina"),
+    ]:
+        _same_as_the_scan(index, query, 0.82)
+        found = index.search(query, cutoff=0.82)
+        assert found, query
+        assert found[0].key == listed[name], (query, found[:3])
+
+
 _LATIN_WORDS = [
     "Muhammad", "Mohammed", "Hassan", "Fatimah", "Abdul", "Abd", "al-Rahman", "Rahman", "Chafik",
     "Teng", "Hsiao-p'ing", "Hsiao-ping", "Deng", "Xiaoping", "Xiao", "Ping", "Kao", "Gao",

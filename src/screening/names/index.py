@@ -10,21 +10,21 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
   words weigh less than ``beta * total``, so ``A < beta * total`` while the unaligned words weigh
   more than ``(1 - beta) * total = 2 * beta * total * (1 - t) / t``: the score is below ``t``.
 - So a name scoring ``>= t`` aligns one of its prefix words with a query word (equal, one
-  typing error apart, or a romanisation variant: the same `skeleton` or `sound_key`), or with
-  two neighbouring query words joined, or aligns the prefix word joined with a neighbour with a
-  query word (both exactly, as the scorer requires). The index
-  posts each name under its prefix words and under each prefix word joined with a neighbour;
-  a query looks up its words (also through a table of one-letter deletions, as in SymSpell, for
-  typing errors, and tables of skeletons and of `sound_key` for romanisation variants) and its
-  neighbouring pairs.
+  typing error apart, two in long words, or a romanisation variant: the same `skeleton` or
+  `sound_key`), or with two neighbouring query words joined, or aligns the prefix word joined
+  with a neighbour with a query word (both exactly, as the scorer requires). The index posts
+  each name under its prefix words and under each prefix word joined with a neighbour; a query
+  looks up its words (also through a table of one-letter deletions, as in SymSpell, for typing
+  errors, one of word pieces for two in a long word, and tables of skeletons and of
+  `sound_key` for romanisation variants) and its neighbouring pairs.
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
 
-The deletion, skeleton and sound tables cover every word of every name, not only prefix words,
-so the words alike to a query word are found once, completely, for the blocking, the prefix
-test and the scorer (`match.LookedUp`), which then compares no word twice; a name whose unalignable
-words alone keep it below the cutoff is not aligned at all. Scores are those of `scan`.
+The deletion, piece, skeleton and sound tables cover every word of every name, not only prefix
+words, so the words alike to a query word are found once, completely, for the blocking, the
+prefix test and the scorer (`match.LookedUp`), which then compares no word twice; a name whose
+unalignable words alone keep it below the cutoff is not aligned at all. Scores are those of `scan`.
 """
 
 from __future__ import annotations
@@ -38,10 +38,13 @@ from itertools import chain
 from operator import attrgetter
 from typing import cast
 
+from rapidfuzz.distance import Levenshtein
+
 from .match import (
     _MARGIN,
     MAX_FUZZY,
     MIN_FUZZY,
+    TWO_TYPOS,
     Alignment,
     Explanation,
     LookedUp,
@@ -256,6 +259,9 @@ class NameIndex:
         self._sounds = sound_table(self._vocabulary)
         """`sound_key` -> the words that have it ("m.h.m.d" -> "mohamed", "muhammad"): the
         words a query word may sound alike to (`sound_alike`, tested on each)."""
+        self._pieces = _piece_table(self._vocabulary)
+        """A long word's length and each of its three `_pieces` -> the words with it: those
+        two typing errors from a query word (`TWO_TYPOS`) have one of them (`_two_typos`)."""
         # Query words repeat from one query to the next ("trading", "limited", a city): their
         # similar words are kept, a bounded number of them (a pure function of the index).
         self._similar = lru_cache(maxsize=_SIMILAR_CACHE)(self._similar_words)
@@ -630,6 +636,12 @@ class NameIndex:
             hits.update(self._skeletons.get(skeleton(word), ()))
             if key := sound_key(word):
                 hits.update(self._sounds.get(key, ()))
+            if len(word) >= TWO_TYPOS:
+                hits.update(
+                    t
+                    for t in _two_typos(self._pieces, word)
+                    if Levenshtein.distance(word, t, score_cutoff=2) <= 2
+                )
         if self._listed_consonants and word.isalpha():  # a listed name in Arabic script
             listed_c = self._listed_consonants
             hits.update(k for k in (CONSONANTS + x for x in consonant_keys(word)) if k in listed_c)
@@ -652,6 +664,54 @@ def _keys(word: str) -> tuple[str, ...]:
     """The spelling keys a query word is looked up under: itself and, when it may carry a
     typing error (`MIN_FUZZY` to `MAX_FUZZY` letters), its one-letter deletions."""
     return (word, *deletions(word)) if MIN_FUZZY <= len(word) <= MAX_FUZZY else (word,)
+
+
+def _pieces(length: int) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the three pieces a word of ``length`` letters is cut into: two typing
+    errors (letters added, left out or changed) leave one of them whole (Pass-Join, Li et al.,
+    VLDB 2011)."""
+    third = length // 3
+    return ((0, third), (third, 2 * third), (2 * third, length))
+
+
+_Pieces = dict[int, tuple[dict[str, tuple[str, ...]], ...]]
+
+
+def _piece_table(words: Iterable[str]) -> _Pieces:
+    """A length -> for each of its `_pieces`, the piece -> the words of that length (from
+    `TWO_TYPOS` letters to `MAX_FUZZY`) with it there, in their order."""
+    found: dict[int, tuple[dict[str, list[str]], ...]] = {}
+    for word in words:
+        n = len(word)
+        if TWO_TYPOS <= n <= MAX_FUZZY:
+            tables = found.get(n) or found.setdefault(n, ({}, {}, {}))
+            for table, (start, end) in zip(tables, _pieces(n), strict=True):
+                table.setdefault(word[start:end], []).append(word)
+    return {
+        n: tuple({k: tuple(v) for k, v in table.items()} for table in tables)
+        for n, tables in found.items()
+    }
+
+
+def _two_typos(table: _Pieces, word: str) -> Iterator[str]:
+    """The words of a `_piece_table` that may be two typing errors or fewer from ``word`` (each
+    to be tested). For a listed word of each length within two of its own: some piece ``k``
+    (0, 1, 2) is whole with at most ``k`` errors before it and ``2 - k`` after (if the first
+    has an error, the second is whole with one before, or the third with two), so it lies in
+    ``word`` at most ``k`` letters from its place, and as far from ``n - length`` as the errors
+    after it allow."""
+    n = len(word)
+    for length in range(max(TWO_TYPOS, n - 2), min(MAX_FUZZY, n + 2) + 1):
+        tables = table.get(length)
+        if tables is None:
+            continue
+        shift = n - length
+        for k, (start, end) in enumerate(_pieces(length)):
+            pieces = tables[k]
+            low = max(-k, shift - (2 - k), -start)
+            high = min(k, shift + (2 - k), n - end)
+            for at in range(start + low, start + high + 1):
+                yield from pieces.get(word[at : at + end - start], ())
 
 
 def _bounded(lists: list[tuple[int, ...]]) -> list[int]:
