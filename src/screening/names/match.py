@@ -447,15 +447,17 @@ def _acronym_spans(
     distinct = [i for i in core if words[i] not in weak]
     out: list[tuple[str, tuple[int, ...], AcronymKind]] = []
 
-    def add(initials: list[str], span: tuple[int, ...], kind: AcronymKind) -> None:
-        initials = [w for w in initials if not w.isdigit()]  # "Light Infantry Division 66"
-        if 3 <= len(initials) <= 8 and all(w.isalpha() for w in initials):
-            out.append(("".join(w[0] for w in initials), span, kind))
+    def add(initials: Iterable[str], span: tuple[int, ...], kind: AcronymKind) -> None:
+        """``initials``: each word's `_initial`; three to eight of them make an acronym."""
+        acronym = "".join(initials)
+        if 3 <= len(acronym) <= 8 and _NO_INITIAL not in acronym:
+            out.append((acronym, span, kind))
 
-    add([words[i] for i in core], everything, "distinctive")
+    initial = [_initial(w) for w in words]
+    add([initial[i] for i in core], everything, "distinctive")
     generic = set(core).difference(distinct)
     add(
-        [words[i] for i in distinct],
+        [initial[i] for i in distinct],
         tuple(i for i in everything if i not in generic),
         "distinctive",
     )
@@ -473,8 +475,13 @@ def _acronym_spans(
             for p in ws
             if any(ch.isalnum() for ch in p)
         ]
-        add([p for p, _, _ in parts], everything, "written")
-        add([p for p, _, _ in parts if p not in skip], everything, "written")
+        initials = [_initial(p) for p, _, _ in parts]
+        add(initials, everything, "written")
+        add(
+            [x for x, (p, _, _) in zip(initials, parts, strict=True) if p not in skip],
+            everything,
+            "written",
+        )
         # An organisation's acronym keeps some of its legal forms and leaves others out
         # ("KNL" and "KNCL" for "Kala Naft Company Ltd"): every choice of them, each word as
         # written one choice (the legal forms of "Limited Liability Company" go together),
@@ -498,17 +505,47 @@ def _acronym_spans(
         for kept in product((False, True), repeat=len(groups)) if few else [(False,) * len(groups)]:
             out_of = {i for g, keep in zip(groups, kept, strict=True) if not keep for i in g}
             add(
-                [p for p, form, i in parts if p not in skip and not (form and i in out_of)],
+                [
+                    x
+                    for x, (p, form, i) in zip(initials, parts, strict=True)
+                    if p not in skip and not (form and i in out_of)
+                ],
                 everything,
                 "written",
             )
         last = words[-1]
-        if len(words) >= 4 and 3 <= len(last) <= 8 and last.isalpha() and last not in weak:
-            # (an acronym has three to eight letters, see `add`: no word of another length is one)
+        if (
+            len(words) >= 4
+            and 3 <= len(last) <= 8  # an acronym's length (see `add`)
+            and last.isalpha()
+            and last not in weak
+            and set(last) <= _initials_before(initial, initials, parts, len(written) - 1)
+        ):  # every letter of it an initial of the words before (most last words fail)
             own = {x for x, _, _ in _acronym_spans(words[:-1], written[:-1])}
             if last in own:
                 out.append((last, everything, "listed"))
     return tuple(out)
+
+
+def _initials_before(
+    initial: list[str], initials: list[str], parts: list[tuple[str, bool, int]], end: int
+) -> set[str]:
+    """The initials of a name's words and written parts before its word ``end``: all the
+    letters an acronym of those words may have."""
+    found = set(initial[:end])
+    found.update(x for x, (_, _, i) in zip(initials, parts, strict=True) if i < end)
+    return found
+
+
+_NO_INITIAL = "!"
+
+
+def _initial(word: str) -> str:
+    """A word's initial in an acronym: its first letter, nothing for a number ("Light Infantry
+    Division 66"), or `_NO_INITIAL` for a word mixing letters with other signs (no acronym)."""
+    if word.isdigit():
+        return ""
+    return word[0] if word.isalpha() else _NO_INITIAL
 
 
 def expanded_acronyms(query: Prepared) -> frozenset[str]:
