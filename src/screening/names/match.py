@@ -242,13 +242,32 @@ def _rewrites() -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["rewrites"])
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> dict[str, str]:
+    """The skeleton of each word of a ``given_names`` group (``data/romanisation.yaml``) -> the
+    skeleton of the group's first word."""
+    out: dict[str, str] = {}
+    for group in resource("romanisation.yaml")["given_names"]:
+        first = _folded(str(group[0]))
+        out.update((_folded(str(word)), first) for word in group)
+    return out
+
+
 @lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
-    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri". Words with digits are
-    their own skeleton, and so are words longer than `MAX_FUZZY`."""
+    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri"; a given name's forms in
+    other languages (``given_names``) give its group's first ("alexander", "oleksandr" and
+    "aleksandr" give "alexandr"). Words with digits are their own skeleton, and so are words
+    longer than `MAX_FUZZY`."""
     if len(word) > MAX_FUZZY or not word.isalpha():
         return word
+    folded = _folded(word)
+    return _given_names().get(folded, folded)
+
+
+def _folded(word: str) -> str:
+    """`skeleton` but for ``given_names``: the rewrites, then doubled letters collapsed."""
     for old, new in _rewrites():
         if old in word:
             word = word.replace(old, new)
