@@ -73,6 +73,7 @@ __all__ = [
     "MAX_FUZZY",
     "MAX_WORDS",
     "TWO_TYPOS",
+    "TWO_TYPOS_SIMILARITY",
     "Aligned",
     "Explanation",
     "Weights",
@@ -95,10 +96,20 @@ deletions of 9,999 letters each), so the work spent on one word is bounded by th
 TWO_TYPOS = 10
 """The fewest letters of each of two words that may be two typing errors apart ("Transservice" /
 "Transservis", "Abdelouadoud" / "Abdelwadoud", "Lespromprocessing" / "Lespromprotsessing"):
-long words are transliterated more than typed, and two letters in ten are as few as one in
-five (``1 - 2/11``, 0.818, under the review threshold alone; 0.833 from eleven letters on). Two
-letters swapped and another error are three: the index finds two by pieces of the word (see
-`screening.names.index`), which a swap may break."""
+long words are transliterated more than typed. Two letters swapped and another error are
+three: the index finds two by pieces of the word (see `screening.names.index`), which a swap
+may break."""
+
+TWO_TYPOS_SIMILARITY = 0.828
+"""The similarity of two such words, whatever their length: a review on its own, never a match
+(at 1 - 2/(length + 1) two words of 24 letters would block), and below a sound (`SOUND`) and
+every one typing error or variant of the words that may meet one (nine letters or more: 0.9),
+so that the greedy alignment never takes a word for two typing errors that another needed for
+a closer kind ("Abdoulaziz Abdulazeez" / "Abdalaziz Abdolaziz"; a review found such pairs
+falling from 0.83 to 0.42 while two typos scored above a sound). Above the initials of a name
+that says not what it is (0.825). Neither word may be a legal form, generic or stop word (as
+for a sound): those are spelt one way, and a misspelt one stays as weak as one typing error
+makes it (`Weights`)."""
 
 MAX_WORDS = 100
 """The words of a name the matcher considers: the first this many (the longest name on the CSL
@@ -151,7 +162,7 @@ def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
     variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
     differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
-    the same digits, ``1 - 2/(length + 1)`` by two when both have `TWO_TYPOS` letters or more;
+    the same digits, `TWO_TYPOS_SIMILARITY` by two when both have `TWO_TYPOS` letters or more;
     at least `SOUND` when they sound alike (`sound_alike`); else 0. Words longer than
     `MAX_FUZZY` are alike only when equal."""
     if a == b:
@@ -223,9 +234,10 @@ def _variants(a: str, b: str) -> bool:
 
 
 def _typos(a: str, b: str, la: int, lb: int) -> float:
-    """``1 - n/(length + 1)`` for ``n`` typing errors between two words (`token_similarity`), or
-    0: one (a letter added, left out, changed or two swapped), or two letters added, left out
-    or changed where both words have `TWO_TYPOS` letters or more."""
+    """How alike typing errors make two words (`token_similarity`), or 0: one (a letter added,
+    left out, changed or two swapped) ``1 - 1/(length + 1)``; two letters added, left out or
+    changed `TWO_TYPOS_SIMILARITY`, where both words have `TWO_TYPOS` letters or more and
+    neither is a weak word."""
     if max(la, lb) < MIN_FUZZY or abs(la - lb) > 2:
         return 0.0
     if not (a.isalpha() and b.isalpha()) and _digits(a) != _digits(b):
@@ -234,7 +246,8 @@ def _typos(a: str, b: str, la: int, lb: int) -> float:
         return 1.0 - 1.0 / (max(la, lb) + 1)
     if la < TWO_TYPOS or lb < TWO_TYPOS or Levenshtein.distance(a, b, score_cutoff=2) > 2:
         return 0.0
-    return 1.0 - 2.0 / (max(la, lb) + 1)
+    weak = weak_words()
+    return 0.0 if a in weak or b in weak else TWO_TYPOS_SIMILARITY
 
 
 @lru_cache(maxsize=1)
@@ -1605,7 +1618,7 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     similar = token_similarity(left, right)
     if similar == SOUND:
         return "same sounds, vowels aside (romanised alike)"
-    if similar < 1.0 - 1.0 / (max(len(left), len(right)) + 1):
+    if similar == TWO_TYPOS_SIMILARITY:
         return "two typing errors (long words)"
     return "one typing error"
 
