@@ -694,12 +694,12 @@ def _piece_table(words: Iterable[str]) -> _Pieces:
 
 
 def _two_typos(table: _Pieces, word: str) -> Iterator[str]:
-    """The words of a `_piece_table` that may be two typing errors or fewer from ``word`` (each
-    to be tested). For a listed word of each length within two of its own: some piece ``k``
-    (0, 1, 2) is whole with at most ``k`` errors before it and ``2 - k`` after (if the first
-    has an error, the second is whole with one before, or the third with two), so it lies in
-    ``word`` at most ``k`` letters from its place, and as far from ``n - length`` as the errors
-    after it allow."""
+    """The words of a `_piece_table` that may be two typing errors or fewer from ``word``, each
+    to be tested. Of a listed word within two typos, of each length within two of ``word``'s
+    ``n``, some piece ``k`` (0, 1, 2) is whole with at most ``k`` errors before it and ``2 - k``
+    after it (if the first piece has an error, the second is whole with one before it, or the
+    third with two): so it starts in ``word`` within ``k`` letters of its place, and within
+    ``2 - k`` of its place plus ``n - length``."""
     n = len(word)
     for length in range(max(TWO_TYPOS, n - 2), min(MAX_FUZZY, n + 2) + 1):
         tables = table.get(length)
