@@ -52,6 +52,7 @@ from .normalize import (
     legal_forms,
     misspelt_forms,
     order_rules,
+    patronymics,
     phrase_words,
     reading_kind,
     resource,
@@ -697,6 +698,10 @@ class Prepared:
         if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
             costs = (*costs[:-1], weighed[-1])
+        if at := patronymics(words):  # seldom held outside the East Slavic countries
+            factor = weight_factors()["slavic_patronymic"]
+            weighed = tuple(round(w * factor, 6) if i in at else w for i, w in enumerate(weighed))
+            costs = tuple(weighed[i] if i in at else c for i, c in enumerate(costs))
         return cls(
             words,
             weighed,

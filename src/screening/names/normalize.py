@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -287,6 +287,23 @@ def containment_rules() -> ContainmentRules:
 def weight_factors() -> dict[str, float]:
     """The weak-word factors of data/weights.yaml by kind (legal_form, stopword, generic...)."""
     return {str(k): float(v) for k, v in _weights()["factors"].items()}
+
+
+@lru_cache(maxsize=1)
+def _patronymic_endings() -> re.Pattern[str]:
+    return re.compile(str(_weights()["patronymic_endings"]))
+
+
+def patronymics(words: Sequence[str]) -> tuple[int, ...]:
+    """Positions of a name's East Slavic patronymics (data/weights.yaml
+    ``patronymic_endings``): a word so ending right after a word that does not, in a name of
+    three words or more ("LUKASHENKO, Alexander Grigoryevich", "Roman Arkadyevich
+    Abramovich": the patronymic, not a surname that is one in form)."""
+    if len(words) < 3:
+        return ()
+    ends = _patronymic_endings().search
+    shaped = [ends(w) is not None for w in words]
+    return tuple(i for i in range(1, len(words)) if shaped[i] and not shaped[i - 1])
 
 
 @lru_cache(maxsize=1)
