@@ -290,8 +290,11 @@ def weight_factors() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _patronymic_endings() -> re.Pattern[str]:
-    return re.compile(str(_weights()["patronymic_endings"]))
+def _patronymic_endings() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A patronymic's ending (data/weights.yaml) at the end of a word, and anywhere in words
+    joined by spaces (one scan to tell the many names without one)."""
+    ending = str(_weights()["patronymic_endings"])
+    return re.compile(f"(?:{ending})$"), re.compile(f"(?:{ending})(?: |$)")
 
 
 def patronymics(words: Sequence[str]) -> tuple[int, ...]:
@@ -301,8 +304,10 @@ def patronymics(words: Sequence[str]) -> tuple[int, ...]:
     Abramovich": the patronymic, not a surname that is one in form)."""
     if len(words) < 3:
         return ()
-    ends = _patronymic_endings().search
-    shaped = [ends(w) is not None for w in words]
+    word, anywhere = _patronymic_endings()
+    if anywhere.search(" ".join(words)) is None:
+        return ()
+    shaped = [word.search(w) is not None for w in words]
     return tuple(i for i in range(1, len(words)) if shaped[i] and not shaped[i - 1])
 
 
