@@ -468,7 +468,11 @@ class NameIndex:
             listed, strong, forms, joins, spelt = entries[nid]
             if (
                 strong is not None
-                and (nid in acronym_of or strong <= available)  # may_be_inside's first test
+                and (  # may_be_inside's first tests
+                    nid in acronym_of
+                    or strong <= available
+                    or not words_in.isdisjoint(forms)  # a query word spells its words joined
+                )
                 and looked_up.may_be_inside(listed, strong)
             ):
                 out.append((nid, True))
@@ -869,6 +873,18 @@ class _Slot:
     def __init__(self, name: Prepared, beta: float):
         self.name = name
         prefix = _prefix(name, beta)
+        self.strong = strong_words(name) if may_be_contained(name) else None
+        """The words that must align for the name to be inside a query, if it may be."""
+        if self.strong and self.strong.isdisjoint(name.words[i] for i in prefix):
+            # Wholly inside a query, a name aligns its strong words, but its prefix may be its
+            # patronymic alone ("LUKASHENKO, Alexander Grigoryevich"): posted under one more.
+            strong = self.strong
+            prefix.append(
+                max(
+                    (i for i, w in enumerate(name.words) if w in strong),
+                    key=lambda i: (name.weights[i], -i),
+                )
+            )
         single: list[str] = []
         joined: list[str] = []
         for pos in prefix:
@@ -891,8 +907,6 @@ class _Slot:
         terms = tuple(dict.fromkeys(self.forms))
         self.form_terms = self.forms if len(terms) == len(self.forms) else terms
         """The forms, each once (a name is posted once under a form)."""
-        self.strong = strong_words(name) if may_be_contained(name) else None
-        """The words that must align for the name to be inside a query, if it may be."""
         plain = name.written is name.words
         self.joins = (
             self.forms

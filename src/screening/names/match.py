@@ -698,10 +698,6 @@ class Prepared:
         if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
             costs = (*costs[:-1], weighed[-1])
-        if at := patronymics(words):  # seldom held outside the East Slavic countries
-            factor = weight_factors()["slavic_patronymic"]
-            weighed = tuple(round(w * factor, 6) if i in at else w for i, w in enumerate(weighed))
-            costs = tuple(weighed[i] if i in at else c for i, c in enumerate(costs))
         return cls(
             words,
             weighed,
@@ -1027,13 +1023,17 @@ class LookedUp:
         unaligned = containment_rules().unaligned
         rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
         read_as = self._read_as
+        excused: tuple[int, ...] | None = None  # its patronymics: may stay unaligned inside
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is not None and y in read_as:
                 row = as_written(q, row, y, name.written[j])
             if row is None:
                 alone += nwt[j]
-                strong_alone = strong_alone or _kept(y, unaligned)
+                if not strong_alone and _kept(y, unaligned):
+                    if excused is None:
+                        excused = patronymics(name.words)
+                    strong_alone = j not in excused
             else:
                 rows.append((j, row))
         # _joined_options only adds options when these forms meet: most names skip it.
@@ -1163,17 +1163,38 @@ class LookedUp:
         worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self.initials.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
-        if strong is not None and not strong <= self.available:
+        spelt = self._spelt(name)
+        if (
+            strong is not None
+            and not strong <= self.available
+            and not (spelt and strong.difference(name.words[i] for i in spelt) <= self.available)
+        ):
             return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
-        for y, w in zip(name.words, name.weights, strict=True):
-            if y in similar or y in joined or y in runs:
+        excused = patronymics(name.words)  # may stay unaligned (`_excused`)
+        for i, (y, w) in enumerate(zip(name.words, name.weights, strict=True)):
+            if y in similar or y in joined or y in runs or i in spelt:
                 distinct += _distinct(y, w, rules.letters)
-            elif _kept(y, rules.unaligned):
+            elif _kept(y, rules.unaligned) and i not in excused:
                 return False
         return distinct >= rules.distinctiveness
+
+    def _spelt(self, name: Prepared) -> set[int]:
+        """Positions of ``name``'s words that one query word spells joined ("kestrelmarble" for
+        "Kestrel Marble", canonical or as written; a run of three or four): `_joined_options`
+        aligns them, though each alone is alike to no query word."""
+        words = self._forms
+        out: set[int] = set()
+        for k, pair in enumerate(name.joined):
+            if pair in words or name.written_joined[k] in words:
+                out.update((k, k + 1))
+        if name.runs:
+            for (i, n), text in name.run_items():
+                if text in words:
+                    out.update(range(i, i + n))
+        return out
 
 
 def _word_options(
@@ -1322,8 +1343,9 @@ def _score(
             and score < most
             and (rules.score + rules.spread * score) * (got / weight) > score
         ):
-            whole = _containment(side, used, score, got / weight)
             other_used = used_b if first else used_a
+            excused = _excused(side, used, other, other_used)
+            whole = _containment(side, used, score, got / weight, excused)
             if whole and (
                 _weak_aligned(side, other, chosen, first)
                 or _joined_on(side, other, chosen, first)
@@ -1334,11 +1356,29 @@ def _score(
             if whole > score:
                 score = whole
                 if notes is not None:
+                    aside = " (its patronymic aside)" if excused else ""
                     notes.append(
-                        f"{' '.join(side.words)!r} is wholly inside the other name: at least "
-                        f"a possible match ({whole:.4g})"
+                        f"{' '.join(side.words)!r} is wholly inside the other name{aside}: at "
+                        f"least a possible match ({whole:.4g})"
                     )
     return round(score * _order_factor(a, b, aligned, notes), _PRECISION)
+
+
+def _excused(
+    side: Prepared, used: set[int], other: Prepared, other_used: set[int]
+) -> tuple[int, ...]:
+    """The unaligned East Slavic patronymics of ``side`` (`patronymics`) that need not align for
+    it to be wholly inside ``other``: all, unless ``other`` gives a patronymic of its own that
+    aligns with nothing (another father: "Dimitri Ivanovich Popov" is not "POPOV, Dimitri
+    Sergeevich"). Systems outside Russia, Ukraine and Belarus seldom hold a patronymic, and
+    at its weight as a rare word a query without one missed the person ("Alexander
+    Lukashenko" for "LUKASHENKO, Alexander Grigoryevich")."""
+    if len(used) == len(side.words):
+        return ()
+    mine = tuple(i for i in patronymics(side.words) if i not in used)
+    if not mine or any(j not in other_used for j in patronymics(other.words)):
+        return ()
+    return mine
 
 
 def _interrupted(longer: Prepared, used: set[int]) -> bool:
@@ -1432,9 +1472,12 @@ def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: 
 
 def strong_words(name: Prepared) -> frozenset[str]:
     """The words of a name that must align for it to be wholly inside another (see
-    `_containment`): all but legal forms and stop words."""
+    `_containment`): all but legal forms, stop words and an East Slavic patronymic."""
     unaligned = containment_rules().unaligned
-    return frozenset(w for w in name.words if _kept(w, unaligned))
+    excused = patronymics(name.words)
+    return frozenset(
+        w for i, w in enumerate(name.words) if _kept(w, unaligned) and i not in excused
+    )
 
 
 def may_be_contained(name: Prepared) -> bool:
@@ -1484,7 +1527,9 @@ def _shares() -> dict[float, float]:
     return shares
 
 
-def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> float:
+def _containment(
+    side: Prepared, used: set[int], dice: float, alike: float, excused: tuple[int, ...] = ()
+) -> float:
     """The score of a name found whole inside another ("Far East Cable" in "Far East Cable
     (Shenzhen) Trading"): every word aligned but those weighing no more than a legal form
     (``containment.unaligned``; not the legal words of ``containment.named``, which name the
@@ -1493,12 +1538,13 @@ def _containment(side: Prepared, used: set[int], dice: float, alike: float) -> f
     ``letters`` letters up, summed): one common or short word is not a name found inside
     another. The score is ``containment.score`` plus ``containment.spread`` times the word
     alignment's own score (of two names inside, the one covering more comes first), times how
-    alike the aligned words are."""
+    alike the aligned words are. ``excused``: positions that may stay unaligned however heavy
+    (a person's patronymic the other name does not give, see `_excused`)."""
     rules = containment_rules()
     distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
-            if _kept(word, rules.unaligned) or word in rules.named:
+            if (_kept(word, rules.unaligned) and i not in excused) or word in rules.named:
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)

@@ -298,17 +298,26 @@ def _patronymic_endings() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def patronymics(words: Sequence[str]) -> tuple[int, ...]:
-    """Positions of a name's East Slavic patronymics (data/weights.yaml
-    ``patronymic_endings``): a word so ending right after a word that does not, in a name of
-    three words or more ("LUKASHENKO, Alexander Grigoryevich", "Roman Arkadyevich
-    Abramovich": the patronymic, not a surname that is one in form)."""
+    """Positions of a person's East Slavic patronymics (data/weights.yaml
+    ``patronymic_endings``): a word so ending right after a given name, a word of two letters
+    or more that does not so end, in a name of three words or more without a legal form or
+    generic word ("LUKASHENKO, Alexander Grigoryevich", "Roman Arkadyevich Abramovich": the
+    patronymic, not a surname that is one in form; not "Kommercheski Bank Yaroslavich", a
+    bank, nor "Ivan P. Karpovich", a surname after an initial)."""
     if len(words) < 3:
         return ()
     word, anywhere = _patronymic_endings()
     if anywhere.search(" ".join(words)) is None:
         return ()
+    weak, stop = weak_words(), stopwords()
+    if any(w in weak and w not in stop for w in words):
+        return ()  # a party with a legal form or generic word: no person
     shaped = [word.search(w) is not None for w in words]
-    return tuple(i for i in range(1, len(words)) if shaped[i] and not shaped[i - 1])
+    return tuple(
+        i
+        for i in range(1, len(words))
+        if shaped[i] and not shaped[i - 1] and len(words[i - 1]) > 1
+    )
 
 
 @lru_cache(maxsize=1)
