@@ -314,9 +314,7 @@ def patronymics(words: Sequence[str]) -> tuple[int, ...]:
         return ()  # a party with a legal form or generic word: no person
     shaped = [word.search(w) is not None for w in words]
     return tuple(
-        i
-        for i in range(1, len(words))
-        if shaped[i] and not shaped[i - 1] and len(words[i - 1]) > 1
+        i for i in range(1, len(words)) if shaped[i] and not shaped[i - 1] and len(words[i - 1]) > 1
     )
 
 
