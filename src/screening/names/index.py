@@ -459,6 +459,15 @@ class NameIndex:
         sums: dict[int, float] = {}  # the weight of the query words in a mask
         query_words = set(q.words)
         words_in = query_words.union(q.written)
+        # The names with a form (`_forms`) that is a query word: those whose words a query word
+        # spells joined may be inside the query with them aligned (`LookedUp.may_be_inside`).
+        # As for `exact`, a set when the lists are short, else each name's own test.
+        posted_in = [ids for w in words_in if (ids := form_posts.get(w)) is not None]
+        spelled = (
+            set(chain.from_iterable(posted_in))
+            if sum(map(len, posted_in)) <= _POSTED_PER_BLOCKED * len(blocked)
+            else None
+        )
         initials = looked_up.initials
         joined_in = {*q.joined, *q.written_joined, *q.runs}
         by_word = looked_up.similar
@@ -471,7 +480,7 @@ class NameIndex:
                 and (  # may_be_inside's first tests
                     nid in acronym_of
                     or strong <= available
-                    or not words_in.isdisjoint(forms)  # a query word spells its words joined
+                    or (nid in spelled if spelled is not None else not words_in.isdisjoint(forms))
                 )
                 and looked_up.may_be_inside(listed, strong)
             ):

@@ -673,6 +673,9 @@ class Prepared:
     """Runs of three to `MAX_RUN` neighbouring words joined, canonical then (when they differ)
     as written, each in `run_spans` order (see `run_items`): the character-level path, which
     compares the letters of a name without its spaces."""
+    patronymics: tuple[int, ...] = ()
+    """Positions of a person's East Slavic patronymics (`patronymics`): worked out once, for
+    the containment test that may leave them unaligned (`_excused`)."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -709,6 +712,7 @@ class Prepared:
             acronyms,
             weighed if costs == weighed else costs,
             _runs(words, written),
+            patronymics(words),
         )
 
     def runs_disjoint(self, words: Iterable[str]) -> bool:
@@ -1023,17 +1027,14 @@ class LookedUp:
         unaligned = containment_rules().unaligned
         rows: list[tuple[int, Sequence[tuple[int, float]]]] = []
         read_as = self._read_as
-        excused: tuple[int, ...] | None = None  # its patronymics: may stay unaligned inside
+        excused = name.patronymics  # may stay unaligned inside the query (`_excused`)
         for j, y in enumerate(name.words):
             row = similar.get(y)
             if row is not None and y in read_as:
                 row = as_written(q, row, y, name.written[j])
             if row is None:
                 alone += nwt[j]
-                if not strong_alone and _kept(y, unaligned):
-                    if excused is None:
-                        excused = patronymics(name.words)
-                    strong_alone = j not in excused
+                strong_alone = strong_alone or (_kept(y, unaligned) and j not in excused)
             else:
                 rows.append((j, row))
         # _joined_options only adds options when these forms meet: most names skip it.
@@ -1163,22 +1164,34 @@ class LookedUp:
         worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self.initials.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
-        spelt = self._spelt(name)
-        if (
-            strong is not None
-            and not strong <= self.available
-            and not (spelt and strong.difference(name.words[i] for i in spelt) <= self.available)
-        ):
-            return False
+        spelt: set[int] | None = None  # worked out only when needed: most names need not
+        if strong is not None and not strong <= self.available:
+            spelt = self._spelt(name)
+            if not (spelt and strong.difference(name.words[i] for i in spelt) <= self.available):
+                return False
         rules = containment_rules()
         similar, joined, runs = self.similar, self._joined_forms, self._runs
         distinct = 0.0
-        excused = patronymics(name.words)  # may stay unaligned (`_excused`)
+        missing: list[int] = []  # its words alike to no query word
         for i, (y, w) in enumerate(zip(name.words, name.weights, strict=True)):
-            if y in similar or y in joined or y in runs or i in spelt:
+            if y in similar or y in joined or y in runs:
                 distinct += _distinct(y, w, rules.letters)
-            elif _kept(y, rules.unaligned) and i not in excused:
-                return False
+            else:
+                missing.append(i)
+        if not missing:
+            return distinct >= rules.distinctiveness
+        excused = name.patronymics  # may stay unaligned (`_excused`)
+        words = name.words
+        needed = [i for i in missing if _kept(words[i], rules.unaligned) and i not in excused]
+        if not needed and distinct >= rules.distinctiveness:
+            return True
+        if spelt is None:
+            spelt = self._spelt(name)
+        if any(i not in spelt for i in needed):
+            return False
+        distinct += sum(
+            _distinct(words[i], name.weights[i], rules.letters) for i in missing if i in spelt
+        )
         return distinct >= rules.distinctiveness
 
     def _spelt(self, name: Prepared) -> set[int]:
@@ -1373,10 +1386,10 @@ def _excused(
     Sergeevich"). Systems outside Russia, Ukraine and Belarus seldom hold a patronymic, and
     at its weight as a rare word a query without one missed the person ("Alexander
     Lukashenko" for "LUKASHENKO, Alexander Grigoryevich")."""
-    if len(used) == len(side.words):
+    if len(used) == len(side.words) or not side.patronymics:
         return ()
-    mine = tuple(i for i in patronymics(side.words) if i not in used)
-    if not mine or any(j not in other_used for j in patronymics(other.words)):
+    mine = tuple(i for i in side.patronymics if i not in used)
+    if not mine or any(j not in other_used for j in other.patronymics):
         return ()
     return mine
 
@@ -1474,7 +1487,7 @@ def strong_words(name: Prepared) -> frozenset[str]:
     """The words of a name that must align for it to be wholly inside another (see
     `_containment`): all but legal forms, stop words and an East Slavic patronymic."""
     unaligned = containment_rules().unaligned
-    excused = patronymics(name.words)
+    excused = name.patronymics
     return frozenset(
         w for i, w in enumerate(name.words) if _kept(w, unaligned) and i not in excused
     )
