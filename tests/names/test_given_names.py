@@ -6,20 +6,15 @@ name was missed."""
 
 from __future__ import annotations
 
-import csv
-import gzip
-from pathlib import Path
-
 import pytest
 
-from helpers.names import POSSIBLE
-from screening.names import NameCandidate, NameIndex, explain, similarity
+from helpers.names import CSL, POSSIBLE, csl_index
+from screening.names import explain, similarity
 from screening.names.match import VARIANT, skeleton, token_similarity
 from screening.names.normalize import resource, weak_words
 
 VARIANT_REASON = "romanisation variant"
 GROUPS = [[str(w) for w in g] for g in resource("romanisation.yaml")["given_names"]]
-CSL = Path(__file__).resolve().parents[2].parent / "shared/data/csl/consolidated_csl_2022-05.csv.gz"
 
 
 @pytest.mark.parametrize(
@@ -81,12 +76,7 @@ def test_a_company_word_like_a_name_is_no_variant() -> None:
 
 @pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
 def test_a_belarusian_name_queried_in_its_russian_form_is_found_on_the_list() -> None:
-    rows = []
-    with gzip.open(CSL, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = [row["name"], *row["alt_names"].split(";")]
-            rows += [(row["_id"], n.strip()) for n in names if n.strip()]
-    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.82)
-    found = index.search("Oleksiy Naydenko", cutoff=0.82)
+    index, _ = csl_index()
+    found = index.search("Oleksiy Naydenko", cutoff=POSSIBLE)
     assert found
     assert found[0].name == "NAIDENKO, Aleksey"

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.names import csl_index, same_as_the_scan
 from helpers.strategies import SETTINGS
 from screening import SearchMatch, load_rules
 from screening.names import NameCandidate, NameIndex, Weights
@@ -171,28 +172,6 @@ def test_blocking_finds_everything_an_exhaustive_scan_finds(
         assert searched == scanned, query
 
 
-def _scanned_slots(index: NameIndex, query: str, cutoff: float) -> dict[tuple[str, bool], float]:
-    """The best score of each (key, verified) an exhaustive scan finds at or above ``cutoff``."""
-    best: dict[tuple[str, bool], float] = {}
-    for score, cand in index.scan(query, cutoff=cutoff):
-        slot = (cand.key, cand.verified)
-        best[slot] = max(score, best.get(slot, 0.0))
-    return best
-
-
-def _same_as_the_scan(index: NameIndex, query: str, cutoff: float) -> None:
-    """`search` finds every key the scan finds, and each name it returns with exactly the score
-    the scan (the plain scorer, `score_prepared`) gives: the index's shortcuts change nothing."""
-    expected = _scanned_slots(index, query, cutoff)
-    found = index.search(query, cutoff=cutoff)
-    assert {m.key for m in found} == {key for key, _ in expected}, query
-    for m in found:
-        assert m.score == expected[(m.key, m.verified)], (query, m)
-        assert m.score == index.similarity(query, m.name), (query, m)
-    verified = {m.key for m in found if m.verified}
-    assert verified == {key for key, ok in expected if ok}, query
-
-
 @SETTINGS
 @given(
     st.lists(st.tuples(_names, st.booleans()), min_size=1, max_size=25),
@@ -206,7 +185,7 @@ def test_search_scores_every_name_as_the_exhaustive_scan_does(
         [NameCandidate(str(i % 7), n, ok) for i, (n, ok) in enumerate(listed)], cutoff=cutoff
     )
     for query in [*queries, *(n for n, _ in listed[:3])]:
-        _same_as_the_scan(index, query, cutoff)
+        same_as_the_scan(index, query, cutoff)
 
 
 @SETTINGS
@@ -265,7 +244,7 @@ def test_search_of_free_text_windows_is_the_scan_and_its_memo_the_search(
     index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
     for words in [*windows, [listed[0], "1203"], ["room", "5", *listed[-1:]]]:
         query = " ".join(words)
-        _same_as_the_scan(index, query, cutoff)
+        same_as_the_scan(index, query, cutoff)
         for _ in range(2):
             assert index.search_cached(query, cutoff=cutoff) == tuple(
                 index.search(query, cutoff=cutoff)
@@ -344,48 +323,34 @@ def test_search_scores_are_the_scan_scores_on_the_consolidated_screening_list() 
     rng = random.Random(7)
     queries = [_perturb(name, rng) for _, name in rng.sample(rows, 30)] + _unlisted(rng, 10)
     for query in queries:
-        _same_as_the_scan(index, query, 0.7)
+        same_as_the_scan(index, query, 0.7)
     assert sum(len(index.search(q, cutoff=0.7)) for q in queries) >= 30  # not vacuous
 
 
 @pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
-def test_names_romanised_otherwise_search_as_the_scan_does_on_the_consolidated_screening_list() -> (
-    None
-):
-    """Listed names with their vowels written as another romanisation writes them (the sound
-    path: "Khaled Shaikh Muhammad" for "MOHAMMED, Khalid Shaikh"): found, first, and with the
-    scores an exhaustive scan gives."""
-    rows = _csl()
-    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.82)
-    listed = {n: k for k, n in rows}
-    for query, name in [
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        # the sound path: vowels as another romanisation writes them
         ("Khaled Shaikh Muhammad", "MOHAMMED, Khalid Shaikh"),
         ("Qasim Sulaymani", "SOLEIMANI, Qasem"),
         ("Hezbollah", "Hizbulah"),
         ("Husayn Taeb", "TAEB, Hossein"),
-    ]:
-        _same_as_the_scan(index, query, 0.82)
-        found = index.search(query, cutoff=0.82)
-        assert found, query
-        assert found[0].key == listed[name], (query, found[:3])
-
-
-@pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
-def test_long_words_two_typos_apart_search_as_the_scan_does_on_the_consolidated_list() -> None:
-    """A listed name whose long word is transliterated two letters otherwise ("Uralvagonsavot"
-    for "URALVAGONZAVOD", found through pieces of the word): found, first, with the scan's
-    scores. Before, nothing was."""
-    rows = _csl()
-    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.82)
-    listed = {n: k for k, n in rows}
-    for query, name in [
+        # two typing errors in a long word, found through pieces of the word
         ("Uralvagonsavot", "URALVAGONZAVOD"),
         ("Tselikovec Irina", "TSELIKOVETS, Irina"),
-    ]:
-        _same_as_the_scan(index, query, 0.82)
-        found = index.search(query, cutoff=0.82)
-        assert found, query
-        assert found[0].key == listed[name], (query, found[:3])
+    ],
+)
+def test_names_spelt_otherwise_search_as_the_scan_does_on_the_consolidated_list(
+    query: str, name: str
+) -> None:
+    """Listed names written otherwise than the list writes them (nothing was found for any of
+    these before their path): found, first, and with the scores an exhaustive scan gives."""
+    index, listed = csl_index()
+    same_as_the_scan(index, query, 0.82)
+    found = index.search(query, cutoff=0.82)
+    assert found, query
+    assert found[0].key == listed[name], (query, found[:3])
 
 
 _LATIN_WORDS = [
@@ -415,7 +380,7 @@ def test_readings_between_scripts_search_as_the_scan_does(
     the index finds by keys exactly what the scorer finds by comparing every name."""
     index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
     for query in [*queries, *listed[:3]]:
-        _same_as_the_scan(index, query, cutoff)
+        same_as_the_scan(index, query, cutoff)
 
 
 _DISTINCT = ["orion", "kestrel", "marble", "zaltor", "quenby", "ivanov", "petr", "sergeevich"]
@@ -443,7 +408,7 @@ def test_a_listed_name_inside_a_query_that_joins_two_of_its_words_is_found(
     words = names[which % len(names)]
     k = which % (len(words) - 1)
     query = " ".join([extra, *words[:k], words[k] + words[k + 1], *words[k + 2 :]])
-    _same_as_the_scan(index, query, cutoff)
+    same_as_the_scan(index, query, cutoff)
 
 
 def test_a_joined_pair_inside_a_longer_query_is_found_at_the_index_cutoff() -> None:

@@ -5,21 +5,14 @@ queries below review on the CSL (benchmarks/bench_names_patronymics.py)."""
 
 from __future__ import annotations
 
-import csv
-import gzip
-from functools import cache
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.names import POSSIBLE
+from helpers.names import CSL, POSSIBLE, csl_index, same_as_the_scan
 from helpers.strategies import SETTINGS
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
 from screening.names.normalize import patronymics
-
-CSL = Path(__file__).resolve().parents[2].parent / "shared/data/csl/consolidated_csl_2022-05.csv.gz"
 
 
 @pytest.mark.parametrize(
@@ -69,17 +62,6 @@ def test_other_forms_of_address_score_as_before() -> None:
     assert similarity("Ramzan Akhmatovich", "KADYROV, Ramzan Akhmatovich") >= POSSIBLE
 
 
-@cache
-def _csl_index() -> tuple[NameIndex, dict[str, str]]:
-    rows = []
-    with gzip.open(CSL, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = [row["name"], *row["alt_names"].split(";")]
-            rows += [(row["_id"], n.strip()) for n in names if n.strip()]
-    index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=POSSIBLE)
-    return index, {n: k for k, n in rows}
-
-
 @pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
 @pytest.mark.parametrize(
     ("query", "listed"),
@@ -90,7 +72,7 @@ def _csl_index() -> tuple[NameIndex, dict[str, str]]:
     ],
 )
 def test_a_person_queried_without_the_patronymic_is_found_first(query: str, listed: str) -> None:
-    index, keys = _csl_index()
+    index, keys = csl_index()
     found = index.search(query, cutoff=POSSIBLE)
     assert found, query
     assert found[0].key == keys[listed], found[:3]
@@ -122,10 +104,4 @@ def test_names_with_patronymics_search_as_the_scan_does(
     search's cutoff as a rule set builds it, finds exactly what the scorer finds (a first
     version missed names whose prefix was their patronymic alone)."""
     index = NameIndex([NameCandidate(f"k{i}", n) for i, n in enumerate(listed)], cutoff=cutoff)
-    found = {m.key: m.score for m in index.search(query, cutoff=cutoff)}
-    best: dict[str, float] = {}
-    for i, n in enumerate(listed):
-        s = index.similarity(query, n)
-        if s >= cutoff:
-            best[f"k{i}"] = max(best.get(f"k{i}", 0.0), s)
-    assert found == best
+    same_as_the_scan(index, query, cutoff)

@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
-from helpers.names import POSSIBLE
+from helpers.names import POSSIBLE, same_as_the_scan
 from helpers.strategies import SETTINGS
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
 from screening.names.match import SOUND, TWO_TYPOS, TWO_TYPOS_SIMILARITY, token_similarity
@@ -163,10 +163,4 @@ def test_names_with_long_words_search_as_the_scan_does(
     listed = [" ".join(pool[i % len(pool)] for i in name) for name in names] + [f"{word} zavod"]
     index = NameIndex([NameCandidate(f"k{i}", n) for i, n in enumerate(listed)], cutoff=0.7)
     for query in (typed, f"{typed} zavod", f"al {typed} trading"):
-        found = {m.key: m.score for m in index.search(query, cutoff=cutoff)}
-        best: dict[str, float] = {}
-        for i, n in enumerate(listed):
-            s = index.similarity(query, n)
-            if s >= cutoff:
-                best[f"k{i}"] = max(best.get(f"k{i}", 0.0), s)
-        assert found == best, query
+        same_as_the_scan(index, query, cutoff)
