@@ -49,6 +49,8 @@ def test_a_person_without_the_patronymic_is_inside_the_query_the_patronymic_asid
     [
         ("Dimitri Ivanovich Popov", "POPOV, Dimitri Sergeevich"),  # another father
         ("Popov Dimitri Ivanovich", "POPOV, Dimitri Sergeevich"),
+        ("Popov Dimitri Ivanovich LLC", "POPOV, Dimitri Sergeevich"),  # a review: the legal
+        ("Dimitri Popov Ivanovich Holding", "POPOV, Dimitri Sergeevich"),  # form hid the father
         ("Alexander Ivanov", "LUKASHENKO, Alexander Grigoryevich"),  # another surname
     ],
 )

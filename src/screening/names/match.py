@@ -52,6 +52,7 @@ from .normalize import (
     legal_forms,
     misspelt_forms,
     order_rules,
+    patronymic_shaped,
     patronymics,
     phrase_words,
     reading_kind,
@@ -1381,15 +1382,18 @@ def _excused(
     side: Prepared, used: set[int], other: Prepared, other_used: set[int]
 ) -> tuple[int, ...]:
     """The unaligned East Slavic patronymics of ``side`` (`patronymics`) that need not align for
-    it to be wholly inside ``other``: all, unless ``other`` gives a patronymic of its own that
-    aligns with nothing (another father: "Dimitri Ivanovich Popov" is not "POPOV, Dimitri
+    it to be wholly inside ``other``: all, unless ``other`` has a word left unaligned that ends
+    as a patronymic does, wherever it stands and whatever else the name holds (another father:
+    "Dimitri Ivanovich Popov" and "Popov Dimitri Ivanovich LLC" are not "POPOV, Dimitri
     Sergeevich"). Systems outside Russia, Ukraine and Belarus seldom hold a patronymic, and
     at its weight as a rare word a query without one missed the person ("Alexander
     Lukashenko" for "LUKASHENKO, Alexander Grigoryevich")."""
     if len(used) == len(side.words) or not side.patronymics:
         return ()
     mine = tuple(i for i in side.patronymics if i not in used)
-    if not mine or any(j not in other_used for j in other.patronymics):
+    if not mine or any(
+        j not in other_used and patronymic_shaped(w) for j, w in enumerate(other.words)
+    ):
         return ()
     return mine
 

@@ -297,6 +297,13 @@ def _patronymic_endings() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"(?:{ending})$"), re.compile(f"(?:{ending})(?: |$)")
 
 
+def patronymic_shaped(word: str) -> bool:
+    """Whether a word ends as an East Slavic patronymic does (data/weights.yaml
+    ``patronymic_endings``), wherever it stands: what says a name gives one, when it matters
+    that it may ("Popov Dimitri Ivanovich LLC" names a father, legal form or not)."""
+    return _patronymic_endings()[0].search(word) is not None
+
+
 def patronymics(words: Sequence[str]) -> tuple[int, ...]:
     """Positions of a person's East Slavic patronymics (data/weights.yaml
     ``patronymic_endings``): a word so ending right after a given name, a word of two letters
