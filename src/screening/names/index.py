@@ -17,6 +17,9 @@ every name an exhaustive scan would score at or above the cutoff is among the ca
   looks up its words (also through a table of one-letter deletions, as in SymSpell, for typing
   errors, one of word pieces for two in a long word, and tables of skeletons and of
   `sound_key` for romanisation variants) and its neighbouring pairs.
+- A name wholly inside the query (`match._containment`) aligns all its strong words; one whose
+  prefix holds none of them (a person's patronymic alone, which containment may leave
+  unaligned) is posted under its heaviest strong word too.
 
 Common words ("company", "Aleksandr") are seldom in a prefix, so posting lists stay short. A
 query that is a pure look-alike spoof (``ΖΤΕ`` in Greek capitals) is searched in both readings.
