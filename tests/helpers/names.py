@@ -7,12 +7,9 @@ from __future__ import annotations
 import csv
 import gzip
 from functools import cache
-from pathlib import Path
 
+from helpers.listdata import CSL_2022 as CSL
 from screening.names import Explanation, NameCandidate, NameIndex, explain
-
-CSL = Path(__file__).resolve().parents[2].parent / "shared/data/csl/consolidated_csl_2022-05.csv.gz"
-"""The CSL snapshot of ../shared (tests that read it skip when it is missing)."""
 
 MATCH = 0.92
 """The bundled rule set's `matching.match` threshold (rules/ruleset.yaml)."""

@@ -9,17 +9,15 @@ names from later lists as queries.
 from __future__ import annotations
 
 import csv
-import gzip
 import random
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.names import csl_index, same_as_the_scan
+from helpers.names import CSL, csl_index, csl_names, same_as_the_scan
 from helpers.strategies import SETTINGS
 from screening import SearchMatch, load_rules
 from screening.names import NameCandidate, NameIndex, Weights
@@ -27,7 +25,6 @@ from screening.names.normalize import written_readings
 
 RULES = load_rules()
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CSL = SHARED / "data" / "csl" / "consolidated_csl_2022-05.csv.gz"
 SDN_2024 = SHARED / "data" / "ofac" / "sdn_2024-05-03" / "sdn.csv"
 
 
@@ -254,16 +251,6 @@ def test_search_of_free_text_windows_is_the_scan_and_its_memo_the_search(
 # --- blocking completeness: the real list ---------------------------------------------------------
 
 
-@cache
-def _csl() -> list[tuple[str, str]]:
-    rows = []
-    with gzip.open(CSL, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = [row["name"], *row["alt_names"].split(";")]
-            rows += [(row["_id"], n.strip()) for n in names if n.strip()]
-    return rows
-
-
 def _perturb(name: str, rng: random.Random) -> str:
     words = name.split()
     kind = rng.randrange(6)
@@ -287,7 +274,7 @@ def _perturb(name: str, rng: random.Random) -> str:
 def _unlisted(rng: random.Random, n: int) -> list[str]:
     if not SDN_2024.exists():
         return []
-    listed = {key for key, _ in _csl()}
+    listed = {key for key, _ in csl_names()}
     with SDN_2024.open(encoding="utf-8", newline="") as fh:
         names = [r[1] for r in csv.reader(fh) if len(r) > 2 and r[0].strip() not in listed]
     return rng.sample(names, n)
@@ -297,7 +284,7 @@ def _unlisted(rng: random.Random, n: int) -> list[str]:
 def test_blocking_is_complete_on_the_consolidated_screening_list() -> None:
     """Over 20 queries (15 perturbed listed names, 5 names of later SDN designations), the index
     finds exactly the entries an exhaustive scan with the same scorer finds, at two cutoffs."""
-    rows = _csl()
+    rows = csl_names()
     low = 0.75
     index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=low)
     assert len(index) > 30_000
@@ -318,7 +305,7 @@ def test_blocking_is_complete_on_the_consolidated_screening_list() -> None:
 def test_search_scores_are_the_scan_scores_on_the_consolidated_screening_list() -> None:
     """On the full CSL, 40 queries (perturbed listed names, and names of later SDN designations)
     get from `search` exactly the keys and scores an exhaustive scan with the scorer gives."""
-    rows = _csl()
+    rows = csl_names()
     index = NameIndex([NameCandidate(k, n) for k, n in rows], cutoff=0.7)
     rng = random.Random(7)
     queries = [_perturb(name, rng) for _, name in rng.sample(rows, 30)] + _unlisted(rng, 10)

@@ -652,7 +652,7 @@ class NameIndex:
             hits.update(self._skeletons.get(skeleton(word), ()))
             if key := sound_key(word):
                 hits.update(self._sounds.get(key, ()))
-            if len(word) >= TWO_TYPOS:
+            if len(word) >= TWO_TYPOS:  # a piece shared is common: distance first, cheaply
                 hits.update(
                     t
                     for t in _two_typos(self._pieces, word)

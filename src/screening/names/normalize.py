@@ -313,13 +313,12 @@ def patronymics(words: Sequence[str]) -> tuple[int, ...]:
     bank, nor "Ivan P. Karpovich", a surname after an initial)."""
     if len(words) < 3:
         return ()
-    word, anywhere = _patronymic_endings()
-    if anywhere.search(" ".join(words)) is None:
+    if _patronymic_endings()[1].search(" ".join(words)) is None:
         return ()
     weak, stop = weak_words(), stopwords()
     if any(w in weak and w not in stop for w in words):
         return ()  # a party with a legal form or generic word: no person
-    shaped = [word.search(w) is not None for w in words]
+    shaped = [patronymic_shaped(w) for w in words]
     return tuple(
         i for i in range(1, len(words)) if shaped[i] and not shaped[i - 1] and len(words[i - 1]) > 1
     )
