@@ -258,6 +258,12 @@ def _rewrites() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def _endings() -> tuple[tuple[str, str], ...]:
+    """Word endings of one language written as another's (``endings``, romanisation.yaml)."""
+    return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["endings"])
+
+
+@lru_cache(maxsize=1)
 def _given_names() -> dict[str, str]:
     """The skeleton of each word of a ``given_names`` group (``data/romanisation.yaml``) -> the
     skeleton of the group's first word."""
@@ -271,14 +277,45 @@ def _given_names() -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
-    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri"; a given name's forms in
-    other languages (``given_names``) give its group's first ("alexander", "oleksandr" and
-    "aleksandr" give "alexandr"). Words with digits are their own skeleton, and so are words
-    longer than `MAX_FUZZY`."""
+    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri"; a Belarusian surname ending
+    gives the Russian ("naumau", "naumov": ``endings``); a given name's forms in other languages
+    (``given_names``) give its group's first ("alexander", "oleksandr" and "aleksandr" give
+    "alexandr"), and so do the patronymics made of them, with the ending of their sex
+    ("uladzimiravich", "volodymyrovych": "vladimirovich"). Words with digits are their own
+    skeleton, and so are words longer than `MAX_FUZZY`."""
     if len(word) > MAX_FUZZY or not word.isalpha():
         return word
+    for old, new in _endings():
+        if word.endswith(old) and len(word) >= len(old) + 4:
+            word = word[: -len(old)] + new
+            break
     folded = _folded(word)
-    return _given_names().get(folded, folded)
+    given = _given_names().get(folded)
+    if given is not None:
+        return given
+    if (split := _PATRONYMIC.fullmatch(folded)) is not None:
+        stem = split["stem"].rstrip("aeiou")  # "Grigory" -> "Grigoryevich", "Petro" -> "Petrovych"
+        if len(stem) >= 3:
+            ending = "ovna" if split["ending"].endswith("na") else "ovich"
+            return _given_stems().get(stem, stem) + ending
+    return folded
+
+
+_PATRONYMIC = re.compile(r"(?P<stem>[a-z]{3,})(?P<ending>(?:ov|ev|av|iv)ich|(?:ov|ev|iv|av|au)na)")
+"""A patronymic folded (`_folded`: "-ych", "-itch" and "-yevich" are "-ich" and "-evich"):
+the given name it is made of, and its ending, male or female."""
+
+
+@lru_cache(maxsize=1)
+def _given_stems() -> dict[str, str]:
+    """The stem of each word of a ``given_names`` group as its patronymics show it (folded, its
+    last vowels dropped: "Nikolai" / "Nikolaevich", "Mykola" / "Mykolaiovych") -> the stem of
+    the group's first: "Uladzimiravich" and "Vladimirovich" are one patronymic."""
+    out: dict[str, str] = {}
+    for group in resource("romanisation.yaml")["given_names"]:
+        first = _folded(str(group[0])).rstrip("aeiou")
+        out.update((_folded(str(word)).rstrip("aeiou"), first) for word in group)
+    return out
 
 
 def _folded(word: str) -> str:
@@ -1682,6 +1719,9 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
     if not _WADE_GILES.isdisjoint((left[:1], right[:1])):
         return "Wade-Giles spelling of the same pinyin"
     if skeleton(left) == skeleton(right):
+        folded = _folded(left) if left.isalpha() else left
+        if _PATRONYMIC.fullmatch(folded) and folded != _folded(right):
+            return "one patronymic, in another language or romanisation"
         return "romanisation variant"
     similar = token_similarity(left, right)
     if similar == SOUND:
