@@ -258,12 +258,6 @@ def _rewrites() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
-def _endings() -> tuple[tuple[str, str], ...]:
-    """Word endings of one language written as another's (``endings``, romanisation.yaml)."""
-    return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["endings"])
-
-
-@lru_cache(maxsize=1)
 def _given_names() -> dict[str, str]:
     """The skeleton of each word of a ``given_names`` group (``data/romanisation.yaml``) -> the
     skeleton of the group's first word."""
@@ -277,33 +271,41 @@ def _given_names() -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A word with romanisation variants folded (``data/romanisation.yaml``) and doubled letters
-    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri"; a Belarusian surname ending
-    gives the Russian ("naumau", "naumov": ``endings``); a given name's forms in other languages
-    (``given_names``) give its group's first ("alexander", "oleksandr" and "aleksandr" give
-    "alexandr"), and so do the patronymics made of them, with the ending of their sex
-    ("uladzimiravich", "volodymyrovych": "vladimirovich"). Words with digits are their own
-    skeleton, and so are words longer than `MAX_FUZZY`."""
+    collapsed: "dmitriy", "dmitrii" and "dmitry" all give "dmitri"; a given name's forms in
+    other languages (``given_names``) give its group's first ("alexander", "oleksandr" and
+    "aleksandr" give "alexandr"), and so do the patronymics made of them, with the ending of
+    their sex ("uladzimiravich", "volodymyrovych": "vladimirovich"; `_patronymic`). Words with
+    digits are their own skeleton, and so are words longer than `MAX_FUZZY`."""
     if len(word) > MAX_FUZZY or not word.isalpha():
         return word
-    for old, new in _endings():
-        if word.endswith(old) and len(word) >= len(old) + 4:
-            word = word[: -len(old)] + new
-            break
     folded = _folded(word)
     given = _given_names().get(folded)
     if given is not None:
         return given
-    if (split := _PATRONYMIC.fullmatch(folded)) is not None:
-        stem = split["stem"].rstrip("aeiou")  # "Grigory" -> "Grigoryevich", "Petro" -> "Petrovych"
-        if len(stem) >= 3:
-            ending = "ovna" if split["ending"].endswith("na") else "ovich"
-            return _given_stems().get(stem, stem) + ending
-    return folded
+    return _patronymic(folded) or folded
+
+
+def _patronymic(folded: str) -> str | None:
+    """The skeleton of a patronymic made of a ``given_names`` group's name (folded): the group's
+    stem with "ovich" or "ovna". The vowel of the ending goes with the stem ("Nikolaevich",
+    Ukrainian "Mykolaiovych"), Belarusian writes an unstressed "o" as "a" ("Mikalayevich",
+    "Uladzimiravich"), Ukrainian a female "-ovna" as "-ivna": one ending for each sex. None for
+    any other word: of other stems, "-ev-" and "-ov-" may make two surnames ("Malkevich",
+    "Malkovich"), which romanisations of one word's letters (the rewrites) do not join."""
+    split = _PATRONYMIC.fullmatch(folded)
+    if split is None:
+        return None
+    given = _given_stems().get(split["stem"].rstrip("aeiou"))  # "Grigory" / "Grigoryevich"
+    if given is None:
+        return None
+    return given + ("ovna" if split["ending"].endswith("na") else "ovich")
 
 
 _PATRONYMIC = re.compile(r"(?P<stem>[a-z]{3,})(?P<ending>(?:ov|ev|av|iv)ich|(?:ov|ev|iv|av|au)na)")
-"""A patronymic folded (`_folded`: "-ych", "-itch" and "-yevich" are "-ich" and "-evich"):
-the given name it is made of, and its ending, male or female."""
+"""A patronymic folded (`_folded`): the given name it is made of, and its ending, male or
+female. The endings of ``patronymic_endings`` (data/weights.yaml, which tells a patronymic in
+a name by its raw word) as folding writes them: "-ych", "-itch" and "-yevich" are "-ich" and
+"-evich", "-awna" is "-avna" (a test holds the two together)."""
 
 
 @lru_cache(maxsize=1)
