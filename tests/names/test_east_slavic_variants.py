@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.names import CSL, MATCH, POSSIBLE, csl_index, same_as_the_scan
-from screening.names import NameCandidate, NameIndex, explain, similarity
-from screening.names.match import VARIANT, skeleton, token_similarity
-from screening.names.normalize import resource
+from helpers.names import CSL, MATCH, POSSIBLE, csl_index, csl_names, same_as_the_scan
+from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
+from screening.names.match import _PATRONYMIC, VARIANT, _folded, skeleton, token_similarity
+from screening.names.normalize import patronymic_shaped, resource
 
 REASON = "one patronymic, in another language or romanisation"
 
@@ -122,3 +122,13 @@ def test_a_mixed_spelling_finds_the_person_on_the_list() -> None:
         assert found, query
         assert found[0].score >= MATCH, (query, found)
         same_as_the_scan(index, query, POSSIBLE)
+
+
+@pytest.mark.skipif(not CSL.exists(), reason=f"shared data not found at {CSL}")
+def test_every_patronymic_the_names_tell_is_one_skeleton_splits() -> None:
+    """`match._PATRONYMIC` reads folded words; ``patronymic_endings`` (data/weights.yaml) raw
+    ones: every word of the CSL that the one calls a patronymic, the other splits."""
+    words = {w for _, name in csl_names() for w in tokens(name) if w.isalpha()}
+    shaped = [w for w in words if patronymic_shaped(w)]
+    assert len(shaped) > 300
+    assert [w for w in shaped if not _PATRONYMIC.fullmatch(_folded(w))] == []
