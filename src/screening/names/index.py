@@ -206,9 +206,14 @@ class NameIndex:
         posting = _Postings(list(range(len(slot_of))), slot_of, prepared)
         self._acronyms = posting.posted(lambda slot: slot.name.acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
-        self._form_posts = posting.posted(attrgetter("form_terms"))
-        """Every form of every name but its words (`_forms`) -> the names: which names a
-        query's prefix words meet exactly, found once per query (see `_to_score`)."""
+        self._join_posts = posting.posted(attrgetter("join_terms"))
+        """Every name's words joined and runs (`_Slot.joins`) -> the names: which names a
+        query's prefix words meet exactly, and which a query word may spell joined (see
+        `_to_score`), found once per query."""
+        self._written_posts = posting.posted(attrgetter("written_terms"))
+        """The rest of every name's forms (`_forms`) but its acronyms (in `_acronyms`): its words
+        as written -> the names. With those two, which names a query's prefix words meet
+        exactly."""
         entries = [
             (slot.name, slot.strong, slot.forms, slot.joins, slot.spelt) for slot in prepared
         ]
@@ -424,7 +429,8 @@ class NameIndex:
         >= the cutoff aligns one of the *query's* prefix words too (`_Near`), unless it is
         inside the query. Tested per name, but through sets made once per query: the names
         whose acronym is a query word, and those with a form (`_forms`) the query's prefix
-        words meet exactly (from `_form_posts`, unless these are common).
+        words meet exactly (from `_join_posts`, `_acronyms` and `_written_posts`, unless these
+        are common).
 
         A name that may not be inside the query and can only align word with word is bounded
         here as `LookedUp.score_reaching` would bound it first, with no call, and most stop here
@@ -441,10 +447,11 @@ class NameIndex:
         near = _Near(_prefix(q, self._beta), q, similar)
         available = looked_up.available
         near_words, near_exact = near.words, near.exact
-        acronyms, form_posts, entries = self._acronyms, self._form_posts, self._entries
+        acronyms, join_posts, entries = self._acronyms, self._join_posts, self._entries
+        tables = (join_posts, acronyms, self._written_posts)  # every form (`_forms`)
         acronym_of = {nid for w in looked_up.initials if (ids := acronyms.get(w)) for nid in ids}
         expands = expanded_acronyms(q)  # a listed acronym alone the query's words spell out
-        posted = [ids for w in near_exact if (ids := form_posts.get(w)) is not None]
+        posted = [ids for w in near_exact for t in tables if (ids := t.get(w)) is not None]
         exact = (
             set(chain.from_iterable(posted))
             if sum(map(len, posted)) <= _POSTED_PER_BLOCKED * len(blocked)
@@ -462,10 +469,12 @@ class NameIndex:
         sums: dict[int, float] = {}  # the weight of the query words in a mask
         query_words = set(q.words)
         words_in = query_words.union(q.written)
-        # The names with a form (`_forms`) that is a query word: those whose words a query word
-        # spells joined may be inside the query with them aligned (`LookedUp.may_be_inside`).
+        # The names with words joined or a run (`_Slot.joins`) that is a query word: those whose
+        # words a query word spells joined may be inside the query with them aligned
+        # (`LookedUp.may_be_inside`, whose `_spelt` looks at these forms only: a name that
+        # meets a query word by an acronym or a word as written is no more inside for that).
         # As for `exact`, a set when the lists are short, else each name's own test.
-        posted_in = [ids for w in words_in if (ids := form_posts.get(w)) is not None]
+        posted_in = [ids for w in words_in if (ids := join_posts.get(w)) is not None]
         spelled = (
             set(chain.from_iterable(posted_in))
             if sum(map(len, posted_in)) <= _POSTED_PER_BLOCKED * len(blocked)
@@ -483,7 +492,7 @@ class NameIndex:
                 and (  # may_be_inside's first tests
                     nid in acronym_of
                     or strong <= available
-                    or (nid in spelled if spelled is not None else not words_in.isdisjoint(forms))
+                    or (nid in spelled if spelled is not None else not words_in.isdisjoint(joins))
                 )
                 and looked_up.may_be_inside(listed, strong)
             ):
@@ -880,7 +889,17 @@ class _Slot:
     """One distinct reading of the list, prepared, with what the build posts it under: worked
     out once however many names read so (see `NameIndex._build`)."""
 
-    __slots__ = ("form_terms", "forms", "joined", "joins", "name", "single", "spelt", "strong")
+    __slots__ = (
+        "forms",
+        "join_terms",
+        "joined",
+        "joins",
+        "name",
+        "single",
+        "spelt",
+        "strong",
+        "written_terms",
+    )
 
     def __init__(self, name: Prepared, beta: float):
         self.name = name
@@ -916,18 +935,24 @@ class _Slot:
         """Prefix words joined with a neighbour, and runs through a prefix word."""
         self.forms = _forms(name)
         """The name's forms other than its words (see `_forms`)."""
-        terms = tuple(dict.fromkeys(self.forms))
-        self.form_terms = self.forms if len(terms) == len(self.forms) else terms
-        """The forms, each once (a name is posted once under a form)."""
         plain = name.written is name.words
-        self.joins = (
-            self.forms
-            if plain and not name.acronyms
-            else name.joined + name.runs + (() if plain else name.written_joined)
-        )
+        written: tuple[str, ...] = ()
+        if plain and not name.acronyms:
+            joins = self.forms
+        else:
+            joins = name.joined + name.runs + (() if plain else name.written_joined)
+            if not plain:
+                written = name.written
+        self.joins = joins
         """Its forms a query's words (canonical or as written) must meet for `score_reaching`
         to align more than word with word: its words joined and its runs (`forms` but its
         acronyms, tested against `LookedUp.initials` alone, and its words as written)."""
+        terms = tuple(dict.fromkeys(joins))
+        self.join_terms = joins if len(terms) == len(joins) else terms
+        """Its `joins`, each once (a name is posted once under a term)."""
+        self.written_terms = tuple(t for t in dict.fromkeys(written) if t not in terms)
+        """Its words as written, when written otherwise, each once and none of its `joins`:
+        its `forms` are these, its `joins` and its acronyms."""
         self.spelt = name.words if plain else name.words + name.written
         """Its words, canonical and as written: what a query's joined words and runs must
         meet for the same."""
