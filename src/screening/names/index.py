@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -218,6 +218,11 @@ class NameIndex:
             (slot.name, slot.strong, slot.forms, slot.joins, slot.spelt) for slot in prepared
         ]
         self._entries = tuple(entries[i] for i in slot_of)
+        self._strong = tuple(entry[1] for entry in self._entries)
+        """Each reading's strong words, as in its entry: tested first, alone (`_may_reach`)."""
+        self._word_posts = posting.posted(attrgetter("words"))
+        """Every word of every name -> the names: which names hold a word alike to a query's
+        prefix words, found once per query (`_may_reach`)."""
         """Per reading: the name; its strong words if it is distinctive enough to count when
         found whole inside a query (`match.may_be_contained`: None for the others, which need
         not be tested for it); its forms other than its words (`_forms`), for `_Near`; and the
@@ -480,6 +485,10 @@ class NameIndex:
             if sum(map(len, posted_in)) <= _POSTED_PER_BLOCKED * len(blocked)
             else None
         )
+        if exact is not None and spelled is not None:  # most queries: test fewer names
+            blocked = self._may_reach(
+                blocked, near_words, available, expands, acronym_of, exact, spelled
+            )
         initials = looked_up.initials
         joined_in = {*q.joined, *q.written_joined, *q.runs}
         by_word = looked_up.similar
@@ -534,6 +543,37 @@ class NameIndex:
                             continue
                 out.append((nid, False))
         return out
+
+    def _may_reach(
+        self,
+        blocked: list[int],
+        near_words: set[str],
+        available: frozenset[str],
+        expands: Collection[str],
+        *found: set[int],
+    ) -> list[int]:
+        """The blocked names `_to_score`'s tests may keep, most others ruled out by set
+        operations rather than one by one: those holding a word alike to a query prefix word
+        (`_Near.words`) or a word the query expands an acronym to (`_word_posts`), those
+        ``found`` already (by an acronym, an exact form, words spelt joined), and those whose
+        strong words the query all offers. A superset of what the tests keep, so no result
+        changes; all of them when the postings outnumber the names (common words)."""
+        budget = _POSTED_PER_BLOCKED * len(blocked)
+        lists: list[tuple[int, ...]] = []
+        word_posts = self._word_posts
+        for term in chain(near_words, expands):
+            if (ids := word_posts.get(term)) is not None:
+                budget -= len(ids)
+                lists.append(ids)
+        if budget < 0:
+            return blocked
+        pool = set(chain.from_iterable(lists)).union(*found)
+        strong = self._strong
+        return [
+            nid
+            for nid in blocked
+            if nid in pool or ((s := strong[nid]) is not None and s <= available)
+        ]
 
     def search_cached(self, query: str, *, cutoff: float) -> tuple[NameMatch, ...]:
         """`search`, memoised over the last few tens of thousands of (query, cutoff): for
@@ -898,6 +938,7 @@ class _Slot:
         "single",
         "spelt",
         "strong",
+        "words",
         "written_terms",
     )
 
@@ -950,6 +991,9 @@ class _Slot:
         terms = tuple(dict.fromkeys(joins))
         self.join_terms = joins if len(terms) == len(joins) else terms
         """Its `joins`, each once (a name is posted once under a term)."""
+        words = tuple(dict.fromkeys(name.words))
+        self.words = name.words if len(words) == len(name.words) else words
+        """Its canonical words, each once (a name is posted once under a word)."""
         self.written_terms = tuple(t for t in dict.fromkeys(written) if t not in terms)
         """Its words as written, when written otherwise, each once and none of its `joins`:
         its `forms` are these, its `joins` and its acronyms."""
