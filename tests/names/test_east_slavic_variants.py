@@ -3,7 +3,8 @@
 they were more than a typing error apart and scored 0, and the CSL's own pairs of one
 Belarusian person's names ("LUKASHENKA, Alyaksandr Hryhoryavich" / "LUKASHENKO, Aleksander
 Grigoriyevich") scored 0.60, below a review. A patronymic's `skeleton` is now its given name's
-(through the ``given_names`` groups, its last vowels dropped) with the ending of its sex."""
+(through the ``given_names`` groups, its last vowels dropped) with the ending of its sex. A
+Belarusian surname in "-au" / "-eu" is alike to the Russian in "-ov" / "-ev" (a review)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,18 @@ import pytest
 
 from helpers.names import CSL, MATCH, POSSIBLE, csl_index, csl_names, same_as_the_scan
 from screening.names import NameCandidate, NameIndex, explain, similarity, tokens
-from screening.names.match import _PATRONYMIC, VARIANT, _folded, skeleton, token_similarity
+from screening.names.match import (
+    _PATRONYMIC,
+    ENDING,
+    VARIANT,
+    _folded,
+    skeleton,
+    token_similarity,
+)
 from screening.names.normalize import patronymic_shaped, resource
 
 REASON = "one patronymic, in another language or romanisation"
+ENDING_REASON = "Belarusian surname ending for the Russian (-au / -ov, -eu / -ev)"
 
 
 @pytest.mark.parametrize(
@@ -47,6 +56,7 @@ def test_one_patronymic_in_two_languages_is_a_possible_match(a: str, b: str) -> 
         ("Aleksandrovna", "Aliaksandrauna"),
         ("Aleksandrovna", "Oleksandrivna"),
         ("Mykolaivna", "Nikolaevna"),
+        ("Leanidavich", "Leonidovich"),  # a sound (0.83) before Leonid / Leanid were a group
     ],
 )
 def test_patronymics_of_one_given_name_are_variants(a: str, b: str) -> None:
@@ -81,11 +91,46 @@ def test_namesakes_with_another_patronymic_stay_apart() -> None:
         ("malkevich", "malkovich"),  # two surnames, "-ev-" and "-ov-" after a hard consonant
         ("stankevich", "stankovich"),
         ("arkadyevich", "arkadiiovych"),  # no group: left as the rewrites fold it (a limit)
-        ("naumau", "naumov"),  # Belarusian "-au": not folded, as "Shekau" / "Landau" are not
+        ("naumau", "naumov"),  # Belarusian "-au": alike (ENDING), but no variant
     ],
 )
 def test_only_a_groups_patronymics_are_joined(a: str, b: str) -> None:
     assert skeleton(a) != skeleton(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [  # pairs the CSL gives one person
+        ("BASKAU, Dzmitry", "BASKOV, Dmitry"),
+        ("IPATAU, Vadzim Dzmitrievich", "IPATOV, Vadim Dmitrievich"),
+        ("NAUMAU, Uladzimir Uladzimiravich", "NAUMOV, Vladimir Vladimirovich"),
+    ],
+)
+def test_a_belarusian_surname_ending_is_a_review(a: str, b: str) -> None:
+    why = explain(a, b)
+    assert why.score >= POSSIBLE, why.summary
+    assert ENDING_REASON in [x.reason for x in why.aligned], why.summary
+
+
+def test_an_ending_alone_never_makes_a_match() -> None:
+    """ "-au" is also Hausa, German, French: "Abubakar Shekov" is at most a review of
+    "SHEKAU, Abubakar", and "Landau" of "Landov"."""
+    assert token_similarity("naumau", "naumov") == ENDING < MATCH
+    assert similarity("Abubakar Shekov", "SHEKAU, Abubakar") < MATCH
+    assert token_similarity("landau", "landov") == ENDING
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("palau", "palov"),  # too few letters before the ending
+        ("naumau", "naumev"),  # "-au" is "-ov", not "-ev"
+        ("karpiankou", "karpenkov"),  # "-ou" is left out: French for "u" ("Mamadou")
+        ("bureau", "burev"),  # a weak word
+    ],
+)
+def test_other_endings_stay_apart(a: str, b: str) -> None:
+    assert token_similarity(a, b) < POSSIBLE
 
 
 def test_no_two_groups_share_a_stem() -> None:
@@ -100,7 +145,7 @@ def test_no_two_groups_share_a_stem() -> None:
 def test_a_list_with_one_spelling_finds_the_others() -> None:
     """A list that gives a Belarusian person in Belarusian alone (as the EU and UN lists often
     do) is searched in Russian, Ukrainian or English."""
-    listed = ["LUKASHENKA, Aliaksandr Ryhoravich", "NAUMOV, Uladzimir Uladzimiravich"]
+    listed = ["LUKASHENKA, Aliaksandr Ryhoravich", "NAUMAU, Uladzimir Uladzimiravich"]
     index = NameIndex([NameCandidate(str(k), n) for k, n in enumerate(listed)], cutoff=POSSIBLE)
     for query, key in [
         ("Alexander Grigoryevich Lukashenko", "0"),

@@ -56,6 +56,7 @@ from .match import (
     Weights,
     _acronym_spans,
     deletions,
+    ending_key,
     expanded_acronyms,
     explain,
     han_capped,
@@ -272,6 +273,12 @@ class NameIndex:
         self._sounds = sound_table(self._vocabulary)
         """`sound_key` -> the words that have it ("m.h.m.d" -> "mohamed", "muhammad"): the
         words a query word may sound alike to (`sound_alike`, tested on each)."""
+        endings: dict[str, list[str]] = {}
+        for term in self._vocabulary:
+            if key := ending_key.__wrapped__(term):  # not filling its cache with every word
+                endings.setdefault(key, []).append(term)
+        self._endings = {k: tuple(v) for k, v in endings.items()}
+        """`ending_key` -> the words that have it ("naum-ov" -> "naumau", "naumov")."""
         self._pieces = _piece_table(self._vocabulary)
         """A long word's length and each of its three `_pieces` -> the words with it: those
         two typing errors from a query word (`TWO_TYPOS`) have one of them (`_two_typos`)."""
@@ -701,6 +708,8 @@ class NameIndex:
             hits.update(self._skeletons.get(skeleton(word), ()))
             if key := sound_key(word):
                 hits.update(self._sounds.get(key, ()))
+            if key := ending_key(word):
+                hits.update(self._endings.get(key, ()))
             if len(word) >= TWO_TYPOS:  # a piece shared is common: distance first, cheaply
                 hits.update(
                     t

@@ -160,13 +160,20 @@ data/weights.yaml, 0.825), which alone never reach the review threshold with ano
 word beside them."""
 
 
+ENDING = 0.83
+"""The similarity of a Belarusian surname and the Russian one it is written for ("NAUMAU" /
+"NAUMOV", "KARAEU" / "KARAEV": `ending_key`): a review, never a match on its own, as the
+ending is also German, French or Hausa ("LANDAU", "SHEKAU")."""
+
+
 def token_similarity(a: str, b: str) -> float:
     """How alike two canonical words are: 1 when equal; `VARIANT` when they are romanisation
     variants (the same `skeleton`, four letters or more); ``1 - 1/(length + 1)`` when they
     differ by one typing error (the longer having at least `MIN_FUZZY` characters) and carry
     the same digits, `TWO_TYPOS_SIMILARITY` by two when both have `TWO_TYPOS` letters or more;
-    at least `SOUND` when they sound alike (`sound_alike`); else 0. Words longer than
-    `MAX_FUZZY` are alike only when equal."""
+    at least `SOUND` when they sound alike (`sound_alike`), `ENDING` when one is a Belarusian
+    surname and the other the Russian (`ending_key`); else 0. Words longer than `MAX_FUZZY`
+    are alike only when equal."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
@@ -193,7 +200,33 @@ def token_similarity(a: str, b: str) -> float:
             return max(VARIANT, _typos(a, b, la, lb))
         if sound_alike(a, b):
             return max(SOUND, _typos(a, b, la, lb))
+        if (key := ending_key(a)) and key == ending_key(b):
+            return max(ENDING, _typos(a, b, la, lb))
     return _typos(a, b, la, lb)
+
+
+@lru_cache(maxsize=65536)
+def ending_key(word: str) -> str:
+    """A word that ends as a Belarusian surname or as the Russian one it is written for
+    (``endings`` in data/romanisation.yaml: "-au" / "-ov", "-eu" / "-ev"), with four letters or
+    more before the ending: its stem folded (`skeleton`) and the Russian ending; else "".
+    Two words of one key are alike (`ENDING`). Not for weak words ("bureau")."""
+    if not word.isalpha() or word in weak_words():
+        return ""
+    for belarusian, russian in _endings():
+        for ending in (belarusian, russian):
+            if word.endswith(ending) and len(word) - len(ending) >= ENDING_STEM:
+                return f"{_folded(word[: -len(ending)])}-{russian}"
+    return ""
+
+
+ENDING_STEM = 4
+"""The fewest letters before a surname ending (`ending_key`): "Palau" is no "Palov"."""
+
+
+@lru_cache(maxsize=1)
+def _endings() -> tuple[tuple[str, str], ...]:
+    return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["endings"])
 
 
 def read_as_similarity(marked: str, word: str) -> float:
@@ -1726,6 +1759,8 @@ def _reason(a: Prepared, b: Prepared, opt: _Option) -> str:
             return "one patronymic, in another language or romanisation"
         return "romanisation variant"
     similar = token_similarity(left, right)
+    if similar == ENDING and ending_key(left) and ending_key(left) == ending_key(right):
+        return "Belarusian surname ending for the Russian (-au / -ov, -eu / -ev)"
     if similar == SOUND:
         return "same sounds, vowels aside (romanised alike)"
     if similar == TWO_TYPOS_SIMILARITY:
