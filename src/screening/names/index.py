@@ -905,31 +905,35 @@ class _Interned:
 class _Postings:
     """Posting lists made tuples, one tuple object per distinct list."""
 
-    __slots__ = ("_nids", "_pool", "_prepared", "_slot_of")
+    __slots__ = ("_by_slot", "_pool", "_prepared")
 
     def __init__(self, nids: list[int], slot_of: list[int], prepared: list[_Slot]) -> None:
         self._pool: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self._nids = nids
-        """Each name's position, one int object each, shared by the tables."""
-        self._slot_of = slot_of
+        by_slot: list[list[int]] = [[] for _ in prepared]
+        for nid, i in zip(nids, slot_of, strict=True):
+            by_slot[i].append(nid)
+        self._by_slot = by_slot
+        """Each distinct reading's names (positions in order; one int object each, shared by
+        the tables): a reading repeated by several lists is posted once for all of them."""
         self._prepared = prepared
 
     def posted(self, terms: Callable[[_Slot], Iterable[str]]) -> dict[str, tuple[int, ...]]:
         """Each term of the names' readings (``terms`` of each) -> the names posted under it,
         in order of position; a name is posted once under a term (the terms are distinct)."""
         table: defaultdict[str, list[int]] = defaultdict(list)
-        prepared = self._prepared
-        for nid, i in zip(self._nids, self._slot_of, strict=True):  # a million postings
-            for term in terms(prepared[i]):
-                table[term].append(nid)
+        for slot, nids in zip(self._prepared, self._by_slot, strict=True):  # a million postings
+            for term in terms(slot):
+                table[term] += nids
         return self.tuples(table)
 
     def tuples(self, postings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
-        """``postings`` with tuples for lists, emptied as it goes (its lists freed early)."""
+        """``postings`` with tuples for lists, in order of position, emptied as it goes (its
+        lists freed early)."""
         pool = self._pool.setdefault
         out: dict[str, tuple[int, ...]] = {}
         for term in list(postings):
-            ids = tuple(postings.pop(term))
+            found = postings.pop(term)
+            ids = tuple(found) if len(found) == 1 else tuple(sorted(found))
             out[term] = pool(ids, ids)
         return out
 

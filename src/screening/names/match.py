@@ -211,9 +211,10 @@ def ending_key(word: str) -> str:
     (``endings`` in data/romanisation.yaml: "-au" / "-ov", "-eu" / "-ev"), with four letters or
     more before the ending: its stem folded (`skeleton`) and the Russian ending; else "".
     Two words of one key are alike (`ENDING`). Not for weak words ("bureau")."""
-    if not word.isalpha() or word in weak_words():
-        return ""
-    for belarusian, russian in _endings():
+    endings = _endings()
+    if not word.endswith(endings[0]) or not word.isalpha() or word in weak_words():
+        return ""  # most words: one test
+    for belarusian, russian in endings[1]:
         for ending in (belarusian, russian):
             if word.endswith(ending) and len(word) - len(ending) >= ENDING_STEM:
                 return f"{_folded(word[: -len(ending)])}-{russian}"
@@ -225,8 +226,11 @@ ENDING_STEM = 4
 
 
 @lru_cache(maxsize=1)
-def _endings() -> tuple[tuple[str, str], ...]:
-    return tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["endings"])
+def _endings() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Every ending of ``endings`` (data/romanisation.yaml), and the pairs (Belarusian,
+    Russian)."""
+    pairs = tuple((str(a), str(b)) for a, b in resource("romanisation.yaml")["endings"])
+    return tuple(e for pair in pairs for e in pair), pairs
 
 
 def read_as_similarity(marked: str, word: str) -> float:
