@@ -9,11 +9,13 @@ letters, patronymic chains, numbers and legal forms.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+import screening.names.index as index_module
 from helpers.strategies import SETTINGS, name_texts
 from screening.names import NameCandidate, NameIndex, Weights, explain
 from screening.names.match import (
@@ -250,6 +252,47 @@ def test_every_blocked_name_the_index_does_not_score_is_below_the_cutoff(
                 else:
                     got = looked_up.score_reaching(name, cutoff, inside=kept[nid])
                     assert (got is None and full < cutoff) or got == full, (query, name.key)
+
+
+@contextmanager
+def _budget(per_blocked: int) -> Iterator[None]:
+    """`index._POSTED_PER_BLOCKED` set for a while: 0 forces every per-name fallback of
+    `_to_score` (no set of exact forms, of names spelt joined, nor `_may_reach`'s), a huge
+    value the sets always."""
+    saved = index_module._POSTED_PER_BLOCKED
+    index_module._POSTED_PER_BLOCKED = per_blocked
+    try:
+        yield
+    finally:
+        index_module._POSTED_PER_BLOCKED = saved
+
+
+@SETTINGS
+@given(
+    st.lists(_listed_names, min_size=1, max_size=12),
+    st.lists(_listed_names, min_size=1, max_size=4),
+    _CUTOFFS,
+    st.sampled_from([0, 10**9]),
+)
+def test_the_fallbacks_for_common_words_find_what_the_sets_find(
+    listed: list[str], queries: list[str], cutoff: float, per_blocked: int
+) -> None:
+    """Whether `_to_score` gathers postings into sets or tests each name on its own (common
+    words: `_POSTED_PER_BLOCKED`), `search` returns what the scan returns."""
+    index = NameIndex([NameCandidate(str(i), n) for i, n in enumerate(listed)], cutoff=cutoff)
+    initials = [x for n in listed[:3] for x in Prepared.named(n, index.weights).acronyms[:2]]
+    glued = ["".join(n.split()[:2]) + " trading" for n in listed[:3]]
+    inside = [  # a listed name inside, two of its words joined: "smith kestrelmarble orion"
+        " ".join(["smith", "".join(words[:2]), *words[2:]])
+        for words in (n.split() for n in listed[:3])
+    ]
+    with _budget(per_blocked):
+        for query in [*queries, *glued, *inside, *initials, *(f"acme for {n}" for n in listed)]:
+            best: dict[str, float] = {}
+            for score, cand in index.scan(query, cutoff=cutoff):
+                best[cand.key] = max(score, best.get(cand.key, 0.0))
+            found = index.search(query, cutoff=cutoff)
+            assert {m.key: m.score for m in found} == best, (query, per_blocked)
 
 
 def test_a_short_query_word_is_a_listed_names_initials_only_as_the_whole_query() -> None:

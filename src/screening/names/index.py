@@ -105,8 +105,9 @@ _ROUNDING = 1e-4
 """Scores are rounded to four decimals: block for slightly less than the cutoff."""
 
 _POSTED_PER_BLOCKED = 4
-"""Past this many postings of the query's exact forms per blocked name, `_to_score` tests each
-name's forms rather than gathering the postings (a query whose prefix words are common)."""
+"""Past this many postings per blocked name (of the query's exact forms, or of the words alike
+to its prefix words), `_to_score` tests each name on its own rather than gathering the postings
+into a set (a query whose prefix words are common)."""
 
 _TEXT_CACHE = 1 << 15
 """How many (query, cutoff) results `search_cached` keeps: word windows of free text."""
@@ -208,9 +209,9 @@ class NameIndex:
         self._acronyms = posting.posted(lambda slot: slot.name.acronyms)
         """Initials of names -> names ("irgc"): a query word may be one (see `acronym_of`)."""
         self._join_posts = posting.posted(attrgetter("join_terms"))
-        """Every name's words joined and runs (`_Slot.joins`) -> the names: which names a
-        query's prefix words meet exactly, and which a query word may spell joined (see
-        `_to_score`), found once per query."""
+        """Every name's words joined (canonical and as written) and runs (`_Slot.joins`) ->
+        the names: which names a query's prefix words meet exactly, and which a query word may
+        spell joined (see `_to_score`), found once per query."""
         self._written_posts = posting.posted(attrgetter("written_terms"))
         """The rest of every name's forms (`_forms`) but its acronyms (in `_acronyms`): its words
         as written -> the names. With those two, which names a query's prefix words meet
@@ -219,16 +220,16 @@ class NameIndex:
             (slot.name, slot.strong, slot.forms, slot.joins, slot.spelt) for slot in prepared
         ]
         self._entries = tuple(entries[i] for i in slot_of)
-        self._strong = tuple(entry[1] for entry in self._entries)
-        """Each reading's strong words, as in its entry: tested first, alone (`_may_reach`)."""
-        self._word_posts = posting.posted(attrgetter("words"))
-        """Every word of every name -> the names: which names hold a word alike to a query's
-        prefix words, found once per query (`_may_reach`)."""
         """Per reading: the name; its strong words if it is distinctive enough to count when
         found whole inside a query (`match.may_be_contained`: None for the others, which need
         not be tested for it); its forms other than its words (`_forms`), for `_Near`; and the
         forms through which it may align joined words (`_Slot.joins`, `_Slot.spelt`), for
         `_to_score`'s bound."""
+        self._strong = tuple(entry[1] for entry in self._entries)
+        """Each reading's strong words, as in its entry: tested first, alone (`_may_reach`)."""
+        self._word_posts = posting.posted(attrgetter("words"))
+        """Every word of every name -> the names: which names hold a word alike to a query's
+        prefix words, found once per query (`_may_reach`)."""
         self._single = posting.posted(attrgetter("single"))
         """Prefix words -> names: matched exactly or with one typing error."""
         self._joined = posting.posted(attrgetter("joined"))
@@ -439,8 +440,9 @@ class NameIndex:
         """The blocked names worth scoring, each with whether it may be wholly inside
         the query (`LookedUp.may_be_inside`). By the argument of the blocking, a name scoring
         >= the cutoff aligns one of the *query's* prefix words too (`_Near`), unless it is
-        inside the query. Tested per name, but through sets made once per query: the names
-        whose acronym is a query word, and those with a form (`_forms`) the query's prefix
+        inside the query. Most blocked names are ruled out first by set operations
+        (`_may_reach`); the rest are tested per name, through sets made once per query: the
+        names whose acronym is a query word, and those with a form (`_forms`) the query's prefix
         words meet exactly (from `_join_posts`, `_acronyms` and `_written_posts`, unless these
         are common).
 
@@ -494,7 +496,13 @@ class NameIndex:
         )
         if exact is not None and spelled is not None:  # most queries: test fewer names
             blocked = self._may_reach(
-                blocked, near_words, available, expands, acronym_of, exact, spelled
+                blocked,
+                near_words,
+                available,
+                expands,
+                acronym_of=acronym_of,
+                exact=exact,
+                spelled=spelled,
             )
         initials = looked_up.initials
         joined_in = {*q.joined, *q.written_joined, *q.runs}
@@ -557,14 +565,17 @@ class NameIndex:
         near_words: set[str],
         available: frozenset[str],
         expands: Collection[str],
-        *found: set[int],
+        *,
+        acronym_of: set[int],
+        exact: set[int],
+        spelled: set[int],
     ) -> list[int]:
         """The blocked names `_to_score`'s tests may keep, most others ruled out by set
         operations rather than one by one: those holding a word alike to a query prefix word
-        (`_Near.words`) or a word the query expands an acronym to (`_word_posts`), those
-        ``found`` already (by an acronym, an exact form, words spelt joined), and those whose
-        strong words the query all offers. A superset of what the tests keep, so no result
-        changes; all of them when the postings outnumber the names (common words)."""
+        (`_Near.words`) or a word the query expands an acronym to (`_word_posts`), those found
+        already (``acronym_of``, ``exact``, ``spelled``), and those whose strong words the query
+        all offers. A superset of what the tests keep, so no result changes; all of them when
+        the postings gathered pass `_POSTED_PER_BLOCKED` per blocked name (common words)."""
         budget = _POSTED_PER_BLOCKED * len(blocked)
         lists: list[tuple[int, ...]] = []
         word_posts = self._word_posts
@@ -574,7 +585,7 @@ class NameIndex:
                 lists.append(ids)
         if budget < 0:
             return blocked
-        pool = set(chain.from_iterable(lists)).union(*found)
+        pool = set(chain.from_iterable(lists)).union(acronym_of, exact, spelled)
         strong = self._strong
         return [
             nid
@@ -828,10 +839,6 @@ class _Near:
         # could align with one, so a name without any of these aligns none.
         self.words = exact | {word for i in positions for word, _ in similar[i]}
         """What a name's canonical words must meet."""
-
-    def reaches(self, name: Prepared, forms: tuple[str, ...]) -> bool:
-        """``forms``: the name's `_forms` (the search tests the two sets inline, as this does)."""
-        return not (self.words.isdisjoint(name.words) and self.exact.isdisjoint(forms))
 
 
 def _forms(name: Prepared) -> tuple[str, ...]:
