@@ -274,12 +274,9 @@ class NameIndex:
         self._sounds = sound_table(self._vocabulary)
         """`sound_key` -> the words that have it ("m.h.m.d" -> "mohamed", "muhammad"): the
         words a query word may sound alike to (`sound_alike`, tested on each)."""
-        endings: dict[str, list[str]] = {}
-        for term in self._vocabulary:
-            if key := ending_key.__wrapped__(term):  # not filling its cache with every word
-                endings.setdefault(key, []).append(term)
-        self._endings = {k: tuple(v) for k, v in endings.items()}
-        """`ending_key` -> the words that have it ("naum-ov" -> "naumau", "naumov")."""
+        self._endings = _ending_table(self._vocabulary)
+        """`ending_key` -> the words that have it: the Belarusian and Russian forms of a
+        surname a query word may be (`match.ENDING`)."""
         self._pieces = _piece_table(self._vocabulary)
         """A long word's length and each of its three `_pieces` -> the words with it: those
         two typing errors from a query word (`TWO_TYPOS`) have one of them (`_two_typos`)."""
@@ -465,11 +462,9 @@ class NameIndex:
         tables = (join_posts, acronyms, self._written_posts)  # every form (`_forms`)
         acronym_of = {nid for w in looked_up.initials if (ids := acronyms.get(w)) for nid in ids}
         expands = expanded_acronyms(q)  # a listed acronym alone the query's words spell out
-        posted = [ids for w in near_exact for t in tables if (ids := t.get(w)) is not None]
-        exact = (
-            set(chain.from_iterable(posted))
-            if sum(map(len, posted)) <= _POSTED_PER_BLOCKED * len(blocked)
-            else None  # common forms: test each name's own
+        budget = _POSTED_PER_BLOCKED * len(blocked)
+        exact = _gathered(  # None for common forms: each name's own are tested
+            [ids for w in near_exact for t in tables if (ids := t.get(w)) is not None], budget
         )
         # For the bound (see the docstring): which query words each similar word is alike to,
         # as bits, and the query's forms that may make `score_reaching` align joined words.
@@ -488,11 +483,8 @@ class NameIndex:
         # (`LookedUp.may_be_inside`, whose `_spelt` looks at these forms only: a name that
         # meets a query word by an acronym or a word as written is no more inside for that).
         # As for `exact`, a set when the lists are short, else each name's own test.
-        posted_in = [ids for w in words_in if (ids := join_posts.get(w)) is not None]
-        spelled = (
-            set(chain.from_iterable(posted_in))
-            if sum(map(len, posted_in)) <= _POSTED_PER_BLOCKED * len(blocked)
-            else None
+        spelled = _gathered(
+            [ids for w in words_in if (ids := join_posts.get(w)) is not None], budget
         )
         if exact is not None and spelled is not None:  # most queries: test fewer names
             blocked = self._may_reach(
@@ -576,16 +568,14 @@ class NameIndex:
         already (``acronym_of``, ``exact``, ``spelled``), and those whose strong words the query
         all offers. A superset of what the tests keep, so no result changes; all of them when
         the postings gathered pass `_POSTED_PER_BLOCKED` per blocked name (common words)."""
-        budget = _POSTED_PER_BLOCKED * len(blocked)
-        lists: list[tuple[int, ...]] = []
         word_posts = self._word_posts
-        for term in chain(near_words, expands):
-            if (ids := word_posts.get(term)) is not None:
-                budget -= len(ids)
-                lists.append(ids)
-        if budget < 0:
+        pool = _gathered(
+            [ids for w in chain(near_words, expands) if (ids := word_posts.get(w)) is not None],
+            _POSTED_PER_BLOCKED * len(blocked),
+        )
+        if pool is None:
             return blocked
-        pool = set(chain.from_iterable(lists)).union(acronym_of, exact, spelled)
+        pool.update(acronym_of, exact, spelled)
         strong = self._strong
         return [
             nid
@@ -799,6 +789,12 @@ def _two_typos(table: _Pieces, word: str) -> Iterator[str]:
                 yield from pieces.get(word[at : at + end - start], ())
 
 
+def _gathered(lists: list[tuple[int, ...]], budget: int) -> set[int] | None:
+    """The names in these posting lists, or None when they hold more than ``budget`` postings
+    (common terms: each name is better tested on its own)."""
+    return set(chain.from_iterable(lists)) if sum(map(len, lists)) <= budget else None
+
+
 def _bounded(lists: list[tuple[int, ...]]) -> list[int]:
     """The blocked names (in these posting lists) to score: all of them, or, past
     `MAX_CANDIDATES`, those posted under the most query words (ties by position). In no
@@ -1008,18 +1004,32 @@ class _Slot:
         """Its forms a query's words (canonical or as written) must meet for `score_reaching`
         to align more than word with word: its words joined and its runs (`forms` but its
         acronyms, tested against `LookedUp.initials` alone, and its words as written)."""
-        terms = tuple(dict.fromkeys(joins))
-        self.join_terms = joins if len(terms) == len(joins) else terms
+        self.join_terms = _once(joins)
         """Its `joins`, each once (a name is posted once under a term)."""
-        words = tuple(dict.fromkeys(name.words))
-        self.words = name.words if len(words) == len(name.words) else words
+        self.words = _once(name.words)
         """Its canonical words, each once (a name is posted once under a word)."""
-        self.written_terms = tuple(t for t in dict.fromkeys(written) if t not in terms)
+        self.written_terms = tuple(t for t in _once(written) if t not in self.join_terms)
         """Its words as written, when written otherwise, each once and none of its `joins`:
         its `forms` are these, its `joins` and its acronyms."""
         self.spelt = name.words if plain else name.words + name.written
         """Its words, canonical and as written: what a query's joined words and runs must
         meet for the same."""
+
+
+def _once(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """``terms`` without repeats, in order: the same tuple when it has none (most)."""
+    once = tuple(dict.fromkeys(terms))
+    return terms if len(once) == len(terms) else once
+
+
+def _ending_table(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """`ending_key` -> the words with it, in their order ("naum-ov" -> "naumau", "naumov"):
+    made without filling `ending_key`'s cache with every listed word."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        if key := ending_key.__wrapped__(word):
+            found.setdefault(key, []).append(word)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _prefix(name: Prepared, beta: float) -> list[int]:
