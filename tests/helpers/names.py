@@ -27,6 +27,15 @@ def possible_with_note(query: str, listed: str, note: str) -> Explanation:
     return why
 
 
+def possible_with_reason(query: str, listed: str, reason: str) -> Explanation:
+    """`explain` of the pair, held to a possible match at least, with an aligned pair of words
+    for ``reason`` ("romanisation variant", "one patronymic, in another language ...")."""
+    why = explain(query, listed)
+    assert why.score >= POSSIBLE, why.summary
+    assert reason in [x.reason for x in why.aligned], why.summary
+    return why
+
+
 def scanned(index: NameIndex, query: str, cutoff: float) -> dict[tuple[str, bool], float]:
     """The best score of each (key, verified) an exhaustive scan finds at or above ``cutoff``."""
     best: dict[tuple[str, bool], float] = {}
