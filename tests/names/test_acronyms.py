@@ -188,10 +188,15 @@ def test_a_listed_acronym_stands_for_a_query_of_its_words_only_when_long_and_an_
         ("ABB", "Abu Bakr al-Baghdadi"),
         ("AHBA", "Ali Hassan bin Ahmed"),
         ("MBS", "Mohammed bin Salman"),
+        # an East Slavic patronymic says so too, in either order of the words
+        ("ISB", "IVANOV, Sergei Borisovich"),
+        ("KNI", "KHORSHEVA, Natalya Ivanovna"),
+        ("IKS", "Ilias Kharesovich Sabirov"),
     ],
 )
 def test_a_persons_name_is_never_read_as_initials(query: str, person: str) -> None:
-    """Lists do not call people by initials: a patronymic or kunya says a name is a person's."""
+    """Lists do not call people by initials: a kunya, "bin" or a patronymic says a name is a
+    person's."""
     assert similarity(query, person) < 0.82
     assert similarity(person, query) < 0.82
 

@@ -693,9 +693,10 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
-        if not rules.acronym_person.isdisjoint(b.words):
-            # A person's name ("Abu Bakr al-Baghdadi"): lists never call a person by initials,
-            # only by initials the list itself gives as the name's alias.
+        if not rules.acronym_person.isdisjoint(b.words) or patronymics(b.words):
+            # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich"): lists
+            # never call a person by initials, only by initials the list itself gives as the
+            # name's alias.
             alike["distinctive"] = alike["written"] = 0.0
     whole = len(a.words) == 1
     spans: dict[str, tuple[tuple[int, ...], float]] = {}
