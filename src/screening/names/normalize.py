@@ -627,8 +627,6 @@ def written_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _words_of(folded: str, *, syllables: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if (mark := _registration(folded)) is not None:
-        return (mark,), (mark,)
     table = _word_table()
     # Re-join once more after ungluing: "L:IMITEDLTD" unglues to "l imited ltd", whose "l imited"
     # is then "limited", as normalising it again would make it (idempotence).
@@ -684,8 +682,6 @@ def written_readings(name: str) -> Readings:
 def _written_readings(name: str) -> Readings:
     folded = _fold(name, spoofs=True)
     first = _words_of(folded)
-    if len(first[0]) == 1 and _registration(folded) is not None:
-        return (first,)  # an identifier: no other reading of its letters
     found = [first]
     if not name.isascii():
         other = _fold(name, spoofs=False)  # `foreign_reading`
@@ -699,33 +695,6 @@ def _written_readings(name: str) -> Readings:
     if _ARABIC.search(name):
         found.extend(_consonant_readings(name))
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
-
-
-_REGISTRATION = re.compile(r"(?P<mark>[a-z0-9]{1,4})-(?P<code>[a-z0-9]+)")
-
-
-@lru_cache(maxsize=1)
-def _registration_marks() -> tuple[frozenset[str], int, int]:
-    """The aircraft nationality marks of data/registration_marks.yaml (folded), and the fewest
-    and most letters of a registration after one."""
-    data = resource("registration_marks.yaml")
-    low, high = (int(x) for x in data["letters"])
-    return frozenset(str(m).casefold() for m in data["marks"]), low, high
-
-
-def _registration(folded: str) -> str | None:
-    """An aircraft registration, when that is the whole name ("EP-MMB", "YK-AGC"), as one
-    word ("epmmb"): an identifier, whose part after the mark is not a name of its own (see
-    data/registration_marks.yaml)."""
-    if "-" not in folded or len(folded) > 10:
-        return None
-    found = _REGISTRATION.fullmatch(folded.strip())
-    if found is None:
-        return None
-    marks, low, high = _registration_marks()
-    if found["mark"] not in marks or not low <= len(found["code"]) <= high:
-        return None
-    return found["mark"] + found["code"]
 
 
 _LONE_LETTER_HYPHENED = re.compile(r"\s[a-z]-|-[a-z]\s")
