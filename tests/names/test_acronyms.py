@@ -201,6 +201,23 @@ def test_a_persons_name_is_never_read_as_initials(query: str, person: str) -> No
     assert similarity(person, query) < 0.82
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        # a word shaped like a patronymic in an organisation's name: still its initials
+        ("KBY", "Kommercheski Bank Yaroslavich"),
+        (
+            "RDHAPSK",
+            "RESPUBLIKANSKAYE DZYARZHAUNA-HRAMADSKAYE ABYADNANNYE PREZIDENTSKI SPARTYUNY KLUB",
+        ),
+    ],
+)
+def test_an_organisation_with_a_patronymic_shaped_word_keeps_its_initials(
+    query: str, name: str
+) -> None:
+    assert similarity(query, name) >= POSSIBLE
+
+
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:
     assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82
 
