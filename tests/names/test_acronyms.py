@@ -230,6 +230,7 @@ def test_initials_a_person_is_given_on_the_list_still_count() -> None:
         ("GII", "GLOBAL INTERFACE COMPANY INC."),
         ("PBA", "PJSC Beriev Aircraft Company"),
         ("AOA", "AKTSIONERNOE OBSHCHESTVO AST"),  # a legal-form phrase: two words as written
+        ("JSCA", "Joint Stock Company Alpha"),  # two words read, four written
         ("OJSB", "OPEN JOINT-STOCK COMPANY BELARUSKALI"),
         ("ICSPL", "Index Consultancy & Services PTE LTD."),  # "&" is no word of an acronym
         ("LID", "LIGHT INFANTRY DIVISION 66"),  # nor is a number

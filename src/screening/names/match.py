@@ -550,6 +550,10 @@ def _acronym_spans(
     leaves out), and how it is read: from the distinctive words, from the words as written
     (weighs less: ``acronyms.written``), or written in the name itself, its last word
     ("Islamic Revolutionary Guard Corps (IRGC)": the name's own alias)."""
+    if len(words) < 3 and (
+        written is None or sum(len(phrase_words().get(w, (w,))) for w in written) < 3
+    ):
+        return ()  # fewer than three initials however read: most people's names
     weak = weak_words()
     stop = order_rules().acronym_skip
     everything = tuple(range(len(words)))
