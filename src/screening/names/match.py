@@ -458,6 +458,13 @@ class Weights:
         idf = math.log1p(self._n / df) / self._log_n
         return max(weight, round(self._generic_unaligned * idf, 6))
 
+    def costs(self, words: tuple[str, ...], weighed: tuple[float, ...]) -> tuple[float, ...]:
+        """`cost` of each of ``words``, whose weights are ``weighed``: ``weighed`` itself when
+        none is a generic word the cost differs for (most names), without weighing again."""
+        if self._generic.isdisjoint(words):
+            return weighed
+        return tuple(map(self.cost, words))
+
     def _weigh_unseen(self, word: str) -> float:
         base = self._base(word)
         if base <= WEAK or len(word) < MIN_FUZZY:
@@ -778,7 +785,7 @@ class Prepared:
         else:
             written_joined = tuple(map(add, written, written[1 : len(words)]))
         weighed = tuple(map(weights, words))
-        costs = tuple(map(weights.cost, words))
+        costs = weights.costs(words, weighed)
         acronyms = acronym_of(words, written)
         if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
