@@ -594,7 +594,7 @@ def _acronym_spans(
             for i, w in enumerate(written)
             for ws in [phrases.get(w, (w,))]
             for p in ws
-            if any(ch.isalnum() for ch in p)
+            if p.isalnum() or any(ch.isalnum() for ch in p)
         ]
         initials = [_initial(p) for p, _, _ in parts]
         add(initials, everything, "written")

@@ -1352,7 +1352,7 @@ def _leet_readings(folded: str) -> list[str]:
     (``data/leet.yaml``): one text per choice of letter ("1" as "i", then as "l"); none when
     no word of two characters or more mixes them with a letter."""
     table = _leet()
-    if not any(ch in table for ch in folded):
+    if table.keys().isdisjoint(folded):
         return []
 
     def mixed(word: str) -> bool:
