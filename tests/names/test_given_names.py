@@ -27,6 +27,13 @@ GROUPS = [[str(w) for w in g] for g in resource("romanisation.yaml")["given_name
         ("PECHEN, Igor", "PECHAN, Ihar"),
         ("PAVLICHENKO, Dmitri", "PAVLIUCHENKO, Dzmitry"),
         ("ZELENSKY, Vladimir", "ZELENSKYY, Volodymyr"),
+        ("KUZNETSOV, Artem", "KUZNETSOV, Artyom"),
+        ("SIKORSKI, Artsiom", "SIKORSKIY, Artem"),
+        ("PYRKOVA, Ekaterina", "PYRKOVA, Kateryna"),
+        ("KALASHOV, Zahar", "KALASHOV, Zakhary"),
+        ("KAZAKEVICH, Gennady", "KAZAKEVICH, Genadz"),
+        ("LAPO, Anatol", "LAPPO, Anatoliy"),
+        ("PLYSHEUSKI, Igar", "PLYSHEVSKIY, Ihor"),
     ],
 )
 def test_one_given_name_in_two_languages_is_a_possible_match(query: str, listed: str) -> None:
@@ -61,6 +68,7 @@ def test_no_form_is_a_weak_word() -> None:
         ("Aleksandr", "Aleksei"),  # two names
         ("Mahmoud", "Mohamed"),  # two names: no group of Arabic names here
         ("Sergei", "Georgy"),
+        ("Peter", "Pyotr"),  # a translation, left out as "Michael" / "Mikhail" are
     ],
 )
 def test_other_names_stay_apart(a: str, b: str) -> None:
