@@ -704,7 +704,7 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
-        if not rules.acronym_person.isdisjoint(b.words) or patronymics(b.words):
+        if not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
             # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich"): lists
             # never call a person by initials, only by initials the list itself gives as the
             # name's alias.
