@@ -24,6 +24,7 @@ LISTED = [
     ("alomge", "ALOMGE AND BROS FOR EXCHANGE COMPANY"),
     ("euromoto", "Euromoto Middle East FZE"),
     ("ezaldeen", "EZALDEEN, Mohammed Emad"),
+    ("emad", "Ezaldeen Mohammed Emad"),
     ("irgc", "Islamic Revolutionary Guard Corps (IRGC)"),
     ("aero", "Advanced Engineering Research Organization (AERO)"),
     ("baghdadi", "ABU BAKR AL-BAGHDADI"),
@@ -83,8 +84,11 @@ def test_the_legal_form_an_acronym_leaves_out_costs_nothing() -> None:
 
 
 def test_an_organisation_s_initials_rank_before_a_person_s() -> None:
+    """A name that says nothing of what it is may be initials, below an organisation's; one
+    written as lists write a person's, "SURNAME, Given Names", is not (a tie, or a loss, on
+    the acronym development set for one in eight of the acronyms outranked)."""
     found = _index().search("EME", cutoff=POSSIBLE)
-    assert [m.key for m in found] == ["euromoto", "ezaldeen"]  # the person still found
+    assert [m.key for m in found] == ["euromoto", "emad"]
     assert found[0].score > found[1].score
 
 
@@ -292,13 +296,66 @@ def test_a_legal_form_of_several_words_is_kept_or_left_out_whole(
 @pytest.mark.parametrize(
     ("query", "org", "person"),
     [
-        ("SCP", "SHIRAZ CENTRAL PRISON", "SALEH, Chadi Peter"),
-        ("KSI", "KURDISTAN SUPPORTERS OF ISLAM", "KIM, Song Il"),
-        ("BGS", "BEIRUT GEM SAL", "BUENO GARCIA, Santos"),  # a legal form: S.A.L.
-        ("SSA", "SHERKAT SAHAMI ALIAF", "SALEH, Sami Ahmad"),  # "company", in Persian
+        ("SCP", "SHIRAZ CENTRAL PRISON", "Saleh Chadi Peter"),
+        ("KSI", "KURDISTAN SUPPORTERS OF ISLAM", "Kim Song Il"),
+        ("BGS", "BEIRUT GEM SAL", "Bueno Garcia Santos"),  # a legal form: S.A.L.
+        ("SSA", "SHERKAT SAHAMI ALIAF", "Saleh Sami Ahmad"),  # "company", in Persian
     ],
 )
 def test_nouns_that_name_an_institution_say_it_is_an_organisation(
     query: str, org: str, person: str
 ) -> None:
     assert similarity(query, org) > similarity(query, person) >= POSSIBLE
+    # written as lists write a person's, the name is no initials at all
+    surname, given = person.split(" ", 1)
+    assert similarity(query, f"{surname}, {given}") < POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("ZAM", "ZLITNI, Abdulhafid Mahmoud"),
+        ("TGF", "TORRES GONZALEZ, Fernando"),
+        ("JZ", "JIN, ZHONGDA"),  # two initials: no acronym either way
+        ("KAM", "KASSAN, Ali Mohamad"),
+    ],
+)
+def test_a_name_written_surname_first_is_never_read_as_initials(query: str, name: str) -> None:
+    """OFAC and the CSL write a person "SURNAME, Given Names"; lists never call one by
+    initials. Both ways round: the person as the query, the initials as the listed name."""
+    assert similarity(query, name) < POSSIBLE
+    assert similarity(name, query) < POSSIBLE
+    index = NameIndex([NameCandidate("p", name), NameCandidate("q", query)], cutoff=0.5)
+    assert index.search(query, cutoff=POSSIBLE) == index.search(query, cutoff=POSSIBLE)[:1]
+    assert [m.key for m in index.search(name, cutoff=POSSIBLE)] == ["p"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        # a legal form written in initials after the comma ("C.A.", "S.L."), no given names
+        ("KCIS", "KOTO COMMERCIO IBERICA, S.L."),
+        ("MOTC", "MATSUNICHI OIL TRADER, C.A."),
+        ("RTS", "Rosneft Trading, S.A."),
+        ("BNI", "BM NEFT INVEST, OOO"),  # a legal form
+    ],
+)
+def test_an_organisation_with_a_comma_keeps_its_initials(query: str, name: str) -> None:
+    assert similarity(query, name) >= POSSIBLE
+
+
+def test_one_reading_of_two_names_one_written_as_a_person_s() -> None:
+    """The index keeps a reading once; a name written as a person's and one that is not, read
+    alike, are kept apart, as their initials count differently."""
+    index = NameIndex(
+        [
+            NameCandidate("person", "ZANJAN, Acid Makers"),
+            NameCandidate("org", "ZANJAN ACID MAKERS"),
+        ],
+        cutoff=0.5,
+    )
+    assert [m.key for m in index.search("ZAM", cutoff=POSSIBLE)] == ["org"]
+    assert [m.key for m in index.search("Zanjan Acid Makers", cutoff=POSSIBLE)] == [
+        "org",
+        "person",
+    ]

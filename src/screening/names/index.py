@@ -65,7 +65,9 @@ from .match import (
     score_prepared,
     skeleton,
     strong_words,
+    surname_first,
     token_similarity,
+    written_as_person,
 )
 from .normalize import (
     CONSONANTS,
@@ -189,14 +191,20 @@ class NameIndex:
         # A word's rarity is counted over the distinct readings, each once: a party listed
         # on several lists (the CSL and the SDN list, the UN and EU lists) or under several
         # keys must not make its own distinctive words look common.
+        # (A reading counts once even when one name written as a person's has it and another
+        # not: `_Reading`.)
         df: Counter[str] = Counter()
-        for ws, _ in readings:  # in order of first use
+        distinct = dict.fromkeys((ws, wr) for ws, wr, _ in readings)
+        for ws, _ in distinct:  # in order of first use
             df.update(set(ws))
-        self.weights = Weights(df, len(readings))
+        self.weights = Weights(df, len(distinct))
         """Word weights over this list: what the scorer uses for every query."""
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
-        prepared = [_Slot(Prepared.of(ws, self.weights, wr), beta) for ws, wr in readings]
+        prepared = [
+            _Slot(Prepared.of(ws, self.weights, wr, person=person), beta)
+            for ws, wr, person in readings
+        ]
         # Preparing every listed reading filled the scorer's cache of acronym spans (13 MB on
         # the combined lists) with the last of them: emptied before the tables below, as the
         # build's end is the process's peak; searches fill it again with the names they score.
@@ -341,11 +349,12 @@ class NameIndex:
         readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
         the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
         one thing: a listed name wholly inside the query counts, the query inside it not."""
+        pa, pb = surname_first(a), surname_first(b)
         best = max(
             (
                 score_prepared(
-                    Prepared.of(x, self.weights, xw),
-                    Prepared.of(y, self.weights, yw),
+                    Prepared.of(x, self.weights, xw, person=pa),
+                    Prepared.of(y, self.weights, yw, person=pb),
                     listed="second",
                 )
                 for x, xw in written_readings(a)
@@ -639,8 +648,9 @@ class NameIndex:
                 similar[i] = tuple(sorted(found.items()))
 
     def _readings(self, query: str) -> list[Prepared]:
+        person = surname_first(query)
         return [
-            Prepared.of(words, self.weights, written)
+            Prepared.of(words, self.weights, written, person=person)
             for words, written in written_readings(query)
             if words
         ]
@@ -847,7 +857,9 @@ def _forms(name: Prepared) -> tuple[str, ...]:
     return forms
 
 
-_Reading = tuple[tuple[str, ...], tuple[str, ...]]
+_Reading = tuple[tuple[str, ...], tuple[str, ...], bool]
+"""A name's reading: its words, as written, and whether the name is a person's as written
+(`surname_first`): two names read alike may differ in that alone."""
 
 
 def _read(
@@ -872,8 +884,11 @@ def _read(
         ids = read_as.get(cand.name)
         if ids is None:
             read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
+            person = bool(read) and written_as_person(cand.name, read[0][0])
             ids = read_as[cand.name] = tuple(
-                slots.setdefault(intern.reading(ws, wr), len(slots)) for ws, wr in read if ws
+                slots.setdefault((*intern.reading(ws, wr), person), len(slots))
+                for ws, wr in read
+                if ws
             )
         if ids:  # a name with no letter or digit can match nothing
             if not cand.name.isascii() and (h := han_characters.__wrapped__(cand.name)):

@@ -687,6 +687,31 @@ def _says_organisation(words: tuple[str, ...]) -> bool:
     return any((w in weak and w not in stop) or w in marks for w in words)
 
 
+@lru_cache(maxsize=1 << 12)
+def surname_first(name: str) -> bool:
+    """Whether a name is written as lists write a person's, "SURNAME, Given Names" ("ZLITNI,
+    Abdulhafid Mahmoud"): one comma, no word saying it is an organisation
+    (`_says_organisation`), and a word of four letters or more after the comma, so that no
+    legal form in initials is taken for given names ("PLM CONSORCIO, C.A."). Lists never call
+    a person by initials: such a name's are no acronym (`_acronym_options`)."""
+    return written_as_person(name, written_words(name)[0])
+
+
+_GIVEN_NAME = re.compile(r"\w{4}")
+
+
+def written_as_person(name: str, words: tuple[str, ...]) -> bool:
+    """`surname_first` of ``name``, whose canonical words (of any reading) are ``words``."""
+    if name.count(",") != 1:
+        return False
+    before, after = name.split(",")
+    return (
+        any(ch.isalnum() for ch in before)
+        and _GIVEN_NAME.search(after) is not None
+        and not _says_organisation(words)
+    )
+
+
 def _acronym_options(
     a: Prepared, b: Prepared, opts: list[_Option], *, flip: bool, expanded: bool = False
 ) -> None:
@@ -704,10 +729,10 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
-        if not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
-            # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich"): lists
-            # never call a person by initials, only by initials the list itself gives as the
-            # name's alias.
+        if b.person or not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
+            # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich",
+            # "ZLITNI, Abdulhafid Mahmoud"): lists never call a person by initials, only by
+            # initials the list itself gives as the name's alias.
             alike["distinctive"] = alike["written"] = 0.0
     whole = len(a.words) == 1
     spans: dict[str, tuple[tuple[int, ...], float]] = {}
@@ -765,6 +790,9 @@ class Prepared:
     patronymics: tuple[int, ...] = ()
     """Positions of a person's East Slavic patronymics (`patronymics`): worked out once, for
     the containment test that may leave them unaligned (`_excused`)."""
+    person: bool = False
+    """The name is written as lists write a person's (`surname_first`): its initials are no
+    acronym (`_acronym_options`)."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -773,9 +801,15 @@ class Prepared:
 
     @classmethod
     def of(
-        cls, words: tuple[str, ...], weights: Weights, written: tuple[str, ...] | None = None
+        cls,
+        words: tuple[str, ...],
+        weights: Weights,
+        written: tuple[str, ...] | None = None,
+        *,
+        person: bool = False,
     ) -> Prepared:
-        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``."""
+        """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``;
+        ``person``: the name they were read from is written as a person's (`surname_first`)."""
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
@@ -802,6 +836,7 @@ class Prepared:
             weighed if costs == weighed else costs,
             _runs(words, written),
             patronymics(words),
+            person,
         )
 
     def runs_disjoint(self, words: Iterable[str]) -> bool:
@@ -812,7 +847,7 @@ class Prepared:
     def named(cls, name: str, weights: Weights) -> Prepared:
         """A name, prepared: its canonical words and the words as written."""
         words, written = written_words(name)
-        return cls.of(words, weights, written)
+        return cls.of(words, weights, written, person=surname_first(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1722,9 +1757,12 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     weights = default_weights()
+    pa, pb = surname_first(a), surname_first(b)
     best = max(
         (
-            score_prepared(Prepared.of(x, weights, xw), Prepared.of(y, weights, yw))
+            score_prepared(
+                Prepared.of(x, weights, xw, person=pa), Prepared.of(y, weights, yw, person=pb)
+            )
             for x, xw in written_readings(a)
             for y, yw in written_readings(b)
         ),
@@ -1917,9 +1955,11 @@ def _best_readings(
     is not the name as written."""
     best: tuple[float, int, int, Prepared, Prepared] | None = None
     ra, rb = written_readings(a), written_readings(b)
+    person_a, person_b = surname_first(a), surname_first(b)
     for i, (xa, wa) in enumerate(ra):
         for j, (xb, wb) in enumerate(rb):
-            pa, pb = Prepared.of(xa, weights, wa), Prepared.of(xb, weights, wb)
+            pa = Prepared.of(xa, weights, wa, person=person_a)
+            pb = Prepared.of(xb, weights, wb, person=person_b)
             s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)
