@@ -53,6 +53,7 @@ from .match import (
     LookedUp,
     Prepared,
     Scored,
+    Shape,
     Weights,
     _acronym_spans,
     deletions,
@@ -63,11 +64,11 @@ from .match import (
     may_be_contained,
     read_as_similarity,
     score_prepared,
+    shape_of,
     skeleton,
     strong_words,
-    surname_first,
     token_similarity,
-    written_as_person,
+    written_shape,
 )
 from .normalize import (
     CONSONANTS,
@@ -191,8 +192,7 @@ class NameIndex:
         # A word's rarity is counted over the distinct readings, each once: a party listed
         # on several lists (the CSL and the SDN list, the UN and EU lists) or under several
         # keys must not make its own distinctive words look common.
-        # (A reading counts once even when one name written as a person's has it and another
-        # not: `_Reading`.)
+        # (A reading counts once even when two names of other shapes have it: `_Reading`.)
         df: Counter[str] = Counter()
         distinct = dict.fromkeys((ws, wr) for ws, wr, _ in readings)
         for ws, _ in distinct:  # in order of first use
@@ -202,8 +202,8 @@ class NameIndex:
         t = cutoff - _ROUNDING
         beta = self._beta = t / (2 - t)
         prepared = [
-            _Slot(Prepared.of(ws, self.weights, wr, person=person), beta)
-            for ws, wr, person in readings
+            _Slot(Prepared.of(ws, self.weights, wr, shape=shape), beta)
+            for ws, wr, shape in readings
         ]
         # Preparing every listed reading filled the scorer's cache of acronym spans (13 MB on
         # the combined lists) with the last of them: emptied before the tables below, as the
@@ -349,12 +349,12 @@ class NameIndex:
         readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
         the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
         one thing: a listed name wholly inside the query counts, the query inside it not."""
-        pa, pb = surname_first(a), surname_first(b)
+        pa, pb = written_shape(a), written_shape(b)
         best = max(
             (
                 score_prepared(
-                    Prepared.of(x, self.weights, xw, person=pa),
-                    Prepared.of(y, self.weights, yw, person=pb),
+                    Prepared.of(x, self.weights, xw, shape=pa),
+                    Prepared.of(y, self.weights, yw, shape=pb),
                     listed="second",
                 )
                 for x, xw in written_readings(a)
@@ -648,9 +648,9 @@ class NameIndex:
                 similar[i] = tuple(sorted(found.items()))
 
     def _readings(self, query: str) -> list[Prepared]:
-        person = surname_first(query)
+        shape = written_shape(query)
         return [
-            Prepared.of(words, self.weights, written, person=person)
+            Prepared.of(words, self.weights, written, shape=shape)
             for words, written in written_readings(query)
             if words
         ]
@@ -857,9 +857,9 @@ def _forms(name: Prepared) -> tuple[str, ...]:
     return forms
 
 
-_Reading = tuple[tuple[str, ...], tuple[str, ...], bool]
-"""A name's reading: its words, as written, and whether the name is a person's as written
-(`surname_first`): two names read alike may differ in that alone."""
+_Reading = tuple[tuple[str, ...], tuple[str, ...], Shape]
+"""A name's reading: its words, as written, and what the name is written as (`written_shape`):
+two names read alike may differ in that alone ("ZANJAN, Acid Makers" / "Zanjan Acid Makers")."""
 
 
 def _read(
@@ -884,9 +884,9 @@ def _read(
         ids = read_as.get(cand.name)
         if ids is None:
             read = known.get(cand.name) or written_readings.__wrapped__(cand.name)
-            person = bool(read) and written_as_person(cand.name, read[0][0])
+            shape = shape_of(cand.name, read[0][0]) if read else "name"
             ids = read_as[cand.name] = tuple(
-                slots.setdefault((*intern.reading(ws, wr), person), len(slots))
+                slots.setdefault((*intern.reading(ws, wr), shape), len(slots))
                 for ws, wr in read
                 if ws
             )

@@ -43,6 +43,7 @@ from .normalize import (
     MARKS,
     WADE_GILES,
     WADE_GILES_UNMARKED,
+    aircraft_registration,
     consonant_keys,
     containment_rules,
     fold_text,
@@ -687,21 +688,33 @@ def _says_organisation(words: tuple[str, ...]) -> bool:
     return any((w in weak and w not in stop) or w in marks for w in words)
 
 
+Shape = Literal["name", "person", "aircraft"]
+"""What a name is written as (`written_shape`), for the few rules that depend on it."""
+
+
 @lru_cache(maxsize=1 << 12)
-def surname_first(name: str) -> bool:
-    """Whether a name is written as lists write a person's, "SURNAME, Given Names" ("ZLITNI,
-    Abdulhafid Mahmoud"): one comma, no word saying it is an organisation
-    (`_says_organisation`), and a word of four letters or more after the comma, so that no
-    legal form in initials is taken for given names ("PLM CONSORCIO, C.A."). Lists never call
-    a person by initials: such a name's are no acronym (`_acronym_options`)."""
-    return written_as_person(name, written_words(name)[0])
+def written_shape(name: str) -> Shape:
+    """What a name is written as: an aircraft's registration (`aircraft_registration`), a
+    person's name as lists write it (`_surname_first`), or any name."""
+    return shape_of(name, written_words(name)[0])
+
+
+def shape_of(name: str, words: tuple[str, ...]) -> Shape:
+    """`written_shape` of ``name``, whose canonical words (of any reading) are ``words``."""
+    if aircraft_registration(name):
+        return "aircraft"
+    return "person" if _surname_first(name, words) else "name"
 
 
 _GIVEN_NAME = re.compile(r"\w{4}")
 
 
-def written_as_person(name: str, words: tuple[str, ...]) -> bool:
-    """`surname_first` of ``name``, whose canonical words (of any reading) are ``words``."""
+def _surname_first(name: str, words: tuple[str, ...]) -> bool:
+    """Whether a name is written as lists write a person's, "SURNAME, Given Names" ("ZLITNI,
+    Abdulhafid Mahmoud"): one comma, no word saying it is an organisation
+    (`_says_organisation`), and a word of four letters or more after the comma, so that no
+    legal form in initials is taken for given names ("PLM CONSORCIO, C.A."). Lists never call
+    a person by initials: such a name's are no acronym (`_acronym_options`)."""
     if name.count(",") != 1:
         return False
     before, after = name.split(",")
@@ -729,7 +742,7 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
-        if b.person or not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
+        if b.shape == "person" or not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
             # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich",
             # "ZLITNI, Abdulhafid Mahmoud"): lists never call a person by initials, only by
             # initials the list itself gives as the name's alias.
@@ -790,9 +803,9 @@ class Prepared:
     patronymics: tuple[int, ...] = ()
     """Positions of a person's East Slavic patronymics (`patronymics`): worked out once, for
     the containment test that may leave them unaligned (`_excused`)."""
-    person: bool = False
-    """The name is written as lists write a person's (`surname_first`): its initials are no
-    acronym (`_acronym_options`)."""
+    shape: Shape = "name"
+    """What the name is written as (`written_shape`): a person's initials are no acronym
+    (`_acronym_options`); an aircraft's nationality mark costs as much as its registration."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -806,10 +819,10 @@ class Prepared:
         weights: Weights,
         written: tuple[str, ...] | None = None,
         *,
-        person: bool = False,
+        shape: Shape = "name",
     ) -> Prepared:
         """``words`` (the first `MAX_WORDS` of them) with their weights under ``weights``;
-        ``person``: the name they were read from is written as a person's (`surname_first`)."""
+        ``shape``: what the name they were read from is written as (`written_shape`)."""
         words = words[:MAX_WORDS]
         if written is not None:
             written = written[:MAX_WORDS]
@@ -820,6 +833,11 @@ class Prepared:
             written_joined = tuple(map(add, written, written[1 : len(words)]))
         weighed = tuple(map(weights, words))
         costs = weights.costs(words, weighed)
+        if shape == "aircraft" and len(words) == 2:
+            # "EP-MMB": without its nationality mark, "MMB" is no more this aircraft than
+            # another's registration ("UP-MMB") or any name's word; the mark, a word many
+            # aircraft share, would weigh little.
+            costs = (max(costs[0], weighed[1]), costs[1])
         acronyms = acronym_of(words, written)
         if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
@@ -836,7 +854,7 @@ class Prepared:
             weighed if costs == weighed else costs,
             _runs(words, written),
             patronymics(words),
-            person,
+            shape,
         )
 
     def runs_disjoint(self, words: Iterable[str]) -> bool:
@@ -847,7 +865,7 @@ class Prepared:
     def named(cls, name: str, weights: Weights) -> Prepared:
         """A name, prepared: its canonical words and the words as written."""
         words, written = written_words(name)
-        return cls.of(words, weights, written, person=surname_first(name))
+        return cls.of(words, weights, written, shape=written_shape(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1284,7 +1302,8 @@ class LookedUp:
     def may_be_inside(self, name: Prepared, strong: frozenset[str] | None = None) -> bool:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
-        distinctive enough. ``strong``, the name's words that must align (`strong_words`),
+        distinctive enough (an aircraft's registration always is). ``strong``, the name's words
+        that must align (`strong_words`),
         worked out once by an index, makes the common answer (no) one set operation."""
         if name.acronyms and not self.initials.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
@@ -1302,12 +1321,13 @@ class LookedUp:
                 distinct += _distinct(y, w, rules.letters)
             else:
                 missing.append(i)
+        enough = rules.distinctiveness if name.shape != "aircraft" else 0.0
         if not missing:
-            return distinct >= rules.distinctiveness
+            return distinct >= enough
         excused = name.patronymics  # may stay unaligned (`_excused`)
         words = name.words
         needed = [i for i in missing if _kept(words[i], rules.unaligned) and i not in excused]
-        if not needed and distinct >= rules.distinctiveness:
+        if not needed and distinct >= enough:
             return True
         if spelt is None:
             spelt = self._spelt(name)
@@ -1316,7 +1336,7 @@ class LookedUp:
         distinct += sum(
             _distinct(words[i], name.weights[i], rules.letters) for i in missing if i in spelt
         )
-        return distinct >= rules.distinctiveness
+        return distinct >= enough
 
     def _spelt(self, name: Prepared) -> set[int]:
         """Positions of ``name``'s words that one query word spells joined ("kestrelmarble" for
@@ -1438,6 +1458,8 @@ def _below_options(
     rules = containment_rules()
     if (rules.score + rules.spread * dice) * alike < limit:
         return True
+    if name.shape == "aircraft":
+        return False  # never `_outweighed`
     letters = rules.letters
     own = sum(_distinct(name.words[j], nwt[j], letters) for j in on_name)
     added = sum(
@@ -1477,6 +1499,7 @@ def _score(
         # What `_containment` gives when it gives anything: not worked out when no higher.
         if (
             counts
+            and other.shape != "aircraft"  # a registration holds no name: "MMBA" / "EP-MMBA"
             and score < most
             and (rules.score + rules.spread * score) * (got / weight) > score
         ):
@@ -1563,7 +1586,10 @@ def _outweighed(inner: Prepared, used: set[int], longer: Prepared, longer_used: 
     """Whether the words ``longer`` adds to ``inner`` say more than ``containment.added`` times
     what ``inner``'s aligned words say (`_distinct`): "Ministry of Defense" is a small part of
     "71st Automotive and Armored Vehicle Repair Plant ... Ministry of Defense", another party;
-    "Khuran" is the name that counts in "Acme on behalf of Khuran"."""
+    "Khuran" is the name that counts in "Acme on behalf of Khuran". Never an aircraft's
+    registration: an identifier, whatever words come with it ("YK-AGC Syrian Arab Airlines")."""
+    if inner.shape == "aircraft":
+        return False
     rules = containment_rules()
     own = sum(_distinct(inner.words[i], inner.weights[i], rules.letters) for i in used)
     added = sum(  # generic words added ("Branch", "Trading", "Representative Office") say nothing
@@ -1625,7 +1651,7 @@ def may_be_contained(name: Prepared) -> bool:
     `_containment`), its words all aligned, or may stand for an acronym: a test an index makes
     once per name, so that a query need not. Uncached: an index's tens of thousands of names
     would fill `_distinct`'s memo (some 9 MB) with words queries seldom bring."""
-    if name.acronyms:
+    if name.acronyms or name.shape == "aircraft":
         return True
     rules = containment_rules()
     weigh = _distinct.__wrapped__
@@ -1676,7 +1702,8 @@ def _containment(
     body: "Federal News Agency" is not inside "Fars News Agency"), and the name distinctive
     enough (data/weights.yaml ``containment``: each word's weight, counted fully from
     ``letters`` letters up, summed): one common or short word is not a name found inside
-    another. The score is ``containment.score`` plus ``containment.spread`` times the word
+    another, but an aircraft's registration, an identifier, is ("EP-MMB" in "Mahan Air
+    EP-MMB"). The score is ``containment.score`` plus ``containment.spread`` times the word
     alignment's own score (of two names inside, the one covering more comes first), times how
     alike the aligned words are. ``excused``: positions that may stay unaligned however heavy
     (a person's patronymic the other name does not give, see `_excused`)."""
@@ -1689,7 +1716,7 @@ def _containment(
             continue
         distinct += _distinct(word, w, rules.letters)
         core += _distinct(word, w, rules.letters, weak=False)
-    if distinct < rules.distinctiveness or core < rules.core:
+    if (distinct < rules.distinctiveness or core < rules.core) and side.shape != "aircraft":
         return 0.0
     return (rules.score + rules.spread * dice) * alike
 
@@ -1704,7 +1731,8 @@ def _order_factor(
     below 1 when a father's name in one name is aligned with a given name in the other ("Ali
     bin Hassan" / "Hassan bin Ali"), or when a number of either name is left unaligned (so the
     two names' numbers differ: "Global Solutions II" / "Global Solutions", "Chong Rim 2" /
-    "Chong Rim 3"; words with different digits never align). Only ever lowers a score, so the
+    "Chong Rim 3"; words with different digits never align; not an aircraft's registration
+    aligned whole, which is its own number: "Airbus A320 EP-MMB"). Only ever lowers a score, so the
     index's blocking stays exact. ``notes`` collects why, for `explain`."""
     rules = order_rules()
     factor = 1.0
@@ -1713,6 +1741,10 @@ def _order_factor(
     roman = rules.roman_numerals
     numbers_a = _numbers(a.words, used_a, roman) if len(used_a) < len(a.words) else ()
     numbers_b = _numbers(b.words, used_b, roman) if len(used_b) < len(b.words) else ()
+    if (a.shape == "aircraft" and len(used_a) == len(a.words)) or (
+        b.shape == "aircraft" and len(used_b) == len(b.words)
+    ):
+        numbers_a = numbers_b = ()  # an aircraft's registration aligned whole: its own number
     if numbers_a or numbers_b:
         factor *= rules.numbers_differ
         if notes is not None:
@@ -1757,11 +1789,11 @@ def similarity(a: str, b: str) -> float:
     also weighs words by how rare they are on its list). `explain` says why.
     """
     weights = default_weights()
-    pa, pb = surname_first(a), surname_first(b)
+    pa, pb = written_shape(a), written_shape(b)
     best = max(
         (
             score_prepared(
-                Prepared.of(x, weights, xw, person=pa), Prepared.of(y, weights, yw, person=pb)
+                Prepared.of(x, weights, xw, shape=pa), Prepared.of(y, weights, yw, shape=pb)
             )
             for x, xw in written_readings(a)
             for y, yw in written_readings(b)
@@ -1955,11 +1987,11 @@ def _best_readings(
     is not the name as written."""
     best: tuple[float, int, int, Prepared, Prepared] | None = None
     ra, rb = written_readings(a), written_readings(b)
-    person_a, person_b = surname_first(a), surname_first(b)
+    shape_a, shape_b = written_shape(a), written_shape(b)
     for i, (xa, wa) in enumerate(ra):
         for j, (xb, wb) in enumerate(rb):
-            pa = Prepared.of(xa, weights, wa, person=person_a)
-            pb = Prepared.of(xb, weights, wb, person=person_b)
+            pa = Prepared.of(xa, weights, wa, shape=shape_a)
+            pb = Prepared.of(xb, weights, wb, shape=shape_b)
             s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)

@@ -697,6 +697,34 @@ def _written_readings(name: str) -> Readings:
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
 
 
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
+_REGISTRATION = re.compile(r"\s*(?P<mark>[a-z0-9]{1,4})[-\u2010-\u2015](?P<code>[a-z0-9]+)\s*")
+
+
+@lru_cache(maxsize=1)
+def _registration_marks() -> tuple[frozenset[str], int, int]:
+    """The aircraft nationality marks of data/registration_marks.yaml (folded), and the fewest
+    and most letters of a registration after one."""
+    data = resource("registration_marks.yaml")
+    low, high = (int(x) for x in data["letters"])
+    return frozenset(str(m).casefold() for m in data["marks"]), low, high
+
+
+def aircraft_registration(name: str) -> bool:
+    """Whether a name is an aircraft's registration and nothing else ("EP-MMB", "YK-AGC",
+    "P-532"): a nationality mark of data/registration_marks.yaml, a hyphen, a registration."""
+    if len(name) > 16 or not _DASHES.intersection(name):
+        return False
+    found = _REGISTRATION.fullmatch(_fold(name, spoofs=True))
+    if found is None:
+        return False
+    marks, low, high = _registration_marks()
+    mark, code = found["mark"], found["code"]
+    if len(mark) == 1 and len(code) != 4 and code.isalpha():
+        return False  # one-letter marks take four letters ("D-ABCD", "M-VITO"): not "D-BOY"
+    return mark in marks and low <= len(code) <= high
+
+
 _LONE_LETTER_HYPHENED = re.compile(r"\s[a-z]-|-[a-z]\s")
 """A quick test for `_LETTER_THEN_HYPHENED` and `_HYPHENED_THEN_LETTER`."""
 _LETTER_THEN_HYPHENED = re.compile(r"(?<![a-z0-9'-])([a-z]\s+[a-z])-(?=[a-z]*[a-z][a-z])")
