@@ -316,7 +316,6 @@ def test_nouns_that_name_an_institution_say_it_is_an_organisation(
     [
         ("ZAM", "ZLITNI, Abdulhafid Mahmoud"),
         ("TGF", "TORRES GONZALEZ, Fernando"),
-        ("JZ", "JIN, ZHONGDA"),  # two initials: no acronym either way
         ("KAM", "KASSAN, Ali Mohamad"),
     ],
 )
@@ -326,7 +325,7 @@ def test_a_name_written_surname_first_is_never_read_as_initials(query: str, name
     assert similarity(query, name) < POSSIBLE
     assert similarity(name, query) < POSSIBLE
     index = NameIndex([NameCandidate("p", name), NameCandidate("q", query)], cutoff=0.5)
-    assert index.search(query, cutoff=POSSIBLE) == index.search(query, cutoff=POSSIBLE)[:1]
+    assert [m.key for m in index.search(query, cutoff=POSSIBLE)] == ["q"]
     assert [m.key for m in index.search(name, cutoff=POSSIBLE)] == ["p"]
 
 

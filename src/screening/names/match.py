@@ -700,13 +700,15 @@ def written_shape(name: str) -> Shape:
 
 
 def shape_of(name: str, words: tuple[str, ...]) -> Shape:
-    """`written_shape` of ``name``, whose canonical words (of any reading) are ``words``."""
+    """`written_shape` of ``name``, whose first reading's canonical words are ``words`` (an
+    index has them already)."""
     if aircraft_registration(name):
         return "aircraft"
     return "person" if _surname_first(name, words) else "name"
 
 
-_GIVEN_NAME = re.compile(r"\w{4}")
+_GIVEN_NAME = re.compile(r"[^\W\d_]{4}")
+"""Four letters in a row: a given name, not a legal form in initials ("C.A.") nor a number."""
 
 
 def _surname_first(name: str, words: tuple[str, ...]) -> bool:
@@ -805,7 +807,10 @@ class Prepared:
     the containment test that may leave them unaligned (`_excused`)."""
     shape: Shape = "name"
     """What the name is written as (`written_shape`): a person's initials are no acronym
-    (`_acronym_options`); an aircraft's nationality mark costs as much as its registration."""
+    (`_acronym_options`); an aircraft's registration is an identifier: its nationality mark
+    costs as much as its registration, and found whole inside another name (every word
+    aligned) it is distinctive, never outweighed nor joined on, whatever numbers come with it
+    (`_containment`)."""
 
     def run_items(self) -> Iterator[tuple[tuple[int, int], str]]:
         """Each run with its (start, length)."""
@@ -1303,8 +1308,8 @@ class LookedUp:
         """Whether ``name`` may be wholly inside the query (see `_containment`): every word of
         it but the lightest alike to a query word (or to query words joined), and those words
         distinctive enough (an aircraft's registration always is). ``strong``, the name's words
-        that must align (`strong_words`),
-        worked out once by an index, makes the common answer (no) one set operation."""
+        that must align (`strong_words`), worked out once by an index, makes the common answer
+        (no) one set operation."""
         if name.acronyms and not self.initials.isdisjoint(name.acronyms):
             return True  # its words may all align with the query's acronym of them
         spelt: set[int] | None = None  # worked out only when needed: most names need not
@@ -1326,7 +1331,11 @@ class LookedUp:
             return distinct >= enough
         excused = name.patronymics  # may stay unaligned (`_excused`)
         words = name.words
-        needed = [i for i in missing if _kept(words[i], rules.unaligned) and i not in excused]
+        needed = [
+            i
+            for i in missing
+            if (_kept(words[i], rules.unaligned) and i not in excused) or name.shape == "aircraft"
+        ]
         if not needed and distinct >= enough:
             return True
         if spelt is None:
@@ -1499,7 +1508,6 @@ def _score(
         # What `_containment` gives when it gives anything: not worked out when no higher.
         if (
             counts
-            and other.shape != "aircraft"  # a registration holds no name: "MMBA" / "EP-MMBA"
             and score < most
             and (rules.score + rules.spread * score) * (got / weight) > score
         ):
@@ -1622,6 +1630,8 @@ def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: 
     makes the two one longer name ("SOVTEST ATE", "YUESEM MARKIROVKA OOO"). A legal form, a
     generic or stop word, or a word the list repeats (a city: "Khuran Logistics (Shenzhen)",
     "Acme on behalf of Khuran") leaves the listed name whole."""
+    if inner.shape == "aircraft":
+        return False  # an identifier, whatever stands beside it ("Cham Wings YK-AND")
     rules = containment_rules()
     pairs = [(o[2], o[3]) if first else (o[3], o[2]) for o in chosen]
     strong = [
@@ -1638,7 +1648,10 @@ def _joined_on(inner: Prepared, longer: Prepared, chosen: list[_Option], first: 
 
 def strong_words(name: Prepared) -> frozenset[str]:
     """The words of a name that must align for it to be wholly inside another (see
-    `_containment`): all but legal forms, stop words and an East Slavic patronymic."""
+    `_containment`): all but legal forms, stop words and an East Slavic patronymic; all of an
+    aircraft's registration, whose mark may read as a stop word ("ET-ALK", "5A-DKL")."""
+    if name.shape == "aircraft":
+        return frozenset(name.words)
     unaligned = containment_rules().unaligned
     excused = name.patronymics
     return frozenset(
@@ -1711,7 +1724,11 @@ def _containment(
     distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
-            if (_kept(word, rules.unaligned) and i not in excused) or word in rules.named:
+            if (
+                (_kept(word, rules.unaligned) and i not in excused)
+                or word in rules.named
+                or side.shape == "aircraft"  # every word: an identifier ("5A-DKL" / "DKL")
+            ):
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)

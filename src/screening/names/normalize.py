@@ -697,8 +697,8 @@ def _written_readings(name: str) -> Readings:
     return tuple(dict.fromkeys(r for r in found if r[0]))  # first kept first, as before
 
 
-_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015")
-_REGISTRATION = re.compile(r"\s*(?P<mark>[a-z0-9]{1,4})[-\u2010-\u2015](?P<code>[a-z0-9]+)\s*")
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015"
+_REGISTRATION = re.compile(rf"\s*(?P<mark>[a-z0-9]{{1,4}})[{_DASHES}](?P<code>[a-z0-9]+)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -712,17 +712,24 @@ def _registration_marks() -> tuple[frozenset[str], int, int]:
 
 def aircraft_registration(name: str) -> bool:
     """Whether a name is an aircraft's registration and nothing else ("EP-MMB", "YK-AGC",
-    "P-532"): a nationality mark of data/registration_marks.yaml, a hyphen, a registration."""
-    if len(name) > 16 or not _DASHES.intersection(name):
+    "P-532", "RA-02791"): a nationality mark of data/registration_marks.yaml, a dash, and a
+    registration of letters and digits, three letters when only letters."""
+    if len(name) > 16 or not any(d in name for d in _DASHES):
         return False
     found = _REGISTRATION.fullmatch(_fold(name, spoofs=True))
     if found is None:
         return False
     marks, low, high = _registration_marks()
     mark, code = found["mark"], found["code"]
-    if len(mark) == 1 and len(code) != 4 and code.isalpha():
-        return False  # one-letter marks take four letters ("D-ABCD", "M-VITO"): not "D-BOY"
-    return mark in marks and low <= len(code) <= high
+    if mark not in marks or not low <= len(code) <= high:
+        return False
+    if code.isalpha():
+        # Letters alone may be a word: three after a mark of two characters or more
+        # ("EP-MMB"), as the listed States write them; not "EX-KOTI", a vessel's former name.
+        return len(mark) > 1 and len(code) == 3
+    # After a one-letter mark, three characters or more, digits among them ("P-632"): not
+    # "B-52"; "D-BOY", "M-PESA" are words, and so, here, are "M-VITO" and "F-OJHH".
+    return len(mark) > 1 or len(code) >= 3
 
 
 _LONE_LETTER_HYPHENED = re.compile(r"\s[a-z]-|-[a-z]\s")
