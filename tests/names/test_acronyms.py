@@ -343,6 +343,20 @@ def test_an_organisation_with_a_comma_keeps_its_initials(query: str, name: str) 
     assert similarity(query, name) >= POSSIBLE
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        # words that say "organisation" in other languages, so the comma is no surname's
+        ("CIME", "COMERCIO INTERIOR, MERCADO EXTERIOR"),
+        ("ECEIM", "EMPRESA CUBANA, EXPORTADORA E IMPORTADORA DE METALES"),
+        ("ZAM", "ZANJAN ACID MAKERS, 2021"),  # a number is no given name
+        ("NOSYC", "Nizhnyaya Oreanda Sanatorium (Yalta, Crimea)"),  # a comma in brackets
+    ],
+)
+def test_a_comma_alone_does_not_make_a_person(query: str, name: str) -> None:
+    assert similarity(query, name) >= POSSIBLE, explain(query, name).summary
+
+
 def test_one_reading_of_two_names_one_written_as_a_person_s() -> None:
     """The index keeps a reading once; a name written as a person's and one that is not, read
     alike, are kept apart, as their initials count differently."""

@@ -37,6 +37,7 @@ _WORDS = [
     "z7e", "zte", "kang", "xun", "kangxun", "ab", "dall", "ah", "abdallah", "beijing", "8star",
     "8", "star", "ali", "bin", "hassan", "hasan", "global", "solutions", "ii", "2", "gmbh",
     "ag", "ministry", "defense", "defence", "repair", "plant", "c0rp0rat10n", "corporation",
+    "dkl", "alk", "mmb",  # aircraft registrations without their marks (`_REGISTRATIONS`)
 ]  # fmt: skip
 _names = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=7).map(" ".join)
 _REGISTRATIONS = ["ep-mmb", "ep-and", "yk-agc", "5a-dkl", "et-alk", "p-632", "ra-02791"]

@@ -26,6 +26,7 @@ LISTED = [
     ("and", "YK-AND"),  # its registration a stop word
     ("itc", "EP-ITC"),
     ("p632", "P-632"),
+    ("ojhh", "F-OJHH"),
     ("dkl", "5A-DKL"),  # Libya: its mark read as digits for letters is "sa", a legal form
     ("alk", "ET-ALK"),  # Ethiopia: its mark a stop word
     ("brigade", "MASKED MEN BRIGADE"),
@@ -80,6 +81,7 @@ def test_initials_are_no_longer_outranked_by_half_a_registration() -> None:
 @pytest.mark.parametrize(
     ("query", "key"),
     [
+        ("Boeing 747-422 F-OJHH", "ojhh"),
         ("Mahan Air EP-MMB", "mmb"),
         ("EP MMB aircraft", "mmb"),
         ("YK-AGC Syrian Arab Airlines", "agc"),  # outweighed by nothing: an identifier
@@ -101,6 +103,38 @@ def test_a_registration_inside_a_longer_name_is_the_aircraft(query: str, key: st
 @pytest.mark.parametrize("query", ["EP-MMB", "EP MMB", "EPMMB", "ep–mmb", "ЕР-ММВ", "EP-MM8"])
 def test_the_registration_however_written_is_a_match(query: str) -> None:
     assert _found(query).get("mmb", 0.0) >= MATCH
+
+
+@pytest.mark.parametrize(
+    ("name", "aircraft"),
+    [
+        ("EP-MMB", True),
+        ("P-632", True),  # North Korea: digits after a one-letter mark
+        ("F-OJHH", True),  # four letters after a one-letter mark
+        ("M-VITO", True),
+        ("RA-02791", True),
+        ("EW-001PH", True),
+        ("EX-KOTI", False),  # letters alone: three after a mark of two characters
+        ("D-BOY", False),  # and four after one letter
+        ("B-52", False),  # digits: three or more after one letter
+        ("AL-AQSA", False),  # no mark
+    ],
+)
+def test_what_is_read_as_a_registration(name: str, aircraft: bool) -> None:
+    """A registration's code alone meets it less than the same words written apart would
+    (its mark costs as much as its code); any other name's, exactly as much."""
+    mark, code = name.split("-")
+    index = NameIndex(
+        [NameCandidate("dash", name), NameCandidate("space", f"{mark} {code}"), *_fleet(mark)],
+        cutoff=0.3,
+    )
+    dashed, spaced = index.similarity(code, name), index.similarity(code, f"{mark} {code}")
+    assert (dashed < spaced) is aircraft, (dashed, spaced)
+
+
+def _fleet(mark: str) -> list[NameCandidate]:
+    """Aircraft of one mark (or names of one first word): the mark weighs little."""
+    return [NameCandidate(f"{mark}{x}", f"{mark}-{x}9") for x in ("QQA", "QQB", "QQC", "QQD")]
 
 
 def test_a_word_shaped_like_a_mark_is_no_registration() -> None:

@@ -714,14 +714,16 @@ _GIVEN_NAME = re.compile(r"[^\W\d_]{4}")
 def _surname_first(name: str, words: tuple[str, ...]) -> bool:
     """Whether a name is written as lists write a person's, "SURNAME, Given Names" ("ZLITNI,
     Abdulhafid Mahmoud"): one comma, no word saying it is an organisation
-    (`_says_organisation`), and a word of four letters or more after the comma, so that no
-    legal form in initials is taken for given names ("PLM CONSORCIO, C.A."). Lists never call
-    a person by initials: such a name's are no acronym (`_acronym_options`)."""
+    (`_says_organisation`), not in brackets, and four letters in a row after the comma, so
+    that no legal form in initials is taken for given names ("PLM CONSORCIO, C.A."), nor a
+    number. Lists never call a person by initials: such a name's are no acronym
+    (`_acronym_options`)."""
     if name.count(",") != 1:
         return False
     before, after = name.split(",")
     return (
-        any(ch.isalnum() for ch in before)
+        before.count("(") <= before.count(")")  # not in brackets: "X (f.k.a., Y)"
+        and any(ch.isalnum() for ch in before)
         and _GIVEN_NAME.search(after) is not None
         and not _says_organisation(words)
     )

@@ -712,8 +712,9 @@ def _registration_marks() -> tuple[frozenset[str], int, int]:
 
 def aircraft_registration(name: str) -> bool:
     """Whether a name is an aircraft's registration and nothing else ("EP-MMB", "YK-AGC",
-    "P-532", "RA-02791"): a nationality mark of data/registration_marks.yaml, a dash, and a
-    registration of letters and digits, three letters when only letters."""
+    "P-532", "RA-02791", "M-VITO"): a nationality mark of data/registration_marks.yaml, a dash,
+    and a registration of letters and digits (of letters alone, three, or four after a
+    one-letter mark)."""
     if len(name) > 16 or not any(d in name for d in _DASHES):
         return False
     found = _REGISTRATION.fullmatch(_fold(name, spoofs=True))
@@ -724,11 +725,11 @@ def aircraft_registration(name: str) -> bool:
     if mark not in marks or not low <= len(code) <= high:
         return False
     if code.isalpha():
-        # Letters alone may be a word: three after a mark of two characters or more
-        # ("EP-MMB"), as the listed States write them; not "EX-KOTI", a vessel's former name.
-        return len(mark) > 1 and len(code) == 3
-    # After a one-letter mark, three characters or more, digits among them ("P-632"): not
-    # "B-52"; "D-BOY", "M-PESA" are words, and so, here, are "M-VITO" and "F-OJHH".
+        # Letters alone may be a word: as the listed States write them, three after a mark of
+        # two characters or more ("EP-MMB"), four after one letter ("F-OJHH", "M-VITO"); not
+        # "EX-KOTI", a vessel's former name, nor the nickname "D-BOY".
+        return len(code) == (3 if len(mark) > 1 else 4)
+    # With digits, three characters or more after a one-letter mark ("P-632"): not "B-52".
     return len(mark) > 1 or len(code) >= 3
 
 
