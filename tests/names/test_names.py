@@ -214,3 +214,21 @@ def test_cyrillic_lookalike_never_changes_normalize(
     original = " ".join([*before, word, *after])
     changed = " ".join([*before, spoofed, *after])
     assert normalize(changed) == normalize(original), (changed, original)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "least"),
+    [
+        ("TSNIIKHM", "FGUP TSNIIKHM", POSSIBLE),  # 0.67 while FGUP weighed as a word of it
+        ("TSNIIKHM", "TSNIIKHM, FGUP", POSSIBLE),
+        ("FSUE Ekran", "FGUP Ekran", MATCH),  # the English abbreviation of the same form
+        ("Promsyrieimport", "VO PROMSYRIEIMPORT FGUP", POSSIBLE),
+        ("Universal-Avia GUP", "UNIVERSAL-AVIA, GUP RK", POSSIBLE),
+    ],
+)
+def test_a_russian_state_unitary_enterprise_s_legal_form_is_one(
+    query: str, listed: str, least: float
+) -> None:
+    """FGUP (federal), its English FSUE, and GUP (state) are legal forms, as OOO and AO are:
+    a name without them, or with the other spelling, is the listed name."""
+    assert similarity(query, listed) >= least
