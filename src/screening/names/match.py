@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, product
@@ -1333,11 +1333,7 @@ class LookedUp:
             return distinct >= enough
         excused = name.patronymics  # may stay unaligned (`_excused`)
         words = name.words
-        needed = [
-            i
-            for i in missing
-            if (_kept(words[i], rules.unaligned) and i not in excused) or name.shape == "aircraft"
-        ]
+        needed = [i for i in missing if _must_align(name, i, rules.unaligned, excused)]
         if not needed and distinct >= enough:
             return True
         if spelt is None:
@@ -1652,13 +1648,17 @@ def strong_words(name: Prepared) -> frozenset[str]:
     """The words of a name that must align for it to be wholly inside another (see
     `_containment`): all but legal forms, stop words and an East Slavic patronymic; all of an
     aircraft's registration, whose mark may read as a stop word ("ET-ALK", "5A-DKL")."""
-    if name.shape == "aircraft":
-        return frozenset(name.words)
-    unaligned = containment_rules().unaligned
-    excused = name.patronymics
+    unaligned, excused = containment_rules().unaligned, name.patronymics
     return frozenset(
-        w for i, w in enumerate(name.words) if _kept(w, unaligned) and i not in excused
+        w for i, w in enumerate(name.words) if _must_align(name, i, unaligned, excused)
     )
+
+
+def _must_align(name: Prepared, i: int, unaligned: float, excused: Collection[int]) -> bool:
+    """Whether word ``i`` of ``name`` must align for the name to be wholly inside another: not a
+    legal form or stop word (`_kept`) nor ``excused`` (a patronymic, `_excused`); every word of
+    an aircraft's registration, whose mark may read as either ("ET-ALK", "5A-DKL")."""
+    return name.shape == "aircraft" or (_kept(name.words[i], unaligned) and i not in excused)
 
 
 def may_be_contained(name: Prepared) -> bool:
@@ -1726,11 +1726,7 @@ def _containment(
     distinct = core = 0.0
     for i, (word, w) in enumerate(zip(side.words, side.weights, strict=True)):
         if i not in used:
-            if (
-                (_kept(word, rules.unaligned) and i not in excused)
-                or word in rules.named
-                or side.shape == "aircraft"  # every word: an identifier ("5A-DKL" / "DKL")
-            ):
+            if _must_align(side, i, rules.unaligned, excused) or word in rules.named:
                 return 0.0
             continue
         distinct += _distinct(word, w, rules.letters)
