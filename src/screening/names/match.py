@@ -649,6 +649,16 @@ def _acronym_spans(
     return tuple(out)
 
 
+def _own_acronym(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
+    """The acronym a name gives itself as its last word, if any ("listed" in `_acronym_spans`),
+    read only when that word may be one: a person has no other (`_person`), and reading the
+    others cost some 13 us a name."""
+    last = words[-1] if len(words) >= 4 else ""
+    if not (3 <= len(last) <= 8 and last.isalpha()):
+        return ()
+    return tuple(x for x, _, kind in _acronym_spans(words, written) if kind == "listed")
+
+
 def _initials_before(
     initial: list[str], initials: list[str], parts: list[tuple[str, bool, int]], end: int
 ) -> set[str]:
@@ -686,6 +696,16 @@ def _says_organisation(words: tuple[str, ...]) -> bool:
     ``acronyms.unmarked``."""
     weak, stop, marks = weak_words(), stopwords(), order_rules().acronym_organisation
     return any((w in weak and w not in stop) or w in marks for w in words)
+
+
+def _person(words: tuple[str, ...], shape: Shape, patronyms: tuple[int, ...]) -> bool:
+    """Whether a name that does not say it is an organisation (`_says_organisation`) is a
+    person's ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich", "ZLITNI, Abdulhafid
+    Mahmoud"): lists never call a person by initials, only by initials the list itself gives
+    as the name's alias (`Prepared.of` reads no other)."""
+    return (
+        shape == "person" or not order_rules().acronym_person.isdisjoint(words) or bool(patronyms)
+    )
 
 
 Shape = Literal["name", "person", "aircraft"]
@@ -746,10 +766,7 @@ def _acronym_options(
     alike = {"distinctive": rules.acronym, "written": rules.acronym_written, "listed": 1.0}
     if not _says_organisation(b.words):
         alike["distinctive"] = alike["written"] = rules.acronym_unmarked
-        if b.shape == "person" or not rules.acronym_person.isdisjoint(b.words) or b.patronymics:
-            # A person's name ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich",
-            # "ZLITNI, Abdulhafid Mahmoud"): lists never call a person by initials, only by
-            # initials the list itself gives as the name's alias.
+        if _person(b.words, b.shape, b.patronymics):
             alike["distinctive"] = alike["written"] = 0.0
     whole = len(a.words) == 1
     spans: dict[str, tuple[tuple[int, ...], float]] = {}
@@ -845,7 +862,11 @@ class Prepared:
             # another's registration ("UP-MMB") or any name's word; the mark, a word many
             # aircraft share, would weigh little.
             costs = (max(costs[0], weighed[1]), costs[1])
-        acronyms = acronym_of(words, written)
+        patronyms = patronymics(words)
+        if _says_organisation(words) or not _person(words, shape, patronyms):
+            acronyms = acronym_of(words, written)
+        else:  # a person's initials are no acronym (`_acronym_options`) but the list's own
+            acronyms = _own_acronym(words, written)
         if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
             costs = (*costs[:-1], weighed[-1])
@@ -860,7 +881,7 @@ class Prepared:
             acronyms,
             weighed if costs == weighed else costs,
             _runs(words, written),
-            patronymics(words),
+            patronyms,
             shape,
         )
 
