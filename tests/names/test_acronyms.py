@@ -222,6 +222,27 @@ def test_an_organisation_with_a_patronymic_shaped_word_keeps_its_initials(
     assert similarity(query, name) >= POSSIBLE
 
 
+@pytest.mark.parametrize(
+    ("initials", "person"),
+    [
+        ("ISB", "IVANOV, Sergei Borisovich"),
+        ("ZAM", "ZLITNI, Abdulhafid Mahmoud"),
+        ("AHBA", "Ali Hassan bin Ahmed"),
+    ],
+)
+def test_a_persons_initials_do_not_even_hand_the_person_to_the_scorer(
+    initials: str, person: str
+) -> None:
+    """Never read as an acronym, a person's initials are not looked up either (the work of
+    scoring every namesake's initials saved); an organisation's and a person's own are."""
+    assert NameIndex([NameCandidate("p", person)], cutoff=0.5).candidates(initials) == frozenset()
+    for query, name in (
+        ("IRGC", "Islamic Revolutionary Guard Corps"),
+        ("ABB", "Abu Bakr al-Baghdadi (ABB)"),
+    ):
+        assert NameIndex([NameCandidate("n", name)], cutoff=0.5).candidates(query) == {0}
+
+
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:
     assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82
 
