@@ -243,6 +243,20 @@ def test_a_persons_initials_do_not_even_hand_the_person_to_the_scorer(
         assert NameIndex([NameCandidate("n", name)], cutoff=0.5).candidates(query) == {0}
 
 
+def test_a_stop_word_a_name_starts_with_is_no_initial() -> None:
+    """The CSL splits "X and Y" into names, 256 of them starting "and ...": "and Intercyclone
+    LLC" is no "AIL", which is "ARI International, Ltd."'s alone."""
+    index = NameIndex(
+        [
+            NameCandidate("and", "and Intercyclone LLC"),
+            NameCandidate("ari", "ARI International, Ltd."),
+        ],
+        cutoff=0.5,
+    )
+    assert [m.key for m in index.search("AIL", cutoff=POSSIBLE)] == ["ari"]
+    assert similarity("AIL", "and Intercyclone LLC") < POSSIBLE
+
+
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:
     assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82
 

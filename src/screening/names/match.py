@@ -598,7 +598,10 @@ def _acronym_spans(
             if p.isalnum() or any(ch.isalnum() for ch in p)
         ]
         initials = [_initial(p) for p, _, _ in parts]
-        add(initials, everything, "written")
+        # All of them but a stop word the name starts with: acronyms seldom keep a leading
+        # "The", and a leading "and" is a list's split of "X and Y" ("and Intercyclone LLC").
+        lead = next((k for k, (p, _, _) in enumerate(parts) if p not in skip), len(parts))
+        add(initials[lead:], everything, "written")
         add(
             [x for x, (p, _, _) in zip(initials, parts, strict=True) if p not in skip],
             everything,
