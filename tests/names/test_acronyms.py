@@ -243,8 +243,8 @@ def test_a_persons_initials_do_not_even_hand_the_person_to_the_scorer(
         assert NameIndex([NameCandidate("n", name)], cutoff=0.5).candidates(query) == {0}
 
 
-def test_a_stop_word_a_name_starts_with_is_no_initial() -> None:
-    """The CSL splits "X and Y" into names, 256 of them starting "and ...": "and Intercyclone
+def test_a_conjunction_a_name_starts_with_is_no_initial() -> None:
+    """The CSL splits "X and Y" into names, some 250 starting "and ...": "and Intercyclone
     LLC" is no "AIL", which is "ARI International, Ltd."'s alone."""
     index = NameIndex(
         [
@@ -255,6 +255,19 @@ def test_a_stop_word_a_name_starts_with_is_no_initial() -> None:
     )
     assert [m.key for m in index.search("AIL", cutoff=POSSIBLE)] == ["ari"]
     assert similarity("AIL", "and Intercyclone LLC") < POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "at_least"),
+    [
+        ("TNC", "The Nature Conservancy (TNC)", 1.0),  # its own acronym, "The" kept
+        ("TNPC", "THE NATIONAL PETROCHEMICAL COMPANY", POSSIBLE),
+    ],
+)
+def test_a_leading_the_may_be_an_initial(query: str, name: str, at_least: float) -> None:
+    assert similarity(query, name) >= at_least
+    index = NameIndex([NameCandidate("n", name)], cutoff=0.5)
+    assert [m.key for m in index.search(query, cutoff=POSSIBLE)] == ["n"]
 
 
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:

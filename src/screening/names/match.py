@@ -598,9 +598,10 @@ def _acronym_spans(
             if p.isalnum() or any(ch.isalnum() for ch in p)
         ]
         initials = [_initial(p) for p, _, _ in parts]
-        # All of them but a stop word the name starts with: acronyms seldom keep a leading
-        # "The", and a leading "and" is a list's split of "X and Y" ("and Intercyclone LLC").
-        lead = next((k for k, (p, _, _) in enumerate(parts) if p not in skip), len(parts))
+        # All of them but a conjunction the name starts with: a list's split of "X and Y"
+        # ("and Intercyclone LLC"; ``acronyms.conjunctions``).
+        conjunctions = order_rules().acronym_conjunctions
+        lead = next((k for k, (p, _, _) in enumerate(parts) if p not in conjunctions), len(parts))
         add(initials[lead:], everything, "written")
         add(
             [x for x, (p, _, _) in zip(initials, parts, strict=True) if p not in skip],
@@ -639,7 +640,7 @@ def _acronym_spans(
                 "written",
             )
         last = words[-1]
-        if (
+        if (  # `_own_acronym` makes the first of these tests too: keep the two in step
             len(words) >= 4
             and 3 <= len(last) <= 8  # an acronym's length (see `add`)
             and last.isalpha()
@@ -654,8 +655,8 @@ def _acronym_spans(
 
 def _own_acronym(words: tuple[str, ...], written: tuple[str, ...]) -> tuple[str, ...]:
     """The acronym a name gives itself as its last word, if any ("listed" in `_acronym_spans`),
-    read only when that word may be one: a person has no other (`_person`), and reading the
-    others cost some 13 us a name."""
+    read only when that word may be one (the first tests of the "listed" branch there): a
+    person has no other (`_person`), and reading the others cost some 13 us a name."""
     last = words[-1] if len(words) >= 4 else ""
     if not (3 <= len(last) <= 8 and last.isalpha()):
         return ()

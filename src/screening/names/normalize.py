@@ -214,6 +214,8 @@ class OrderRules:
     """Words that say a name is an organisation's ("Corps", "Foundation", "Ministry")."""
     acronym_person: frozenset[str] = frozenset()
     """Words that say a name is a person's ("bin", "Abu"): no initials of it are read."""
+    acronym_conjunctions: frozenset[str] = frozenset()
+    """Of `acronym_stopwords`, those no name starts with ("and"): there, never an initial."""
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +236,7 @@ def order_rules() -> OrderRules:
         float(w["acronyms"]["unmarked"]),
         frozenset(_canonical([str(x) for x in w["acronyms"]["organisation"]])),
         frozenset(str(x) for x in w["acronyms"]["person"]),
+        frozenset(str(x) for x in w["acronyms"]["conjunctions"]),
     )
 
 
