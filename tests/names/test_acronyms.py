@@ -270,6 +270,20 @@ def test_a_leading_the_may_be_an_initial(query: str, name: str, at_least: float)
     assert [m.key for m in index.search(query, cutoff=POSSIBLE)] == ["n"]
 
 
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("Ahmed Yusuf Aya", "Ahmed Yusuf"),
+        ("EVANS, Victoria Eve", "Victoria Evans"),
+    ],
+)
+def test_a_last_word_its_own_initials_spell_is_no_alias(name: str, other: str) -> None:
+    """ "Aya" is the initials of "Ahmed Yusuf Aya" only with its own "A": a word of the name,
+    weighed as one (an alias the name gives itself, "... (IRGC)", weighs as a stop word)."""
+    assert POSSIBLE <= similarity(name, other) < MATCH
+    assert similarity(other, name) < MATCH
+
+
 def test_initials_a_person_is_given_on_the_list_still_count() -> None:
     assert similarity("ABB", "Abu Bakr al-Baghdadi (ABB)") >= 0.82
 

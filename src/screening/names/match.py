@@ -869,9 +869,10 @@ class Prepared:
         patronyms = patronymics(words)
         if _says_organisation(words) or not _person(words, shape, patronyms):
             acronyms = acronym_of(words, written)
+            own = _own_acronym(words, written) if acronyms and words[-1] in acronyms else ()
         else:  # a person's initials are no acronym (`_acronym_options`) but the list's own
-            acronyms = _own_acronym(words, written)
-        if acronyms and words[-1] in acronyms:  # "... (IRGC)": its own alias, said twice
+            acronyms = own = _own_acronym(words, written)
+        if own:  # "... (IRGC)": its own alias, said twice; not "Aya" in "Ahmed Yusuf Aya"
             weighed = (*weighed[:-1], weighed[-1] * weight_factors()["stopword"])
             costs = (*costs[:-1], weighed[-1])
         return cls(
