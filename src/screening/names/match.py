@@ -702,6 +702,10 @@ def _says_organisation(words: tuple[str, ...]) -> bool:
     return any((w in weak and w not in stop) or w in marks for w in words)
 
 
+Shape = Literal["name", "person", "aircraft"]
+"""What a name is written as (`written_shape`), for the few rules that depend on it."""
+
+
 def _person(words: tuple[str, ...], shape: Shape, patronyms: tuple[int, ...]) -> bool:
     """Whether a name that does not say it is an organisation (`_says_organisation`) is a
     person's ("Abu Bakr al-Baghdadi", "SOBOLEV, Nikita Aleksandrovich", "ZLITNI, Abdulhafid
@@ -710,10 +714,6 @@ def _person(words: tuple[str, ...], shape: Shape, patronyms: tuple[int, ...]) ->
     return (
         shape == "person" or not order_rules().acronym_person.isdisjoint(words) or bool(patronyms)
     )
-
-
-Shape = Literal["name", "person", "aircraft"]
-"""What a name is written as (`written_shape`), for the few rules that depend on it."""
 
 
 @lru_cache(maxsize=1 << 12)
