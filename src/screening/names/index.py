@@ -56,19 +56,20 @@ from .match import (
     Shape,
     Weights,
     _acronym_spans,
+    best_score,
     deletions,
     ending_key,
     expanded_acronyms,
     explain,
     han_capped,
     may_be_contained,
+    prepared_readings,
     read_as_similarity,
     score_prepared,
     shape_of,
     skeleton,
     strong_words,
     token_similarity,
-    written_shape,
 )
 from .normalize import (
     CONSONANTS,
@@ -349,20 +350,7 @@ class NameIndex:
         readings of each name (see `screening.names.normalize.readings`), with ``b`` taken as
         the listed name: the score `search` gives ``b`` for the query ``a``. Symmetric but for
         one thing: a listed name wholly inside the query counts, the query inside it not."""
-        pa, pb = written_shape(a), written_shape(b)
-        best = max(
-            (
-                score_prepared(
-                    Prepared.of(x, self.weights, xw, shape=pa),
-                    Prepared.of(y, self.weights, yw, shape=pb),
-                    listed="second",
-                )
-                for x, xw in written_readings(a)
-                for y, yw in written_readings(b)
-            ),
-            default=0.0,
-        )
-        return han_capped(best, han_characters(a), han_characters(b))
+        return best_score(a, b, self.weights, listed="second")
 
     def stats(self) -> dict[str, int]:
         """Sizes of the index: names, readings, prefix words, joined pairs, spelling keys."""
@@ -648,12 +636,7 @@ class NameIndex:
                 similar[i] = tuple(sorted(found.items()))
 
     def _readings(self, query: str) -> list[Prepared]:
-        shape = written_shape(query)
-        return [
-            Prepared.of(words, self.weights, written, shape=shape)
-            for words, written in written_readings(query)
-            if words
-        ]
+        return [q for q in prepared_readings(query, self.weights) if q.words]
 
     def _block(
         self, q: Prepared, similar: list[tuple[tuple[str, float], ...]]

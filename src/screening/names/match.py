@@ -1829,15 +1829,26 @@ def similarity(a: str, b: str) -> float:
     Symmetric and deterministic; uses the built-in weak-word weights (a rule set's `search`
     also weighs words by how rare they are on its list). `explain` says why.
     """
-    weights = default_weights()
-    pa, pb = written_shape(a), written_shape(b)
+    return best_score(a, b, default_weights(), listed="both")
+
+
+def prepared_readings(name: str, weights: Weights) -> tuple[Prepared, ...]:
+    """Each reading of a name (`written_readings`), prepared under ``weights`` with what the
+    name is written as (`written_shape`), in order: what every comparison of names starts
+    from."""
+    shape = written_shape(name)
+    return tuple(Prepared.of(ws, weights, wr, shape=shape) for ws, wr in written_readings(name))
+
+
+def best_score(a: str, b: str, weights: Weights, *, listed: Literal["both", "second"]) -> float:
+    """The best `score_prepared` over the readings of two names, capped by their Han
+    characters (`han_capped`): `similarity`, and an index's with its own weights."""
+    readings_b = prepared_readings(b, weights)
     best = max(
         (
-            score_prepared(
-                Prepared.of(x, weights, xw, shape=pa), Prepared.of(y, weights, yw, shape=pb)
-            )
-            for x, xw in written_readings(a)
-            for y, yw in written_readings(b)
+            score_prepared(x, y, listed=listed)
+            for x in prepared_readings(a, weights)
+            for y in readings_b
         ),
         default=0.0,
     )
@@ -2027,12 +2038,9 @@ def _best_readings(
     """The readings of two names that score best (the first such), with a note for each that
     is not the name as written."""
     best: tuple[float, int, int, Prepared, Prepared] | None = None
-    ra, rb = written_readings(a), written_readings(b)
-    shape_a, shape_b = written_shape(a), written_shape(b)
-    for i, (xa, wa) in enumerate(ra):
-        for j, (xb, wb) in enumerate(rb):
-            pa = Prepared.of(xa, weights, wa, shape=shape_a)
-            pb = Prepared.of(xb, weights, wb, shape=shape_b)
+    readings_b = prepared_readings(b, weights)
+    for i, pa in enumerate(prepared_readings(a, weights)):
+        for j, pb in enumerate(readings_b):
             s = score_prepared(pa, pb, listed=listed)
             if best is None or s > best[0]:
                 best = (s, i, j, pa, pb)
