@@ -23,11 +23,11 @@ from screening.names.match import (
     Prepared,
     explain_prepared,
     may_be_contained,
+    prepared_readings,
     score_prepared,
     strong_words,
     summary_prepared,
     token_similarity,
-    written_shape,
 )
 from screening.names.normalize import written_readings
 
@@ -58,11 +58,9 @@ def _reading_pairs(
     query: str, listed: str, weights: Weights
 ) -> Iterator[tuple[Prepared, Prepared]]:
     """Each reading of ``query`` with each reading of ``listed``, both with words."""
-    q_shape, shape = written_shape(query), written_shape(listed)
-    for qw, qr in written_readings(query):
-        for nw, nr in written_readings(listed):
-            q = Prepared.of(qw, weights, qr, shape=q_shape)
-            name = Prepared.of(nw, weights, nr, shape=shape)
+    names = prepared_readings(listed, weights)
+    for q in prepared_readings(query, weights):
+        for name in names:
             if q.words and name.words:
                 yield q, name
 
